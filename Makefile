@@ -1,0 +1,62 @@
+# CommonGround: two commands.
+#   make run   set up, migrate, load the demo district when the database is empty, serve on 127.0.0.1:8000
+#   make test  set up and run the whole suite (DATABASE_URL picks the database; SQLite by default)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := commonground/web/static/vendor
+PYTEST_ARGS ?=
+
+.PHONY: run test setup static migrate demo messages lint bench clean
+
+run: setup migrate
+	$(BIN)/commonground demo --if-empty
+	$(BIN)/commonground collectstatic --noinput -v 0
+	@echo ""
+	@echo "CommonGround 共治 is at http://127.0.0.1:8000/  (Ctrl-C stops it)"
+	$(BIN)/commonground demo --accounts
+	$(BIN)/commonground serve
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/commonground makemigrations --check --dry-run -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Front-end libraries come pinned from the npm registry and are copied into the static folder.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/pico $(VENDOR)/echarts $(VENDOR)/htmx
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	touch $@
+
+migrate: setup
+	$(BIN)/commonground migrate --noinput -v 0
+
+demo: migrate
+	$(BIN)/commonground demo
+
+# Rebuild the compiled translations (needs GNU gettext); the .mo files are committed.
+messages: setup
+	cd commonground && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --settings=commonground.config.settings
+	cd commonground && ../$(BIN)/django-admin compilemessages --settings=commonground.config.settings
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: migrate
+	$(BIN)/commonground bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

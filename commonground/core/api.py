@@ -1,0 +1,59 @@
+"""Core API: places and the district report."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+
+from .models import Place
+from .permissions import require, visible_to
+from .reporting import build_report, top_place
+
+router = Router(tags=["core"])
+
+
+class PlaceOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    depth: int
+    latitude: float | None
+    longitude: float | None
+
+    @staticmethod
+    def resolve_parent_code(obj: Place) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+@router.get("/places", response=list[PlaceOut])
+def place_list(request: HttpRequest, kind: str | None = None, within: str | None = None, limit: int = 200):
+    """Places the caller may see, optionally of one kind and under one place (by code)."""
+    places = visible_to(request.user, "place.view", Place.objects.select_related("parent"))
+    if kind:
+        places = places.of_kind(kind)
+    if within:
+        places = places.within(get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=within))
+    return list(places[: max(1, min(limit, 1000))])
+
+
+@router.get("/places/{code}", response=PlaceOut)
+def place_detail(request: HttpRequest, code: str):
+    return get_object_or_404(
+        visible_to(request.user, "place.view", Place.objects.select_related("parent")), code=code
+    )
+
+
+@router.get("/report")
+def report(request: HttpRequest, scope: str | None = None,
+           from_: datetime.date | None = Query(None, alias="from"), to: datetime.date | None = None):
+    """The district report (REPORT.md) for a place the caller may report on."""
+    if scope:
+        place = get_object_or_404(visible_to(request.user, "report.view", Place.objects), code=scope)
+    else:
+        place = top_place()
+        require(request.user, "report.view", place)
+    return build_report(scope=place, start=from_, end=to)

@@ -1,0 +1,113 @@
+"""The one permission resolver: `can(user, action, obj)` and `visible_to(user, action, qs)`.
+
+Every page, API handler, export and admin screen asks here. Scope is a place: a role
+reaches every object whose place lies in the subtree of the role's scope. Models say
+how they reach a place with `scope_path` (a lookup to a place path) or `scope_q(paths)`.
+List filters run in the database; nothing is filtered after loading.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Person, RoleAssignment
+from .models.places import within_q
+from .rules import role_permits
+
+ROLES_CACHE_ATTR = "_cg_active_roles"
+
+
+def active_roles(user: Any) -> list[RoleAssignment]:
+    """The user's roles in force today, loaded once per user object (i.e. per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, ROLES_CACHE_ATTR, None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.active().filter(user=user).select_related("scope"))
+        setattr(user, ROLES_CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    if hasattr(user, ROLES_CACHE_ATTR):
+        delattr(user, ROLES_CACHE_ATTR)
+
+
+def scope_paths(user: Any, action: str) -> list[str] | None:
+    """Paths of the places where `user` may do `action`; None means everywhere."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return None
+    return sorted({role.scope.path for role in active_roles(user) if role_permits(role.role, action)})
+
+
+def scope_condition(model: type[models.Model], paths: list[str]) -> Q:
+    """Q selecting the rows of `model` that lie under any of `paths`."""
+    if hasattr(model, "scope_q"):
+        return model.scope_q(paths)
+    lookup = getattr(model, "scope_path", None)
+    if lookup is None:
+        return Q(pk__in=[])  # objects with no place: only the superuser reaches them
+    return within_q(lookup, paths)
+
+
+SELF_ACTIONS = {"person.view", "person.view_personal_data"}
+
+
+def self_condition(user: Any, model: type[models.Model], action: str) -> Q:
+    """What a user may always see of themselves, whatever their roles: their own person record."""
+    if model is Person and action in SELF_ACTIONS and user.person_id:
+        return Q(pk=user.person_id)
+    return Q(pk__in=[])
+
+
+def visible_to(user: Any, action: str, queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` narrowed to the rows `user` may do `action` on."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    paths = scope_paths(user, action)
+    if paths is None:
+        return queryset
+    condition = self_condition(user, queryset.model, action)
+    if paths:
+        condition |= scope_condition(queryset.model, paths)
+    return queryset.filter(condition)
+
+
+def can(user: Any, action: str, obj: models.Model | None = None) -> bool:
+    """May `user` do `action` on `obj` (or anywhere at all, when obj is None)?"""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    paths = scope_paths(user, action)
+    if paths is None:
+        return True
+    if obj is None:
+        return bool(paths)
+    if isinstance(obj, Person) and action in SELF_ACTIONS and obj.pk == user.person_id:
+        return True
+    if not paths:
+        return False
+    lookup = getattr(type(obj), "scope_path", None)
+    if lookup and not hasattr(type(obj), "scope_q"):
+        path = _follow(obj, lookup)
+        return path is not None and any(path.startswith(p) for p in paths)
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(scope_condition(type(obj), paths)).exists()
+
+
+def require(user: Any, action: str, obj: models.Model | None = None) -> None:
+    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+
+
+def _follow(obj: models.Model, lookup: str) -> str | None:
+    value: Any = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value

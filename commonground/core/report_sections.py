@@ -1,0 +1,49 @@
+"""The report's `organisation` section, computed from the place tree and organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef
+
+from .models import Organisation, OrganisationKind, Place, PlaceKind
+from .reporting import Period, rate, report_section
+
+
+@report_section("organisation")
+def organisation_section(scope: Place, period: Period) -> dict[str, Any]:
+    """Organisations in force on the last day of the period, inside the scope."""
+    orgs = Organisation.objects.active_on(period.end).filter(place__in=Place.objects.within(scope))
+    estates = Place.objects.within(scope).of_kind(PlaceKind.ESTATE)
+
+    def at_estate(kind: str):
+        return Exists(orgs.filter(kind=kind, place=OuterRef("pk")))
+
+    estate_figures = estates.aggregate(
+        total=Count("pk"),
+        with_party=Count("pk", filter=at_estate(OrganisationKind.PARTY_ORGANISATION)),
+        with_owners_committee=Count("pk", filter=at_estate(OrganisationKind.OWNERS_COMMITTEE)),
+        with_property_company=Count("pk", filter=at_estate(OrganisationKind.PROPERTY_COMPANY)),
+    )
+    by_kind_and_level = {
+        (row["kind"], row["place__kind"]): row["n"]
+        for row in orgs.filter(
+            kind__in=[OrganisationKind.PARTY_ORGANISATION, OrganisationKind.THREE_PARTY_OFFICE,
+                      OrganisationKind.MASS_ASSOCIATION]
+        ).values("kind", "place__kind").annotate(n=Count("pk"))
+    }
+    total = estate_figures["total"]
+    return {
+        "estates": total,
+        "estate_party_organisations": estate_figures["with_party"],
+        "corridor_party_branches": by_kind_and_level.get((OrganisationKind.PARTY_ORGANISATION, PlaceKind.CORRIDOR), 0),
+        "mass_associations": sum(
+            n for (kind, _level), n in by_kind_and_level.items() if kind == OrganisationKind.MASS_ASSOCIATION
+        ),
+        "owners_committee_formation_rate": rate(estate_figures["with_owners_committee"], total),
+        "property_service_coverage_rate": rate(estate_figures["with_property_company"], total),
+        "three_party_offices": {
+            level.value: by_kind_and_level.get((OrganisationKind.THREE_PARTY_OFFICE, level), 0)
+            for level in (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY)
+        },
+    }

@@ -1,0 +1,81 @@
+"""The district report (shared/domain/REPORT.md): a JSON document built from sections.
+
+Each app registers the sections it owns with `@report_section("name")`; a section is a
+function of (scope place, period) returning plain JSON data computed from the records.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .clock import today
+from .models import Place
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date
+
+    def year_before(self) -> Period:
+        return Period(_shift_year(self.start, -1), _shift_year(self.end, -1))
+
+
+def _shift_year(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+SectionBuilder = Callable[[Place, Period], dict[str, Any]]
+SECTIONS: dict[str, SectionBuilder] = {}
+
+
+def report_section(name: str) -> Callable[[SectionBuilder], SectionBuilder]:
+    def register(builder: SectionBuilder) -> SectionBuilder:
+        SECTIONS[name] = builder
+        return builder
+
+    return register
+
+
+def rate(part: int, whole: int) -> float:
+    """A fraction rounded to 4 places, 0.0 when there is nothing to divide by."""
+    return round(part / whole, 4) if whole else 0.0
+
+
+def top_place() -> Place:
+    place = Place.objects.filter(parent__isnull=True).order_by("pk").first()
+    if place is None:
+        raise ValidationError(_("There are no places yet: import or build a district first."))
+    return place
+
+
+def resolve_period(start: datetime.date | None, end: datetime.date | None) -> Period:
+    """Default: 1 January of the current year up to today (the deployment's today)."""
+    end = end or today()
+    start = start or end.replace(month=1, day=1)
+    if start > end:
+        raise ValidationError(_("The period starts after it ends."))
+    return Period(start, end)
+
+
+def build_report(*, scope: Place | None = None, start: datetime.date | None = None,
+                 end: datetime.date | None = None) -> dict[str, Any]:
+    """The whole report for `scope` (default: the top place) over the period."""
+    scope = scope or top_place()
+    period = resolve_period(start, end)
+    report: dict[str, Any] = {
+        "scope": {"code": scope.code, "name": scope.name},
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+    }
+    for name, builder in SECTIONS.items():
+        report[name] = builder(scope, period)
+    return report

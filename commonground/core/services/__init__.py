@@ -1,0 +1,1 @@
+"""Every write to core data goes through these services."""

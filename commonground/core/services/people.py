@@ -1,0 +1,107 @@
+"""Writes to people, households and ownership."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pypinyin import lazy_pinyin
+
+from ..models import Household, HouseholdMember, Organisation, Ownership, Person, Place, PlaceKind, Relation
+from ..validators import id_number_birth_date, id_number_gender, normalise_id_number
+
+FLAT_KINDS = {PlaceKind.FLAT}
+
+
+def pinyin_of(name: str) -> str:
+    return " ".join(lazy_pinyin(name))
+
+
+def _fill_derived(person: Person) -> None:
+    person.name = person.name.strip()
+    person.name_pinyin = pinyin_of(person.name)
+    if person.id_number:
+        person.id_number = normalise_id_number(person.id_number)
+    person.phone = (person.phone or "").strip()
+
+
+@transaction.atomic
+def person_create(*, name: str, id_number: str | None = None, phone: str = "") -> Person:
+    """Register a person; gender and birth date come from the ID number when there is one."""
+    person = Person(name=name, id_number=id_number or None, phone=phone)
+    _fill_derived(person)
+    person.full_clean()
+    if person.id_number:
+        person.gender = id_number_gender(person.id_number)
+        person.birth_date = id_number_birth_date(person.id_number)
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_update(*, person: Person, name: str | None = None, phone: str | None = None) -> Person:
+    if name is not None:
+        person.name = name
+    if phone is not None:
+        person.phone = phone
+    _fill_derived(person)
+    person.full_clean()
+    person.save()
+    return person
+
+
+def _require_flat(place: Place) -> None:
+    if place.kind not in FLAT_KINDS:
+        raise ValidationError({"flat": _("%(place)s is not a flat.") % {"place": place.name}})
+
+
+@transaction.atomic
+def household_create(
+    *, flat: Place, head: Person, members: list[tuple[Person, str]] = (), registered_on: datetime.date | None = None
+) -> Household:
+    """A household at `flat` with its head and other members (person, relation)."""
+    _require_flat(flat)
+    household = Household.objects.create(flat=flat, head=head, registered_on=registered_on)
+    HouseholdMember.objects.create(household=household, person=head, relation=Relation.HEAD)
+    for person, relation in members:
+        if relation == Relation.HEAD:
+            raise ValidationError(_("A household has exactly one head."))
+        HouseholdMember.objects.create(household=household, person=person, relation=relation)
+    return household
+
+
+@transaction.atomic
+def ownership_create(
+    *, flat: Place, exclusive_area_m2: Decimal, person: Person | None = None,
+    organisation: Organisation | None = None, acquired_on: datetime.date | None = None,
+) -> Ownership:
+    """Record a title: a person, or the developer for an unsold flat. Co-owners share the flat's area."""
+    _require_flat(flat)
+    if (person is None) == (organisation is None):
+        raise ValidationError(_("An ownership is held by either a person or an organisation."))
+    other_area = (
+        Ownership.objects.filter(flat=flat, ended_on__isnull=True).values_list("exclusive_area_m2", flat=True).first()
+    )
+    if other_area is not None and other_area != exclusive_area_m2:
+        raise ValidationError(
+            {"exclusive_area_m2": _("Co-owners of one flat share its registered area (%(area)s m²).")
+             % {"area": other_area}}
+        )
+    ownership = Ownership(
+        flat=flat, person=person, organisation=organisation, exclusive_area_m2=exclusive_area_m2,
+        acquired_on=acquired_on,
+    )
+    ownership.full_clean()
+    ownership.save()
+    return ownership
+
+
+@transaction.atomic
+def ownership_end(*, ownership: Ownership, ended_on: datetime.date) -> Ownership:
+    ownership.ended_on = ended_on
+    ownership.full_clean()
+    ownership.save()
+    return ownership

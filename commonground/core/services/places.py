@@ -1,0 +1,92 @@
+"""Writes to the place tree."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from ..models import Place
+from ..models.places import ALLOWED_PARENT_KINDS, path_segment
+
+EDITABLE_FIELDS = (
+    "name", "latitude", "longitude", "outline", "floor_area_m2", "year_built", "households", "address",
+)
+
+
+def _check_parent_kind(kind: str, parent: Place | None) -> None:
+    allowed = ALLOWED_PARENT_KINDS.get(kind)
+    if allowed is None:
+        raise ValidationError({"kind": _("Unknown kind of place: %(kind)s.") % {"kind": kind}})
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in allowed:
+        raise ValidationError(
+            {"parent": _("A place of kind “%(kind)s” cannot be placed under “%(parent)s”.")
+             % {"kind": kind, "parent": parent.get_kind_display() if parent else _("nothing (top level)")}}
+        )
+
+
+def temporary_path() -> str:
+    """A unique placeholder until the row has an id to build its path from."""
+    return "tmp-" + uuid.uuid4().hex
+
+
+@transaction.atomic
+def place_create(
+    *, code: str, name: str, kind: str, parent: Place | None = None, latitude: Decimal | None = None,
+    longitude: Decimal | None = None, floor_area_m2: Decimal | None = None, year_built: int | None = None,
+    households: int | None = None, outline: dict | None = None, address: str = "",
+) -> Place:
+    """Create a place under `parent`, with its path and depth."""
+    _check_parent_kind(kind, parent)
+    place = Place(
+        code=code.strip(), name=name.strip(), kind=kind, parent=parent, path=temporary_path(),
+        depth=parent.depth + 1 if parent else 0, latitude=latitude, longitude=longitude,
+        floor_area_m2=floor_area_m2, year_built=year_built, households=households, outline=outline,
+        address=address,
+    )
+    place.full_clean(exclude=["path"])
+    place.save()
+    place.path = (parent.path if parent else "") + path_segment(place.pk)
+    Place.objects.filter(pk=place.pk).update(path=place.path)
+    return place
+
+
+@transaction.atomic
+def place_update(*, place: Place, **changes: Any) -> Place:
+    """Change a place's descriptive fields (not its position in the tree: see place_move)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for field, value in changes.items():
+        setattr(place, field, value)
+    place.full_clean(exclude=["path"])
+    place.save()
+    return place
+
+
+@transaction.atomic
+def place_move(*, place: Place, new_parent: Place) -> Place:
+    """Move `place` with its whole subtree under `new_parent`, rewriting every path at once."""
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    new_parent = Place.objects.get(pk=new_parent.pk)
+    if new_parent.path.startswith(place.path):
+        raise ValidationError({"parent": _("A place cannot be moved under itself or one of its own descendants.")})
+    _check_parent_kind(place.kind, new_parent)
+    old_path = place.path
+    new_path = new_parent.path + path_segment(place.pk)
+    depth_change = new_parent.depth + 1 - place.depth
+    Place.objects.within(place).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    place.refresh_from_db()
+    place.parent = new_parent
+    place.save(update_fields=["parent", "updated_at"])  # through save() so the audit trail records it
+    return place

@@ -1,0 +1,110 @@
+"""Shared fixtures: a small district with two streets, and users holding each role kind."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
+from commonground.core.services.accounts import role_assign
+from commonground.core.services.organisations import organisation_create
+from commonground.core.services.people import household_create, ownership_create, person_create
+from commonground.core.services.places import place_create
+from commonground.core.validators import id_number_check_char
+
+VALID_FROM = datetime.date(2020, 1, 1)
+
+
+def make_id_number(region: str = "330105", birth: str = "19800101", seq: int = 1) -> str:
+    """A valid GB 11643 number for tests."""
+    first17 = f"{region}{birth}{seq:03d}"
+    return first17 + id_number_check_char(first17)
+
+
+@dataclass
+class Tree:
+    district: Place
+    street: Place
+    other_street: Place
+    community: Place
+    neighbour: Place  # another community in the same street
+    far_community: Place  # a community in the other street
+    estate: Place
+    neighbour_estate: Place
+    building: Place
+    corridor: Place
+    flat: Place
+    neighbour_flat: Place
+    owner: Person
+    neighbour_owner: Person
+    developer: Organisation
+
+
+def _chain(parent: Place, prefix: str, name: str) -> tuple[Place, Place, Place, Place, Place]:
+    """community → estate → building → corridor → flat under `parent` (a street)."""
+    community = place_create(code=f"{prefix}", name=f"{name}社区", kind=PlaceKind.COMMUNITY, parent=parent,
+                             latitude=Decimal("30.30"), longitude=Decimal("120.15"))
+    estate = place_create(code=f"{prefix}-E1", name=f"{name}小区", kind=PlaceKind.ESTATE, parent=community)
+    building = place_create(code=f"{prefix}-E1-B1", name="1幢", kind=PlaceKind.BUILDING, parent=estate)
+    corridor = place_create(code=f"{prefix}-E1-B1-U1", name="1单元", kind=PlaceKind.CORRIDOR, parent=building)
+    flat = place_create(code=f"{prefix}-E1-B1-U1-101", name="101室", kind=PlaceKind.FLAT, parent=corridor)
+    return community, estate, building, corridor, flat
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    district = place_create(code="330105", name="拱墅区", kind=PlaceKind.DISTRICT)
+    street = place_create(code="330105001", name="武林街道", kind=PlaceKind.STREET, parent=district)
+    other_street = place_create(code="330105002", name="天水街道", kind=PlaceKind.STREET, parent=district)
+    community, estate, building, corridor, flat = _chain(street, "330105001001", "竹竿巷")
+    neighbour, neighbour_estate, _b, _c, neighbour_flat = _chain(street, "330105001002", "龙游")
+    far_community, *_rest = _chain(other_street, "330105002001", "武林路")
+    owner = person_create(name="张三", id_number=make_id_number(seq=11), phone="13800000001")
+    neighbour_owner = person_create(name="李四", id_number=make_id_number(seq=12), phone="13800000002")
+    household_create(flat=flat, head=owner)
+    household_create(flat=neighbour_flat, head=neighbour_owner)
+    ownership_create(flat=flat, person=owner, exclusive_area_m2=Decimal("75.50"))
+    ownership_create(flat=neighbour_flat, person=neighbour_owner, exclusive_area_m2=Decimal("60.00"))
+    developer = organisation_create(name="开发商", kind=OrganisationKind.DEVELOPER, place=district)
+    return Tree(district, street, other_street, community, neighbour, far_community, estate, neighbour_estate,
+                building, corridor, flat, neighbour_flat, owner, neighbour_owner, developer)
+
+
+ROLE_SCOPE = {
+    RoleKind.DISTRICT_ADMIN: "district",
+    RoleKind.STREET_STAFF: "street",
+    RoleKind.COMMUNITY_WORKER: "community",
+    RoleKind.GRID_WORKER: "community",
+    RoleKind.BUILDING_COMMISSIONER: "building",
+    RoleKind.RENEWAL_WORKER: "estate",
+    RoleKind.PROPERTY_MANAGER: "estate",
+    RoleKind.OWNERS_COMMITTEE_MEMBER: "estate",
+    RoleKind.RESIDENT: "estate",
+    RoleKind.ENTERPRISE_CONTACT: "building",
+}
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, scope_place) → a user holding that role there (password 'pw-test-123')."""
+    counter = {"n": 0}
+
+    def factory(role: str | None = None, scope: Place | None = None, *, person: Person | None = None,
+                is_staff: bool = False) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(username=f"user{counter['n']}", password="pw-test-123", person=person,
+                                        is_staff=is_staff)
+        if role:
+            role_assign(user=user, role=role, scope=scope, valid_from=VALID_FROM)
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def role_users(tree, make_user) -> dict[str, User]:
+    """One user per role kind, each scoped as ROLE_SCOPE says (in the first community's chain)."""
+    return {role: make_user(role, getattr(tree, attr)) for role, attr in ROLE_SCOPE.items()}
