@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
 from commonground.core.services.accounts import role_assign
@@ -16,6 +17,21 @@ from commonground.core.services.places import place_create
 from commonground.core.validators import id_number_check_char
 
 VALID_FROM = datetime.date(2020, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Tests run without collectstatic: serve static files from the apps, not a manifest."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache holds the pinned `today`; no test may see another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_id_number(region: str = "330105", birth: str = "19800101", seq: int = 1) -> str:

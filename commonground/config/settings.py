@@ -146,6 +146,9 @@ CG_MAX_UPLOAD_BYTES = int(os.environ.get("CG_MAX_UPLOAD_BYTES", str(10 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = CG_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = CG_MAX_UPLOAD_BYTES
 
+# Daily working periods for SLA deadlines (local time), comma-separated.
+CG_WORKING_HOURS = os.environ.get("CG_WORKING_HOURS", "08:30-12:00,13:30-17:30")
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -161,3 +164,7 @@ LOGGING = {
 }
 
 CG_NAME = _("CommonGround")
+
+# Map tiles for Leaflet maps, e.g. "https://tiles.example.org/{z}/{x}/{y}.png"; empty: no basemap
+# (places are drawn on a blank map), so nothing is fetched from outside by default.
+CG_BASEMAP_URL = os.environ.get("CG_BASEMAP_URL", "")

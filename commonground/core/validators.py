@@ -84,8 +84,8 @@ def validate_credit_code(value: str) -> None:
             % {"chars": "".join(sorted(set(bad)))},
             code="uscc_chars",
         )
-    if not code[8:14].isdigit():
-        raise ValidationError(_("Characters 9 to 14 of a credit code are the region code (digits)."), code="uscc_region")
+    if not code[2:8].isdigit():
+        raise ValidationError(_("Characters 3 to 8 of a credit code are the region code (digits)."), code="uscc_region")
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(
             _("The check character of this credit code is wrong; please check for a typing error."),

@@ -1,4 +1,5 @@
 from .accounts import RoleAssignment, RoleKind, User
+from .calendar import CalendarDay
 from .base import AreaField, MoneyField, TimeStampedModel
 from .organisations import Organisation, OrganisationKind, OrganisationMembership
 from .people import PERSONAL_DATA_FIELDS, Gender, Household, HouseholdMember, Ownership, Person, Relation
@@ -6,7 +7,7 @@ from .places import Place, PlaceKind
 from .settings import Setting
 
 __all__ = [
-    "AreaField", "Gender", "Household", "HouseholdMember", "MoneyField", "Organisation", "OrganisationKind",
+    "AreaField", "CalendarDay", "Gender", "Household", "HouseholdMember", "MoneyField", "Organisation", "OrganisationKind",
     "OrganisationMembership", "Ownership", "PERSONAL_DATA_FIELDS", "Person", "Place", "PlaceKind", "Relation",
     "RoleAssignment", "RoleKind", "Setting", "TimeStampedModel", "User",
 ]
