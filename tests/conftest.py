@@ -20,6 +20,12 @@ VALID_FROM = datetime.date(2020, 1, 1)
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """The real hasher costs half a second per user; tests check permissions, not hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests run without collectstatic: serve static files from the apps, not a manifest."""
     settings.STORAGES = {**settings.STORAGES,

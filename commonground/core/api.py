@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from .models import Place
 from .permissions import require, visible_to
-from .reporting import build_report, top_place
+from .reporting import build_report, default_report_scope
 
 router = Router(tags=["core"])
 
@@ -50,10 +51,12 @@ def place_detail(request: HttpRequest, code: str):
 @router.get("/report")
 def report(request: HttpRequest, scope: str | None = None,
            from_: datetime.date | None = Query(None, alias="from"), to: datetime.date | None = None):
-    """The district report (REPORT.md) for a place the caller may report on."""
+    """The district report (REPORT.md): for `scope`, or the highest place the caller may report on."""
     if scope:
-        place = get_object_or_404(visible_to(request.user, "report.view", Place.objects), code=scope)
+        place = get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=scope)
     else:
-        place = top_place()
-        require(request.user, "report.view", place)
+        place = default_report_scope(request.user)
+        if place is None:
+            raise PermissionDenied
+    require(request.user, "report.view", place)
     return build_report(scope=place, start=from_, end=to)

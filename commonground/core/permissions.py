@@ -15,8 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Person, RoleAssignment
-from .models.places import within_q
+from .models import RoleAssignment
+from .models.places import is_root_path, within_q
 from .rules import role_permits
 
 ROLES_CACHE_ATTR = "_cg_active_roles"
@@ -45,24 +45,30 @@ def scope_paths(user: Any, action: str) -> list[str] | None:
     return sorted({role.scope.path for role in active_roles(user) if role_permits(role.role, action)})
 
 
-def scope_condition(model: type[models.Model], paths: list[str]) -> Q:
+def scope_lookup(model: type[models.Model], action: str) -> str | None:
+    """The lookup from `model` to the place path that scopes `action` (models may vary it by action)."""
+    by_action = getattr(model, "scope_paths_by_action", {})
+    return by_action.get(action, getattr(model, "scope_path", None))
+
+
+def scope_condition(model: type[models.Model], paths: list[str], action: str = "") -> Q:
     """Q selecting the rows of `model` that lie under any of `paths`."""
     if hasattr(model, "scope_q"):
         return model.scope_q(paths)
-    lookup = getattr(model, "scope_path", None)
-    if lookup is None:
-        return Q(pk__in=[])  # objects with no place: only the superuser reaches them
+    lookup = scope_lookup(model, action)
+    if lookup is None:  # objects tied to no place (settings, the calendar) belong to the top of the tree
+        return Q() if any(is_root_path(path) for path in paths) else Q(pk__in=[])
     return within_q(lookup, paths)
 
 
-SELF_ACTIONS = {"person.view", "person.view_personal_data"}
+def own_condition(user: Any, model: type[models.Model], action: str) -> Q:
+    """Rows a user reaches as themselves, whatever their roles (their person record, cases they reported).
 
-
-def self_condition(user: Any, model: type[models.Model], action: str) -> Q:
-    """What a user may always see of themselves, whatever their roles: their own person record."""
-    if model is Person and action in SELF_ACTIONS and user.person_id:
-        return Q(pk=user.person_id)
-    return Q(pk__in=[])
+    Models opt in with a classmethod `own_q(user, action) -> Q | None`.
+    """
+    own_q = getattr(model, "own_q", None)
+    condition = own_q(user, action) if own_q else None
+    return condition if condition is not None else Q(pk__in=[])
 
 
 def visible_to(user: Any, action: str, queryset: models.QuerySet) -> models.QuerySet:
@@ -72,9 +78,9 @@ def visible_to(user: Any, action: str, queryset: models.QuerySet) -> models.Quer
     paths = scope_paths(user, action)
     if paths is None:
         return queryset
-    condition = self_condition(user, queryset.model, action)
+    condition = own_condition(user, queryset.model, action)
     if paths:
-        condition |= scope_condition(queryset.model, paths)
+        condition |= scope_condition(queryset.model, paths, action)
     return queryset.filter(condition)
 
 
@@ -87,15 +93,19 @@ def can(user: Any, action: str, obj: models.Model | None = None) -> bool:
         return True
     if obj is None:
         return bool(paths)
-    if isinstance(obj, Person) and action in SELF_ACTIONS and obj.pk == user.person_id:
+    is_own = getattr(obj, "is_own", None)
+    if is_own is not None and is_own(user, action):
         return True
     if not paths:
         return False
-    lookup = getattr(type(obj), "scope_path", None)
-    if lookup and not hasattr(type(obj), "scope_q"):
+    model = type(obj)
+    lookup = scope_lookup(model, action)
+    if lookup is None and not hasattr(model, "scope_q"):
+        return any(is_root_path(path) for path in paths)
+    if lookup and not hasattr(model, "scope_q"):
         path = _follow(obj, lookup)
         return path is not None and any(path.startswith(p) for p in paths)
-    return type(obj)._default_manager.filter(pk=obj.pk).filter(scope_condition(type(obj), paths)).exists()
+    return model._default_manager.filter(pk=obj.pk).filter(scope_condition(model, paths, action)).exists()
 
 
 def require(user: Any, action: str, obj: models.Model | None = None) -> None:

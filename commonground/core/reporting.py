@@ -1,7 +1,8 @@
 """The district report (shared/domain/REPORT.md): a JSON document built from sections.
 
-Each app registers the sections it owns with `@report_section("name")`; a section is a
-function of (scope place, period) returning plain JSON data computed from the records.
+Each app registers what it contributes with `@report_section("name")`; a contribution is a
+function of (scope place, period) returning plain JSON data computed from the records. Several
+apps may contribute keys to one section (cases and coordination both fill `coordination`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .clock import today
 from .models import Place
+from .permissions import scope_paths
 
 
 @dataclass(frozen=True)
@@ -35,12 +37,14 @@ def _shift_year(day: datetime.date, years: int) -> datetime.date:
 
 
 SectionBuilder = Callable[[Place, Period], dict[str, Any]]
-SECTIONS: dict[str, SectionBuilder] = {}
+SECTIONS: dict[str, list[SectionBuilder]] = {}
 
 
 def report_section(name: str) -> Callable[[SectionBuilder], SectionBuilder]:
     def register(builder: SectionBuilder) -> SectionBuilder:
-        SECTIONS[name] = builder
+        builders = SECTIONS.setdefault(name, [])
+        if builder not in builders:
+            builders.append(builder)
         return builder
 
     return register
@@ -56,6 +60,16 @@ def top_place() -> Place:
     if place is None:
         raise ValidationError(_("There are no places yet: import or build a district first."))
     return place
+
+
+def default_report_scope(user: Any) -> Place | None:
+    """The highest place `user` may report on (the top place for district-wide roles); None if none."""
+    paths = scope_paths(user, "report.view")
+    if paths is None:
+        return top_place()
+    if not paths:
+        return None
+    return Place.objects.get(path=min(paths, key=lambda path: (len(path), path)))
 
 
 def resolve_period(start: datetime.date | None, end: datetime.date | None) -> Period:
@@ -76,6 +90,9 @@ def build_report(*, scope: Place | None = None, start: datetime.date | None = No
         "scope": {"code": scope.code, "name": scope.name},
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
     }
-    for name, builder in SECTIONS.items():
-        report[name] = builder(scope, period)
+    for name, builders in SECTIONS.items():
+        section: dict[str, Any] = {}
+        for builder in builders:
+            section.update(builder(scope, period))
+        report[name] = section
     return report

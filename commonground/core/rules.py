@@ -20,13 +20,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     RoleKind.STREET_STAFF: MANAGE_MASTER_DATA | {"roleassignment.view", "roleassignment.add", "report.view"},
     RoleKind.COMMUNITY_WORKER: MANAGE_MASTER_DATA | {"roleassignment.view", "report.view"},
     RoleKind.GRID_WORKER: VIEW_MASTER_DATA | {"person.view", "household.view", "householdmember.view",
-                                             "person.view_personal_data"},
+                                             "person.view_personal_data", "roster.export"},
     RoleKind.BUILDING_COMMISSIONER: VIEW_MASTER_DATA,
     RoleKind.RENEWAL_WORKER: VIEW_MASTER_DATA | {
         "person.view", "person.view_personal_data", "household.view", "householdmember.view", "ownership.view",
         "roster.export",
     },
-    RoleKind.PROPERTY_MANAGER: VIEW_MASTER_DATA | {"household.view"},
+    RoleKind.PROPERTY_MANAGER: VIEW_MASTER_DATA | {"household.view", "roster.export"},  # masked
     RoleKind.OWNERS_COMMITTEE_MEMBER: VIEW_MASTER_DATA | {"ownership.view", "person.view"},
     RoleKind.RESIDENT: {"place.view", "organisation.view"},
     RoleKind.ENTERPRISE_CONTACT: {"place.view", "organisation.view"},

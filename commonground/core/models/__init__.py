@@ -1,6 +1,6 @@
 from .accounts import RoleAssignment, RoleKind, User
-from .calendar import CalendarDay
 from .base import AreaField, MoneyField, TimeStampedModel
+from .calendar import CalendarDay
 from .organisations import Organisation, OrganisationKind, OrganisationMembership
 from .people import PERSONAL_DATA_FIELDS, Gender, Household, HouseholdMember, Ownership, Person, Relation
 from .places import Place, PlaceKind

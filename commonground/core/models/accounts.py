@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .base import TimeStampedModel
+from .places import is_root_path, within_q
 
 
 class User(AbstractUser):
@@ -29,6 +30,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    @classmethod
+    def scope_q(cls, paths: list[str]) -> Q:
+        """Users have no place: they are reached through their roles' places; role-less users and
+        nobody's superusers only from a root place."""
+        holds_role_inside = RoleAssignment.objects.filter(within_q("scope__path", paths), user=OuterRef("pk"))
+        condition = Q(Exists(holds_role_inside))
+        if any(is_root_path(path) for path in paths):
+            condition |= ~Q(Exists(RoleAssignment.objects.filter(user=OuterRef("pk"))))
+        return condition & Q(is_superuser=False)
 
 
 class RoleKind(models.TextChoices):

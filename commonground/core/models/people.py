@@ -17,6 +17,7 @@ from .base import AreaField, TimeStampedModel
 from .places import within_q
 
 PERSONAL_DATA_FIELDS = ("id_number", "phone")
+OWN_PERSON_ACTIONS = {"person.view", "person.view_personal_data"}
 
 
 class Gender(models.TextChoices):
@@ -33,6 +34,11 @@ class Person(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    registered_place = models.ForeignKey(
+        "core.Place", verbose_name=_("registered at"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="registered_people",
+        help_text=_("Where staff registered this person; keeps them in that scope before any household or title."),
+    )
 
     history = HistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
@@ -48,8 +54,18 @@ class Person(TimeStampedModel):
         return f"<Person {self.pk}>"
 
     @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """Everyone may see their own person record, personal data included."""
+        if action in OWN_PERSON_ACTIONS and getattr(user, "person_id", None):
+            return Q(pk=user.person_id)
+        return None
+
+    def is_own(self, user, action: str) -> bool:
+        return action in OWN_PERSON_ACTIONS and self.pk == getattr(user, "person_id", None)
+
+    @classmethod
     def scope_q(cls, paths: list[str]) -> Q:
-        """People who live in, own in, or serve an organisation in any of these subtrees."""
+        """People registered, living, owning or serving an organisation in any of these subtrees."""
         lives = HouseholdMember.objects.filter(within_q("household__flat__path", paths), person=OuterRef("pk"))
         owns = Ownership.objects.filter(within_q("flat__path", paths), person=OuterRef("pk"))
         from .organisations import OrganisationMembership
@@ -57,7 +73,7 @@ class Person(TimeStampedModel):
         serves = OrganisationMembership.objects.filter(
             within_q("organisation__place__path", paths), person=OuterRef("pk")
         )
-        return Q(Exists(lives)) | Q(Exists(owns)) | Q(Exists(serves))
+        return within_q("registered_place__path", paths) | Q(Exists(lives)) | Q(Exists(owns)) | Q(Exists(serves))
 
 
 class Relation(models.TextChoices):
@@ -80,6 +96,17 @@ class Household(TimeStampedModel):
 
     history = HistoricalRecords()
     scope_path = "flat__path"
+
+    @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """A resident sees the household they belong to."""
+        if action == "household.view" and getattr(user, "person_id", None):
+            return Q(Exists(HouseholdMember.objects.filter(household=OuterRef("pk"), person_id=user.person_id)))
+        return None
+
+    def is_own(self, user, action: str) -> bool:
+        return action == "household.view" and bool(getattr(user, "person_id", None)) and \
+            self.memberships.filter(person_id=user.person_id).exists()
 
     class Meta:
         verbose_name = _("household")
@@ -142,6 +169,17 @@ class Ownership(TimeStampedModel):
     history = HistoricalRecords()
     objects = OwnershipQuerySet.as_manager()
     scope_path = "flat__path"
+
+    @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """An owner sees their own titles."""
+        if action == "ownership.view" and getattr(user, "person_id", None):
+            return Q(person_id=user.person_id)
+        return None
+
+    def is_own(self, user, action: str) -> bool:
+        return action == "ownership.view" and self.person_id is not None and \
+            self.person_id == getattr(user, "person_id", None)
 
     class Meta:
         verbose_name = _("ownership")

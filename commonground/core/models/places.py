@@ -73,6 +73,10 @@ def within_q(lookup: str, paths: Iterable[str]) -> Q:
     return condition
 
 
+def is_root_path(path: str) -> bool:
+    return len(path) == SEGMENT_WIDTH
+
+
 def ancestor_ids(path: str) -> list[int]:
     return [int(path[i : i + SEGMENT_WIDTH]) for i in range(0, len(path), SEGMENT_WIDTH)]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Organisation, OrganisationMembership, Person, Place
 
@@ -34,3 +36,37 @@ def organisation_member_add(
     membership.full_clean()
     membership.save()
     return membership
+
+
+ORGANISATION_EDITABLE_FIELDS = ("name", "parent", "credit_code", "phone", "established_on", "dissolved_on")
+MEMBERSHIP_EDITABLE_FIELDS = ("position", "term_from", "term_to")
+
+
+def _apply(obj, changes: dict, editable: tuple[str, ...]):
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, **changes) -> Organisation:
+    """Change an organisation's details (not its kind or place: those make a new organisation)."""
+    if "credit_code" in changes:
+        changes["credit_code"] = (changes["credit_code"] or "").strip().upper() or None
+    return _apply(organisation, changes, ORGANISATION_EDITABLE_FIELDS)
+
+
+@transaction.atomic
+def organisation_member_update(*, membership: OrganisationMembership, **changes) -> OrganisationMembership:
+    return _apply(membership, changes, MEMBERSHIP_EDITABLE_FIELDS)
+
+
+@transaction.atomic
+def organisation_member_remove(*, membership: OrganisationMembership) -> None:
+    """Delete a membership entered by mistake (to record someone leaving, set term_to instead)."""
+    membership.delete()

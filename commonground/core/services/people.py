@@ -29,9 +29,11 @@ def _fill_derived(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, name: str, id_number: str | None = None, phone: str = "") -> Person:
+def person_create(
+    *, name: str, id_number: str | None = None, phone: str = "", registered_place: Place | None = None
+) -> Person:
     """Register a person; gender and birth date come from the ID number when there is one."""
-    person = Person(name=name, id_number=id_number or None, phone=phone)
+    person = Person(name=name, id_number=id_number or None, phone=phone, registered_place=registered_place)
     _fill_derived(person)
     person.full_clean()
     if person.id_number:
@@ -74,6 +76,14 @@ def household_create(
 
 
 @transaction.atomic
+def household_update(*, household: Household, registered_on: datetime.date | None) -> Household:
+    household.registered_on = registered_on
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
 def ownership_create(
     *, flat: Place, exclusive_area_m2: Decimal, person: Person | None = None,
     organisation: Organisation | None = None, acquired_on: datetime.date | None = None,
@@ -105,3 +115,22 @@ def ownership_end(*, ownership: Ownership, ended_on: datetime.date) -> Ownership
     ownership.full_clean()
     ownership.save()
     return ownership
+
+
+@transaction.atomic
+def household_member_save(*, member: HouseholdMember) -> HouseholdMember:
+    """Add a member to a household, or change a member's relation; a household keeps one head."""
+    if member.relation == Relation.HEAD and HouseholdMember.objects.filter(
+        household=member.household, relation=Relation.HEAD
+    ).exclude(pk=member.pk).exists():
+        raise ValidationError({"relation": _("A household has exactly one head.")})
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def household_member_remove(*, member: HouseholdMember) -> None:
+    if member.relation == Relation.HEAD:
+        raise ValidationError(_("The head of a household cannot be removed; name another head first."))
+    member.delete()
