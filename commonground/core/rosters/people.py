@@ -1,0 +1,111 @@
+"""The people roster, keyed by resident ID number: new people are created, known ones updated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ..models import Person
+from ..models.places import ancestor_ids
+from ..permissions import visible_to
+from ..services.people import pinyin_of
+from ..validators import id_number_birth_date, id_number_gender
+from . import cells
+from .context import INVALID, ImportContext, Parsed, Plan, Row, chunked
+from .refs import people_by_id_number
+
+
+@dataclass
+class PersonRow(Parsed):
+    row: Row
+    id_number: str
+    name: str | None
+    phone: str | None
+
+
+def _parse(ctx: ImportContext, row: Row) -> PersonRow | None:
+    id_number = ctx.parse(row, "id_number", cells.id_number, required=True)
+    name = ctx.parse(row, "name", cells.text, required=True, max_length=100)
+    phone = ctx.parse(row, "phone", cells.phone)
+    if not id_number:
+        return None
+    return PersonRow(row, id_number, name or None, None if phone is INVALID else phone)
+
+
+@dataclass
+class PeoplePlan(Plan):
+    new: list[PersonRow] = field(default_factory=list)
+    updates: list[tuple[Person, dict[str, str]]] = field(default_factory=list)
+    registered_place_id: int | None = None
+
+    def apply(self, ctx: ImportContext, bar: Any) -> None:
+        changed: list[Person] = []
+        fields: set[str] = set()
+        for person, changes in self.updates:
+            for key, value in changes.items():
+                setattr(person, key, value)
+            if "name" in changes:
+                person.name_pinyin = pinyin_of(person.name)
+                changes = {**changes, "name_pinyin": person.name_pinyin}
+            fields.update(changes)
+            changed.append(person)
+        if changed:
+            ctx.update(Person, changed, fields, bar)
+        ctx.create(Person, [
+            Person(
+                name=item.name, name_pinyin=pinyin_of(item.name or ""), id_number=item.id_number,
+                phone=item.phone or "", gender=id_number_gender(item.id_number),
+                birth_date=id_number_birth_date(item.id_number), registered_place_id=self.registered_place_id,
+            )
+            for item in self.new
+        ], bar)
+
+
+def _refuse_invisible(ctx: ImportContext, updates: list[tuple[Person, dict[str, str]]], rows: dict[int, Row]) -> None:
+    """People the user may not change (one query per slice, never per row)."""
+    if ctx.paths("person.change") is None:
+        return
+    allowed: set[int] = set()
+    for batch in chunked([person.pk for person, _changes in updates]):
+        queryset = Person.objects.filter(pk__in=batch)
+        allowed.update(visible_to(ctx.user, "person.change", queryset).values_list("pk", flat=True))
+    for person, _changes in updates:
+        if person.pk not in allowed:
+            ctx.refuse(rows[person.pk], "id_number")
+
+
+def plan(ctx: ImportContext, rows: list[Row]) -> PeoplePlan:
+    items = [item for row in ctx.counted(rows, _("Checking")) if (item := _parse(ctx, row))]
+    by_id = ctx.first_rows(items, lambda item: item.id_number, "id_number")
+    known = people_by_id_number(set(by_id))
+    result = PeoplePlan()
+    rows_of: dict[int, Row] = {}
+    may_add = ctx.may_somewhere("person.add")
+    for number, item in by_id.items():
+        person = known.get(number)
+        if person is None:
+            if not may_add:
+                ctx.refuse(item.row, "id_number")
+            result.new.append(item)
+            continue
+        changes = {key: value for key, value in (("name", item.name), ("phone", item.phone))
+                   if value is not None and value != getattr(person, key)}
+        if changes:
+            result.updates.append((person, changes))
+            rows_of[person.pk] = item.row
+        else:
+            result.unchanged += 1
+    _refuse_invisible(ctx, result.updates, rows_of)
+    result.created = len(result.new)
+    result.updated = len(result.updates)
+    result.registered_place_id = registered_place_id(ctx)
+    return result
+
+
+def registered_place_id(ctx: ImportContext) -> int | None:
+    """Where a scoped importer registers new people (their first place for "person.add"), so that
+    the people stay in the importer's view before any household or title names them."""
+    paths = ctx.paths("person.add")
+    return ancestor_ids(paths[0])[-1] if paths else None

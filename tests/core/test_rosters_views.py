@@ -1,0 +1,140 @@
+"""Roster pages: upload (good, bad rows, oversize, wrong type), permissions, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from commonground.core.masking import mask_id_number
+from commonground.core.models import Person, RoleKind
+from tests.conftest import make_id_number
+from tests.core.test_rosters_import import PEOPLE_HEADERS, counts, csv_bytes
+
+UPLOAD = reverse("core:roster-upload")
+
+
+def upload(client, user, name: str, data: bytes, roster: str = "people"):
+    client.force_login(user)
+    return client.post(UPLOAD, {"roster": roster, "file": SimpleUploadedFile(name, data)},
+                       headers={"accept-language": "en"})
+
+
+def test_roster_upload__page__shows_form(client, role_users):
+    client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
+    response = client.get(UPLOAD)
+    assert response.status_code == 200
+    assert b'name="file"' in response.content
+    assert b'name="roster"' in response.content
+
+
+@pytest.mark.parametrize("role", [RoleKind.GRID_WORKER, RoleKind.RENEWAL_WORKER, RoleKind.RESIDENT])
+def test_roster_upload__without_roster_import__403(client, role_users, role):
+    before = counts()
+    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=301), "许一", ""]])
+    assert upload(client, role_users[role], "people.csv", data).status_code == 403
+    client.force_login(role_users[role])
+    assert client.get(UPLOAD).status_code == 403
+    assert counts() == before
+
+
+def test_roster_upload__anonymous__sent_to_login(client, tree):
+    response = client.get(UPLOAD)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_roster_upload__good_file__summary_and_rows_written(client, role_users):
+    number = make_id_number(seq=302)
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
+                      csv_bytes(PEOPLE_HEADERS, [[number, "何二", "13900000302"]]))
+    assert response.status_code == 200
+    assert "created 1, updated 0, unchanged 0" in response.content.decode()
+    person = Person.objects.get(id_number=number)
+    assert person.history.get().history_user == role_users[RoleKind.COMMUNITY_WORKER]
+
+
+def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, role_users):
+    before = counts()
+    rows = [[make_id_number(seq=303), "吕三", ""], ["330105", "施四", ""], [make_id_number(seq=304), "张五", "12"]]
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", csv_bytes(PEOPLE_HEADERS, rows))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was imported." in page
+    assert "<td>3</td><td>身份证号</td><td>A resident ID number has 18 characters.</td>" in page
+    assert "<td>4</td><td>联系电话</td>" in page
+    assert counts() == before
+
+
+def test_roster_upload__oversize__refused(client, role_users, settings):
+    settings.CG_MAX_UPLOAD_BYTES = 100
+    before = counts()
+    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=310 + n), "大文件", ""] for n in range(5)])
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", data)
+    page = response.content.decode()
+    assert "files up to 100\xa0bytes can be imported" in page
+    assert "Imported." not in page
+    assert counts() == before
+
+
+@pytest.mark.parametrize("name", ["people.txt", "people.xls", "people"])
+def test_roster_upload__wrong_type__refused(client, role_users, name):
+    before = counts()
+    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=320), "类型", ""]])
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], name, data)
+    assert "Only .csv and .xlsx files can be imported." in response.content.decode()
+    assert counts() == before
+
+
+def test_roster_upload__broken_xlsx__refused(client, role_users):
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.xlsx", b"not a workbook")
+    assert "This is not a readable XLSX workbook." in response.content.decode()
+
+
+def test_roster_index__export_only_role__links_without_upload(client, role_users):
+    client.force_login(role_users[RoleKind.RENEWAL_WORKER])
+    page = client.get(reverse("core:roster-index")).content.decode()
+    assert reverse("core:roster-download", args=["households"]) + "?format=xlsx" in page
+    assert UPLOAD not in page
+
+
+def test_roster_index__neither_permission__403(client, role_users):
+    client.force_login(role_users[RoleKind.RESIDENT])
+    assert client.get(reverse("core:roster-index")).status_code == 403
+
+
+def test_roster_download__csv__attachment_with_visible_rows(client, tree, role_users):
+    client.force_login(role_users[RoleKind.RENEWAL_WORKER])
+    response = client.get(reverse("core:roster-download", args=["households"]), {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="households-')
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "房屋编码,身份证号,与户主关系", f"{tree.flat.code},{tree.owner.id_number},户主"]
+
+
+def test_roster_download__xlsx__masked_for_owners_committee(client, tree, role_users, monkeypatch):
+    from commonground.core.rules import ROLE_PERMISSIONS
+
+    role = RoleKind.OWNERS_COMMITTEE_MEMBER
+    monkeypatch.setitem(ROLE_PERMISSIONS, role, ROLE_PERMISSIONS[role] | {"roster.export"})
+    client.force_login(role_users[role])
+    response = client.get(reverse("core:roster-download", args=["ownership"]), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[1][:2] == [tree.flat.code, mask_id_number(tree.owner.id_number)]
+    assert len(rows) == 2
+
+
+def test_roster_download__without_roster_export__403(client, role_users):
+    client.force_login(role_users[RoleKind.RESIDENT])
+    assert client.get(reverse("core:roster-download", args=["people"])).status_code == 403
+
+
+def test_roster_download__unknown_roster_or_format__404(client, role_users):
+    client.force_login(role_users[RoleKind.STREET_STAFF])
+    assert client.get(reverse("core:roster-download", args=["cats"])).status_code == 404
+    assert client.get(reverse("core:roster-download", args=["people"]), {"format": "pdf"}).status_code == 404
