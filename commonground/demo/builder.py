@@ -1,0 +1,81 @@
+"""Builds the demo district in one transaction, step by step, deterministically from a seed.
+
+Apps above core add their own demo records with a `demo_data` module defining
+`build_demo_data(ctx: DemoContext) -> None`; it runs after the core steps, in
+INSTALLED_APPS order, with `ctx.rng("<its name>")` and `ctx.faker(...)` as its random sources.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from commonground.core.clock import TODAY_SETTING
+from commonground.core.services.accounts import setting_set
+
+from .accounts import build_accounts
+from .business import build_business
+from .context import DemoContext
+from .district import build_buildings, build_district, build_estates
+from .flats import build_flats
+from .organisations import build_organisations
+from .residents import build_residents
+
+DEFAULT_SEED = 20230831
+DEMO_TODAY = "2023-08-31"  # the default report period is then 2023-01-01 to 2023-08-31
+
+Step = Callable[[DemoContext], None]
+
+
+def refresh_statistics(ctx: DemoContext) -> None:
+    """Let the query planner see the new rows now rather than at the next autovacuum."""
+    if connection.vendor in ("postgresql", "sqlite"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def pin_today(ctx: DemoContext) -> None:
+    setting_set(key=TODAY_SETTING, value=DEMO_TODAY)
+
+
+CORE_STEPS: tuple[tuple[str, Step], ...] = (
+    ("district", build_district),
+    ("estates", build_estates),
+    ("buildings", build_buildings),
+    ("flats", build_flats),
+    ("business", build_business),
+    ("organisations", build_organisations),
+    ("residents", build_residents),
+    ("today", pin_today),
+    ("accounts", build_accounts),
+)
+
+
+def extension_steps() -> list[tuple[str, Step]]:
+    """`build_demo_data` of every CommonGround app that has a `demo_data` module."""
+    steps = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("commonground.") or config.name == __package__:
+            continue
+        module_name = f"{config.name}.demo_data"
+        if importlib.util.find_spec(module_name) is not None:
+            steps.append((config.label, importlib.import_module(module_name).build_demo_data))
+    return steps
+
+
+@transaction.atomic
+def build_demo(*, seed: int = DEFAULT_SEED, progress: bool = True) -> DemoContext:
+    """Build the whole demo district into an empty database and return what was built."""
+    ctx = DemoContext(seed=seed)
+    steps = [*CORE_STEPS, *extension_steps(), ("statistics", refresh_statistics)]
+    with tqdm(steps, desc=_("Building the demo district"), unit=_("step"), disable=not progress) as bar:
+        for name, step in bar:
+            bar.set_postfix_str(name)
+            step(ctx)
+    return ctx

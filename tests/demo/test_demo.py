@@ -1,0 +1,230 @@
+"""The demo district, built once for this module, reproduces the published figures.
+
+The build runs inside one transaction that is rolled back when the module ends, so the
+other test modules still start from an empty database.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+from django.test import override_settings
+
+from commonground.core.clock import forget_pinned_today, today
+from commonground.core.models import (
+    Household,
+    Organisation,
+    OrganisationKind,
+    Ownership,
+    Person,
+    Place,
+    PlaceKind,
+    RoleAssignment,
+    RoleKind,
+    User,
+)
+from commonground.core.models.places import ancestor_ids
+from commonground.core.reporting import build_report
+from commonground.core.validators import MOBILE_RE, validate_id_number
+from commonground.demo.accounts import ACCOUNTS, password_for
+from commonground.demo.builder import build_demo
+from commonground.demo.bulk import split_exact
+from commonground.demo.names import STREETS
+
+pytestmark = pytest.mark.slow
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The full demo district, rolled back after the module's tests."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        forget_pinned_today()
+        yield build_demo(progress=False)
+        transaction.set_rollback(True)
+    forget_pinned_today()
+
+
+def zhegong() -> Place:
+    return Place.objects.get(kind=PlaceKind.ESTATE, name="浙工新村")
+
+
+def test_demo__report_organisation_section__the_published_figures(demo, db):
+    report = build_report()
+
+    communities = Place.objects.of_kind(PlaceKind.COMMUNITY).count()
+    assert report["scope"] == {"code": "330105", "name": "拱墅区"}
+    assert report["period"] == {"from": "2023-01-01", "to": "2023-08-31"}
+    organisation = report["organisation"]
+    mass_associations = organisation.pop("mass_associations")
+    assert 2000 < mass_associations < 2100
+    assert organisation == {
+        "estates": 621,
+        "estate_party_organisations": 621,
+        "corridor_party_branches": 2359,
+        "owners_committee_formation_rate": 0.9195,
+        "property_service_coverage_rate": 1.0,
+        "three_party_offices": {"district": 1, "street": 18, "community": communities},
+    }
+    assert Organisation.objects.of_kind(OrganisationKind.OWNERS_COMMITTEE).values("place").distinct().count() == 571
+
+
+def test_demo__pinned_today__2023_08_31(demo, db):
+    assert today() == datetime.date(2023, 8, 31)
+
+
+def test_demo__streets__eighteen_in_code_order(demo, db):
+    streets = list(Place.objects.of_kind(PlaceKind.STREET).order_by("code").values_list("code", "name"))
+
+    assert streets == [(f"330105{i:03d}", f"{name}街道") for i, name in enumerate(STREETS, start=1)]
+
+
+def test_demo__communities__six_to_eight_per_street_each_with_its_organisations(demo, db):
+    per_street = Place.objects.of_kind(PlaceKind.COMMUNITY).values("parent").annotate(n=Count("pk"))
+    communities = Place.objects.of_kind(PlaceKind.COMMUNITY)
+
+    assert communities.count() == 120
+    assert {row["n"] for row in per_street} <= {6, 7, 8}
+    for kind in (OrganisationKind.RESIDENTS_COMMITTEE, OrganisationKind.PARTY_ORGANISATION,
+                 OrganisationKind.THREE_PARTY_OFFICE):
+        assert Organisation.objects.filter(kind=kind, place__kind=PlaceKind.COMMUNITY).count() == 120
+    assert not communities.exclude(children__kind=PlaceKind.GRID).exists()
+    assert not Place.objects.exclude(latitude__gte=Decimal("30.27"), latitude__lte=Decimal("30.36"),
+                                     longitude__gte=Decimal("120.10"), longitude__lte=Decimal("120.20")).exclude(
+        latitude__isnull=True).exists()
+
+
+def test_demo__estates__each_with_property_project_of_a_district_company(demo, db):
+    projects = Organisation.objects.filter(kind=OrganisationKind.PROPERTY_COMPANY, place__kind=PlaceKind.ESTATE)
+
+    assert projects.count() == 621
+    assert not projects.filter(parent__isnull=True).exists()
+    assert Organisation.objects.filter(kind=OrganisationKind.PROPERTY_COMPANY, place__kind=PlaceKind.DISTRICT,
+                                       credit_code__isnull=False).count() == 40
+    assert not Organisation.objects.filter(established_on__isnull=True).exists()
+    assert not Organisation.objects.filter(established_on__gte=datetime.date(2023, 1, 1)).exists()
+
+
+def test_demo__zhegong__548_households_in_13_buildings(demo, db):
+    estate = zhegong()
+    households = Household.objects.filter(flat__path__startswith=estate.path).annotate(n=Count("memberships"))
+
+    assert estate.parent.name == "河东社区" and estate.parent.parent.name == "朝晖街道"
+    assert Place.objects.within(estate).of_kind(PlaceKind.BUILDING).count() == 13
+    assert Place.objects.within(estate).of_kind(PlaceKind.FLAT).count() == 548
+    assert households.count() == 548
+    assert {h.n for h in households} == {2, 3, 4}
+    assert households.filter(memberships__relation="head").count() == 548
+    first_two = Place.objects.within(estate).of_kind(PlaceKind.BUILDING).order_by("code")[:2]
+    assert [Place.objects.within(b).of_kind(PlaceKind.FLAT).count() for b in first_two] == [40, 40]
+
+
+def test_demo__zhegong__owners_areas_and_personal_data_valid(demo, db):
+    ownerships = Ownership.objects.filter(flat__path__startswith=zhegong().path)
+    per_flat = ownerships.values("flat").annotate(n=Count("pk"))
+    per_owner = ownerships.values("person").annotate(n=Count("pk"))
+    people = Person.objects.filter(households__flat__path__startswith=zhegong().path)
+
+    assert per_flat.count() == 548
+    assert 0 < per_flat.filter(n=2).count() < 20  # a few co-owned flats
+    assert 0 < per_owner.filter(n=2).count() < 20  # a few owners with a second flat
+    assert all(Decimal("40") <= o.exclusive_area_m2 <= Decimal("95") for o in ownerships)
+    assert all(o.exclusive_area_m2 == o.exclusive_area_m2.quantize(Decimal("0.01")) for o in ownerships)
+    for person in people:
+        validate_id_number(person.id_number)
+        assert person.id_number.startswith("3301")
+        assert person.birth_date.strftime("%Y%m%d") == person.id_number[6:14]
+        assert person.phone == "" or MOBILE_RE.match(person.phone)
+        assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", person.name)
+
+
+def test_demo__other_estates__residents_and_developers_unsold_flats(demo, db):
+    populated = {ancestor_ids(path)[3] for path in Household.objects.values_list("flat__path", flat=True)}
+    unsold = Ownership.objects.filter(organisation__kind=OrganisationKind.DEVELOPER)
+
+    assert len(populated) == 21
+    assert unsold.count() == 5
+    assert {o.flat.parent.parent.parent.name for o in unsold} == {"远洋公寓"}
+    assert not Household.objects.filter(flat__in=unsold.values("flat")).exists()
+
+
+def test_demo__business__17_communities_206_office_buildings_and_couriers_home(demo, db):
+    def office_buildings(name: str) -> int:
+        return Place.objects.get(name=name).children.filter(kind=PlaceKind.OFFICE_BUILDING).count()
+
+    home = Place.objects.get(kind=PlaceKind.FACILITY, name="吴家墩小哥党群之家")
+    assert Place.objects.of_kind(PlaceKind.BUSINESS_COMMUNITY).count() == 17
+    assert Place.objects.of_kind(PlaceKind.OFFICE_BUILDING).count() == 206
+    assert (office_buildings("新天地商务社区"), office_buildings("汇金国际商务社区")) == (27, 6)
+    assert Place.objects.get(name="新天地商务社区").parent.name == "东新街道"
+    assert (home.parent.name, home.parent.parent.name, home.floor_area_m2) == ("吴家墩社区", "康桥街道", Decimal("500"))
+
+
+def test_demo__every_account__logs_in_and_holds_its_role(demo, db, client):
+    expected_roles = {a.username: a.role for a in ACCOUNTS}
+
+    for account in ACCOUNTS:
+        assert client.login(username=account.username, password=password_for(account.username)), account.username
+        client.logout()
+    roles = {r.user.username: r for r in RoleAssignment.objects.active().select_related("user", "scope")}
+    assert {name: (r.role if r else None) for name, r in ((n, roles.get(n)) for n in expected_roles)} == expected_roles
+    assert set(RoleKind.values) == {role for role in expected_roles.values() if role}
+    assert all(r.valid_from == datetime.date(2023, 1, 1) for r in roles.values())
+    assert User.objects.get(username="admin").is_superuser
+    assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {
+        "admin", "district", "street", "community"}
+    assert roles["commissioner"].scope.name == "新天地商务社区"
+    assert roles["renewal"].scope.name == "浙工新村"
+    owner = User.objects.get(username="owner").person
+    assert Ownership.objects.filter(person=owner, flat__path__startswith=zhegong().path).exists()
+    chair = User.objects.get(username="committee").person
+    assert chair.organisation_memberships.get().organisation.name == "远洋公寓业主委员会"
+
+
+def test_demo_command__if_empty_on_built_database__does_nothing(demo, db):
+    before = (Place.objects.count(), Organisation.objects.count(), Person.objects.count(), User.objects.count())
+    out = io.StringIO()
+
+    call_command("demo", "--if-empty", stdout=out)
+
+    assert (Place.objects.count(), Organisation.objects.count(), Person.objects.count(),
+            User.objects.count()) == before
+    assert out.getvalue().count("\n") == 1
+
+
+def test_demo_command__built_database_without_if_empty__refused(demo, db):
+    before = Place.objects.count()
+
+    with pytest.raises(CommandError):
+        call_command("demo", "--no-progress", stdout=io.StringIO())
+
+    assert Place.objects.count() == before
+
+
+def test_demo_command__accounts__prints_every_login(demo, db):
+    out = io.StringIO()
+
+    call_command("demo", "--accounts", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1 + len(ACCOUNTS)
+    for account, line in zip(ACCOUNTS, lines[1:], strict=True):
+        assert line.split()[:2] == [account.username, password_for(account.username)]
+
+
+def test_split_exact__same_seed_same_parts_summing_to_total():
+    first = split_exact(random.Random(7), 2312, 620, low=1, high=12)
+
+    assert first == split_exact(random.Random(7), 2312, 620, low=1, high=12)
+    assert sum(first) == 2312 and min(first) >= 1 and max(first) <= 12
+    with pytest.raises(ValueError):
+        split_exact(random.Random(7), 10, 3, low=4)
