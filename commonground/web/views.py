@@ -1,7 +1,97 @@
+"""The home page: who you are, where you act, what you can do, and what lies in your scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.clock import today
+from commonground.core.models import Household, Person, Place, PlaceKind
+from commonground.core.permissions import active_roles, can, visible_to
+
+from .templatetags.cg import first_url
+
+
+@dataclass(frozen=True)
+class Capability:
+    label: Any
+    url: str | None
+
+
+# (permission, what it lets the user do, page names tried for a link)
+CAPABILITIES: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("place.view", _("View the places in your area"), ("core:place-list",)),
+    ("person.view", _("Look up residents and households"), ()),
+    ("person.view_personal_data", _("See full ID numbers and phone numbers"), ()),
+    ("roster.import", _("Import rosters from Excel or CSV"), ("core:roster-upload",)),
+    ("roster.export", _("Export rosters"), ("core:roster-index", "core:roster-export")),
+    ("report.view", _("See the district report"), ("core:report", "cockpit:report")),
+    ("person.change", _("Manage people and households"), ("admin:core_person_changelist",)),
+    ("place.change", _("Maintain the place tree"), ("admin:core_place_changelist",)),
+    ("organisation.change", _("Manage organisations and their members"), ("admin:core_organisation_changelist",)),
+    ("roleassignment.add", _("Assign roles to staff"), ("admin:core_roleassignment_changelist",)),
+    ("history.view", _("See who changed what (audit history)"), ()),
+]
+
+COUNTED_PLACE_KINDS = (PlaceKind.COMMUNITY, PlaceKind.ESTATE, PlaceKind.BUILDING)
+
+
+def capabilities(user: Any) -> list[Capability]:
+    """What the resolver lets this user do somewhere; admin-only work only for staff who may use the admin."""
+    admin_ok = user.is_staff and can(user, "admin.access")
+    result = []
+    for permission, label, names in CAPABILITIES:
+        if not can(user, permission):
+            continue
+        admin_only = bool(names) and all(name.startswith("admin:") for name in names)
+        if admin_only and not admin_ok:
+            continue  # done only in the admin, which this user cannot enter
+        usable = tuple(name for name in names if admin_ok or not name.startswith("admin:"))
+        result.append(Capability(label, first_url(usable)))
+    return result
+
+
+def scope_counts(user: Any) -> list[tuple[Any, int]]:
+    """How many communities, estates, buildings, households and people the user may see: a few queries."""
+    by_kind = dict(
+        visible_to(user, "place.view", Place.objects.filter(kind__in=COUNTED_PLACE_KINDS))
+        .order_by().values_list("kind").annotate(n=Count("pk"))
+    )
+    counts: list[tuple[Any, int]] = [(PlaceKind(kind).label, by_kind.get(kind, 0)) for kind in COUNTED_PLACE_KINDS]
+    if can(user, "household.view"):
+        counts.append((_("households"), visible_to(user, "household.view", Household.objects.all()).count()))
+    if can(user, "person.view"):
+        counts.append((_("people"), visible_to(user, "person.view", Person.objects.all()).count()))
+    return counts
+
+
+def place_link(user: Any, place: Place) -> str | None:
+    if not can(user, "place.view", place):
+        return None
+    try:
+        return reverse("core:place-detail", args=[place.code])
+    except NoReverseMatch:
+        return None
 
 
 @login_required
-def home(request):
-    return render(request, "web/home.html", {})
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    roles = [
+        {"role": role.get_role_display(), "place": role.scope, "url": place_link(user, role.scope),
+         "valid_to": role.valid_to}
+        for role in active_roles(user)
+    ]
+    return render(request, "web/home.html", {
+        "roles": roles,
+        "capabilities": capabilities(user),
+        "counts": scope_counts(user) if can(user, "place.view") else [],
+        "today": today(),
+    })

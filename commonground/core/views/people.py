@@ -1,0 +1,79 @@
+"""Person and household pages. Personal data is shown in full only where the user may see it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from ..masking import MASKERS
+from ..models import (
+    PERSONAL_DATA_FIELDS,
+    Household,
+    HouseholdMember,
+    OrganisationMembership,
+    Ownership,
+    Person,
+)
+from ..permissions import can, visible_to
+from .places import recent_history, visible_person_ids
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person: masked or full ID and phone, households, ownerships, memberships, history."""
+    user = request.user
+    person = get_object_or_404(visible_to(user, "person.view", Person.objects.all()), pk=pk)
+    in_full = can(user, "person.view_personal_data", person)
+    personal = {
+        field: (getattr(person, field) or "") if in_full else MASKERS[field](getattr(person, field))
+        for field in PERSONAL_DATA_FIELDS
+    }
+    households = list(
+        visible_to(user, "household.view", Household.objects.filter(memberships__person=person))
+        .select_related("flat").prefetch_related(
+            Prefetch("memberships", queryset=HouseholdMember.objects.filter(person=person), to_attr="this_person")
+        )
+    )
+    ownerships = list(
+        visible_to(user, "ownership.view", Ownership.objects.filter(person=person)).select_related("flat")
+    )
+    memberships = list(
+        visible_to(user, "organisationmembership.view", OrganisationMembership.objects.filter(person=person))
+        .select_related("organisation__place")
+    )
+    return render(request, "core/people/person_detail.html", {
+        "person": person,
+        "in_full": in_full,
+        "id_number": personal["id_number"],
+        "phone": personal["phone"],
+        "households": households,
+        "ownerships": ownerships,
+        "memberships": memberships,
+        "history": recent_history(user, person, excluded=PERSONAL_DATA_FIELDS),
+    })
+
+
+@login_required
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One household: its flat, its members (linked where the user may open them), its history."""
+    user = request.user
+    household = get_object_or_404(
+        visible_to(user, "household.view", Household.objects.select_related("flat", "head")), pk=pk
+    )
+    members = list(household.memberships.select_related("person").order_by("pk"))
+    ids = {member.person_id for member in members}
+    linkable = visible_person_ids(user, ids)
+    in_full = visible_person_ids(user, ids, "person.view_personal_data")
+    rows = [
+        {"member": member, "linked": member.person_id in linkable,
+         "phone": member.person.phone if member.person_id in in_full else MASKERS["phone"](member.person.phone)}
+        for member in members
+    ]
+    return render(request, "core/people/household_detail.html", {
+        "household": household,
+        "flat_linked": can(user, "place.view", household.flat),
+        "members": rows,
+        "history": recent_history(user, household),
+    })
