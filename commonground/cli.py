@@ -15,9 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commonground.config.settings")
     if len(argv) > 1 and argv[1] == "serve":
         bind = os.environ.get("CG_BIND", "127.0.0.1:8000")
-        os.execvp(
-            "gunicorn",
-            ["gunicorn", "commonground.config.wsgi:application", "--bind", bind,
+        # The interpreter running us is the virtualenv's, whose bin/ need not be on PATH.
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "gunicorn", "commonground.config.wsgi:application", "--bind", bind,
              "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--access-logfile", "-", *argv[2:]],
         )
     from django.core.management import execute_from_command_line

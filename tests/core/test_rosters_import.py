@@ -315,10 +315,13 @@ def test_roster_import__ownership_bad_rows__areas_holders_dates(tree, new_flat):
 
 
 def test_roster_import__missing_column__reported_on_header_row(tree):
-    result = run("people", ["身份证号", "电话"], [[make_id_number(seq=94), "13900000000"]])
-    assert located(result) == [(1, "name", "missing_column")]
     with translation.override("en"):
+        result = run("people", ["身份证号", "电话"], [[make_id_number(seq=94), "13900000000"]])
         assert str(result.errors[0]) == "Row 1 “姓名”: This column is missing; the file needs it."
+    assert located(result) == [(1, "name", "missing_column")]
+    with translation.override("zh-hans"):
+        chinese = run("people", ["身份证号", "电话"], [[make_id_number(seq=94), "13900000000"]])
+        assert str(chinese.errors[0]).startswith("第1行 “姓名”")
 
 
 def test_roster_import__dry_run__counts_but_writes_nothing(tree):

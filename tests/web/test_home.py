@@ -12,6 +12,12 @@ from commonground.core.services.people import household_create, person_create
 from commonground.core.services.places import place_create
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """Capability labels are compared in English: the pages answer in the browser's language."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 def counts(response) -> list[int]:
     return [number for _label, number in response.context["counts"]]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..validators import validate_id_number, validate_phone
@@ -26,7 +27,7 @@ class Gender(models.TextChoices):
 
 
 class Person(TimeStampedModel):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     name_pinyin = models.CharField(_("name (pinyin)"), max_length=300, blank=True, db_index=True, editable=False)
     id_number = models.CharField(
         _("resident ID number"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
@@ -80,7 +81,7 @@ class Relation(models.TextChoices):
     HEAD = "head", _("head of household")
     SPOUSE = "spouse", _("spouse")
     CHILD = "child", _("child")
-    PARENT = "parent", _("parent")
+    PARENT = "parent", pgettext_lazy("household relation", "parent")
     GRANDCHILD = "grandchild", _("grandchild")
     OTHER = "other", _("other relative")
     TENANT = "tenant", _("tenant")
