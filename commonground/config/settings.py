@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "commonground.core",
+    "commonground.cases",
     "commonground.web",
     "commonground.demo",
 ]
@@ -148,6 +149,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = CG_MAX_UPLOAD_BYTES
 
 # Daily working periods for SLA deadlines (local time), comma-separated.
 CG_WORKING_HOURS = os.environ.get("CG_WORKING_HOURS", "08:30-12:00,13:30-17:30")
+
+# Send case notifications by e-mail too (Django's mail framework; EMAIL_* settings below).
+CG_EMAIL_NOTIFICATIONS = env_bool("CG_EMAIL_NOTIFICATIONS")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if os.environ.get(
+    "EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "commonground@localhost")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 

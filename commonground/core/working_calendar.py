@@ -15,6 +15,7 @@ from decimal import Decimal
 import chinese_calendar
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ MAX_DAYS = 3660  # ten years: a safety stop for absurd inputs
 
 
 def add_working_hours(start: datetime.datetime, hours: Decimal | int | float) -> datetime.datetime:
-    """The moment `hours` working hours after `start` (an aware datetime), in start's time zone."""
+    """The moment `hours` working hours after `start` (an aware datetime), in local time (TIME_ZONE)."""
+    start = timezone.localtime(start)
     tz = start.tzinfo
     remaining = datetime.timedelta(hours=float(hours))
     day = start.date()
@@ -106,6 +108,7 @@ def working_hours_between(start: datetime.datetime, end: datetime.datetime) -> f
     """Working hours from `start` to `end` (0 when end is not after start)."""
     if end <= start:
         return 0.0
+    start = timezone.localtime(start)
     tz = start.tzinfo
     end = end.astimezone(tz)
     total = datetime.timedelta()

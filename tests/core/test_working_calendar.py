@@ -43,6 +43,11 @@ def test_add_working_hours__across_national_day_and_make_up_workday(db):
     assert add_working_hours(friday, 1) == at(2024, 10, 12, 9, 0)  # Saturday make-up workday
 
 
+def test_add_working_hours__utc_input__counted_in_local_working_hours(db):
+    utc_start = datetime.datetime(2024, 9, 23, 1, 0, tzinfo=datetime.UTC)  # 09:00 in Shanghai
+    assert add_working_hours(utc_start, 2) == at(2024, 9, 23, 11, 0)
+
+
 def test_working_hours_between__inverse_of_add(db):
     start = at(2024, 9, 30, 10, 15)
     for hours in (1, 4, 7.5, 13, 40):

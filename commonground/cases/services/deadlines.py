@@ -1,0 +1,58 @@
+"""The periodic deadline job (`commonground tick`, Celery beat): warnings at 75% of the time limit,
+escalation of overdue cases. Each step re-checks the case under a lock, so running twice changes
+nothing the second time."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.working_calendar import add_working_hours
+
+from ..models import CLOCK_STAGES, Case, NotificationKind
+from ..rules import WARN_AT_FRACTION
+from .events import locked
+from .notifications import notify_handlers
+from .workflow import case_escalate_overdue
+
+
+@dataclass
+class TickResult:
+    warned: int = 0
+    escalated: int = 0
+
+
+def warning_due_at(case: Case) -> datetime.datetime:
+    return add_working_hours(case.dispatched_at, case.category.sla_hours * WARN_AT_FRACTION)
+
+
+@transaction.atomic
+def case_warn_deadline(*, case: Case, now: datetime.datetime) -> bool:
+    current = locked(case)
+    if current.stage not in CLOCK_STAGES or current.warned_at or current.dispatched_at is None:
+        return False
+    if now < warning_due_at(current) or now >= current.deadline:
+        return False
+    current.warned_at = now
+    current.save(update_fields=["warned_at", "updated_at"])
+    notify_handlers(current, NotificationKind.DEADLINE, _("Case %(number)s is due at %(deadline)s.")
+                    % {"number": current.number, "deadline": f"{timezone.localtime(current.deadline):%Y-%m-%d %H:%M}"})
+    return True
+
+
+def tick(*, now: datetime.datetime | None = None) -> TickResult:
+    """Run the deadline job once over every running case."""
+    now = now or timezone.now()
+    result = TickResult()
+    running = Case.objects.filter(stage__in=CLOCK_STAGES)
+    for case in running.filter(deadline__lte=now).only("pk").iterator():
+        if case_escalate_overdue(case=case, now=now):
+            result.escalated += 1
+    for case in running.filter(warned_at__isnull=True, deadline__gt=now).select_related("category").iterator():
+        if now >= warning_due_at(case) and case_warn_deadline(case=case, now=now):
+            result.warned += 1
+    return result

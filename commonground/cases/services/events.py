@@ -1,0 +1,54 @@
+"""The append-only event log and the small helpers every transition shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.permissions import require
+
+from ..models import Case, CaseEvent, Stage
+
+
+def log_event(*, case: Case, actor: Any, action: str, from_stage: str = "", to_stage: str = "", note: str = "",
+              data: dict | None = None) -> CaseEvent:
+    """Append one line to the case's log (never updated or deleted)."""
+    return CaseEvent.objects.create(
+        case=case, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
+        from_stage=from_stage, to_stage=to_stage, note=note, data=data or {},
+    )
+
+
+def locked(case: Case) -> Case:
+    """The case row, locked for this transaction, so two clerks cannot move it at once."""
+    return Case.objects.select_for_update().select_related("category", "place", "handling_place").get(pk=case.pk)
+
+
+def expect_stage(case: Case, *stages: str, action: str) -> None:
+    if case.stage not in stages:
+        raise ValidationError(
+            _("A case that is “%(stage)s” cannot be %(action)s.")
+            % {"stage": Stage(case.stage).label, "action": action}
+        )
+
+
+def move(*, case: Case, actor: Any, permission: str, allowed: tuple[str, ...], to_stage: str, action: str,
+         verb: str, note: str = "", data: dict | None = None, **changes: Any) -> Case:
+    """Check permission and stage, set fields, change stage and log it: the shape of every transition."""
+    case = locked(case)
+    if actor is not None:
+        require(actor, "case.view", case)  # strangers learn nothing, not even the stage
+        expect_stage(case, *allowed, action=verb)
+        require(actor, permission, case)
+    else:  # the platform itself (deadline job, a second bad rating)
+        expect_stage(case, *allowed, action=verb)
+    from_stage = case.stage
+    for field, value in changes.items():
+        setattr(case, field, value)
+    case.stage = to_stage
+    case.save()
+    log_event(case=case, actor=actor, action=action, from_stage=from_stage, to_stage=to_stage, note=note, data=data)
+    return case

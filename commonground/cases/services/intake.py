@@ -1,0 +1,225 @@
+"""Intake: a case reported from the web, by staff on the spot or on the phone, the API or Open311."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.models import Place, RoleKind
+from commonground.core.permissions import active_roles, can, require
+from commonground.core.reporting import top_place
+from commonground.core.validators import validate_phone
+
+from ..geo import bounding_box, distance_m, inside_district, place_for_pin
+from ..models import (
+    Case,
+    CaseAttachment,
+    Category,
+    Channel,
+    IdempotencyKey,
+    QuestionType,
+    ReporterKind,
+    Stage,
+)
+from ..rules import ATTACHMENT_TYPES, DESCRIPTION_MAX, DESCRIPTION_MIN, DUPLICATE_DAYS, DUPLICATE_RADIUS_M
+from .events import log_event
+
+
+@dataclass
+class Contact:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def reporter_kind(user: Any, channel: str) -> str:
+    """Who is reporting, for the category's "open to" list."""
+    if channel == Channel.OPEN311 and not getattr(user, "is_authenticated", False):
+        return ReporterKind.PUBLIC
+    if can(user, "case.add_on_behalf"):
+        return ReporterKind.STAFF
+    if getattr(user, "organisation_id", None) or any(
+        r.role == RoleKind.ENTERPRISE_CONTACT for r in active_roles(user)
+    ):
+        return ReporterKind.ENTERPRISE
+    return ReporterKind.RESIDENT
+
+
+def validate_answers(category: Category, answers: dict[str, Any]) -> dict[str, Any]:
+    """The category's extra questions: required ones answered, each of its type. Returns clean values."""
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    known = {q.key: q for q in category.questions.all()}
+    for key in answers:
+        if key not in known:
+            errors[f"answers.{key}"] = _("This category asks no such question.")
+    for key, question in known.items():
+        raw = answers.get(key)
+        if raw in (None, ""):
+            if question.required:
+                errors[f"answers.{key}"] = _("Please answer: %(question)s") % {"question": question.label}
+            continue
+        try:
+            clean[key] = _typed(question, raw)
+        except (ValueError, ArithmeticError):
+            errors[f"answers.{key}"] = _("“%(value)s” is not a valid answer to: %(question)s") % {
+                "value": raw, "question": question.label}
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _typed(question, raw: Any) -> Any:
+    if question.type == QuestionType.NUMBER:
+        value = Decimal(str(raw))
+        if not value.is_finite():
+            raise ValueError
+        return str(value)
+    if question.type == QuestionType.BOOLEAN:
+        text = str(raw).strip().lower()
+        if text in {"1", "true", "yes", "是", "on"}:
+            return True
+        if text in {"0", "false", "no", "否", "off"}:
+            return False
+        raise ValueError
+    if question.type == QuestionType.DATE:
+        return datetime.date.fromisoformat(str(raw)).isoformat()
+    if question.type == QuestionType.CHOICE:
+        if str(raw) not in [str(c) for c in question.choices]:
+            raise ValueError
+        return str(raw)
+    return str(raw).strip()[:500]
+
+
+def validate_attachment(upload: UploadedFile) -> None:
+    if upload.content_type not in ATTACHMENT_TYPES:
+        raise ValidationError({"attachments": _("Attach photos (JPEG, PNG, WebP) or PDF files only.")})
+    if upload.size > settings.CG_MAX_UPLOAD_BYTES:
+        raise ValidationError({"attachments": _("A file may be at most %(mb)d MB.")
+                               % {"mb": settings.CG_MAX_UPLOAD_BYTES // (1024 * 1024)}})
+
+
+def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal | None) -> Place:
+    """The place of a case: the one picked, or the one under the map pin; it must lie in the district."""
+    district = top_place()
+    if latitude is not None and longitude is not None:
+        lat, lng = float(latitude), float(longitude)
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180) or not inside_district(lat, lng, district):
+            raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
+        if place is None:
+            place = place_for_pin(lat, lng, district)
+    if place is None:
+        raise ValidationError({"location": _("Pick a place or drop a pin on the map.")})
+    if not place.is_within(district):
+        raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
+    return place
+
+
+def possible_duplicates(*, category: Category, latitude: Decimal | None, longitude: Decimal | None,
+                        place: Place | None = None, exclude: Case | None = None):
+    """Open cases of the same category within 50 m (or at the same place, without a pin) and 7 days."""
+    since = timezone.now() - datetime.timedelta(days=DUPLICATE_DAYS)
+    candidates = Case.objects.open().filter(category=category, created_at__gte=since, merged_into__isnull=True)
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    if latitude is None or longitude is None:
+        return list(candidates.filter(place=place)) if place else []
+    lat, lng = float(latitude), float(longitude)
+    nearby = candidates.filter(**bounding_box(lat, lng, DUPLICATE_RADIUS_M)).select_related("place")
+    return [c for c in nearby
+            if distance_m(lat, lng, float(c.latitude), float(c.longitude)) <= DUPLICATE_RADIUS_M]
+
+
+def next_number(case: Case) -> str:
+    return f"SX{timezone.localtime(case.created_at):%Y%m%d}{case.pk:06d}"
+
+
+@transaction.atomic
+def case_report(
+    *, reporter: Any, category: Category, description: str, place: Place | None = None,
+    latitude: Decimal | None = None, longitude: Decimal | None = None, address: str = "",
+    answers: dict[str, Any] | None = None, channel: str = Channel.WEB, contact: Contact | None = None,
+    attachments: list[UploadedFile] = (), media_urls: list[str] = (), idempotency_key: str = "",
+    client: str = "",
+) -> Case:
+    """Record a reported matter (stage "collected"). Staff may record it on behalf of a caller (contact).
+
+    With an idempotency key, a retried call returns the case the first call created.
+    """
+    client = client or (f"user:{reporter.pk}" if getattr(reporter, "pk", None) else "")
+    if idempotency_key:
+        earlier = IdempotencyKey.objects.filter(client=client, key=idempotency_key).select_related("case").first()
+        if earlier:
+            return earlier.case
+    is_anonymous_public = channel == Channel.OPEN311 and not getattr(reporter, "is_authenticated", False)
+    if not is_anonymous_public:
+        require(reporter, "case.add")
+    contact = contact or Contact()
+    on_behalf = bool(contact.name or contact.phone) and channel in {Channel.PHONE, Channel.STAFF}
+    if on_behalf:
+        require(reporter, "case.add_on_behalf")
+    errors: dict[str, Any] = {}
+    if not category.is_active or reporter_kind(reporter, channel) not in (category.open_to or list(ReporterKind)):
+        errors["category"] = _("This category is not open to you; choose another or call the hotline.")
+    description = (description or "").strip()
+    if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
+        errors["description"] = _("Describe the matter in %(min)d to %(max)d characters.") % {
+            "min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX}
+    if contact.phone:
+        try:
+            validate_phone(contact.phone)
+        except ValidationError as error:
+            errors["contact_phone"] = error.messages[0]
+    for upload in attachments:
+        try:
+            validate_attachment(upload)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        place = locate(place=place, latitude=latitude, longitude=longitude)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        clean_answers = validate_answers(category, answers or {})
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    user = reporter if getattr(reporter, "is_authenticated", False) else None
+    case = Case.objects.create(
+        number=f"tmp-{uuid.uuid4().hex[:16]}", category=category, description=description, answers=clean_answers,
+        place=place, latitude=latitude, longitude=longitude, address=address.strip()[:255], channel=channel,
+        reporter=None if on_behalf else user, recorded_by=user, contact_name=contact.name.strip()[:100],
+        contact_phone=contact.phone.strip(), contact_email=contact.email.strip(), stage=Stage.COLLECT,
+    )
+    case.number = next_number(case)
+    case.save(update_fields=["number"])
+    for upload in attachments:
+        CaseAttachment.objects.create(case=case, file=upload, content_type=upload.content_type, size=upload.size,
+                                      uploaded_by=user)
+    for url in media_urls:
+        CaseAttachment.objects.create(case=case, url=url, uploaded_by=user)
+    duplicates = possible_duplicates(category=category, latitude=latitude, longitude=longitude, place=place,
+                                     exclude=case)
+    log_event(case=case, actor=user, action="reported", to_stage=Stage.COLLECT,
+              data={"channel": channel, "possible_duplicates": [c.number for c in duplicates]})
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                IdempotencyKey.objects.create(client=client, key=idempotency_key, case=case)
+        except IntegrityError:  # a concurrent retry won the race: keep its case, drop ours
+            winner = IdempotencyKey.objects.select_related("case").get(client=client, key=idempotency_key).case
+            transaction.set_rollback(True)
+            return winner
+    return case

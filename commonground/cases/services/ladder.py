@@ -1,0 +1,37 @@
+"""The escalation ladder: which place handles a case at each level, and the level above."""
+
+from __future__ import annotations
+
+from commonground.core.models import Place, PlaceKind
+
+from ..models import LADDER, Level
+
+# Places that stand at each level of the ladder: office buildings are handled like residential
+# buildings, business communities like estates and communities.
+LEVEL_KINDS: dict[str, set[str]] = {
+    Level.BUILDING: {PlaceKind.BUILDING, PlaceKind.OFFICE_BUILDING},
+    Level.ESTATE: {PlaceKind.ESTATE, PlaceKind.BUSINESS_COMMUNITY},
+    Level.COMMUNITY: {PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY},
+    Level.STREET: {PlaceKind.STREET},
+    Level.DISTRICT: {PlaceKind.DISTRICT},
+}
+
+
+def handling_place(place: Place, level: str) -> tuple[str, Place]:
+    """The place that handles a case at `place` at `level`, or, where the tree has no place of that
+    level above it, at the next level up that it has. Returns (actual level, place)."""
+    chain = list(place.get_ancestors(include_self=True))
+    for candidate in LADDER[LADDER.index(level):]:
+        for ancestor in reversed(chain):
+            if ancestor.kind in LEVEL_KINDS[candidate]:
+                return candidate, ancestor
+    return Level.DISTRICT, chain[0]
+
+
+def next_level(place: Place, level: str, current: Place) -> tuple[str, Place] | None:
+    """One level up from the current handling place; None at the top."""
+    for candidate in LADDER[LADDER.index(level) + 1:]:
+        actual, above = handling_place(place, candidate)
+        if above.pk != current.pk and len(above.path) < len(current.path):
+            return actual, above
+    return None

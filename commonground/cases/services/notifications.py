@@ -1,0 +1,80 @@
+"""In-app notifications, and e-mail through Django's mail framework when configured."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.models import RoleAssignment, User
+from commonground.core.rules import ROLE_PERMISSIONS, role_permits
+
+from ..models import Case, Notification, NotificationPreference
+
+
+def handler_roles() -> list[str]:
+    return [role for role in ROLE_PERMISSIONS if role_permits(role, "case.handle")]
+
+
+def handlers_of(case: Case) -> list[User]:
+    """Users whose role is held exactly at the handling place (the level that must act), plus members
+    of the handling organisation who have a login."""
+    users = User.objects.filter(
+        is_active=True, role_assignments__in=RoleAssignment.objects.active().filter(
+            scope=case.handling_place, role__in=handler_roles()),
+    )
+    if case.handler_id:
+        users = users | User.objects.filter(is_active=True, organisation_id=case.handler_id)
+    return list(users.distinct())
+
+
+def notify_user(user: User, case: Case | None, kind: str, message: str) -> Notification | None:
+    """Record a notification; e-mail it now unless the user asked for a daily digest."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(user=user, case=case, kind=kind, message=message[:300])
+    except IntegrityError:  # already told (deadline warnings are once per case and user)
+        return None
+    preference = NotificationPreference.objects.filter(user=user).first()
+    if user.email and settings.CG_EMAIL_NOTIFICATIONS and not (preference and (preference.digest or not preference.email)):
+        transaction.on_commit(lambda: _email_one(notification.pk))
+    return notification
+
+
+def notify_handlers(case: Case, kind: str, message: str) -> list[Notification]:
+    return [n for user in handlers_of(case) if (n := notify_user(user, case, kind, message))]
+
+
+def _email_one(notification_id: int) -> None:
+    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    send_mail(_("CommonGround: %(message)s") % {"message": notification.message[:60]}, notification.message,
+              None, [notification.user.email], fail_silently=True)
+    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+
+
+def send_digests(*, now: datetime.datetime | None = None) -> int:
+    """One e-mail per digest user with everything not yet e-mailed; idempotent. Returns e-mails sent."""
+    now = now or timezone.now()
+    sent = 0
+    for preference in NotificationPreference.objects.filter(digest=True, email=True).select_related("user"):
+        pending = Notification.objects.filter(user=preference.user, emailed_at__isnull=True, read_at__isnull=True)
+        lines = [f"- {n.message}" for n in pending[:200]]
+        if not lines or not preference.user.email:
+            continue
+        send_mail(_("CommonGround: %(count)d notifications") % {"count": len(lines)}, "\n".join(lines), None,
+                  [preference.user.email], fail_silently=True)
+        pending.update(emailed_at=now)
+        sent += 1
+    return sent
+
+
+def mark_read(*, user: Any, ids: list[int] | None = None) -> int:
+    notifications = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        notifications = notifications.filter(pk__in=ids)
+    return notifications.update(read_at=timezone.now())

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from commonground.cases.models import Case, CaseAttachment, CaseEvent, Channel, Stage
+from commonground.cases.services.intake import Contact, case_report
+
+
+def counts() -> tuple[int, int, int]:
+    return Case.objects.count(), CaseEvent.objects.count(), CaseAttachment.objects.count()
+
+
+def report(reporter, category, **kwargs) -> Case:
+    kwargs.setdefault("description", "垃圾堆在楼道口三天了")
+    return case_report(reporter=reporter, category=category, **kwargs)
+
+
+def test_case_report__resident_with_place__collected_and_logged(located, categories, people):
+    case = report(people["resident"], categories["rubbish"], place=located.estate)
+    assert (case.stage, case.place, case.reporter, case.channel) == (
+        Stage.COLLECT, located.estate, people["resident"], Channel.WEB)
+    assert case.number.startswith("SX") and case.number.endswith(f"{case.pk:06d}")
+    assert [(e.action, e.to_stage) for e in case.events.all()] == [("reported", Stage.COLLECT)]
+
+
+def test_case_report__pin__attached_to_nearest_place(located, categories, people):
+    case = report(people["resident"], categories["rubbish"], latitude=Decimal("30.280090"),
+                  longitude=Decimal("120.160090"))
+    assert case.place == located.building
+
+
+def test_case_report__pin_outside_district__refused_nothing_saved(located, categories, people):
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["rubbish"], latitude=Decimal("31.230000"), longitude=Decimal("121.470000"))
+    assert "location" in error.value.message_dict
+    assert counts() == before
+
+
+@pytest.mark.parametrize("description", ["短", "x" * 2001, "    "])
+def test_case_report__description_length__refused(located, categories, people, description):
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["rubbish"], place=located.estate, description=description)
+    assert list(error.value.message_dict) == ["description"]
+    assert counts() == before
+
+
+def test_case_report__category_not_open_to_residents__refused(located, categories, people):
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["parking"], place=located.estate)
+    assert "category" in error.value.message_dict
+    assert Case.objects.count() == 0
+
+
+def test_case_report__required_question_missing_or_wrong_type__refused(located, categories, people):
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["lift"], place=located.building, answers={"people_trapped": "maybe"})
+    assert set(error.value.message_dict) == {"answers.lift_number", "answers.people_trapped"}
+    case = report(people["resident"], categories["lift"], place=located.building,
+                  answers={"lift_number": "3号梯", "people_trapped": "是"})
+    assert case.answers == {"lift_number": "3号梯", "people_trapped": True}
+
+
+def test_case_report__attachment_wrong_type_or_too_big__refused(located, categories, people, settings):
+    settings.CG_MAX_UPLOAD_BYTES = 1000
+    for upload in (SimpleUploadedFile("a.exe", b"MZ", content_type="application/x-msdownload"),
+                   SimpleUploadedFile("a.jpg", b"x" * 1001, content_type="image/jpeg")):
+        with pytest.raises(ValidationError) as error:
+            report(people["resident"], categories["rubbish"], place=located.estate, attachments=[upload])
+        assert "attachments" in error.value.message_dict
+    assert counts() == (0, 0, 0)
+    photo = SimpleUploadedFile("a.jpg", b"x" * 10, content_type="image/jpeg")
+    case = report(people["resident"], categories["rubbish"], place=located.estate, attachments=[photo])
+    assert case.attachments.get().size == 10
+
+
+def test_case_report__same_idempotency_key__one_case(located, categories, people):
+    first = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-1")
+    again = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-1")
+    other = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-2")
+    assert first.pk == again.pk != other.pk
+    assert Case.objects.count() == 2
+
+
+def test_case_report__nearby_open_case_same_category__flagged_as_possible_duplicate(located, categories, people):
+    first = report(people["resident"], categories["rubbish"], latitude=Decimal("30.280000"),
+                   longitude=Decimal("120.160000"))
+    near = report(people["grid"], categories["rubbish"], latitude=Decimal("30.280300"),
+                  longitude=Decimal("120.160000"))  # about 33 m north
+    far = report(people["grid"], categories["rubbish"], latitude=Decimal("30.281000"),
+                 longitude=Decimal("120.160000"))  # about 111 m
+    assert near.events.get().data["possible_duplicates"] == [first.number]
+    assert far.events.get().data["possible_duplicates"] == []
+
+
+def test_case_report__on_behalf_of_caller__needs_staff(located, categories, people):
+    caller = Contact(name="王阿姨", phone="13912345678")
+    case = report(people["worker"], categories["rubbish"], place=located.estate, channel=Channel.PHONE, contact=caller)
+    assert (case.reporter, case.recorded_by, case.contact_name) == (None, people["worker"], "王阿姨")
+    with pytest.raises(PermissionDenied):
+        report(people["resident"], categories["rubbish"], place=located.estate, channel=Channel.PHONE, contact=caller)
+
+
+def test_case_report__bad_contact_phone__refused(located, categories, people):
+    with pytest.raises(ValidationError) as error:
+        report(people["worker"], categories["rubbish"], place=located.estate, channel=Channel.PHONE,
+               contact=Contact(name="王阿姨", phone="12345"))
+    assert "contact_phone" in error.value.message_dict
+
+
+def test_case_report__user_without_roles__refused(located, categories, make_user):
+    with pytest.raises(PermissionDenied):
+        report(make_user(), categories["rubbish"], place=located.estate)
