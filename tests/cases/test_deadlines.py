@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pytest

@@ -22,7 +22,6 @@ from commonground.cases.services.workflow import (
     case_verify,
 )
 
-
 ANSWERS = {"lift-broken": {"lift_number": "1号梯", "people_trapped": "否"}}
 
 
