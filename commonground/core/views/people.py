@@ -17,7 +17,7 @@ from ..models import (
     Person,
 )
 from ..permissions import can, visible_to
-from .places import recent_history, visible_person_ids
+from ..selectors import recent_history, visible_person_ids
 
 
 @login_required
