@@ -67,9 +67,12 @@ def path_upper_bound(path: str) -> str:
 
 def within_q(lookup: str, paths: Iterable[str]) -> Q:
     """Q matching rows whose `lookup` path lies under any of `paths` (inclusive)."""
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(**{f"{lookup}__gte": path, f"{lookup}__lt": path_upper_bound(path)})
+    conditions = [Q(**{f"{lookup}__gte": path, f"{lookup}__lt": path_upper_bound(path)}) for path in paths]
+    if not conditions:
+        return Q(pk__in=[])
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
     return condition
 
 
