@@ -80,7 +80,10 @@ def visible_to(user: Any, action: str, queryset: models.QuerySet) -> models.Quer
         return queryset
     condition = own_condition(user, queryset.model, action)
     if paths:
-        condition |= scope_condition(queryset.model, paths, action)
+        scope = scope_condition(queryset.model, paths, action)
+        if scope == Q():  # every row (place-less objects, for a root-scope holder)
+            return queryset
+        condition |= scope
     return queryset.filter(condition)
 
 

@@ -136,3 +136,12 @@ def test_masking__shapes():
 def test_person_repr__never_shows_personal_data(tree):
     assert tree.owner.id_number not in repr(tree.owner)
     assert tree.owner.id_number not in str(tree.owner)
+
+
+def test_visible_to__placeless_objects__root_scope_holders_only(tree, role_users):
+    from commonground.core.models import Setting
+    from commonground.core.services.accounts import setting_set
+
+    setting_set(key="example", value=1)
+    assert visible_to(role_users[RoleKind.DISTRICT_ADMIN], "setting.view", Setting.objects.all()).count() == 1
+    assert visible_to(role_users[RoleKind.STREET_STAFF], "setting.view", Setting.objects.all()).count() == 0
