@@ -57,18 +57,25 @@ def inside_district(lat: float, lng: float, district: Place) -> bool:
     return Place.objects.within(district).filter(**bounding_box(lat, lng, PIN_SEARCH_RADIUS_M)).exists()
 
 
+SEARCH_RADII_M = (150, 500, PIN_SEARCH_RADIUS_M)  # widen only when nothing is near
+OUTLINE_SEARCH_RADIUS_M = 600  # centroid to edge of the largest estate or office campus
+
+
 def place_for_pin(lat: float, lng: float, district: Place) -> Place | None:
-    """The most specific nearby place for a pin: an outline containing it, else the nearest centroid."""
-    candidates = list(
-        Place.objects.within(district).of_kind(*PIN_KINDS)
-        .filter(**bounding_box(lat, lng, PIN_SEARCH_RADIUS_M))
-        .only("pk", "kind", "latitude", "longitude", "outline", "path", "name", "code", "depth", "parent_id")
-    )
-    for kind in PIN_KINDS:
-        for place in candidates:
-            if place.kind == kind and place.outline and point_in_outline(lat, lng, place.outline):
-                return place
-    if not candidates:
-        return None
-    return min(candidates, key=lambda p: (distance_m(lat, lng, float(p.latitude), float(p.longitude)),
-                                          PIN_KINDS.index(p.kind)))
+    """The most specific place for a pin: an outline containing it, else the nearest centroid.
+
+    Outlined places are few and checked first; centroids are searched in a small box that widens
+    only when it holds nothing, so a pin in a dense district reads a few dozen rows, not thousands.
+    """
+    base = Place.objects.within(district).of_kind(*PIN_KINDS)
+    outlined = list(base.filter(outline__isnull=False, **bounding_box(lat, lng, OUTLINE_SEARCH_RADIUS_M))
+                    .values_list("pk", "kind", "outline"))
+    containing = [(PIN_KINDS.index(kind), pk) for pk, kind, outline in outlined if point_in_outline(lat, lng, outline)]
+    if containing:
+        return Place.objects.get(pk=min(containing)[1])
+    for radius in SEARCH_RADII_M:
+        candidates = list(base.filter(**bounding_box(lat, lng, radius)).defer("outline"))
+        if candidates:
+            return min(candidates, key=lambda p: (distance_m(lat, lng, float(p.latitude), float(p.longitude)),
+                                                  PIN_KINDS.index(p.kind)))
+    return None

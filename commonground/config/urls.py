@@ -8,7 +8,9 @@ from .api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("open311/v2/", include("commonground.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cases/", include("commonground.cases.urls")),
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext as _
 
+from commonground.cases.models import ApiClient
 from commonground.core.models import Place, RoleAssignment, RoleKind, User
 from commonground.core.rules import role_permits
 from commonground.core.services.accounts import role_assign
@@ -78,8 +79,18 @@ def build_accounts(ctx: DemoContext) -> None:
             role_assign(user=user, role=account.role, scope=account.scope(ctx), valid_from=VALID_FROM)
 
 
+DEMO_API_KEY_PREFIX = "demo-"  # the demo's Open311 clients (commonground/cases/demo_data.py)
+
+
+def api_client_rows() -> list[tuple[str, str, str, str]]:
+    """(name, api_key, kind, scope) of the demo's Open311 clients present in the database."""
+    clients = ApiClient.objects.filter(api_key__startswith=DEMO_API_KEY_PREFIX, is_active=True).order_by("pk")
+    return [(client.name, client.api_key, _("Open311 API client"), _("everything")) for client in clients]
+
+
 def account_rows() -> list[tuple[str, str, str, str]]:
-    """(username, password, role, scope) of the demo logins present in the database."""
+    """(username, password, role, scope) of the demo logins present in the database, then the demo's
+    Open311 clients (name, api_key)."""
     users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
     roles = {
         r.user.username: r
@@ -95,4 +106,4 @@ def account_rows() -> list[tuple[str, str, str, str]]:
             str(role.get_role_display()) if role else _("superuser"),
             role.scope.name if role else _("everything"),
         ))
-    return rows
+    return rows + api_client_rows() if rows else rows

@@ -38,6 +38,9 @@ CAPABILITIES: list[tuple[str, Any, tuple[str, ...]]] = [
     ("organisation.change", _("Manage organisations and their members"), ("admin:core_organisation_changelist",)),
     ("roleassignment.add", _("Assign roles to staff"), ("admin:core_roleassignment_changelist",)),
     ("history.view", _("See who changed what (audit history)"), ()),
+    ("case.view", _("Work on the cases (事项) in your area"), ("cases:queue",)),
+    ("case.add", _("Report a matter and follow your cases"), ("cases:report",)),
+    ("case.stats", _("See case figures for your area"), ("cases:dashboard",)),
 ]
 
 COUNTED_PLACE_KINDS = (PlaceKind.COMMUNITY, PlaceKind.ESTATE, PlaceKind.BUILDING)
@@ -95,3 +98,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "counts": scope_counts(user) if can(user, "place.view") else [],
         "today": today(),
     })
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A no-op page for load balancers, and the floor of the intake benchmark."""
+    return HttpResponse("ok", content_type="text/plain")

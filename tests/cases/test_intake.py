@@ -116,3 +116,15 @@ def test_case_report__bad_contact_phone__refused(located, categories, people):
 def test_case_report__user_without_roles__refused(located, categories, make_user):
     with pytest.raises(PermissionDenied):
         report(make_user(), categories["rubbish"], place=located.estate)
+
+
+def test_case_report__pin_inside_an_outline__that_place_wins_over_a_nearer_centroid(located, categories, people):
+    from commonground.core.models import Place
+
+    square = {"type": "Polygon", "coordinates": [[[120.1590, 30.2835], [120.1610, 30.2835], [120.1610, 30.2845],
+                                                  [120.1590, 30.2845], [120.1590, 30.2835]]]}
+    Place.objects.filter(pk=located.estate.pk).update(outline=square)  # an estate reaching north
+    Place.objects.filter(pk=located.neighbour_estate.pk).update(latitude=Decimal("30.285000"))
+    case = report(people["resident"], categories["rubbish"], latitude=Decimal("30.284000"),
+                  longitude=Decimal("120.160000"))  # 111 m from the neighbour's centroid, 444 m from its own
+    assert case.place == located.estate

@@ -192,5 +192,9 @@ def test_allowed_actions__follow_stage_and_resolver(located, categories, people)
     assert allowed_actions(people["worker"], case) == ["accept", "reject", "merge"]
     assert allowed_actions(people["resident"], case) == []
     assert allowed_actions(people["neighbour_worker"], case) == []
+    case = dispatched(located, people, categories["rubbish"])
+    case = case_feedback(case=case, actor=people["worker"], note="已清运")
+    assert "verify" not in allowed_actions(people["worker"], case)
+    assert "verify" in allowed_actions(people["checker"], case)
     case = closed(located, people, categories)
     assert allowed_actions(people["resident"], case) == ["rate"]

@@ -10,14 +10,22 @@ import datetime
 import io
 import random
 import re
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import override_settings
+from django.utils import timezone
 
+from commonground.cases.categories import ENTERPRISE, walk
+from commonground.cases.demo_data import DEMO_API_CLIENT, FIRST_YEAR_SETTING
+from commonground.cases.models import ApiClient, Case, CaseEvent, MediationOutcome, Notification, Stage
+from commonground.cases.services.categories import SeedResult, category_seed
+from commonground.cases.services.deadlines import tick
+from commonground.cases.services.ladder import handling_place
 from commonground.core.clock import forget_pinned_today, today
 from commonground.core.models import (
     Household,
@@ -29,11 +37,13 @@ from commonground.core.models import (
     PlaceKind,
     RoleAssignment,
     RoleKind,
+    Setting,
     User,
 )
 from commonground.core.models.places import ancestor_ids
 from commonground.core.reporting import build_report
 from commonground.core.validators import MOBILE_RE, validate_id_number
+from commonground.core.working_calendar import add_working_hours
 from commonground.demo.accounts import ACCOUNTS, password_for
 from commonground.demo.builder import build_demo
 from commonground.demo.bulk import split_exact
@@ -42,6 +52,7 @@ from commonground.demo.names import STREETS
 pytestmark = pytest.mark.slow
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(scope="module")
@@ -216,9 +227,106 @@ def test_demo_command__accounts__prints_every_login(demo, db):
     call_command("demo", "--accounts", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert len(lines) == 1 + len(ACCOUNTS)
-    for account, line in zip(ACCOUNTS, lines[1:], strict=True):
+    assert len(lines) == 1 + len(ACCOUNTS) + 1  # and the demo's Open311 client
+    for account, line in zip(ACCOUNTS, lines[1:], strict=False):
         assert line.split()[:2] == [account.username, password_for(account.username)]
+    assert lines[-1].split()[:2] == list(DEMO_API_CLIENT)
+
+
+# --- the year of cases ----------------------------------------------------------------------------------
+
+CLOSED = [Stage.CLOSED, Stage.EVALUATED]
+
+
+def test_demo_cases__closed_by_level__sums_to_the_closed_cases_mostly_building_estate_community(demo, db):
+    by_level = build_report()["coordination"]["cases_closed_by_level"]
+    closed = Case.objects.filter(stage__in=CLOSED, closed_at__date__gte=datetime.date(2023, 1, 1),
+                                 closed_at__date__lte=datetime.date(2023, 8, 31))
+
+    assert sum(by_level.values()) == closed.count() > 2000
+    assert (by_level["building"] + by_level["estate"] + by_level["community"]) * 10 > sum(by_level.values()) * 8
+    assert min(by_level.values()) > 0
+    assert not Case.objects.filter(stage__in=CLOSED, closed_level="").exists()
+
+
+def test_demo_cases__xintiandi_first_year__286_disputes_resolved_123_needs_met(demo, db):
+    first_year = Setting.objects.get(key=FIRST_YEAR_SETTING).value
+    xintiandi = Place.objects.get(code=first_year["place"])
+    closed = Case.objects.within(xintiandi).filter(
+        stage__in=CLOSED, closed_at__date__gte=first_year["from"], closed_at__date__lte=first_year["to"])
+
+    disputes = closed.filter(category__is_dispute=True, mediation__outcome=MediationOutcome.AGREEMENT).count()
+    needs = closed.filter(Q(category__code=ENTERPRISE) | Q(category__parent__code=ENTERPRISE)).count()
+
+    assert (xintiandi.name, first_year["from"], first_year["to"]) == ("新天地商务社区", "2022-06-01", "2023-05-31")
+    assert (disputes, needs) == (286, 123)
+    assert closed.filter(category__is_dispute=True).count() == 286
+    assert Case.objects.within(xintiandi).exclude(pk__in=closed.values("pk")).filter(
+        Q(category__is_dispute=True) | Q(category__parent__code=ENTERPRISE)).exists()
+
+
+def test_demo_cases__every_stage_present_some_overdue_escalated_reopened(demo, db):
+    stages = dict(Case.objects.values_list("stage").annotate(n=Count("pk")))
+
+    assert set(stages) == set(Stage.values)
+    assert 3000 < sum(stages.values()) < 6000
+    assert Case.objects.open().filter(is_overdue=True).exists()
+    assert Case.objects.filter(escalations__gt=0).count() > 100
+    assert Case.objects.filter(reopenings__gt=0).exists()
+    assert not Case.objects.filter(created_at__gt=datetime.datetime(2023, 8, 31, 16, 0, tzinfo=SHANGHAI)).exists()
+    ratings = dict(Case.objects.filter(rating__isnull=False).values_list("rating").annotate(n=Count("pk")))
+    assert ratings[5] + ratings[4] > 0.8 * sum(ratings.values())
+    assert CaseEvent.objects.filter(action="rated", data__rating__lte=2).count() == Case.objects.filter(
+        reopenings__gt=0).count()
+
+
+def test_demo_cases__event_log__chains_from_reported_to_each_case_stage(demo, db):
+    stage_of = dict(Case.objects.values_list("pk", "stage"))
+    last: dict[int, str] = {}
+    breaks = []
+    for case_id, action, from_stage, to_stage in CaseEvent.objects.order_by("case", "at", "pk").values_list(
+            "case_id", "action", "from_stage", "to_stage"):
+        if last.get(case_id, "") != from_stage or (case_id not in last and action != "reported"):
+            breaks.append(case_id)
+        last[case_id] = to_stage
+
+    assert breaks == []
+    assert last == stage_of
+
+
+def test_demo_cases__deadlines_and_handling_places__as_the_services_compute_them(demo, db):
+    dispatched = Case.objects.filter(dispatched_at__isnull=False).select_related("category", "place",
+                                                                                 "handling_place")
+    for case in dispatched.order_by("pk")[::25]:
+        assert case.deadline == add_working_hours(case.dispatched_at, case.category.sla_hours), case.number
+        assert handling_place(case.place, case.level) == (case.level, case.handling_place), case.number
+    assert not Case.objects.open().filter(stage__in=[Stage.DISPATCH, Stage.HANDLE, Stage.FEEDBACK],
+                                         deadline__isnull=True).exists()
+
+
+def test_demo_cases__tick_at_the_demo_now__nothing_left_to_do(demo, db):
+    before = (CaseEvent.objects.count(), Notification.objects.count())
+
+    result = tick(now=datetime.datetime(2023, 8, 31, 16, 0, tzinfo=SHANGHAI))
+
+    assert (result.warned, result.escalated) == (0, 0)
+    assert (CaseEvent.objects.count(), Notification.objects.count()) == before
+
+
+def test_demo_cases__disputes_reported_done__carry_an_agreed_mediation_with_sessions(demo, db):
+    done = Case.objects.filter(category__is_dispute=True, stage__in=[Stage.FEEDBACK, *CLOSED])
+
+    assert done.count() > 500
+    assert not done.exclude(mediation__outcome=MediationOutcome.AGREEMENT).exists()
+    assert not done.filter(mediation__sessions__isnull=True).exists()
+    assert not Case.objects.filter(category__is_dispute=False, mediation__isnull=False).exists()
+
+
+def test_demo_cases__categories_are_the_seed_and_numbers_follow_the_service(demo, db):
+    assert category_seed() == SeedResult(created=0, updated=0, unchanged=len(list(walk())))
+    for number, created_at, pk in Case.objects.order_by("pk").values_list("number", "created_at", "pk")[::97]:
+        assert number == f"SX{timezone.localtime(created_at):%Y%m%d}{pk:06d}"
+    assert ApiClient.objects.filter(api_key=DEMO_API_CLIENT[1], is_active=True).exists()
 
 
 def test_split_exact__same_seed_same_parts_summing_to_total():

@@ -94,7 +94,7 @@ def test_home__resident__only_places_no_household_or_people_counts(client, tree,
     client.force_login(make_user(RoleKind.RESIDENT, tree.estate))
     response = client.get("/")
     assert counts(response) == [0, 1, 1]
-    assert capability_labels(response) == ["View the places in your area"]
+    assert capability_labels(response) == ["View the places in your area", "Report a matter and follow your cases"]
 
 
 def test_home__no_role__told_to_ask_for_one(client, make_user):

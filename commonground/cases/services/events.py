@@ -24,7 +24,9 @@ def log_event(*, case: Case, actor: Any, action: str, from_stage: str = "", to_s
 
 def locked(case: Case) -> Case:
     """The case row, locked for this transaction, so two clerks cannot move it at once."""
-    return Case.objects.select_for_update().select_related("category", "place", "handling_place").get(pk=case.pk)
+    # of=("self",): lock the case row only; PostgreSQL refuses FOR UPDATE across the outer join to handling_place
+    return (Case.objects.select_for_update(of=("self",)).select_related("category", "place", "handling_place")
+            .get(pk=case.pk))
 
 
 def expect_stage(case: Case, *stages: str, action: str) -> None:

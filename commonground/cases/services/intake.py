@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,9 @@ from ..models import (
 )
 from ..rules import ATTACHMENT_TYPES, DESCRIPTION_MAX, DESCRIPTION_MIN, DUPLICATE_DAYS, DUPLICATE_RADIUS_M
 from .events import log_event
+
+# Media links are shown as links to staff: nothing but web addresses.
+MEDIA_URL_CHECK = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
@@ -180,6 +184,20 @@ def case_report(
             validate_phone(contact.phone)
         except ValidationError as error:
             errors["contact_phone"] = error.messages[0]
+    if contact.email:
+        try:
+            validate_email(contact.email)
+        except ValidationError as error:
+            errors["contact_email"] = error.messages[0]
+    url_max = CaseAttachment._meta.get_field("url").max_length
+    for url in media_urls:
+        try:
+            MEDIA_URL_CHECK(url)
+            if len(url) > url_max:
+                raise ValidationError("too long")
+        except ValidationError:
+            errors["media_urls"] = _("A media link must be an http or https address of at most %(max)d "
+                                     "characters.") % {"max": url_max}
     for upload in attachments:
         try:
             validate_attachment(upload)

@@ -78,3 +78,11 @@ def mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     if ids is not None:
         notifications = notifications.filter(pk__in=ids)
     return notifications.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preference_set(*, user: Any, digest: bool, email: bool) -> NotificationPreference:
+    """A user's choice: each notification by e-mail, one daily digest, or in-app only."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"digest": digest, "email": email})
+    return preference

@@ -312,8 +312,8 @@ def allowed_actions(user: Any, case: Case) -> list[str]:
         actions += ["note", "escalate", "extend"] + (["feedback"] if stage != Stage.FEEDBACK else [])
         if case.category.is_dispute:
             actions.append("mediate")
-    if stage == Stage.FEEDBACK and can(user, "case.verify", case):
-        actions.append("verify")
+    if stage == Stage.FEEDBACK and can(user, "case.verify", case) and _last_feedback_actor_id(case) != user.pk:
+        actions.append("verify")  # the check is independent: never by whoever reported it done
     if stage == Stage.CLOSED and case.is_own(user, "case.rate"):
         actions.append("rate")
     if stage in OPEN_STAGES and can(user, "case.merge", case):

@@ -1,0 +1,177 @@
+"""Case exports: cases in scope as CSV (UTF-8 with BOM, for Excel) and XLSX, open cases as GeoJSON.
+
+Contact names and phones are masked unless the user may "person.view_personal_data" where the
+case lies; that is decided per row in the same SQL query that reads the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import BooleanField, F, QuerySet, Value, When
+from django.db.models import Case as Switch
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.masking import mask_phone
+from commonground.core.models.places import within_q
+from commonground.core.permissions import scope_paths
+
+from .models import OPEN_STAGES, Case, Channel, Level, Stage
+
+CSV_BOM = "\ufeff"
+BATCH = 2000
+
+
+def mask_name(value: str | None) -> str:
+    """王小明 → 王**: the family name stays, the given name is hidden."""
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 2)
+
+
+def with_personal_flag(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `personal`: may this user see the contact in full for this row's place?"""
+    paths = scope_paths(user, "person.view_personal_data")
+    if paths is None:
+        flag: Any = Value(True)
+    elif not paths:
+        flag = Value(False)
+    else:
+        flag = Switch(When(within_q("place__path", paths), then=Value(True)), default=Value(False),
+                      output_field=BooleanField())
+    return cases.annotate(personal=flag)
+
+
+def columns() -> list[tuple[str, str]]:
+    """(key, header) in export order; headers in the user's language."""
+    return [
+        ("number", _("Number")), ("category", _("Category")), ("place", _("Place")), ("address", _("Address")),
+        ("stage", _("Stage")), ("level", _("Handling level")), ("handling_place", _("Handling place")),
+        ("handler", _("Handling organisation")), ("channel", _("Channel")), ("reported_at", _("Reported at")),
+        ("dispatched_at", _("Dispatched at")), ("deadline", _("Deadline")), ("overdue", _("Overdue")),
+        ("closed_at", _("Closed at")), ("closed_level", _("Closed at level")), ("rating", _("Rating")),
+        ("contact_name", _("Contact name")), ("contact_phone", _("Contact phone")),
+        ("description", _("Description")),
+    ]
+
+
+def case_rows(user: Any, cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
+    """One dict per case, personal data masked per row; read in one query (streamed in batches)."""
+    stages, levels, channels = dict(Stage.choices), dict(Level.choices), dict(Channel.choices)
+    rows = (
+        with_personal_flag(user, cases)
+        .annotate(
+            who=Coalesce(NullIf(F("contact_name"), Value("")), F("reporter__person__name"), Value("")),
+            phone=Coalesce(NullIf(F("contact_phone"), Value("")), F("reporter__person__phone"), Value("")),
+        )
+        .order_by("created_at", "pk")
+        .values("number", "category__name", "place__name", "address", "stage", "level", "handling_place__name",
+                "handler__name", "channel", "created_at", "dispatched_at", "deadline", "is_overdue", "closed_at",
+                "closed_level", "rating", "who", "phone", "personal", "description")
+    )
+    yes, no = _("yes"), _("no")
+    for row in rows.iterator(chunk_size=BATCH):
+        personal = row["personal"]
+        yield {
+            "number": row["number"], "category": row["category__name"], "place": row["place__name"],
+            "address": row["address"], "stage": str(stages.get(row["stage"], row["stage"])),
+            "level": str(levels.get(row["level"], "")), "handling_place": row["handling_place__name"] or "",
+            "handler": row["handler__name"] or "", "channel": str(channels.get(row["channel"], row["channel"])),
+            "reported_at": _local(row["created_at"]), "dispatched_at": _local(row["dispatched_at"]),
+            "deadline": _local(row["deadline"]), "overdue": yes if row["is_overdue"] else no,
+            "closed_at": _local(row["closed_at"]), "closed_level": str(levels.get(row["closed_level"], "")),
+            "rating": row["rating"],
+            "contact_name": row["who"] if personal else mask_name(row["who"]),
+            "contact_phone": row["phone"] if personal else mask_phone(row["phone"]),
+            "description": row["description"],
+        }
+
+
+def _local(moment: Any) -> Any:
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def csv_lines(user: Any, cases: QuerySet[Case]) -> Iterator[str]:
+    """The CSV text, line by line, starting with a BOM so Excel reads UTF-8."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    keys = [key for key, _header in columns()]
+    writer.writerow([header for _key, header in columns()])
+    yield CSV_BOM + buffer.getvalue()
+    for row in case_rows(user, cases):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_text(row[key]) for key in keys])
+        yield buffer.getvalue()
+
+
+def xlsx_bytes(user: Any, cases: QuerySet[Case]) -> bytes:
+    """An XLSX workbook with one sheet of cases (write-only mode: memory stays flat)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Cases"))
+    keys = [key for key, _header in columns()]
+    widths = {"number": 18, "category": 14, "place": 16, "description": 40, "reported_at": 17, "deadline": 17}
+    for index, key in enumerate(keys, start=1):
+        sheet.column_dimensions[_column_letter(index)].width = widths.get(key, 12)
+    bold = Font(bold=True)
+    header = []
+    for _key, title in columns():
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in case_rows(user, cases):
+        sheet.append([row[key] if row[key] is not None else "" for key in keys])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def open_points(cases: QuerySet[Case]) -> QuerySet:
+    """Open cases as plain rows with a point: the pin, or the centroid of the case's place."""
+    return (
+        cases.filter(stage__in=OPEN_STAGES)
+        .annotate(lat=Coalesce(F("latitude"), F("place__latitude")), lng=Coalesce(F("longitude"), F("place__longitude")))
+        .filter(lat__isnull=False, lng__isnull=False)
+        .order_by("deadline", "pk")
+        .values("number", "category__name", "stage", "deadline", "is_overdue", "lat", "lng", "place__name")
+    )
+
+
+def open_cases_geojson(cases: QuerySet[Case]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the open cases among `cases` (one query)."""
+    stages = dict(Stage.choices)
+    features = []
+    for row in open_points(cases):
+        deadline = timezone.localtime(row["deadline"]).isoformat() if row["deadline"] else None
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row["lng"]), float(row["lat"])]},
+            "properties": {"number": row["number"], "category": row["category__name"], "stage": row["stage"],
+                           "stage_label": str(stages[row["stage"]]), "deadline": deadline,
+                           "place": row["place__name"], "overdue": row["is_overdue"]},
+        })
+    return {"type": "FeatureCollection", "features": features}

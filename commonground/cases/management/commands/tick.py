@@ -1,0 +1,33 @@
+"""`commonground tick`: the deadline job (warnings at 75% of the time limit, escalation of overdue
+cases) and, with --digests, the daily notification digests. Idempotent: run it from cron every few
+minutes (and with --digests once a day), or let Celery beat do both (commonground/config/celery.py)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.cases.services.deadlines import tick
+from commonground.cases.services.notifications import send_digests
+
+
+class Command(BaseCommand):
+    @property
+    def help(self) -> str:  # type: ignore[override]  (argparse needs a str, translated at run time)
+        return _("Warn about approaching deadlines and escalate overdue cases; with --digests, also send the "
+                 "daily notification digests. Safe to run again.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--digests", action="store_true",
+                            help=_("Also send the daily e-mail digests (once a day, e.g. at 08:00)."))
+
+    def handle(self, *args, digests: bool, **options) -> None:
+        now = timezone.now()
+        result = tick(now=now)
+        self.stdout.write(_("Deadlines at %(now)s: %(warned)d warned, %(escalated)d escalated.") % {
+            "now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}", "warned": result.warned,
+            "escalated": result.escalated})
+        if digests:
+            sent = send_digests(now=now)
+            self.stdout.write(_("Digests: %(sent)d sent.") % {"sent": sent})

@@ -1,0 +1,154 @@
+"""Every read the case pages and APIs need: the work queue, one case, the counts for a scope,
+the categories a reporter may use. Lists are filtered by the resolver in SQL."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+
+from commonground.core.models import Place
+from commonground.core.models.places import within_q
+from commonground.core.permissions import visible_to
+
+from .models import OPEN_STAGES, Case, CaseEvent, Category, IdempotencyKey, Level, ReporterKind, Stage
+
+CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
+QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into")
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What a queue is narrowed to. `stage`: "" (open stages, the default), "all", "closed" or a Stage
+    value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue."""
+
+    stage: str = ""
+    category: str = ""
+    place: str = ""
+    overdue: bool = False
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> QueueFilters:
+        """From a query string (request.GET) or a dict; unknown keys are ignored."""
+        overdue = data.get("overdue", False)
+        if isinstance(overdue, str):
+            overdue = overdue.strip().lower() in TRUE_WORDS
+        return cls(stage=str(data.get("stage") or "").strip(), category=str(data.get("category") or "").strip(),
+                   place=str(data.get("place") or "").strip(), overdue=bool(overdue))
+
+
+def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
+    """The cases `user` may do `action` on (their own reports included for viewing)."""
+    return visible_to(user, action, Case.objects.all())
+
+
+def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = None) -> QuerySet[Case]:
+    """The caller's work queue: cases they may view, filtered, soonest deadline first (cases without a
+    deadline after those with one, oldest first). Related rows for a list are joined, not fetched per row."""
+    if filters is None:
+        filters = QueueFilters()
+    elif not isinstance(filters, QueueFilters):
+        filters = QueueFilters.from_mapping(filters)
+    cases = visible_cases(user).select_related(*QUEUE_RELATED)
+    if filters.stage == "all":
+        pass
+    elif filters.stage == "closed":
+        cases = cases.filter(stage__in=CLOSED_STAGES)
+    elif filters.stage in Stage.values:
+        cases = cases.filter(stage=filters.stage)
+    elif filters.stage in ("", "open"):
+        cases = cases.open()
+    else:
+        cases = cases.none()
+    if filters.category:
+        # a parent category's queue includes its sub-categories
+        cases = cases.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
+    if filters.place:
+        path = Place.objects.filter(code=filters.place).values_list("path", flat=True).first()
+        cases = cases.filter(within_q("place__path", [path])) if path else cases.none()
+    if filters.overdue:
+        cases = cases.filter(is_overdue=True)
+    return cases.order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
+
+
+def with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything a case page shows: related rows joined, the event log and attachments prefetched."""
+    return cases.select_related(*QUEUE_RELATED, "reporter", "recorded_by").prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
+        "attachments",
+    )
+
+
+def case_for(user: Any, number: str, *, with_events: bool = False) -> Case | None:
+    """One case by number if `user` may view it, else None (callers answer 404: strangers learn nothing)."""
+    cases = visible_cases(user)
+    cases = with_details(cases) if with_events else cases.select_related(*QUEUE_RELATED)
+    return cases.filter(number=number).first()
+
+
+def case_reloaded(case: Case) -> Case:
+    """A case just written by the caller, fresh and with its details (for the answer to that write)."""
+    return with_details(Case.objects.filter(pk=case.pk)).get()
+
+
+def idempotent_case(*, client: str, key: str) -> Case | None:
+    """The case an earlier POST with this client's idempotency key created, if any."""
+    if not key:
+        return None
+    earlier = IdempotencyKey.objects.filter(client=client, key=key).select_related("case").first()
+    return earlier.case if earlier else None
+
+
+def active_categories() -> QuerySet[Category]:
+    """Active categories with their parent and questions, ready to list."""
+    return (Category.objects.filter(is_active=True).select_related("parent")
+            .prefetch_related("questions").order_by("code"))
+
+
+def is_open_to(category: Category, kind: str) -> bool:
+    """An empty "open to" list means open to every kind of reporter (as intake reads it)."""
+    return kind in (category.open_to or list(ReporterKind))
+
+
+def categories_open_to(kind: str) -> list[Category]:
+    """Active categories a reporter of `kind` may use. Filtered after loading because JSON containment
+    is not portable to SQLite; categories are a small configuration table."""
+    return [category for category in active_categories() if is_open_to(category, kind)]
+
+
+def case_counts(user: Any, scope: Place | None = None) -> dict[str, Any]:
+    """The lead's figures for the cases in `scope` (default: all they may see) that they may count
+    ("case.stats"): counts by stage, open, overdue, closed by level, average handling hours (dispatch to
+    close, calendar hours), mean rating. Three aggregate queries."""
+    cases = visible_to(user, "case.stats", Case.objects.all())
+    if scope is not None:
+        cases = cases.within(scope)
+    cases = cases.order_by()
+    by_stage = dict(cases.values_list("stage").annotate(n=Count("pk")))
+    closed = cases.filter(stage__in=CLOSED_STAGES)
+    by_level = dict(closed.values_list("closed_level").annotate(n=Count("pk")))
+    handling = ExpressionWrapper(F("closed_at") - F("dispatched_at"), output_field=DurationField())
+    figures = cases.aggregate(
+        overdue=Count("pk", filter=Q(is_overdue=True, stage__in=OPEN_STAGES)),
+        handling=Avg(handling, filter=Q(stage__in=CLOSED_STAGES, dispatched_at__isnull=False,
+                                        closed_at__isnull=False)),
+        mean_rating=Avg("rating"),
+        rated=Coalesce(Count("rating"), 0),
+    )
+    average: datetime.timedelta | None = figures["handling"]
+    return {
+        "total": sum(by_stage.values()),
+        "by_stage": {stage: by_stage.get(stage, 0) for stage in Stage.values},
+        "open": sum(by_stage.get(stage, 0) for stage in OPEN_STAGES),
+        "overdue": figures["overdue"],
+        "closed": sum(by_level.values()),
+        "closed_by_level": {level: by_level.get(level, 0) for level in Level.values},
+        "average_handling_hours": round(average.total_seconds() / 3600, 1) if average is not None else None,
+        "mean_rating": round(float(figures["mean_rating"]), 2) if figures["mean_rating"] is not None else None,
+        "rated": figures["rated"],
+    }

@@ -1,0 +1,53 @@
+"""Helpers the case pages share: finding a visible case, map settings, stage colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from commonground.core.models import Place
+from commonground.core.permissions import visible_to
+
+from ..models import OPEN_STAGES, Case, Stage
+
+# Marker and badge colours per stage (map legend, queue badges).
+STAGE_COLOURS: dict[str, str] = {
+    Stage.COLLECT: "#6d4c41", Stage.CREATE: "#8e24aa", Stage.DISPATCH: "#1565c0", Stage.HANDLE: "#ef6c00",
+    Stage.FEEDBACK: "#00897b", Stage.CLOSED: "#2e7d32", Stage.EVALUATED: "#558b2f", Stage.REJECTED: "#757575",
+    Stage.MERGED: "#9e9e9e",
+}
+# Where a map opens when nothing in scope has coordinates: Gongshu district.
+FALLBACK_CENTRE = (30.319, 120.142)
+
+
+def visible_case_or_404(user: Any, number: str, queryset: QuerySet | None = None) -> Case:
+    """The case if `user` may view it; strangers get a 404, not a 403, so numbers leak nothing."""
+    base = queryset if queryset is not None else Case.objects.all()
+    return get_object_or_404(visible_to(user, "case.view", base), number=number)
+
+
+def is_late(case: Case) -> bool:
+    """Open and marked overdue by the deadline job (the same rule as the queue's filter and the figures)."""
+    return case.stage in OPEN_STAGES and case.is_overdue
+
+
+def basemap() -> dict[str, str]:
+    return {"basemap": getattr(settings, "CG_BASEMAP_URL", ""),
+            "attribution": getattr(settings, "CG_BASEMAP_ATTRIBUTION", "")}
+
+
+def point_of(case: Case) -> tuple[float, float] | None:
+    """The pin, or the centroid of the case's place (cases picked from the list carry no pin)."""
+    if case.latitude is not None and case.longitude is not None:
+        return float(case.latitude), float(case.longitude)
+    place: Place = case.place
+    if place.latitude is not None and place.longitude is not None:
+        return float(place.latitude), float(place.longitude)
+    return None
+
+
+def stage_legend(stages: list[str]) -> list[dict[str, str]]:
+    return [{"stage": stage, "label": str(Stage(stage).label), "colour": STAGE_COLOURS[stage]} for stage in stages]

@@ -1,0 +1,211 @@
+"""The case page: what, where, who, the timeline, mediation, extensions, merges, and the actions
+this user may take (exactly those `allowed_actions` lists, plus deciding a pending extension)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.masking import mask_phone
+from commonground.core.permissions import can, visible_to
+
+from ..exports import mask_name
+from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation, MediationOutcome
+from ..services.workflow import allowed_actions, may_decide_extension
+from ._common import basemap, is_late, point_of, visible_case_or_404
+from .forms import (
+    AcceptForm,
+    DispatchForm,
+    EscalateForm,
+    ExtendForm,
+    FeedbackForm,
+    MediationConcludeForm,
+    MediationOpenForm,
+    MediationSessionForm,
+    MergeForm,
+    NoteForm,
+    RateForm,
+    RejectForm,
+    VerifyForm,
+)
+
+# What each logged action reads as on the timeline.
+EVENT_LABELS: dict[str, Any] = {
+    "reported": _("reported"), "accepted": _("accepted (立案)"), "rejected": _("not accepted"),
+    "dispatched": _("dispatched"), "note": _("progress noted"), "feedback": _("reported done"),
+    "closed": _("verified and closed"), "sent_back": _("sent back to the handler"), "rated": _("rated"),
+    "reopened": _("reopened"), "escalated": _("escalated"), "overdue": _("marked overdue"),
+    "extension_requested": _("more time requested"), "extension_approved": _("extension approved"),
+    "extension_refused": _("extension refused"), "merged": _("merged into another case"),
+    "merged_in": _("a repeat report was merged in"), "mediation_opened": _("mediation record opened"),
+    "mediation_session": _("mediation session held"), "mediation_concluded": _("mediation concluded"),
+}
+
+
+@dataclass
+class ActionForm:
+    name: str
+    title: Any
+    button: Any
+    form: forms.Form
+    secondary: bool = False
+    multipart: bool = False
+    errors: bool = False
+    help: Any = ""
+    extra: dict = field(default_factory=dict)
+
+
+# What the page says after each action succeeded.
+DONE_MESSAGES: dict[str, Any] = {
+    "accept": _("Case %(number)s is accepted. Dispatch it next."),
+    "reject": _("Case %(number)s is not accepted; the reporter is told why."),
+    "dispatch": _("Case %(number)s is dispatched; the handlers are notified."),
+    "feedback": _("Case %(number)s is reported done; it waits for an independent check."),
+    "note": _("Progress on case %(number)s is recorded."),
+    "mediation_open": _("The mediation record is opened."),
+    "mediation_session": _("The mediation session is recorded."),
+    "mediation_conclude": _("The mediation outcome is recorded."),
+    "verify": _("Case %(number)s is verified and closed; the reporter is asked to rate it."),
+    "verify_back": _("Case %(number)s is sent back to the handler."),
+    "rate": _("Thank you for rating case %(number)s."),
+    "extend": _("Your request for more time is sent one level up."),
+    "escalate": _("Case %(number)s is escalated one level up."),
+    "merge": _("Case %(number)s is merged into the main case."),
+}
+
+# (action, title, button, form class, secondary, multipart): in the order the page shows them.
+ACTION_SPECS: list[tuple[str, Any, Any, type[forms.Form], bool, bool]] = [
+    ("accept", _("Accept the case (立案)"), _("Accept"), AcceptForm, False, False),
+    ("reject", _("Do not accept"), _("Do not accept"), RejectForm, True, False),
+    ("dispatch", _("Dispatch"), _("Dispatch"), DispatchForm, False, False),
+    ("feedback", _("Report done"), _("Report done"), FeedbackForm, False, False),
+    ("note", _("Record progress"), _("Save progress"), NoteForm, True, True),
+    ("mediation_open", _("Open the mediation record"), _("Open record"), MediationOpenForm, False, False),
+    ("mediation_session", _("Add a mediation session"), _("Add session"), MediationSessionForm, False, False),
+    ("mediation_conclude", _("Record the mediation outcome"), _("Record outcome"), MediationConcludeForm, False,
+     True),
+    ("verify", _("Check and close"), _("Submit the check"), VerifyForm, False, False),
+    ("rate", _("Rate how it was handled"), _("Send rating"), RateForm, False, False),
+    ("extend", _("Ask for more time"), _("Ask"), ExtendForm, True, False),
+    ("escalate", _("Escalate one level up"), _("Escalate"), EscalateForm, True, False),
+    ("merge", _("Merge into another case (repeat report)"), _("Merge"), MergeForm, True, False),
+]
+# Which entry of `allowed_actions` lets the user post each form.
+NEEDS = {"mediation_open": "mediate", "mediation_session": "mediate", "mediation_conclude": "mediate"}
+
+
+def needed(action: str) -> str:
+    return NEEDS.get(action, action)
+
+
+def make_form(action: str, user: Any, case: Case, data: Any = None, files: Any = None) -> forms.Form:
+    form_class = {spec[0]: spec[3] for spec in ACTION_SPECS}[action]
+    if form_class is DispatchForm:
+        form = DispatchForm(data, user=user, case=case, prefix=action, label_suffix="")
+        form.fields["level"].widget.attrs.update({
+            "hx-get": reverse("cases:handler-options", args=[case.number]), "hx-target": f"#id_{action}-handler",
+            "hx-trigger": "change"})
+        return form
+    return form_class(data, files, prefix=action, label_suffix="")
+
+
+def mediation_steps(mediation: Mediation | None) -> set[str]:
+    """Which mediation forms make sense now: open first, then sessions, then the outcome."""
+    if mediation is None:
+        return {"mediation_open"}
+    if mediation.outcome != MediationOutcome.PENDING:
+        return set()
+    return {"mediation_session", "mediation_conclude"} if mediation.sessions.all() else {"mediation_session"}
+
+
+def action_forms(user: Any, case: Case, mediation: Mediation | None,
+                 bound: dict[str, forms.Form] | None = None) -> list[ActionForm]:
+    allowed = set(allowed_actions(user, case))
+    steps = mediation_steps(mediation) if "mediate" in allowed else set()
+    result = []
+    for name, title, button, _form_class, secondary, multipart in ACTION_SPECS:
+        if needed(name) not in allowed or (name.startswith("mediation_") and name not in steps):
+            continue
+        form = (bound or {}).get(name) or make_form(name, user, case)
+        result.append(ActionForm(name, title, button, form, secondary, multipart, errors=form.is_bound))
+    return result
+
+
+def answers_of(case: Case) -> list[tuple[str, Any]]:
+    labels = {q.key: q.label for q in case.category.questions.all()}
+    shown = []
+    for key, value in case.answers.items():
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        shown.append((labels.get(key, key), value))
+    return shown
+
+
+def contact_of(user: Any, case: Case) -> dict[str, str] | None:
+    """Who to call back, masked unless the user may see personal data where the case lies."""
+    person = case.reporter.person if case.reporter_id and case.reporter.person_id else None
+    name = case.contact_name or (person.name if person else "")
+    phone = case.contact_phone or (person.phone if person else "")
+    if not (name or phone):
+        return None
+    if not can(user, "person.view_personal_data", case):
+        name, phone = mask_name(name), mask_phone(phone)
+    return {"name": name, "phone": phone}
+
+
+def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
+    user = request.user
+    events = list(case.events.select_related("actor").prefetch_related("attachments"))
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    reported = next((e for e in events if e.action == "reported"), None)
+    duplicates = (reported.data.get("possible_duplicates", []) if reported else [])
+    merged = list(case.merged_cases.order_by("created_at").values_list("number", flat=True))
+    linkable = set(
+        visible_to(user, "case.view", Case.objects.filter(number__in=[*duplicates, *merged])).values_list(
+            "number", flat=True)) if duplicates or merged else set()
+    mediation = None
+    if case.category.is_dispute:
+        mediation = Mediation.objects.filter(case=case).select_related("mediator").prefetch_related("sessions").first()
+    extensions = list(case.extension_requests.select_related("requested_by", "decided_by").order_by("-created_at"))
+    pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
+    point = point_of(case)
+    staff_view = can(user, "case.view") and not case.is_own(user, "case.view")
+    return {
+        "case": case,
+        "late": is_late(case),
+        "is_open": case.stage in OPEN_STAGES,
+        "events": events,
+        "answers": answers_of(case),
+        "photos": [a for a in case.attachments.all() if a.event_id is None],
+        "duplicates": [(number, number in linkable) for number in duplicates],
+        "merged": [(number, number in linkable) for number in merged],
+        "mediation": mediation,
+        "extensions": extensions,
+        "may_decide": bool(pending and case.handling_place_id and may_decide_extension(user, case)),
+        "pending": pending,
+        "actions": action_forms(user, case, mediation, bound),
+        "contact": contact_of(user, case) if staff_view else None,
+        "staff_view": staff_view,
+        "is_reporter": case.is_own(user, "case.view"),
+        "map": {"lat": point[0], "lng": point[1], "name": case.place.name, "outline": None, "children": [],
+                **basemap()} if point else None,
+    }
+
+
+def detail_queryset():
+    return Case.objects.select_related("category", "place", "place__parent", "handling_place", "handler",
+                                       "reporter__person", "merged_into")
+
+
+@login_required
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = visible_case_or_404(request.user, number, detail_queryset())
+    return render(request, "cases/detail.html", case_context(request, case))

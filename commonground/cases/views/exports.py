@@ -1,0 +1,60 @@
+"""Downloads for users who may "case.export": cases in scope as CSV or XLSX (the queue's filters
+apply; all stages unless one is chosen), open cases as GeoJSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from commonground.core.permissions import require, visible_to
+
+from ..exports import csv_lines, open_cases_geojson, xlsx_bytes
+from ..models import Case
+from ..selectors import case_queue
+from .queue import queue_filters
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def exported_cases(request: HttpRequest) -> QuerySet[Case]:
+    require(request.user, "case.export")
+    _form, filters = queue_filters(request)
+    if filters is None:
+        return Case.objects.none()
+    if "stage" not in request.GET:
+        filters = replace(filters, stage="all")
+    return visible_to(request.user, "case.export", case_queue(request.user, filters))
+
+
+def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.{extension}"'
+    return response
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(request.user, exported_cases(request)),
+                                     content_type="text/csv; charset=utf-8")
+    return _attachment(response, "csv")
+
+
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    return _attachment(HttpResponse(xlsx_bytes(request.user, exported_cases(request)), content_type=XLSX), "xlsx")
+
+
+@require_GET
+@login_required
+def export_geojson(request: HttpRequest) -> HttpResponse:
+    require(request.user, "case.export")
+    collection = open_cases_geojson(visible_to(request.user, "case.export", Case.objects.all()))
+    response = HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/geo+json")
+    return _attachment(response, "geojson")

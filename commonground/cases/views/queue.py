@@ -1,0 +1,79 @@
+"""The staff queue (cases in scope, soonest deadline first) and the map of open cases."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from commonground.core.models import PlaceKind
+from commonground.core.permissions import can, require, visible_to
+
+from ..exports import open_cases_geojson
+from ..models import OPEN_STAGES, Case
+from ..selectors import QueueFilters, case_queue
+from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
+from .forms import QueueFilterForm
+
+PAGE_SIZE = 25
+AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.ESTATE,
+              PlaceKind.OFFICE_BUILDING)
+
+
+def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters | None]:
+    """The filter form and what it selects; None when a choice is not one the user may make (a
+    stranger's place): then nothing matches."""
+    form = QueueFilterForm(request.GET or None, user=request.user, area_kinds=AREA_KINDS)
+    if not form.is_bound:
+        return form, QueueFilters()
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    return form, QueueFilters(stage=data["stage"], category=data["category"].code if data["category"] else "",
+                              place=data["place"].code if data["place"] else "", overdue=data["overdue"])
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """My queue: the cases I may view, filtered, soonest deadline first; residents go to their own cases."""
+    user = request.user
+    if not can(user, "case.view") and can(user, "case.add"):
+        return redirect("cases:mine")
+    require(user, "case.view")
+    form, filters = queue_filters(request)
+    cases = case_queue(user, filters).select_related("place__parent") if filters is not None else Case.objects.none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    for case in page.object_list:
+        case.late = is_late(case)
+    template = "cases/_queue_results.html" if getattr(request, "htmx", False) and request.htmx.target == \
+        "case-results" else "cases/queue.html"
+    return render(request, template, {
+        "form": form, "page": page, "colours": STAGE_COLOURS,
+        "may_export": can(user, "case.export"), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def case_map(request: HttpRequest) -> HttpResponse:
+    """The open cases in my scope on a map, coloured by stage."""
+    require(request.user, "case.view")
+    return render(request, "cases/map.html", {
+        "map": {"source": reverse("cases:map-data"), "centre": FALLBACK_CENTRE, "legend": stage_legend(OPEN_STAGES),
+                **basemap()},
+    })
+
+
+@require_GET
+@login_required
+def map_data(request: HttpRequest) -> JsonResponse:
+    """GeoJSON of the open cases the user may view (the map page's layer)."""
+    require(request.user, "case.view")
+    collection = open_cases_geojson(visible_to(request.user, "case.view", Case.objects.all()))
+    for feature in collection["features"]:
+        properties = feature["properties"]
+        properties |= {"url": reverse("cases:detail", args=[properties["number"]]),
+                       "colour": STAGE_COLOURS[properties["stage"]]}
+    return JsonResponse(collection, content_type="application/geo+json")
