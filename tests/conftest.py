@@ -17,6 +17,7 @@ from commonground.core.services.places import place_create
 from commonground.core.validators import id_number_check_char
 
 VALID_FROM = datetime.date(2020, 1, 1)
+pytest_plugins = ["tests.browser"]  # the `browser` fixture of the browser tests
 
 
 @pytest.fixture(autouse=True)
