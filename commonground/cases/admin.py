@@ -29,14 +29,6 @@ from .services.categories import (
 )
 
 
-class PlacelessAdmin(ScopedAdmin):
-    """Master data with no place: asked about an instance even for the list, so that only roles held at
-    the top of the tree qualify (a community worker may view categories when reporting, not here)."""
-
-    def may(self, request: HttpRequest, verb: str, obj: models.Model | None = None) -> bool:
-        return super().may(request, verb, obj if obj is not None else self.model())
-
-
 class CategoryQuestionInline(ScopedInline, admin.TabularInline):
     """A category's questions are part of the category: whoever may change it edits them."""
 
@@ -53,7 +45,7 @@ class CategoryQuestionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(PlacelessAdmin):
+class CategoryAdmin(ScopedAdmin):  # place-less: only root-scope roles (the resolver)
     list_display = ("name", "code", "parent", "kind", "default_level", "sla_hours", "is_dispute", "is_active")
     list_filter = ("kind", "default_level", "is_dispute", "is_active")
     list_select_related = ("parent",)
@@ -135,7 +127,7 @@ class CaseAdmin(ScopedAdmin):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(PlacelessAdmin):
+class ApiClientAdmin(ScopedAdmin):  # place-less: only root-scope roles (the resolver)
     list_display = ("name", "user", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("name",)

@@ -36,7 +36,7 @@ from .models import (
     User,
 )
 from .models.places import ALLOWED_PARENT_KINDS
-from .permissions import can, scope_paths, visible_to
+from .permissions import can, can_on_model, scope_paths, visible_to
 from .services.accounts import may_grant, role_assign, role_assignment_update, setting_set
 from .services.organisations import (
     ORGANISATION_EDITABLE_FIELDS,
@@ -86,8 +86,9 @@ class ScopedAdmin(ScopedFieldsMixin, admin.ModelAdmin):
     show_full_result_count = False  # one COUNT less per changelist
 
     def may(self, request: HttpRequest, verb: str, obj: models.Model | None = None) -> bool:
-        user = request.user
-        return can(user, "admin.access") and can(user, f"{resource_of(self.model)}.{verb}", obj)
+        user, action = request.user, f"{resource_of(self.model)}.{verb}"
+        allowed = can(user, action, obj) if obj is not None else can_on_model(user, action, self.model)
+        return can(user, "admin.access") and allowed
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return visible_to(request.user, f"{resource_of(self.model)}.view", super().get_queryset(request))

@@ -111,6 +111,16 @@ def can(user: Any, action: str, obj: models.Model | None = None) -> bool:
     return model._default_manager.filter(pk=obj.pk).filter(scope_condition(model, paths, action)).exists()
 
 
+def can_on_model(user: Any, action: str, model: type[models.Model]) -> bool:
+    """May `user` do `action` on some row of `model`? For place-less models only a root scope counts."""
+    paths = scope_paths(user, action)
+    if paths is None:
+        return True
+    if scope_lookup(model, action) is None and not hasattr(model, "scope_q"):
+        return any(is_root_path(path) for path in paths)
+    return bool(paths)
+
+
 def require(user: Any, action: str, obj: models.Model | None = None) -> None:
     """Raise PermissionDenied unless `can(user, action, obj)`."""
     if not can(user, action, obj):

@@ -145,3 +145,12 @@ def test_visible_to__placeless_objects__root_scope_holders_only(tree, role_users
     setting_set(key="example", value=1)
     assert visible_to(role_users[RoleKind.DISTRICT_ADMIN], "setting.view", Setting.objects.all()).count() == 1
     assert visible_to(role_users[RoleKind.STREET_STAFF], "setting.view", Setting.objects.all()).count() == 0
+
+
+def test_can_on_model__placeless_needs_root_scope(tree, role_users):
+    from commonground.core.models import Setting
+    from commonground.core.permissions import can_on_model
+
+    assert can_on_model(role_users[RoleKind.DISTRICT_ADMIN], "setting.view", Setting) is True
+    assert can_on_model(role_users[RoleKind.COMMUNITY_WORKER], "place.view", Place) is True
+    assert can_on_model(role_users[RoleKind.COMMUNITY_WORKER], "place.view", Setting) is False
