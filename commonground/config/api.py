@@ -9,10 +9,12 @@ from ninja.security import django_auth
 
 from commonground.cases.api import router as cases_router
 from commonground.core.api import router as core_router
+from commonground.deliberation.api import router as deliberation_router
 
 api = NinjaAPI(title="CommonGround API", version="1", auth=django_auth, urls_namespace="api")
 api.add_router("/", core_router)
 api.add_router("/", cases_router)
+api.add_router("/", deliberation_router)
 
 
 @api.exception_handler(ValidationError)

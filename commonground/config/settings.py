@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "simple_history",
     "commonground.core",
     "commonground.cases",
+    "commonground.deliberation",
     "commonground.web",
     "commonground.demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("open311/v2/", include("commonground.cases.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("commonground.cases.urls")),
+    path("deliberation/", include("commonground.deliberation.urls")),
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),
 ]

@@ -1,0 +1,52 @@
+"""Public notices (公示): frozen at publication, shown on an estate's board, printable as PDF."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+
+class NoticeKind(models.TextChoices):
+    VOTE = "vote", _("notice of an owners' vote")
+    RESULT = "result", _("result of an owners' vote")
+    PREPARATORY_GROUP = "preparatory", _("preparatory group and election rules")
+    CANDIDATES = "candidates", _("candidates")
+    REPRESENTATIVES = "representatives", _("renewal representatives")
+    MEETING = "meeting", _("meeting")
+    OTHER = "other", _("other")
+
+
+class Notice(TimeStampedModel):
+    """What was posted, as posted: title, text and table never change after publication."""
+
+    place = models.ForeignKey("core.Place", verbose_name=_("place"), on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=16, choices=NoticeKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    table = models.JSONField(_("table"), default=list, blank=True, help_text=_("first row is the header"))
+    posted_on = models.DateField(_("posted on"))
+    ends_on = models.DateField(_("posted until"), null=True, blank=True)
+    vote = models.ForeignKey("deliberation.Vote", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="notices")
+    meeting = models.ForeignKey("deliberation.Meeting", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="notices")
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("published by"))
+
+    scope_path = "place__path"
+
+    class Meta:
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+        ordering = ["-posted_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("posted_on")),
+                                   name="notice_period_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,54 @@
+"""Reads for pages and the API: what a user may see, an owner's votes, live turnout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from commonground.core.permissions import visible_to
+
+from .models import Ballot, ElectorMember, Meeting, Notice, Vote, VoteStatus
+from .tally import QUORUM, Share, to_cents
+
+
+def votes_for(user: Any) -> QuerySet[Vote]:
+    """Votes the user may see: in their scope, or where they are on the register."""
+    return visible_to(user, "vote.view", Vote.objects.select_related("estate"))
+
+
+def my_votes(user: Any) -> QuerySet[Vote]:
+    """Announced and closed votes on whose register the user's person stands, newest first."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return Vote.objects.none()
+    electors = ElectorMember.objects.filter(person_id=person_id).values("elector__vote")
+    return (Vote.objects.filter(pk__in=electors, status__in=[VoteStatus.ANNOUNCED, VoteStatus.CLOSED])
+            .select_related("estate").order_by("-opens_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class Turnout:
+    area: Share   # cents of those who cast / cents of the register
+    heads: Share
+    ballots: int
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.area.at_least(QUORUM) and self.heads.at_least(QUORUM)
+
+
+def turnout(vote: Vote) -> Turnout:
+    """Ballots so far against the register (one aggregate query)."""
+    row = Ballot.objects.filter(vote=vote).aggregate(heads=Count("pk"), area=Sum("elector__area_m2"))
+    return Turnout(Share(to_cents(row["area"] or 0), to_cents(vote.electorate_area_m2)),
+                   Share(row["heads"], vote.electorate_heads), row["heads"])
+
+
+def notices_for(user: Any) -> QuerySet[Notice]:
+    return visible_to(user, "notice.view", Notice.objects.select_related("place"))
+
+
+def meetings_for(user: Any) -> QuerySet[Meeting]:
+    return visible_to(user, "meeting.view", Meeting.objects.select_related("place", "convener"))

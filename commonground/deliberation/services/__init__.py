@@ -1,0 +1,1 @@
+"""Every write of the deliberation app goes through these services."""

@@ -1,0 +1,130 @@
+"""Ballots: online by an owner on the register, on paper or by proxy entered by staff. One per owner per vote."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from commonground.core.permissions import can, require
+
+from ..models import Ballot, BallotChannel, BallotVersion, Choice, Elector, Vote, VoteStatus
+from ._common import check_upload, display_name, now_or
+
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
+RECEIPT_LENGTH = 10
+
+
+def new_receipt_code() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+def elector_of(vote: Vote, user: Any) -> Elector | None:
+    """The register entry the user casts for (their own, or the one they share with co-owners)."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return None
+    return Elector.objects.filter(vote=vote, memberships__person_id=person_id).first()
+
+
+def clean_marks(vote: Vote, *, choice: str, candidates: Sequence[int]) -> tuple[str, list[int]]:
+    if vote.is_election:
+        marked = sorted({int(c) for c in candidates})
+        allowed = set(vote.candidates.filter(status="approved").values_list("pk", flat=True))
+        if not set(marked) <= allowed:
+            raise ValidationError({"candidates": _("Mark only candidates on this ballot.")})
+        if len(marked) > (vote.seats or 0):
+            raise ValidationError({"candidates": _("Mark at most %(seats)d candidates.") % {"seats": vote.seats}})
+        return "", marked
+    if choice not in Choice.values:
+        raise ValidationError({"choice": _("Choose agree, against or abstain.")})
+    return choice, []
+
+
+def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
+    if vote.status == VoteStatus.CLOSED:
+        raise ValidationError(_("This vote is closed; its result is fixed."))
+    if vote.status != VoteStatus.ANNOUNCED:
+        raise ValidationError(_("This vote is not open for voting."))
+    if now < vote.opens_at:
+        raise ValidationError(_("Voting has not opened yet."))
+    if now >= vote.closes_at and not paper:  # paper ballots collected by the deadline are entered until the count
+        raise ValidationError(_("Voting has closed."))
+
+
+def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int], channel: str, user: Any,
+            clerk_name: str = "", proxy_name: str = "", scan: UploadedFile | None = None,
+            authorisation: UploadedFile | None = None) -> Ballot:
+    """Create the ballot or, where the rules allow, a new version of it; keep every version."""
+    ballot = Ballot.objects.select_for_update().filter(vote=vote, elector=elector).first()
+    if ballot is None:
+        ballot = Ballot(vote=vote, elector=elector, receipt_code=new_receipt_code())
+    elif not vote.allow_change:
+        raise ValidationError(_("A ballot has already been cast for this owner; this vote's rules do not allow "
+                                "changing it."))
+    else:
+        ballot.version += 1
+    ballot.choice, ballot.candidates, ballot.channel = choice, candidates, channel
+    ballot.cast_by, ballot.clerk_name, ballot.proxy_name = user, clerk_name, proxy_name
+    if scan is not None:
+        ballot.scan = scan
+    if authorisation is not None:
+        ballot.proxy_authorisation = authorisation
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError:  # a co-owner's or a second tab's first ballot won the race
+        raise ValidationError(_("A ballot was just cast for this owner; reload the page to see it.")) from None
+    BallotVersion.objects.create(ballot=ballot, version=ballot.version, choice=choice, candidates=candidates,
+                                 channel=channel, cast_by=user, clerk_name=clerk_name, proxy_name=proxy_name)
+    return ballot
+
+
+@transaction.atomic
+def ballot_cast(*, vote: Vote, user: Any, choice: str = "", candidates: Sequence[int] = (),
+                now: datetime.datetime | None = None) -> Ballot:
+    """An owner on the register votes online; returns the ballot with its receipt code."""
+    vote = Vote.objects.select_related("estate").get(pk=vote.pk)
+    elector = elector_of(vote, user)
+    if elector is None or not getattr(user, "is_active", False):
+        raise PermissionDenied(_("You are not on this vote's register of owners."))
+    _check_open(vote, now_or(now), paper=False)
+    choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
+    return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=BallotChannel.ONLINE,
+                   user=user)
+
+
+@transaction.atomic
+def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", candidates: Sequence[int] = (),
+                 scan: UploadedFile | None = None, proxy_name: str = "", authorisation: UploadedFile | None = None,
+                 now: datetime.datetime | None = None) -> Ballot:
+    """Staff enter a paper ballot (with its scan) or a proxy ballot (with the uploaded authorisation)."""
+    vote = Vote.objects.select_related("estate").get(pk=vote.pk)
+    require(clerk, "ballot.enter", vote)
+    if elector.vote_id != vote.pk:
+        raise ValidationError({"elector": _("This owner is not on this vote's register.")})
+    _check_open(vote, now_or(now), paper=True)
+    choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
+    proxy_name = (proxy_name or "").strip()
+    check_upload(scan, "scan", required=not proxy_name)
+    if proxy_name:
+        check_upload(authorisation, "authorisation", required=True)
+    channel = BallotChannel.PROXY if proxy_name else BallotChannel.PAPER
+    return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=channel, user=clerk,
+                   clerk_name=display_name(clerk)[:100], proxy_name=proxy_name[:100], scan=scan,
+                   authorisation=authorisation)
+
+
+def my_ballot(vote: Vote, user: Any) -> Ballot | None:
+    elector = elector_of(vote, user)
+    return Ballot.objects.filter(vote=vote, elector=elector).first() if elector else None
+
+
+def may_see_ballot_files(user: Any, vote: Vote) -> bool:
+    return can(user, "ballot.view", vote)

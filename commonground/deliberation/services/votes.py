@@ -1,0 +1,248 @@
+"""Owners' votes: create, announce with a 15-day notice, close with a fixed, hashed result, note an appeal."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core.clock import today as clock_today
+from commonground.core.models import Place, PlaceKind
+from commonground.core.permissions import require
+
+from .. import rules
+from ..models import Ballot, Elector, ElectorMember, Outcome, Vote, VoteKind, VoteStatus
+from ..tally import record_hash, tally_decision, tally_election, to_cents
+from ._common import now_or
+from .electorate import compute_electorate
+
+VOTE_FIELDS = ("matter", "title", "description", "record_date", "opens_at", "closes_at", "allow_change", "seats",
+               "term_years")
+
+
+def _check_window(*, opens_at: datetime.datetime, closes_at: datetime.datetime, record_date: datetime.date,
+                  now: datetime.datetime) -> dict[str, str]:
+    errors = {}
+    if opens_at <= now:
+        errors["opens_at"] = _("Voting must open in the future.")
+    if closes_at <= opens_at:
+        errors["closes_at"] = _("Voting must close after it opens.")
+    if record_date > timezone.localtime(opens_at).date():
+        errors["record_date"] = _("The record date must not be after voting opens.")
+    return errors
+
+
+def estate_flat_count(estate: Place) -> int:
+    return Place.objects.within(estate).of_kind(PlaceKind.FLAT).count()
+
+
+def _check_election(*, estate: Place, seats: int | None, term_years: int | None) -> dict[str, str]:
+    errors = {}
+    small = estate_flat_count(estate) < rules.small_estate_households()
+    allowed = [n for n in (3, 5, 7, 9, 11) if n >= 5 or (small and n >= rules.small_estate_min_seats())]
+    if seats not in allowed:
+        errors["seats"] = _("An owners' committee has an odd number of seats: %(allowed)s.") % {
+            "allowed": "、".join(str(n) for n in allowed)}
+    low, high = rules.committee_term_years()
+    if term_years is None or not low <= term_years <= high:
+        errors["term_years"] = _("The term is %(low)d to %(high)d years.") % {"low": low, "high": high}
+    return errors
+
+
+@transaction.atomic
+def vote_create(*, user: Any, estate: Place, kind: str = VoteKind.DECISION, matter: str, title: str,
+                description: str = "", record_date: datetime.date, opens_at: datetime.datetime,
+                closes_at: datetime.datetime, allow_change: bool = True, seats: int | None = None,
+                term_years: int | None = None, now: datetime.datetime | None = None) -> Vote:
+    """A draft vote in an estate; an election decides matter 3 and has seats and a term."""
+    require(user, "vote.manage", estate)
+    errors: dict[str, str] = {}
+    if estate.kind != PlaceKind.ESTATE:
+        errors["estate"] = _("Owners vote in an estate (小区).")
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = _("Give the vote a title.")
+    if kind == VoteKind.ELECTION:
+        matter = "3"
+        errors.update(_check_election(estate=estate, seats=seats, term_years=term_years))
+    else:
+        seats = term_years = None
+    errors.update(_check_window(opens_at=opens_at, closes_at=closes_at, record_date=record_date, now=now_or(now)))
+    if errors:
+        raise ValidationError(errors)
+    return Vote.objects.create(
+        estate=estate, kind=kind, matter=matter, title=title[:200], description=description.strip(),
+        record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change, seats=seats,
+        term_years=term_years, created_by=user,
+    )
+
+
+def _locked(vote: Vote) -> Vote:
+    return Vote.objects.select_for_update(of=("self",)).select_related("estate").get(pk=vote.pk)
+
+
+@transaction.atomic
+def vote_update(*, user: Any, vote: Vote, now: datetime.datetime | None = None, **changes: Any) -> Vote:
+    """Change a draft (after announcement the notice is what owners rely on)."""
+    vote = _locked(vote)
+    require(user, "vote.manage", vote)
+    if vote.status != VoteStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be changed; cancel and start again."))
+    unknown = set(changes) - set(VOTE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(vote, name, value)
+    errors = _check_window(opens_at=vote.opens_at, closes_at=vote.closes_at, record_date=vote.record_date,
+                           now=now_or(now))
+    if vote.is_election:
+        errors.update(_check_election(estate=vote.estate, seats=vote.seats, term_years=vote.term_years))
+    if errors:
+        raise ValidationError(errors)
+    vote.save()
+    return vote
+
+
+@transaction.atomic
+def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
+                  now: datetime.datetime | None = None) -> Vote:
+    """Freeze the electorate from the register on the record date and post the notice, at least the configured
+    number of days (15) before voting opens."""
+    from .elections import check_ready_for_announcement
+    from .notices import publish_vote_notice
+
+    vote = _locked(vote)
+    require(user, "vote.manage", vote)
+    on = on or clock_today()
+    if vote.status != VoteStatus.DRAFT:
+        raise ValidationError(_("This vote has already been announced."))
+    errors = {}
+    earliest = on + datetime.timedelta(days=rules.notice_days())
+    if timezone.localtime(vote.opens_at).date() < earliest:
+        errors["opens_at"] = _("The notice must be posted %(days)d days before voting opens: open on %(date)s or "
+                               "later.") % {"days": rules.notice_days(), "date": earliest.isoformat()}
+    if vote.opens_at <= now_or(now):
+        errors["opens_at"] = _("Voting must open in the future.")
+    if vote.record_date > on:
+        errors["record_date"] = _("The record date must be today or earlier, so the register is known.")
+    if vote.is_election:
+        errors.update(check_ready_for_announcement(vote))
+    if errors:
+        raise ValidationError(errors)
+    drafts = compute_electorate(vote.estate, vote.record_date)
+    if not drafts:
+        raise ValidationError(_("No owners are registered in this estate on the record date."))
+    electors = Elector.objects.bulk_create(
+        [Elector(vote=vote, key=d.key, label=d.label[:300], flats=[name for name, _area in d.flats.values()],
+                 area_m2=d.area_m2) for d in drafts])
+    ElectorMember.objects.bulk_create([
+        ElectorMember(elector=elector, **{f"{kind}_id": pk})
+        for elector, draft in zip(electors, drafts, strict=True) for kind, pk in draft.holders])
+    vote.electorate_heads = len(drafts)
+    vote.electorate_area_m2 = sum((d.area_m2 for d in drafts), Decimal("0"))
+    vote.status = VoteStatus.ANNOUNCED
+    vote.announced_on = on
+    vote.save()
+    publish_vote_notice(vote=vote, user=user, on=on)
+    return vote
+
+
+@transaction.atomic
+def vote_cancel(*, user: Any, vote: Vote, now: datetime.datetime | None = None) -> Vote:
+    vote = _locked(vote)
+    require(user, "vote.manage", vote)
+    if vote.status not in {VoteStatus.DRAFT, VoteStatus.ANNOUNCED} or (
+            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= now_or(now)):
+        raise ValidationError(_("A vote can be cancelled only before voting opens."))
+    vote.status = VoteStatus.CANCELLED
+    vote.save(update_fields=["status", "updated_at"])
+    return vote
+
+
+def ballot_record(vote: Vote) -> dict:
+    """The full, canonical ballot record a result is computed from (and hashed): no names, only receipt codes."""
+    electorate = list(vote.electors.order_by("key").values_list("key", "area_m2"))
+    ballots = list(
+        Ballot.objects.filter(vote=vote).order_by("receipt_code")
+        .values_list("receipt_code", "elector__key", "choice", "candidates", "channel", "version"))
+    return {
+        "vote": vote.pk, "estate": vote.estate.code, "matter": vote.matter, "kind": vote.kind, "seats": vote.seats,
+        "candidates": list(vote.candidates.filter(status="approved").order_by("position", "pk")
+                           .values_list("pk", flat=True)) if vote.is_election else [],
+        "electorate": [[key, to_cents(area)] for key, area in electorate],
+        "ballots": [{"receipt": receipt, "elector": key, "choice": choice, "candidates": sorted(candidates or []),
+                     "channel": channel, "version": version}
+                    for receipt, key, choice, candidates, channel, version in ballots],
+    }
+
+
+def tally_record(record: dict) -> dict:
+    """Tally a ballot record (stored or freshly read): the same record always gives the same result."""
+    electorate = dict((key, cents) for key, cents in record["electorate"])
+    if record["kind"] == VoteKind.ELECTION:
+        ballots = {b["elector"]: b["candidates"] for b in record["ballots"]}
+        return tally_election(electorate, ballots, candidates=record["candidates"], seats=record["seats"]).as_dict()
+    from ..models import SUPERMAJORITY_MATTERS
+
+    ballots = {b["elector"]: b["choice"] for b in record["ballots"]}
+    return tally_decision(electorate, ballots, supermajority=record["matter"] in SUPERMAJORITY_MATTERS).as_dict()
+
+
+@transaction.atomic
+def vote_close(*, user: Any, vote: Vote, now: datetime.datetime | None = None, on: datetime.date | None = None) -> Vote:
+    """Fix the result once voting has closed: tally, store the record and its hash, publish the result notice;
+    an election that filled its seats forms the owners' committee."""
+    from .elections import form_committee
+    from .notices import publish_result_notice
+
+    vote = _locked(vote)
+    require(user, "vote.manage", vote)
+    now = now_or(now)
+    if vote.status != VoteStatus.ANNOUNCED:
+        raise ValidationError(_("Only an announced vote can be closed."))
+    if now < vote.closes_at:
+        raise ValidationError(_("Voting is still open until %(time)s.") % {
+            "time": f"{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}"})
+    record = ballot_record(vote)
+    result = tally_record(record)
+    vote.result = {**result, "record": record}
+    vote.record_hash = record_hash(record)
+    vote.outcome = result["outcome"]
+    vote.status = VoteStatus.CLOSED
+    vote.closed_at = now
+    vote.closed_by = user
+    vote.save()
+    if vote.is_election and vote.outcome == Outcome.PASSED:
+        form_committee(vote=vote, on=on or clock_today())
+    publish_result_notice(vote=vote, user=user, on=on or clock_today())
+    return vote
+
+
+def vote_verify(vote: Vote) -> tuple[bool, bool]:
+    """Re-check a closed vote: (the stored record still hashes to the stored hash and tallies to the stored
+    result, the ballots in the database still give the same record)."""
+    stored = vote.result.get("record", {})
+    stored_ok = record_hash(stored) == vote.record_hash and tally_record(stored)["outcome"] == vote.outcome
+    return stored_ok, ballot_record(vote) == stored
+
+
+@transaction.atomic
+def vote_note_appeal(*, user: Any, vote: Vote, note: str) -> Vote:
+    """Note that an owner asked a court to revoke the decision (Art. 280); the decision binds meanwhile."""
+    vote = _locked(vote)
+    require(user, "vote.manage", vote)
+    if vote.status != VoteStatus.CLOSED:
+        raise ValidationError(_("Only a decided vote can be appealed."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say who appealed, when and to which court.")})
+    vote.appeal_note = note
+    vote.appeal_noted_at = timezone.now()
+    vote.save(update_fields=["appeal_note", "appeal_noted_at", "updated_at"])
+    return vote
+

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from commonground.deliberation.models import Ballot, Notice, NoticeKind, VoteStatus
+from commonground.deliberation.services.ballots import ballot_cast
+from commonground.deliberation.services.votes import vote_close, vote_verify
+
+
+def test_vote__announce_cast_close__result_fixed_and_rechecks(open_vote, owner_user, clerk, register):
+    vote = open_vote()
+    assert vote.electorate_heads == 7  # 6 in the register fixture + the tree's own owner of 75.50 m²
+    assert str(vote.electorate_area_m2) == "875.50"
+    ballot = ballot_cast(vote=vote, user=owner_user, choice="agree")
+    assert len(ballot.receipt_code) == 10
+    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    assert vote.status == VoteStatus.CLOSED
+    assert vote.outcome == "no_quorum"
+    assert vote.result["quorum"] == {"area": [20000, 87550], "heads": [1, 7]}
+    assert vote_verify(vote) == (True, True)
+    result_notice = Notice.objects.get(vote=vote, kind=NoticeKind.RESULT)
+    assert result_notice.table[1] == [ballot.receipt_code, "agree"] or result_notice.table[1][0] == ballot.receipt_code
+    assert Ballot.objects.count() == 1
+    assert timezone.now() < vote.closes_at
