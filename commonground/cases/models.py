@@ -326,6 +326,7 @@ class NotificationKind(models.TextChoices):
     CLOSED = "closed", _("closed")
     REOPENED = "reopened", _("reopened")
     EXTENSION = "extension", _("extension request")
+    TERM_ENDING = "term_ending", _("committee term ending")
 
 
 class Notification(models.Model):
