@@ -24,3 +24,20 @@ def test_vote__announce_cast_close__result_fixed_and_rechecks(open_vote, owner_u
     assert result_notice.table[1] == [ballot.receipt_code, "agree"] or result_notice.table[1][0] == ballot.receipt_code
     assert Ballot.objects.count() == 1
     assert timezone.now() < vote.closes_at
+
+
+def test_admin_vote_changelist__other_community_worker__sees_nothing(client, open_vote, tree, make_user):
+    from django.urls import reverse
+
+    from commonground.core.models import RoleKind
+
+    vote = open_vote()
+    outsider = make_user(RoleKind.COMMUNITY_WORKER, tree.far_community, is_staff=True)
+    insider = make_user(RoleKind.COMMUNITY_WORKER, tree.community, is_staff=True)
+    client.force_login(outsider)
+    assert client.get(reverse("admin:deliberation_vote_change", args=[vote.pk])).status_code in (302, 403, 404)
+    assert vote.title not in client.get(reverse("admin:deliberation_vote_changelist")).content.decode()
+    client.force_login(insider)
+    assert vote.title in client.get(reverse("admin:deliberation_vote_changelist")).content.decode()
+    response = client.get(reverse("admin:deliberation_vote_change", args=[vote.pk]))
+    assert response.status_code == 200 and b'name="_save"' not in response.content

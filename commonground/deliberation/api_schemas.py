@@ -1,0 +1,524 @@
+"""Schemas of the deliberation API: what goes in and out of /api/votes, /api/notices and /api/meetings.
+
+Times are local (+08:00) ISO 8601; areas read as strings of m² with two places ("875.50"); tally shares are
+[part, whole] integer pairs (areas in hundredths of a m², heads in owners), never floats.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import Schema
+
+from .models import (
+    AgendaItem,
+    Ballot,
+    BallotVersion,
+    Candidate,
+    Meeting,
+    Notice,
+    PreparatoryMember,
+    Resolution,
+    Vote,
+)
+from .presentation import outcome_label, threshold_text
+
+
+def local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """Times in the district's zone, as the pages show them."""
+    return timezone.localtime(moment) if moment else None
+
+
+def m2(area: Any) -> str:
+    return f"{area:.2f}"
+
+
+class Page(Schema):
+    count: int
+
+
+# Votes -------------------------------------------------------------------------------------------------------------
+
+class VoteOut(Schema):
+    id: int
+    estate: str
+    estate_name: str
+    kind: str
+    kind_label: str
+    matter: str
+    matter_label: str
+    title: str
+    description: str
+    record_date: datetime.date
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    allow_change: bool
+    seats: int | None
+    term_years: int | None
+    status: str
+    status_label: str
+    threshold: str
+    threshold_text: str
+    announced_on: datetime.date | None
+    electorate_heads: int
+    electorate_area_m2: str
+    outcome: str | None
+    outcome_label: str
+    record_hash: str | None
+    closed_at: datetime.datetime | None
+    committee: int | None
+    appeal_note: str
+    appeal_noted_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_estate(obj: Vote) -> str:
+        return obj.estate.code
+
+    @staticmethod
+    def resolve_estate_name(obj: Vote) -> str:
+        return obj.estate.name
+
+    @staticmethod
+    def resolve_kind_label(obj: Vote) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_matter_label(obj: Vote) -> str:
+        return str(obj.get_matter_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Vote) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_opens_at(obj: Vote) -> datetime.datetime | None:
+        return local(obj.opens_at)
+
+    @staticmethod
+    def resolve_closes_at(obj: Vote) -> datetime.datetime | None:
+        return local(obj.closes_at)
+
+    @staticmethod
+    def resolve_closed_at(obj: Vote) -> datetime.datetime | None:
+        return local(obj.closed_at)
+
+    @staticmethod
+    def resolve_appeal_noted_at(obj: Vote) -> datetime.datetime | None:
+        return local(obj.appeal_noted_at)
+
+    @staticmethod
+    def resolve_threshold(obj: Vote) -> str:
+        return "three_quarters" if obj.needs_supermajority else "more_than_half"
+
+    @staticmethod
+    def resolve_threshold_text(obj: Vote) -> str:
+        return threshold_text(obj)
+
+    @staticmethod
+    def resolve_electorate_area_m2(obj: Vote) -> str:
+        return m2(obj.electorate_area_m2)
+
+    @staticmethod
+    def resolve_outcome(obj: Vote) -> str | None:
+        return obj.outcome or None
+
+    @staticmethod
+    def resolve_outcome_label(obj: Vote) -> str:
+        return outcome_label(obj.outcome)
+
+    @staticmethod
+    def resolve_record_hash(obj: Vote) -> str | None:
+        return obj.record_hash or None
+
+    @staticmethod
+    def resolve_committee(obj: Vote) -> int | None:
+        return obj.committee_id
+
+
+class VotePage(Page):
+    items: list[VoteOut]
+
+
+class VoteQuery(Schema):
+    estate: str = ""
+    status: str = ""
+    kind: str = ""
+
+
+class VoteIn(Schema):
+    estate: str
+    kind: str = "decision"
+    matter: str = ""
+    title: str
+    description: str = ""
+    record_date: datetime.date
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    allow_change: bool = True
+    seats: int | None = None
+    term_years: int | None = None
+
+
+class VotePatch(Schema):
+    """Only the fields sent are changed."""
+
+    matter: str | None = None
+    title: str | None = None
+    description: str | None = None
+    record_date: datetime.date | None = None
+    opens_at: datetime.datetime | None = None
+    closes_at: datetime.datetime | None = None
+    allow_change: bool | None = None
+    seats: int | None = None
+    term_years: int | None = None
+
+
+class AppealIn(Schema):
+    note: str
+
+
+class TurnoutOut(Schema):
+    area: list[int]
+    heads: list[int]
+    ballots: int
+    quorum_met: bool
+    quorum: str = "2/3"
+
+
+# Ballots -----------------------------------------------------------------------------------------------------------
+
+class BallotIn(Schema):
+    choice: str = ""
+    candidates: list[int] = []
+
+
+class BallotVersionOut(Schema):
+    version: int
+    choice: str
+    candidates: list[int]
+    channel: str
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_recorded_at(obj: BallotVersion) -> datetime.datetime | None:
+        return local(obj.recorded_at)
+
+
+class BallotOut(Schema):
+    vote: int
+    receipt_code: str
+    version: int
+    choice: str
+    candidates: list[int]
+    channel: str
+    channel_label: str
+    flats: list[str]
+    cast_at: datetime.datetime
+    versions: list[BallotVersionOut]
+
+    @staticmethod
+    def resolve_vote(obj: Ballot) -> int:
+        return obj.vote_id
+
+    @staticmethod
+    def resolve_channel_label(obj: Ballot) -> str:
+        return str(obj.get_channel_display())
+
+    @staticmethod
+    def resolve_flats(obj: Ballot) -> list[str]:
+        return list(obj.elector.flats)
+
+    @staticmethod
+    def resolve_cast_at(obj: Ballot) -> datetime.datetime | None:
+        return local(obj.updated_at)
+
+    @staticmethod
+    def resolve_versions(obj: Ballot) -> list[BallotVersion]:
+        return list(obj.versions.all())
+
+
+# Results -----------------------------------------------------------------------------------------------------------
+
+class CountedOut(Schema):
+    area: list[int]
+    heads: list[int]
+
+
+class CandidateTallyOut(Schema):
+    candidate: int
+    name: str
+    area: list[int]
+    heads: list[int]
+    qualifies: bool
+    rank: int | None
+    elected: bool
+    tied: bool
+
+
+class ResultOut(Schema):
+    vote: int
+    outcome: str
+    outcome_label: str
+    closed_at: datetime.datetime | None
+    quorum: CountedOut
+    quorum_met: bool
+    threshold: str
+    agree: CountedOut | None = None
+    against: CountedOut | None = None
+    abstain: CountedOut | None = None
+    seats: int | None = None
+    elected: list[int] | None = None
+    tied: list[int] | None = None
+    unfilled: int | None = None
+    candidates: list[CandidateTallyOut] = []
+    record_hash: str
+    hash_method: str
+    record: dict[str, Any] | None = None
+
+
+# Elections ---------------------------------------------------------------------------------------------------------
+
+class CandidateOut(Schema):
+    id: int
+    vote: int
+    name: str
+    statement: str
+    position: int
+    status: str
+    status_label: str
+    conditions: dict[str, bool] | None = None
+    rejection_reason: str | None = None
+
+    @staticmethod
+    def resolve_vote(obj: Candidate) -> int:
+        return obj.vote_id
+
+    @staticmethod
+    def resolve_name(obj: Candidate) -> str:
+        return obj.person.name
+
+    @staticmethod
+    def resolve_status_label(obj: Candidate) -> str:
+        return str(obj.get_status_display())
+
+
+class CandidateIn(Schema):
+    person: int
+    statement: str = ""
+
+
+class ReviewIn(Schema):
+    conditions: dict[str, bool] = {}
+    reason: str = ""
+
+
+class PreparatoryMemberOut(Schema):
+    id: int
+    name: str
+    role: str
+    role_label: str
+
+    @staticmethod
+    def resolve_role_label(obj: PreparatoryMember) -> str:
+        return str(obj.get_role_display())
+
+
+class PreparatoryGroupOut(Schema):
+    members: list[PreparatoryMemberOut]
+    problems: list[str]
+
+
+class PreparatoryMemberIn(Schema):
+    name: str = ""
+    role: str
+    person: int | None = None
+
+
+# Notices -----------------------------------------------------------------------------------------------------------
+
+class NoticeOut(Schema):
+    id: int
+    place: str
+    place_name: str
+    kind: str
+    kind_label: str
+    title: str
+    body: str
+    table: list[list[str]]
+    posted_on: datetime.date
+    ends_on: datetime.date | None
+    vote: int | None
+    meeting: int | None
+
+    @staticmethod
+    def resolve_place(obj: Notice) -> str:
+        return obj.place.code
+
+    @staticmethod
+    def resolve_place_name(obj: Notice) -> str:
+        return obj.place.name
+
+    @staticmethod
+    def resolve_kind_label(obj: Notice) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_table(obj: Notice) -> list[list[str]]:
+        return [[str(cell) for cell in row] for row in obj.table]
+
+    @staticmethod
+    def resolve_vote(obj: Notice) -> int | None:
+        return obj.vote_id
+
+    @staticmethod
+    def resolve_meeting(obj: Notice) -> int | None:
+        return obj.meeting_id
+
+
+class NoticePage(Page):
+    items: list[NoticeOut]
+
+
+class NoticeQuery(Schema):
+    place: str = ""
+    kind: str = ""
+
+
+# Meetings ----------------------------------------------------------------------------------------------------------
+
+class MeetingOut(Schema):
+    id: int
+    place: str
+    place_name: str
+    convener: int
+    convener_name: str
+    kind: str
+    kind_label: str
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    venue: str
+    status: str
+    status_label: str
+
+    @staticmethod
+    def resolve_place(obj: Meeting) -> str:
+        return obj.place.code
+
+    @staticmethod
+    def resolve_place_name(obj: Meeting) -> str:
+        return obj.place.name
+
+    @staticmethod
+    def resolve_convener(obj: Meeting) -> int:
+        return obj.convener_id
+
+    @staticmethod
+    def resolve_convener_name(obj: Meeting) -> str:
+        return obj.convener.name
+
+    @staticmethod
+    def resolve_kind_label(obj: Meeting) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj: Meeting) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_starts_at(obj: Meeting) -> datetime.datetime | None:
+        return local(obj.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(obj: Meeting) -> datetime.datetime | None:
+        return local(obj.ends_at)
+
+
+class MeetingPage(Page):
+    items: list[MeetingOut]
+
+
+class MeetingQuery(Schema):
+    place: str = ""
+    kind: str = ""
+    status: str = ""
+
+
+class AgendaItemOut(Schema):
+    position: int
+    title: str
+    presenter: str
+
+
+class ResolutionCaseOut(Schema):
+    number: str
+    stage: str
+    stage_label: str
+
+
+class ResolutionOut(Schema):
+    id: int
+    position: int
+    text: str
+    cases: list[ResolutionCaseOut]
+
+    @staticmethod
+    def resolve_cases(obj: Resolution) -> list[dict[str, str]]:
+        from commonground.cases.models import Stage
+
+        return [{"number": case.number, "stage": case.stage, "stage_label": str(Stage(case.stage).label)}
+                for case in obj.cases.all()]
+
+
+class AttendanceOut(Schema):
+    invited: int
+    signed_in: int
+
+
+class MeetingDetailOut(MeetingOut):
+    minutes: str
+    agenda: list[AgendaItemOut]
+    attendance: AttendanceOut
+    resolutions: list[ResolutionOut]
+
+    @staticmethod
+    def resolve_agenda(obj: Meeting) -> list[AgendaItem]:
+        return list(obj.agenda.all())
+
+    @staticmethod
+    def resolve_attendance(obj: Meeting) -> dict[str, int]:
+        people = list(obj.attendees.all())
+        return {"invited": sum(a.invited for a in people), "signed_in": sum(a.signed_in_at is not None for a in people)}
+
+    @staticmethod
+    def resolve_resolutions(obj: Meeting) -> list[Resolution]:
+        return list(obj.resolutions.all())
+
+
+class AgendaItemIn(Schema):
+    title: str
+    presenter: str = ""
+
+
+class MeetingIn(Schema):
+    place: str
+    convener: int
+    kind: str = "council"
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    venue: str
+    agenda: list[AgendaItemIn] = []
+    invitees: list[int] = []
+
+
+class ResolutionIn(Schema):
+    text: str
+
+
+class ResolutionCaseIn(Schema):
+    category: str
+    description: str = ""
+    place: str | None = None
