@@ -16,7 +16,7 @@ grant(RoleKind.STREET_STAFF, ORGANISE)
 grant(RoleKind.COMMUNITY_WORKER, ORGANISE)
 grant(RoleKind.OWNERS_COMMITTEE_MEMBER, {"vote.view", "vote.manage", "ballot.view", "ballot.enter", "candidate.*",
                                          "notice.view", "notice.publish", "meeting.*"})
-grant(RoleKind.RENEWAL_WORKER, {"vote.view", "notice.view", "meeting.*", "representative.*"})
+grant(RoleKind.RENEWAL_WORKER, {"vote.view", "notice.view", "notice.publish", "meeting.*", "representative.*"})
 grant(RoleKind.GRID_WORKER, {"vote.view", "notice.view", "meeting.view", "meeting.attend"})
 grant(RoleKind.PROPERTY_MANAGER, {"notice.view", "meeting.view"})
 grant(RoleKind.BUILDING_COMMISSIONER, {"notice.view", "meeting.*"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from commonground.core.permissions import visible_to
 
@@ -14,8 +14,11 @@ from .tally import QUORUM, Share, to_cents
 
 
 def votes_for(user: Any) -> QuerySet[Vote]:
-    """Votes the user may see: in their scope, or where they are on the register."""
-    return visible_to(user, "vote.view", Vote.objects.select_related("estate"))
+    """Votes the user may see: in their scope, or where they are on the register; drafts only for those who
+    may manage them."""
+    visible = visible_to(user, "vote.view", Vote.objects.select_related("estate"))
+    managed = visible_to(user, "vote.manage", Vote.objects.all()).values("pk")
+    return visible.filter(~Q(status=VoteStatus.DRAFT) | Q(pk__in=managed))
 
 
 def my_votes(user: Any) -> QuerySet[Vote]:

@@ -50,3 +50,19 @@ class Notice(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """An owner on a vote's register sees that vote's notices, whatever their roles."""
+        if action == "notice.view" and getattr(user, "person_id", None):
+            from .votes import ElectorMember
+
+            voters = ElectorMember.objects.filter(person_id=user.person_id).values("elector__vote")
+            return Q(vote__in=voters)
+        return None
+
+    def is_own(self, user, action: str) -> bool:
+        from .votes import ElectorMember
+
+        return action == "notice.view" and bool(self.vote_id) and bool(getattr(user, "person_id", None)) and \
+            ElectorMember.objects.filter(elector__vote_id=self.vote_id, person_id=user.person_id).exists()

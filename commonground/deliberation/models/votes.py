@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from commonground.core.models import AreaField, TimeStampedModel
@@ -35,10 +36,10 @@ class VoteKind(models.TextChoices):
 
 
 class VoteStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ANNOUNCED = "announced", _("announced")
-    CLOSED = "closed", _("closed")
-    CANCELLED = "cancelled", _("cancelled")
+    DRAFT = "draft", pgettext_lazy("vote status", "draft")
+    ANNOUNCED = "announced", pgettext_lazy("vote status", "announced")
+    CLOSED = "closed", pgettext_lazy("vote status", "closed")
+    CANCELLED = "cancelled", pgettext_lazy("vote status", "cancelled")
 
 
 class Outcome(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from commonground.core.permissions import can, require
@@ -35,7 +35,10 @@ def elector_of(vote: Vote, user: Any) -> Elector | None:
 
 def clean_marks(vote: Vote, *, choice: str, candidates: Sequence[int]) -> tuple[str, list[int]]:
     if vote.is_election:
-        marked = sorted({int(c) for c in candidates})
+        try:
+            marked = sorted({int(c) for c in candidates})
+        except (TypeError, ValueError):
+            raise ValidationError({"candidates": _("Mark only candidates on this ballot.")}) from None
         allowed = set(vote.candidates.filter(status="approved").values_list("pk", flat=True))
         if not set(marked) <= allowed:
             raise ValidationError({"candidates": _("Mark only candidates on this ballot.")})
@@ -45,6 +48,16 @@ def clean_marks(vote: Vote, *, choice: str, candidates: Sequence[int]) -> tuple[
     if choice not in Choice.values:
         raise ValidationError({"choice": _("Choose agree, against or abstain.")})
     return choice, []
+
+
+def open_vote_for_ballots(vote: Vote) -> Vote:
+    """The vote, read under a shared row lock: ballots may be recorded side by side, but not while
+    vote_close (which takes the exclusive lock) fixes the result, so no ballot lands outside the record.
+    SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Vote._meta.db_table} WHERE id = %s FOR SHARE", [vote.pk])
+    return Vote.objects.select_related("estate").get(pk=vote.pk)
 
 
 def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
@@ -90,7 +103,7 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
 def ballot_cast(*, vote: Vote, user: Any, choice: str = "", candidates: Sequence[int] = (),
                 now: datetime.datetime | None = None) -> Ballot:
     """An owner on the register votes online; returns the ballot with its receipt code."""
-    vote = Vote.objects.select_related("estate").get(pk=vote.pk)
+    vote = open_vote_for_ballots(vote)
     elector = elector_of(vote, user)
     if elector is None or not getattr(user, "is_active", False):
         raise PermissionDenied(_("You are not on this vote's register of owners."))
@@ -105,7 +118,7 @@ def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", 
                  scan: UploadedFile | None = None, proxy_name: str = "", authorisation: UploadedFile | None = None,
                  now: datetime.datetime | None = None) -> Ballot:
     """Staff enter a paper ballot (with its scan) or a proxy ballot (with the uploaded authorisation)."""
-    vote = Vote.objects.select_related("estate").get(pk=vote.pk)
+    vote = open_vote_for_ballots(vote)
     require(clerk, "ballot.enter", vote)
     if elector.vote_id != vote.pk:
         raise ValidationError({"elector": _("This owner is not on this vote's register.")})
@@ -116,6 +129,8 @@ def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", 
     if proxy_name:
         check_upload(authorisation, "authorisation", required=True)
     channel = BallotChannel.PROXY if proxy_name else BallotChannel.PAPER
+    if Ballot.objects.filter(vote=vote, elector=elector, channel=BallotChannel.ONLINE).exists():
+        raise ValidationError({"elector": _("This owner has voted online; only they can change that ballot.")})
     return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=channel, user=clerk,
                    clerk_name=display_name(clerk)[:100], proxy_name=proxy_name[:100], scan=scan,
                    authorisation=authorisation)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, Person
@@ -69,7 +70,7 @@ def candidate_register(*, user: Any, vote: Vote, person: Person, statement: str 
     _draft_election(user, vote, "candidate.add")
     if vote.candidates.filter(person=person).exists():
         raise ValidationError({"person": _("This person is already a candidate.")})
-    position = vote.candidates.count() + 1
+    position = (vote.candidates.aggregate(last=Max("position"))["last"] or 0) + 1  # never reuse a withdrawn number
     return Candidate.objects.create(vote=vote, person=person, statement=(statement or "").strip(), position=position,
                                     conditions={"is_owner": is_owner_in(vote, person)})
 

@@ -95,8 +95,10 @@ def publish_result_notice(*, vote: Vote, user: Any, on: datetime.date) -> Notice
         if result["unfilled"]:
             lines.append(_("%(n)d seat(s) not filled.") % {"n": result["unfilled"]})
     else:
-        lines.append(_("Agree: %(area)s of the participating area, %(heads)s of the participating owners.") % {
-            "area": share_text(result["agree"]["area"], area=True), "heads": share_text(result["agree"]["heads"])})
+        for label, key in ((_("Agree"), "agree"), (_("Against"), "against"), (_("Abstain"), "abstain")):
+            lines.append(_("%(label)s: %(area)s of the participating area, %(heads)s of the participating "
+                           "owners.") % {"label": label, "area": share_text(result[key]["area"], area=True),
+                                         "heads": share_text(result[key]["heads"])})
     lines.append(_("SHA-256 of the ballot record: %(hash)s") % {"hash": vote.record_hash})
     lines.append(_("Every owner can find their receipt code below and check that their ballot was counted."))
     if vote.is_election:

@@ -16,7 +16,7 @@ from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import require
 
 from .. import rules
-from ..models import Ballot, Elector, ElectorMember, Outcome, Vote, VoteKind, VoteStatus
+from ..models import Ballot, Elector, ElectorMember, Matter, Outcome, Vote, VoteKind, VoteStatus
 from ..tally import record_hash, tally_decision, tally_election, to_cents
 from ._common import now_or
 from .electorate import compute_electorate
@@ -25,61 +25,72 @@ VOTE_FIELDS = ("matter", "title", "description", "record_date", "opens_at", "clo
                "term_years")
 
 
-def _check_window(*, opens_at: datetime.datetime, closes_at: datetime.datetime, record_date: datetime.date,
-                  now: datetime.datetime) -> dict[str, str]:
-    errors = {}
-    if opens_at <= now:
-        errors["opens_at"] = _("Voting must open in the future.")
-    if closes_at <= opens_at:
-        errors["closes_at"] = _("Voting must close after it opens.")
-    if record_date > timezone.localtime(opens_at).date():
-        errors["record_date"] = _("The record date must not be after voting opens.")
-    return errors
+def aware(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A time without a zone is local time (Asia/Shanghai)."""
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
 
 
 def estate_flat_count(estate: Place) -> int:
     return Place.objects.within(estate).of_kind(PlaceKind.FLAT).count()
 
 
-def _check_election(*, estate: Place, seats: int | None, term_years: int | None) -> dict[str, str]:
+def _check_election(vote: Vote) -> dict[str, str]:
     errors = {}
-    small = estate_flat_count(estate) < rules.small_estate_households()
+    small = estate_flat_count(vote.estate) < rules.small_estate_households()
     allowed = [n for n in (3, 5, 7, 9, 11) if n >= 5 or (small and n >= rules.small_estate_min_seats())]
-    if seats not in allowed:
+    if vote.seats not in allowed:
         errors["seats"] = _("An owners' committee has an odd number of seats: %(allowed)s.") % {
             "allowed": "、".join(str(n) for n in allowed)}
     low, high = rules.committee_term_years()
-    if term_years is None or not low <= term_years <= high:
+    if vote.term_years is None or not low <= vote.term_years <= high:
         errors["term_years"] = _("The term is %(low)d to %(high)d years.") % {"low": low, "high": high}
     return errors
 
 
+def _clean(vote: Vote, now: datetime.datetime) -> None:
+    """Check a draft before it is saved; every problem is reported at once, by field."""
+    errors: dict[str, str] = {}
+    if vote.estate.kind != PlaceKind.ESTATE:
+        errors["estate"] = _("Owners vote in an estate (小区).")
+    vote.title = (vote.title or "").strip()[:200]
+    vote.description = (vote.description or "").strip()
+    if not vote.title:
+        errors["title"] = _("Give the vote a title.")
+    if vote.kind not in VoteKind.values:
+        errors["kind"] = _("Choose a decision or an election.")
+    elif vote.kind == VoteKind.ELECTION:
+        vote.matter = Matter.COMMITTEE
+        errors.update(_check_election(vote))
+    else:
+        vote.seats = vote.term_years = None
+    if vote.matter not in Matter.values:
+        errors["matter"] = _("Choose one of the nine matters of Civil Code Art. 278.")
+    vote.opens_at, vote.closes_at = aware(vote.opens_at), aware(vote.closes_at)
+    if vote.opens_at <= now:
+        errors["opens_at"] = _("Voting must open in the future.")
+    if vote.closes_at <= vote.opens_at:
+        errors["closes_at"] = _("Voting must close after it opens.")
+    if vote.record_date > timezone.localtime(vote.opens_at).date():
+        errors["record_date"] = _("The record date must not be after voting opens.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def vote_create(*, user: Any, estate: Place, kind: str = VoteKind.DECISION, matter: str, title: str,
+def vote_create(*, user: Any, estate: Place, kind: str = VoteKind.DECISION, matter: str = "", title: str,
                 description: str = "", record_date: datetime.date, opens_at: datetime.datetime,
                 closes_at: datetime.datetime, allow_change: bool = True, seats: int | None = None,
                 term_years: int | None = None, now: datetime.datetime | None = None) -> Vote:
     """A draft vote in an estate; an election decides matter 3 and has seats and a term."""
     require(user, "vote.manage", estate)
-    errors: dict[str, str] = {}
-    if estate.kind != PlaceKind.ESTATE:
-        errors["estate"] = _("Owners vote in an estate (小区).")
-    title = (title or "").strip()
-    if not title:
-        errors["title"] = _("Give the vote a title.")
-    if kind == VoteKind.ELECTION:
-        matter = "3"
-        errors.update(_check_election(estate=estate, seats=seats, term_years=term_years))
-    else:
-        seats = term_years = None
-    errors.update(_check_window(opens_at=opens_at, closes_at=closes_at, record_date=record_date, now=now_or(now)))
-    if errors:
-        raise ValidationError(errors)
-    return Vote.objects.create(
-        estate=estate, kind=kind, matter=matter, title=title[:200], description=description.strip(),
-        record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change, seats=seats,
-        term_years=term_years, created_by=user,
-    )
+    vote = Vote(estate=estate, kind=kind, matter=matter, title=title, description=description,
+                record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change,
+                seats=seats, term_years=term_years, created_by=user)
+    _clean(vote, now_or(now))
+    vote.save()
+    return vote
 
 
 def _locked(vote: Vote) -> Vote:
@@ -98,12 +109,7 @@ def vote_update(*, user: Any, vote: Vote, now: datetime.datetime | None = None, 
         raise ValueError(f"unknown fields {sorted(unknown)}")
     for name, value in changes.items():
         setattr(vote, name, value)
-    errors = _check_window(opens_at=vote.opens_at, closes_at=vote.closes_at, record_date=vote.record_date,
-                           now=now_or(now))
-    if vote.is_election:
-        errors.update(_check_election(estate=vote.estate, seats=vote.seats, term_years=vote.term_years))
-    if errors:
-        raise ValidationError(errors)
+    _clean(vote, now_or(now))
     vote.save()
     return vote
 
@@ -120,7 +126,8 @@ def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
     require(user, "vote.manage", vote)
     on = on or clock_today()
     if vote.status != VoteStatus.DRAFT:
-        raise ValidationError(_("This vote has already been announced."))
+        raise ValidationError(_("Only a draft can be announced; this vote is %(status)s.") % {
+            "status": vote.get_status_display()})
     errors = {}
     earliest = on + datetime.timedelta(days=rules.notice_days())
     if timezone.localtime(vote.opens_at).date() < earliest:
