@@ -78,3 +78,106 @@ def open_vote(register, clerk):
         return vote
 
     return factory
+
+
+@dataclass
+class RepEstate:
+    """The tree's estate for renewal representatives: 1幢 (the tree's owner lives and owns there), 2幢 (a
+    tenant lives there, a landlord owns the flat without living there) and 3幢 (nobody on record)."""
+
+    estate: Place
+    buildings: list[Place]
+    owner: Person
+    tenant: Person
+    landlord: Person
+
+
+@pytest.fixture
+def rep_estate(tree) -> RepEstate:
+    from commonground.core.services.people import household_create
+
+    second = place_create(code=f"{tree.estate.code}-B2", name="2幢", kind=PlaceKind.BUILDING, parent=tree.estate)
+    third = place_create(code=f"{tree.estate.code}-B3", name="3幢", kind=PlaceKind.BUILDING, parent=tree.estate)
+    flat = place_create(code=f"{second.code}-101", name="2幢101室", kind=PlaceKind.FLAT, parent=second)
+    tenant = person_create(name="周七", id_number=make_id_number(seq=201), phone="13700000201")
+    landlord = person_create(name="吴八", id_number=make_id_number(seq=202), phone="13700000202")
+    household_create(flat=flat, head=tenant)
+    ownership_create(flat=flat, person=landlord, exclusive_area_m2=Decimal("60.00"))
+    return RepEstate(tree.estate, [tree.building, second, third], tree.owner, tenant, landlord)
+
+
+@pytest.fixture
+def open_election(open_vote, register, clerk):
+    """open_election(seats=3, term_years=3, candidates=None, **kw) -> an owners' committee election open now:
+    a lawful preparatory group (leader + two owners) and qualified candidates (default owners 0, 1, 3, 4)."""
+    from commonground.deliberation.models import PreparatoryRole
+    from commonground.deliberation.services.elections import (
+        candidate_register,
+        candidate_review,
+        preparatory_member_add,
+    )
+
+    def factory(*, seats: int = 3, term_years: int = 3, candidates: list[Person] | None = None, **extra) -> Vote:
+        vote = open_vote(kind=VoteKind.ELECTION, matter="3", seats=seats, term_years=term_years, announce=False,
+                         **extra)
+        preparatory_member_add(user=clerk, vote=vote, name="街道办 陈主任", role=PreparatoryRole.LEADER)
+        for owner in register.owners[3:5]:
+            preparatory_member_add(user=clerk, vote=vote, name=owner.name, role=PreparatoryRole.OWNER, person=owner)
+        people = candidates if candidates is not None else [register.owners[i] for i in (0, 1, 3, 4)]
+        for person in people:
+            candidate = candidate_register(user=clerk, vote=vote, person=person)
+            candidate_review(user=clerk, candidate=candidate, conditions=dict.fromkeys(
+                ["law_abiding", "no_arrears", "capable", "no_conflict", "no_record"], True))
+        back_then = vote.opens_at - datetime.timedelta(days=16)
+        return vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+
+    return factory
+
+
+# --- meetings (helper C) ---
+
+@dataclass
+class MeetingWorld:
+    committee: object            # residents' committee of the tree's community (convenes its meetings)
+    owners_committee: object     # owners' committee of the tree's estate
+    neighbour_committee: object  # residents' committee of the neighbouring community
+    street_office: object        # an organisation at the street, above a community worker's scope
+    worker: object               # community worker of the tree's community (the clerk)
+    neighbour_worker: object
+    grid: object                 # grid worker: may sign people in, not plan
+    resident: object
+    category: object             # "resolution-follow-up", open to staff
+
+
+@pytest.fixture
+def meeting_world(tree, clerk, make_user) -> MeetingWorld:
+    from commonground.cases.models import Category, Level, ReporterKind
+
+    committee = organisation_create(name="竹竿巷社区居委会", kind=OrganisationKind.RESIDENTS_COMMITTEE,
+                                    place=tree.community)
+    owners = organisation_create(name="竹竿巷小区业委会", kind=OrganisationKind.OWNERS_COMMITTEE, place=tree.estate)
+    neighbour = organisation_create(name="龙游社区居委会", kind=OrganisationKind.RESIDENTS_COMMITTEE,
+                                    place=tree.neighbour)
+    street = organisation_create(name="武林街道办事处", kind=OrganisationKind.GOVERNMENT_DEPARTMENT, place=tree.street)
+    category = Category.objects.create(code="resolution-follow-up", name="决议跟进", sla_hours=80,
+                                       default_level=Level.COMMUNITY, open_to=[ReporterKind.STAFF])
+    return MeetingWorld(committee, owners, neighbour, street, clerk,
+                        make_user(RoleKind.COMMUNITY_WORKER, tree.neighbour),
+                        make_user(RoleKind.GRID_WORKER, tree.community),
+                        make_user(RoleKind.RESIDENT, tree.estate, person=tree.owner), category)
+
+
+@pytest.fixture
+def plan_meeting(tree, meeting_world):
+    """plan_meeting(in_hours=48, **overrides) -> a planned 红茶议事会 at the community, two hours long."""
+    from commonground.deliberation.services.meetings import meeting_create
+
+    def factory(*, in_hours: float = 48, **overrides):
+        starts_at = timezone.now() + datetime.timedelta(hours=in_hours)
+        values = {"user": meeting_world.worker, "place": tree.community, "convener": meeting_world.committee,
+                  "kind": "council", "title": "红茶议事会：小区停车", "starts_at": starts_at,
+                  "ends_at": starts_at + datetime.timedelta(hours=2), "venue": "社区二楼会议室",
+                  "agenda": ["停车位划线方案", ("电动车充电桩", "王主任")]}
+        return meeting_create(**{**values, **overrides})
+
+    return factory

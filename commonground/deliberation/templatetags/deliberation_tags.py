@@ -24,13 +24,14 @@ TABS: list[tuple[Any, str, str]] = [
 
 
 def tabs_for(user: Any, path: str) -> list[Tab]:
-    tabs = []
+    """The deliberation pages this user may open; the tab whose address is the longest prefix of the
+    current path is current (a meeting's page keeps "Meetings" lit)."""
+    allowed = []
     for label, permission, name in TABS:
-        allowed = bool(getattr(user, "person_id", None)) if permission == "own" else can(user, permission)
-        if allowed:
-            url = reverse(name)
-            tabs.append(Tab(str(label), url, path == url))
-    return tabs
+        if bool(getattr(user, "person_id", None)) if permission == "own" else can(user, permission):
+            allowed.append((str(label), reverse(name)))
+    current = max((url for _label, url in allowed if path.startswith(url)), key=len, default=None)
+    return [Tab(label, url, url == current) for label, url in allowed]
 
 
 @register.simple_tag(takes_context=True)

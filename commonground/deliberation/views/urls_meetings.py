@@ -1,9 +1,19 @@
+"""Meeting pages, mounted at /deliberation/meetings/. Fixed paths come before the meeting id."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from ._placeholder import placeholder
+from . import meetings
 
 urlpatterns = [
-    path("", placeholder, name="meetings"),
+    path("", meetings.meetings, name="meetings"),
+    path("new/", meetings.meeting_create, name="meeting_create"),
+    path("new/place-fields/", meetings.meeting_place_fields, name="meeting_place_fields"),
+    path("calendar.ics", meetings.meetings_ics, name="meetings_ics"),
+    path("<int:pk>/", meetings.meeting, name="meeting"),
+    path("<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/do/<slug:action>/", meetings.meeting_act, name="meeting_act"),
+    path("<int:pk>.ics", meetings.meeting_ics, name="meeting_ics"),
+    path("<int:pk>.pdf", meetings.meeting_pdf, name="meeting_pdf"),
 ]

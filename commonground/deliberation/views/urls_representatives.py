@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ._placeholder import placeholder
+from . import representatives as views
 
 urlpatterns = [
-    path("", placeholder, name="representatives"),
+    path("", views.representatives, name="representatives"),
+    path("nominate/", views.nominate, name="representative_nominate"),
+    path("publish/", views.publish, name="representatives_publish"),
+    path("<int:pk>/<slug:step>/", views.act, name="representative_act"),
 ]

@@ -1,9 +1,32 @@
+"""Staff pages to run owners' votes and elections (names are fixed: other pages link to them)."""
+
 from __future__ import annotations
 
 from django.urls import path
 
-from ._placeholder import placeholder
+from . import staff_elections as elections
+from . import staff_votes as votes
 
 urlpatterns = [
-    path("votes/", placeholder, name="votes"),
+    path("votes/", votes.vote_list, name="votes"),
+    path("votes/new/", votes.vote_new, name="vote_create"),
+    path("votes/new/estates/", votes.estate_choices, name="vote_estate_options"),
+    path("votes/<int:pk>/manage/", votes.vote_manage, name="vote_manage"),
+    path("votes/<int:pk>/edit/", votes.vote_edit, name="vote_edit"),
+    path("votes/<int:pk>/turnout/", votes.vote_turnout, name="vote_turnout"),
+    path("votes/<int:pk>/announce/", votes.announce, name="vote_announce"),
+    path("votes/<int:pk>/close/", votes.close, name="vote_close"),
+    path("votes/<int:pk>/cancel/", votes.cancel, name="vote_cancel"),
+    path("votes/<int:pk>/appeal/", votes.appeal, name="vote_appeal"),
+    path("votes/<int:pk>/paper/", votes.ballot_entry, name="ballot_enter"),
+    path("votes/<int:pk>/paper/electors/", votes.elector_choices, name="vote_elector_options"),
+    path("votes/<int:pk>/ballots/<int:ballot>/<slug:kind>/", votes.ballot_file, name="ballot_file"),
+    path("votes/<int:pk>/group/", elections.group_add, name="vote_group_add"),
+    path("votes/<int:pk>/group/<int:member>/remove/", elections.group_remove, name="vote_group_remove"),
+    path("votes/<int:pk>/candidates/", elections.candidate_add, name="vote_candidate_add"),
+    path("votes/<int:pk>/candidates/owners/", elections.owner_choices, name="vote_owner_options"),
+    path("votes/<int:pk>/candidates/<int:candidate>/review/", elections.candidate_check,
+         name="vote_candidate_review"),
+    path("votes/<int:pk>/candidates/<int:candidate>/withdraw/", elections.candidate_remove,
+         name="vote_candidate_withdraw"),
 ]

@@ -1,0 +1,100 @@
+"""The public notices board (公示栏): the notices a user may see, one notice, and its PDF."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from commonground.core.clock import today
+from commonground.core.models import Place
+from commonground.core.models.places import within_q
+from commonground.core.permissions import can, visible_to
+
+from ..models import Notice, NoticeKind, VoteStatus
+from ..pdf import render_pdf
+from ..selectors import notices_for
+from .forms_owner import NoticeFilterForm
+
+PAGE_SIZE = 20
+
+
+def display_state(notice: Notice, on: datetime.date) -> str:
+    """"posted" while on the board, "ended" after ends_on, "scheduled" before posted_on."""
+    if on < notice.posted_on:
+        return "scheduled"
+    if notice.ends_on is not None and on > notice.ends_on:
+        return "ended"
+    return "posted"
+
+
+def _board(user: Any, pk: int | None) -> Place | None:
+    """The chosen board, if the user may see notices there (otherwise the list is simply empty)."""
+    if pk is None:
+        return None
+    return visible_to(user, "notice.view", Place.objects.filter(pk=pk)).first()
+
+
+@login_required
+@require_GET
+def notices(request: HttpRequest) -> HttpResponse:
+    """Notices newest first, on one board (?place=) or every board the user may see, by kind (?kind=)."""
+    user = request.user
+    visible = notices_for(user)
+    places = list(Place.objects.filter(pk__in=visible.values("place_id")).order_by("path").values_list("pk", "name"))
+    raw_place = request.GET.get("place", "")
+    place_pk = int(raw_place) if raw_place.isdigit() else None
+    board = _board(user, place_pk)
+    if board is not None and board.pk not in {pk for pk, _name in places}:
+        places.append((board.pk, board.name))
+    qs = visible
+    if raw_place:
+        qs = qs.filter(within_q("place__path", [board.path])) if board is not None else qs.none()
+    kind = request.GET.get("kind", "")
+    if kind in NoticeKind.values:
+        qs = qs.filter(kind=kind)
+    form = NoticeFilterForm(initial={"place": board.pk if board else "", "kind": kind}, places=places)
+    page = Paginator(qs.order_by("-posted_on", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    on = today()
+    for notice in page.object_list:
+        notice.display_state = display_state(notice, on)
+    return render(request, "deliberation/notices.html", {"page": page, "form": form, "board": board,
+                                                          "unknown_board": bool(raw_place) and board is None})
+
+
+def visible_notice_or_404(user: Any, pk: int) -> Notice:
+    return get_object_or_404(notices_for(user).select_related("vote"), pk=pk)
+
+
+@login_required
+@require_GET
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as posted: title, text with its line breaks, the table (first row the header)."""
+    user = request.user
+    item = visible_notice_or_404(user, pk)
+    vote = item.vote
+    show_vote = vote is not None and vote.status not in {VoteStatus.DRAFT, VoteStatus.CANCELLED} \
+        and can(user, "vote.view", vote)
+    table = item.table or []
+    return render(request, "deliberation/notice.html", {
+        "notice": item, "display_state": display_state(item, today()), "header": table[:1], "rows": table[1:],
+        "vote": vote if show_vote else None,
+    })
+
+
+@login_required
+@require_GET
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as an A4 PDF to print and post, with the board and the posting date underneath."""
+    item = visible_notice_or_404(request.user, pk)
+    footer = [item.place.name, _("Posted on %(date)s") % {"date": item.posted_on.isoformat()}]
+    pdf = render_pdf(title=item.title, paragraphs=item.body.split("\n\n"), table=item.table or [], footer=footer)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{item.pk}.pdf"'
+    return response
