@@ -22,4 +22,5 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "cases-tick": {"task": "cases.tick", "schedule": 5 * 60.0},
     "cases-digests": {"task": "cases.send_digests", "schedule": crontab(hour=8, minute=0)},
+    "deliberation-remind-terms": {"task": "deliberation.remind_terms", "schedule": crontab(hour=7, minute=0)},
 }
