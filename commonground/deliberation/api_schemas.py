@@ -7,16 +7,18 @@ Times are local (+08:00) ISO 8601; areas read as strings of m² with two places 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import AwareDatetime, model_validator
 
+from .meeting_selectors import AttendanceCount, Progress, attendance_count, case_is_done, case_progress
 from .models import (
     AgendaItem,
     Ballot,
     BallotVersion,
-    Candidate,
     Meeting,
     Notice,
     PreparatoryMember,
@@ -147,29 +149,41 @@ class VoteQuery(Schema):
     kind: str = ""
 
 
+MatterCode = Literal["1", "2", "3", "4", "5", "6", "7", "8", "9"]
+
+
 class VoteIn(Schema):
+    """An election needs no matter (it decides matter 3); a decision names one of the nine. Times carry their
+    offset ("2025-03-01T09:00:00+08:00")."""
+
     estate: str
-    kind: str = "decision"
-    matter: str = ""
+    kind: Literal["decision", "election"] = "decision"
+    matter: MatterCode | None = None
     title: str
     description: str = ""
     record_date: datetime.date
-    opens_at: datetime.datetime
-    closes_at: datetime.datetime
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
     allow_change: bool = True
     seats: int | None = None
     term_years: int | None = None
 
+    @model_validator(mode="after")
+    def _decision_names_matter(self) -> VoteIn:
+        if self.kind == "decision" and not self.matter:
+            raise ValueError(_("A decision names its matter: one of items 1-9 of Civil Code Art. 278."))
+        return self
+
 
 class VotePatch(Schema):
-    """Only the fields sent are changed."""
+    """Only the fields sent are changed (a null clears only seats and term_years)."""
 
-    matter: str | None = None
+    matter: MatterCode | None = None
     title: str | None = None
     description: str | None = None
     record_date: datetime.date | None = None
-    opens_at: datetime.datetime | None = None
-    closes_at: datetime.datetime | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
     allow_change: bool | None = None
     seats: int | None = None
     term_years: int | None = None
@@ -281,6 +295,8 @@ class ResultOut(Schema):
 # Elections ---------------------------------------------------------------------------------------------------------
 
 class CandidateOut(Schema):
+    """The review (conditions checked, reason) is filled only for those who review candidates."""
+
     id: int
     vote: int
     name: str
@@ -290,18 +306,6 @@ class CandidateOut(Schema):
     status_label: str
     conditions: dict[str, bool] | None = None
     rejection_reason: str | None = None
-
-    @staticmethod
-    def resolve_vote(obj: Candidate) -> int:
-        return obj.vote_id
-
-    @staticmethod
-    def resolve_name(obj: Candidate) -> str:
-        return obj.person.name
-
-    @staticmethod
-    def resolve_status_label(obj: Candidate) -> str:
-        return str(obj.get_status_display())
 
 
 class CandidateIn(Schema):
@@ -444,6 +448,7 @@ class MeetingQuery(Schema):
     place: str = ""
     kind: str = ""
     status: str = ""
+    when: Literal["", "upcoming", "past"] = ""
 
 
 class AgendaItemOut(Schema):
@@ -456,6 +461,7 @@ class ResolutionCaseOut(Schema):
     number: str
     stage: str
     stage_label: str
+    done: bool
 
 
 class ResolutionOut(Schema):
@@ -465,36 +471,47 @@ class ResolutionOut(Schema):
     cases: list[ResolutionCaseOut]
 
     @staticmethod
-    def resolve_cases(obj: Resolution) -> list[dict[str, str]]:
-        from commonground.cases.models import Stage
-
-        return [{"number": case.number, "stage": case.stage, "stage_label": str(Stage(case.stage).label)}
-                for case in obj.cases.all()]
+    def resolve_cases(obj: Resolution) -> list[dict[str, Any]]:
+        return [{"number": case.number, "stage": case.stage, "stage_label": str(case.get_stage_display()),
+                 "done": case_is_done(case)} for case in obj.cases.all()]
 
 
 class AttendanceOut(Schema):
     invited: int
-    signed_in: int
+    present: int
+    invited_present: int
+    walk_ins: int
+
+
+class ProgressOut(Schema):
+    done: int
+    total: int
 
 
 class MeetingDetailOut(MeetingOut):
+    """Attendance only as counts (no names); each resolution's cases by number and stage."""
+
     minutes: str
     agenda: list[AgendaItemOut]
     attendance: AttendanceOut
     resolutions: list[ResolutionOut]
+    case_progress: ProgressOut
 
     @staticmethod
     def resolve_agenda(obj: Meeting) -> list[AgendaItem]:
         return list(obj.agenda.all())
 
     @staticmethod
-    def resolve_attendance(obj: Meeting) -> dict[str, int]:
-        people = list(obj.attendees.all())
-        return {"invited": sum(a.invited for a in people), "signed_in": sum(a.signed_in_at is not None for a in people)}
+    def resolve_attendance(obj: Meeting) -> AttendanceCount:
+        return attendance_count(obj)
 
     @staticmethod
     def resolve_resolutions(obj: Meeting) -> list[Resolution]:
         return list(obj.resolutions.all())
+
+    @staticmethod
+    def resolve_case_progress(obj: Meeting) -> Progress:
+        return case_progress(obj)
 
 
 class AgendaItemIn(Schema):
@@ -507,8 +524,8 @@ class MeetingIn(Schema):
     convener: int
     kind: str = "council"
     title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
     venue: str
     agenda: list[AgendaItemIn] = []
     invitees: list[int] = []
