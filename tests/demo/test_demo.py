@@ -15,9 +15,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from commonground.cases.categories import ENTERPRISE, walk
@@ -26,7 +24,7 @@ from commonground.cases.models import ApiClient, Case, CaseEvent, MediationOutco
 from commonground.cases.services.categories import SeedResult, category_seed
 from commonground.cases.services.deadlines import tick
 from commonground.cases.services.ladder import handling_place
-from commonground.core.clock import forget_pinned_today, today
+from commonground.core.clock import today
 from commonground.core.models import (
     Household,
     Organisation,
@@ -45,7 +43,6 @@ from commonground.core.reporting import build_report
 from commonground.core.validators import MOBILE_RE, validate_id_number
 from commonground.core.working_calendar import add_working_hours
 from commonground.demo.accounts import ACCOUNTS, password_for
-from commonground.demo.builder import build_demo
 from commonground.demo.bulk import split_exact
 from commonground.demo.names import STREETS
 
@@ -55,14 +52,10 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The full demo district, rolled back after the module's tests."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
-        forget_pinned_today()
-        yield build_demo(progress=False)
-        transaction.set_rollback(True)
-    forget_pinned_today()
+@pytest.fixture
+def demo(demo_built):
+    """The full demo district (tests/demo/conftest.py builds it once for the package)."""
+    return demo_built[0]
 
 
 def zhegong() -> Place:

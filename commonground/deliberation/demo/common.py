@@ -1,0 +1,157 @@
+"""What the deliberation demo steps share: the demo logins, a clock the services read, seeded receipt codes,
+and paper ballots written in bulk exactly as `ballot_enter` writes them (with one shared sample scan)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import random
+import zoneinfo
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from faker import Faker
+
+from commonground.cases.demo_data import own_timestamps
+from commonground.core.models import Organisation, Place, User
+
+from ..models import Ballot, BallotChannel, BallotVersion, Elector, Vote, VoteStatus
+from ..services import ballots as ballot_services
+from ..services._common import display_name
+from ..tally import to_cents
+
+if TYPE_CHECKING:
+    from commonground.demo.context import DemoContext
+
+TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=TZ)  # the demo's today, late afternoon (as the cases demo)
+LOGINS = ("admin", "district", "street", "community", "grid", "renewal", "committee", "owner")
+SCAN_NAME = "ballots/demo/paper-ballot-sample.png"
+
+
+def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
+
+
+@contextmanager
+def clock_at(moment: datetime.datetime) -> Iterator[None]:
+    """Let the services (and the timestamps, the event logs and history rows they write) see `moment` as now.
+
+    The case engine stamps `timezone.now()` rather than taking `now=`; the demo's past must carry its dates.
+    """
+    real = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = real
+
+
+@contextmanager
+def seeded_receipts(rng: random.Random) -> Iterator[None]:
+    """Receipt codes of the ballots cast through the services come from the demo's seed, not `secrets`."""
+    real = ballot_services.new_receipt_code
+    ballot_services.new_receipt_code = lambda: receipt_code(rng)
+    try:
+        yield
+    finally:
+        ballot_services.new_receipt_code = real
+
+
+def receipt_code(rng: random.Random) -> str:
+    alphabet = ballot_services.RECEIPT_ALPHABET
+    return "".join(rng.choice(alphabet) for _ in range(ballot_services.RECEIPT_LENGTH))
+
+
+@dataclass
+class World:
+    """The demo context with the logins and organisations the deliberation records refer to."""
+
+    ctx: DemoContext
+    rng: random.Random
+    fake: Faker
+    users: dict[str, User] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ctx: DemoContext) -> World:
+        world = cls(ctx, ctx.rng("deliberation"), ctx.faker("deliberation"))
+        world.users = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
+        return world
+
+    def estate(self, name: str) -> Place:
+        """A named estate; votes need one whose flats have owners (the core demo populates 21 estates)."""
+        estate = self.ctx.estates[name]
+        if estate not in self.ctx.populated_estates:
+            raise RuntimeError(f"{name} has no ownership register in this demo: pick a populated estate")
+        return estate
+
+    def community(self, name: str) -> Place:
+        return self.ctx.communities[name]
+
+    def organisation(self, name: str) -> Organisation:
+        return Organisation.objects.get(name=name)
+
+    def call(self, moment: datetime.datetime, service: Callable[..., Any], **kwargs: Any) -> Any:
+        """Run one service with the clock at `moment` (callers still pass `now=`/`on=` where it is taken)."""
+        with clock_at(moment):
+            return service(**kwargs)
+
+    def count(self, name: str, n: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + n
+
+
+def sample_scan() -> str:
+    """One small scan of a paper ballot, stored once and shared by every demo paper ballot."""
+    if not default_storage.exists(SCAN_NAME):
+        from PIL import Image, ImageDraw
+
+        image = Image.new("1", (180, 240), 1)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((8, 8, 171, 231), outline=0)
+        for y in range(40, 220, 24):
+            draw.line((20, y, 160, y), fill=0)
+            draw.rectangle((140, y - 14, 152, y - 4), outline=0)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+        default_storage.save(SCAN_NAME, ContentFile(buffer.getvalue()))
+    return SCAN_NAME
+
+
+def enter_paper_ballots(world: World, vote: Vote, clerk: User, marks: Sequence[tuple[Elector, str, list[int]]],
+                        *, first: datetime.datetime, last: datetime.datetime) -> int:
+    """Paper ballots collected during the window and entered by `clerk`, as `ballot_enter` records them
+    (ballot, version 1, the clerk's name, a receipt code), in bulk; every one points at the sample scan."""
+    assert vote.status == VoteStatus.ANNOUNCED
+    rng = world.rng
+    taken = set(vote.ballots.values_list("receipt_code", flat=True))
+    span = (last - first).total_seconds()
+    moments = sorted(first + datetime.timedelta(seconds=rng.uniform(0, span)) for _ in marks)
+    scan, clerk_name = sample_scan(), display_name(clerk)[:100]
+    rows = []
+    for (elector, choice, candidates), at in zip(marks, moments, strict=True):
+        code = receipt_code(rng)
+        while code in taken:
+            code = receipt_code(rng)
+        taken.add(code)
+        rows.append(Ballot(vote=vote, elector=elector, choice=choice, candidates=sorted(candidates),
+                           channel=BallotChannel.PAPER, cast_by=clerk, clerk_name=clerk_name, scan=scan,
+                           receipt_code=code, version=1, created_at=at, updated_at=at))
+    with own_timestamps(Ballot, BallotVersion):
+        created = Ballot.objects.bulk_create(rows, batch_size=500)
+        BallotVersion.objects.bulk_create([
+            BallotVersion(ballot=ballot, version=1, choice=ballot.choice, candidates=ballot.candidates,
+                          channel=ballot.channel, cast_by=clerk, clerk_name=clerk_name, recorded_at=ballot.created_at)
+            for ballot in created], batch_size=500)
+    world.count("deliberation ballots", len(created))
+    return len(created)
+
+
+def electorate_of(vote: Vote) -> tuple[list[Elector], dict[str, int]]:
+    electors = list(vote.electors.order_by("key"))
+    return electors, {e.key: to_cents(e.area_m2) for e in electors}
