@@ -149,7 +149,8 @@ class Elector(models.Model):
 
 
 class ElectorMember(models.Model):
-    """Who may cast for an elector: each owning person, or the owning organisation."""
+    """Who holds an elector's vote: each owning person (they may cast online), or the owning organisation
+    (its ballot is entered on paper or by proxy)."""
 
     elector = models.ForeignKey(Elector, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey("core.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -75,7 +75,8 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
             clerk_name: str = "", proxy_name: str = "", scan: UploadedFile | None = None,
             authorisation: UploadedFile | None = None) -> Ballot:
     """Create the ballot or, where the rules allow, a new version of it; keep every version."""
-    ballot = Ballot.objects.select_for_update().filter(vote=vote, elector=elector).first()
+    # Lock only the ballot row (no join, no default ordering): casts hold a shared lock on the vote row.
+    ballot = Ballot.objects.select_for_update(of=("self",)).filter(vote=vote, elector=elector).order_by().first()
     if ballot is None:
         ballot = Ballot(vote=vote, elector=elector, receipt_code=new_receipt_code())
     elif not vote.allow_change:

@@ -234,7 +234,9 @@ def vote_verify(vote: Vote) -> tuple[bool, bool]:
     """Re-check a closed vote: (the stored record still hashes to the stored hash and tallies to the stored
     result, the ballots in the database still give the same record)."""
     stored = vote.result.get("record", {})
-    stored_ok = record_hash(stored) == vote.record_hash and tally_record(stored)["outcome"] == vote.outcome
+    published = {key: value for key, value in vote.result.items() if key != "record"}
+    stored_ok = record_hash(stored) == vote.record_hash and tally_record(stored) == published and \
+        published.get("outcome") == vote.outcome
     return stored_ok, ballot_record(vote) == stored
 
 
