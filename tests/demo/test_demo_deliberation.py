@@ -99,7 +99,7 @@ def test_demo_votes__outcomes__as_planned(demo, db):
     }
     fund = Vote.objects.get(title=ZHEGONG_FUND)
     assert fund.result["quorum_met"] is True and fund.result["threshold"] == "more_than_half"
-    assert fund.result["quorum"] == {"area": [2871081, 3611123], "heads": [431, 542]}
+    assert fund.result["quorum"] == {"area": [2857500, 3611123], "heads": [431, 542]}
     assert fund.closed_at == datetime.datetime(2023, 3, 6, 10, 0, tzinfo=TZ)
     lifts = Vote.objects.get(estate__name="华丰府")
     assert lifts.result["threshold"] == "three_quarters" and lifts.appeal_note.startswith("1幢101室业主")

@@ -153,5 +153,6 @@ def enter_paper_ballots(world: World, vote: Vote, clerk: User, marks: Sequence[t
 
 
 def electorate_of(vote: Vote) -> tuple[list[Elector], dict[str, int]]:
-    electors = list(vote.electors.order_by("key"))
+    # In flat order, not key order: keys carry primary keys, which differ between databases and runs.
+    electors = sorted(vote.electors.all(), key=lambda e: (e.flats, e.label))
     return electors, {e.key: to_cents(e.area_m2) for e in electors}
