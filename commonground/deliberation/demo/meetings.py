@@ -59,8 +59,9 @@ def place_of(world: World, ref: str) -> Place:
 def residents_of(world: World, place: Place, n: int) -> list[Person]:
     """Household heads living at `place` (the demo owner's login aside), a seeded sample of `n`."""
     owner = world.users.get("owner")
-    heads = HouseholdMember.objects.filter(within_q("household__flat__path", [place.path]), relation=Relation.HEAD)
-    pool = list(Person.objects.filter(pk__in=heads.values("person_id")).exclude(
+    heads = list(HouseholdMember.objects.filter(within_q("household__flat__path", [place.path]),
+                                                relation=Relation.HEAD).values_list("person_id", flat=True))
+    pool = list(Person.objects.filter(pk__in=heads).exclude(
         pk=getattr(owner, "person_id", None)).order_by("pk"))
     return world.rng.sample(pool, min(n, len(pool)))
 
