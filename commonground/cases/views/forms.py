@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.forms import apply_service_errors  # noqa: F401  (the views import it from here)
 from commonground.core.models import Organisation, Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import visible_to
@@ -30,15 +30,6 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("code")
         self.fields["place"].queryset = visible_to(user, "case.view", Place.objects.filter(kind__in=area_kinds))
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to the form: keyed messages to their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class AcceptForm(forms.Form):

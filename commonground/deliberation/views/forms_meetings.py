@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonground.cases.models import Category
+from commonground.core.forms import apply_service_errors as apply_errors
 from commonground.core.models import Organisation, Person, Place
 
 from ..meeting_selectors import convener_choices, invitee_choices, meeting_places
@@ -32,16 +33,6 @@ def parse_agenda(text: str) -> list[tuple[str, str]]:
         if title:
             items.append((title, presenter))
     return items
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: keyed messages at their fields, the rest on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for key, messages in error.message_dict.items():
-        field = FIELD_OF_SERVICE_KEY.get(key, key)
-        form.add_error(field if field in form.fields else None, messages)
 
 
 class MeetingForm(forms.Form):
@@ -160,3 +151,8 @@ class PlaceFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = meeting_places(user, "meeting.view")
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form, the services' time keys on the form's time fields."""
+    apply_errors(form, error, field_of=FIELD_OF_SERVICE_KEY)

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from commonground.core.forms import apply_service_errors  # noqa: F401  (the views import it from here)
 
 from ..models import Candidate, Choice, NoticeKind
 
@@ -37,15 +38,6 @@ def ballot_form(vote: Any, candidates: Sequence[Candidate], data: Any = None) ->
     if vote.is_election:
         return ElectionBallotForm(data, candidates=candidates)
     return DecisionBallotForm(data)
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: keyed messages at their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def normalise_receipt(text: str) -> str:

@@ -6,12 +6,12 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.clock import today as clock_today
+from commonground.core.forms import apply_service_errors  # noqa: F401  (the views import it from here)
 from commonground.core.models import Ownership, Person, Place, PlaceKind
 from commonground.core.models.places import within_q
 from commonground.core.permissions import visible_to
@@ -39,15 +39,6 @@ class StaffForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: keyed messages at their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def matter_threshold(matter: str) -> str:
