@@ -49,7 +49,7 @@ demo: migrate
 
 # Rebuild the compiled translations (needs GNU gettext); the .mo files are committed.
 messages: setup
-	cd commonground && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --settings=commonground.config.settings
+	cd commonground && ../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --add-location=file --settings=commonground.config.settings
 	cd commonground && ../$(BIN)/django-admin compilemessages --settings=commonground.config.settings
 
 lint: setup

@@ -113,7 +113,9 @@ def history_entries(records: list[Any], *, limit: int = HISTORY_LIMIT, excluded:
     `records` are the newest historical records, newest first; one more than `limit` lets the
     oldest shown entry be diffed too. Related ids are named with one query per related model.
     """
-    pairs = list(zip(records, [*records[1:], None], strict=True))[:limit]
+    # Each record with the one before it; the oldest record has none (an object built in bulk has no
+    # history at all, so `records` may be empty).
+    pairs = list(zip(records, [*records[1:], None]))[:limit]
     deltas = []
     wanted: dict[type, set[Any]] = {}
     for newer, older in pairs:

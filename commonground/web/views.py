@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -103,3 +103,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """A no-op page for load balancers, and the floor of the intake benchmark."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+SERVER_ERROR_FALLBACK = (
+    "<!doctype html><meta charset=utf-8><title>500</title>"
+    "<h1>出错了 · Something went wrong</h1><p><a href=\"/\">返回首页 · Home</a></p>"
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the request's language; it reads no database, so it renders when the database fails."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the page of last resort must not raise
+        return HttpResponseServerError(SERVER_ERROR_FALLBACK)

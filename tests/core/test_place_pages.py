@@ -228,3 +228,20 @@ def test_place_detail__history__hidden_without_history_view(client, tree, role_u
     response = client.get(detail_url(tree.community))
     assert response.context["history"] is None
     assert 'id="history-heading"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [RoleKind.COMMUNITY_WORKER, RoleKind.STREET_STAFF, RoleKind.DISTRICT_ADMIN])
+def test_place_person_household_pages__built_in_bulk_without_history__200(client, tree, role_users, role):
+    """The demo builds its district with bulk inserts, which write no history rows; the pages must not fail."""
+    from commonground.core.models import Household, Person, Place
+
+    Place.history.all().delete()
+    Person.history.all().delete()
+    Household.history.all().delete()
+    client.force_login(role_users[role])
+    household = Household.objects.get(flat=tree.flat)
+    for url in (detail_url(tree.flat), reverse("core:person-detail", args=[tree.owner.pk]),
+                reverse("core:household-detail", args=[household.pk])):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.context["history"] == []
