@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
-from commonground.core.services.accounts import role_assign
+from commonground.core.services.accounts import clock_set, role_assign
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import household_create, ownership_create, person_create
 from commonground.core.services.places import place_create
@@ -35,10 +36,15 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache holds the pinned `today`; no test may see another's."""
+    """The cache holds the clock's offset; no test may see another's."""
     cache.clear()
     yield
     cache.clear()
+
+
+def start_clock_on(day: datetime.date, hour: int = 12) -> None:
+    """Run the deployment's clock from `day` at `hour` local time (as the demo runs from 2023-08-31 16:00)."""
+    clock_set(starts_at=datetime.datetime.combine(day, datetime.time(hour), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
 
 
 def make_id_number(region: str = "330105", birth: str = "19800101", seq: int = 1) -> str:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import PlaceKind, TimeStampedModel
+from commonground.core.models.base import ClockDateTimeField
 from commonground.core.models.places import within_q
 
 
@@ -235,7 +236,7 @@ class CaseAttachment(models.Model):
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = ClockDateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("attachment")
@@ -334,7 +335,7 @@ class Notification(models.Model):
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices)
     message = models.CharField(_("message"), max_length=300)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    created_at = ClockDateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
 
@@ -368,7 +369,7 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=100)
     client = models.CharField(max_length=150)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_once")]

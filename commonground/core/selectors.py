@@ -115,7 +115,7 @@ def history_entries(records: list[Any], *, limit: int = HISTORY_LIMIT, excluded:
     """
     # Each record with the one before it; the oldest record has none (an object built in bulk has no
     # history at all, so `records` may be empty).
-    pairs = list(zip(records, [*records[1:], None]))[:limit]
+    pairs = list(zip(records, [*records[1:], None], strict=False))[:limit]
     deltas = []
     wanted: dict[type, set[Any]] = {}
     for newer, older in pairs:

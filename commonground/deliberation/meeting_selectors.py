@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from commonground.cases.models import Case, Category, Channel, Stage
 from commonground.cases.selectors import categories_open_to
@@ -63,7 +62,7 @@ def meeting_list(user: Any, *, past: bool = False, place: Place | None = None,
                  now: datetime.datetime | None = None) -> QuerySet[Meeting]:
     """Meetings the user may see: upcoming (not yet over, soonest first) or past (latest first), optionally
     under one place; each with its counts of resolutions and of people signed in."""
-    now = now or timezone.now()
+    now = now or clock.now()
     meetings = meetings_for(user)
     if place is not None:
         meetings = meetings.filter(within_q("place__path", [place.path]))
@@ -134,7 +133,7 @@ def case_categories_for(user: Any) -> list[Category]:
 
 def calendar_meetings(user: Any, *, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
     """The calendar feed: meetings the user may see from 30 days ago to 90 days ahead, with their agenda."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return (meetings_for(user)
             .filter(starts_at__gte=now - datetime.timedelta(days=FEED_PAST_DAYS),
                     starts_at__lte=now + datetime.timedelta(days=FEED_FUTURE_DAYS))
@@ -143,4 +142,4 @@ def calendar_meetings(user: Any, *, now: datetime.datetime | None = None) -> Que
 
 
 def is_upcoming(meeting: Meeting, now: datetime.datetime | None = None) -> bool:
-    return meeting.status == MeetingStatus.PLANNED and meeting.ends_at >= (now or timezone.now())
+    return meeting.status == MeetingStatus.PLANNED and meeting.ends_at >= (now or clock.now())

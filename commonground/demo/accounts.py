@@ -20,7 +20,7 @@ from commonground.core.services.accounts import role_assign
 from . import names
 from .context import DemoContext
 
-VALID_FROM = datetime.date(2023, 1, 1)
+VALID_FROM = datetime.date(2020, 1, 1)  # before the demo's earliest record (the 2020 elections): services check roles on the day
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ INSTALLED_APPS order, with `ctx.rng("<its name>")` and `ctx.faker(...)` as its r
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import importlib.util
+import zoneinfo
 from collections.abc import Callable
 
 from django.apps import apps
@@ -16,8 +18,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from commonground.core.clock import TODAY_SETTING
-from commonground.core.services.accounts import setting_set
+from commonground.core.services.accounts import clock_set
 
 from .accounts import build_accounts
 from .business import build_business
@@ -29,6 +30,8 @@ from .residents import build_residents
 
 DEFAULT_SEED = 20230831
 DEMO_TODAY = "2023-08-31"  # the default report period is then 2023-01-01 to 2023-08-31
+# The demo's clock starts on its today, late in the afternoon, when the demo is built, and runs on from there.
+DEMO_NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 Step = Callable[[DemoContext], None]
 
@@ -40,8 +43,8 @@ def refresh_statistics(ctx: DemoContext) -> None:
             cursor.execute("ANALYZE")
 
 
-def pin_today(ctx: DemoContext) -> None:
-    setting_set(key=TODAY_SETTING, value=DEMO_TODAY)
+def start_clock(ctx: DemoContext) -> None:
+    clock_set(starts_at=DEMO_NOW)
 
 
 CORE_STEPS: tuple[tuple[str, Step], ...] = (
@@ -52,7 +55,7 @@ CORE_STEPS: tuple[tuple[str, Step], ...] = (
     ("business", build_business),
     ("organisations", build_organisations),
     ("residents", build_residents),
-    ("today", pin_today),
+    ("clock", start_clock),
     ("accounts", build_accounts),
 )
 

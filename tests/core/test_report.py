@@ -18,9 +18,9 @@ from django.utils import timezone
 from commonground.cli import main
 from commonground.core.models import OrganisationKind, Place, PlaceKind, RoleKind
 from commonground.core.reporting import build_report
-from commonground.core.services.accounts import setting_set
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.places import place_create
+from tests.conftest import start_clock_on
 
 BEFORE = datetime.date(2020, 5, 1)
 REPORT_URL = "/report/"
@@ -46,7 +46,7 @@ def organised(tree):
     # Established after the demo period ends: not yet in force on its last day.
     organisation_create(name="龙游小区业主委员会", kind=kind.OWNERS_COMMITTEE, place=tree.neighbour_estate,
                         established_on=datetime.date(2023, 9, 1))
-    setting_set(key="today", value="2023-08-31")
+    start_clock_on(datetime.date(2023, 8, 31))
     return tree
 
 

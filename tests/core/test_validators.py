@@ -22,6 +22,9 @@ from commonground.core.validators import (
     validate_positive_area,
 )
 
+# ID numbers are checked against the clock's today, which a deployment keeps in the database.
+pytestmark = pytest.mark.django_db
+
 # Published specimen numbers: GB 11643's example and well-known valid credit codes.
 VALID_ID_NUMBERS = ["11010519491231002X", "110105194912310046"]
 VALID_CREDIT_CODES = ["91350100M000100Y43", "91110000600037341L"]

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from commonground.core.clock import TODAY_SETTING, forget_pinned_today
-from commonground.core.models import PlaceKind, RoleKind, Setting
+from commonground.core.models import PlaceKind, RoleKind
 from commonground.core.rules import ROLE_PERMISSIONS
 from commonground.core.services.places import place_create
 from commonground.deliberation.models import Notice, NoticeKind, Representative, RepresentativeStatus
@@ -24,6 +23,7 @@ from commonground.deliberation.services.representatives import (
     representative_review,
     representatives_publish_notice,
 )
+from tests.conftest import start_clock_on
 
 S = RepresentativeStatus
 BOARD = reverse("deliberation:representatives")
@@ -54,8 +54,7 @@ def state() -> tuple[list[dict], int]:
 
 
 def pin_today(day: datetime.date) -> None:
-    Setting.objects.update_or_create(key=TODAY_SETTING, defaults={"value": day.isoformat()})
-    forget_pinned_today()
+    start_clock_on(day)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from commonground.core.clock import forget_pinned_today
+from commonground.core import clock
 from commonground.demo.builder import build_demo
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,7 +19,7 @@ def demo_built(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=str(media)), \
             transaction.atomic():
-        forget_pinned_today()
+        clock.forget()
         yield build_demo(progress=False), media
         transaction.set_rollback(True)
-    forget_pinned_today()
+    clock.forget()

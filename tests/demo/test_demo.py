@@ -50,6 +50,7 @@ pytestmark = pytest.mark.slow
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+DEMO_NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_demo__every_account__logs_in_and_holds_its_role(demo, db, client):
     roles = {r.user.username: r for r in RoleAssignment.objects.active().select_related("user", "scope")}
     assert {name: (r.role if r else None) for name, r in ((n, roles.get(n)) for n in expected_roles)} == expected_roles
     assert set(RoleKind.values) == {role for role in expected_roles.values() if role}
-    assert all(r.valid_from == datetime.date(2023, 1, 1) for r in roles.values())
+    assert all(r.valid_from == datetime.date(2020, 1, 1) for r in roles.values())
     assert User.objects.get(username="admin").is_superuser
     assert set(User.objects.filter(is_staff=True).values_list("username", flat=True)) == {
         "admin", "district", "street", "community"}
@@ -304,6 +305,26 @@ def test_demo_cases__tick_at_the_demo_now__nothing_left_to_do(demo, db):
 
     assert (result.warned, result.escalated) == (0, 0)
     assert (CaseEvent.objects.count(), Notification.objects.count()) == before
+
+
+def test_demo_clock__runs_from_the_demo_now__tick_command_escalates_only_what_is_overdue_on_it(demo, db):
+    """The demo's clock started at 2023-08-31 16:00 when the demo was built; `tick` reads it, not the wall clock
+    (on which every open case of 2023 would be years overdue)."""
+    from commonground.cases.services.deadlines import CLOCK_STAGES
+    from commonground.core import clock
+
+    started = clock.now()
+    assert DEMO_NOW <= started < DEMO_NOW + datetime.timedelta(minutes=10)
+    running = Case.objects.filter(stage__in=CLOCK_STAGES)
+    assert running.filter(deadline__gt=started).count() > 50
+    due_now = running.filter(deadline__lte=started).count()
+    due_within_minutes = running.filter(deadline__lte=started + datetime.timedelta(minutes=5)).count()
+    escalations_before = CaseEvent.objects.filter(action="escalated").count()
+
+    call_command("tick", stdout=io.StringIO())
+
+    escalated = CaseEvent.objects.filter(action="escalated").count() - escalations_before
+    assert due_now <= escalated <= due_within_minutes < running.count()
 
 
 def test_demo_cases__disputes_reported_done__carry_an_agreed_mediation_with_sessions(demo, db):

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commonground.cases.models import Case, CaseEvent, Channel, Notification, NotificationKind, Stage
+from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, Place, PlaceKind, User
 from commonground.deliberation.demo.common import SCAN_NAME
 from commonground.deliberation.models import (
@@ -180,7 +181,7 @@ def test_demo_meetings__by_kind__red_tea_councils_monthly_at_hedong(demo, db):
     assert set(hedong.values_list("convener__name", flat=True)) == {"河东社区党委"}
     assert Meeting.objects.get(kind=MeetingKind.PAVILION, starts_at__date=datetime.date(2022, 7, 29)).place.name == \
         "桃源居东苑"
-    assert planned.place.name == "河东社区" and planned.starts_at > timezone.now()
+    assert planned.place.name == "河东社区" and planned.starts_at > clock.now()
     for meeting in Meeting.objects.filter(status=MeetingStatus.HELD):
         assert meeting.minutes and meeting.resolutions.exists(), meeting.title
         assert meeting.attendees.filter(signed_in_at__isnull=False).exists(), meeting.title
@@ -209,8 +210,8 @@ def test_demo_owner__my_votes__upcoming_and_two_closed_with_their_receipts(demo,
 
     assert [v.title for v in votes] == [UPCOMING, ZHEGONG_FUND, ZHEGONG_ELECTION]
     upcoming, *closed = votes
-    assert upcoming.status == VoteStatus.ANNOUNCED and upcoming.announced_on == DEMO_TODAY
-    assert timezone.now() < upcoming.closes_at  # still ahead on the real clock: the owner can vote in it
+    assert upcoming.status == VoteStatus.ANNOUNCED and upcoming.announced_on < DEMO_TODAY
+    assert upcoming.opens_at <= clock.now() < upcoming.closes_at  # open on the demo's clock: the owner can vote
     assert my_ballot(upcoming, owner) is None
     for vote in closed:
         ballot = my_ballot(vote, owner)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
+
 from ..models import Category
 from ..services.intake import Contact
 from .render import Open311Error
@@ -136,7 +138,7 @@ def request_filters(data: QueryDict) -> dict[str, Any]:
     elif end and not start:
         start = end - MAX_SPAN
     elif not (start or end):
-        end = timezone.now()
+        end = clock.now()
         start = end - MAX_SPAN
     if start > end:
         raise Open311Error(400, _("start_date is after end_date."))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.working_calendar import add_working_hours
 
 from ..models import CLOCK_STAGES, Case, NotificationKind
@@ -46,7 +47,7 @@ def case_warn_deadline(*, case: Case, now: datetime.datetime) -> bool:
 
 def tick(*, now: datetime.datetime | None = None) -> TickResult:
     """Run the deadline job once over every running case."""
-    now = now or timezone.now()
+    now = now or clock.now()
     result = TickResult()
     running = Case.objects.filter(stage__in=CLOCK_STAGES)
     for case in running.filter(deadline__lte=now).only("pk").iterator():

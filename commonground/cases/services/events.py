@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.permissions import require
 
 from ..models import Case, CaseEvent, Stage
@@ -17,7 +17,7 @@ def log_event(*, case: Case, actor: Any, action: str, from_stage: str = "", to_s
               data: dict | None = None) -> CaseEvent:
     """Append one line to the case's log (never updated or deleted)."""
     return CaseEvent.objects.create(
-        case=case, at=timezone.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
+        case=case, at=clock.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
         from_stage=from_stage, to_stage=to_stage, note=note, data=data or {},
     )
 

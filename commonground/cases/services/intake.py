@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.models import Place, RoleKind
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.reporting import top_place
@@ -132,7 +133,7 @@ def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal 
 def possible_duplicates(*, category: Category, latitude: Decimal | None, longitude: Decimal | None,
                         place: Place | None = None, exclude: Case | None = None):
     """Open cases of the same category within 50 m (or at the same place, without a pin) and 7 days."""
-    since = timezone.now() - datetime.timedelta(days=DUPLICATE_DAYS)
+    since = clock.now() - datetime.timedelta(days=DUPLICATE_DAYS)
     candidates = Case.objects.open().filter(category=category, created_at__gte=since, merged_into__isnull=True)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.permissions import require
 
 from ..models import CLOCK_STAGES, Case, Mediation, MediationOutcome, MediationSession
@@ -47,7 +47,7 @@ def mediation_session_add(*, case: Case, actor: Any, held_on: datetime.date, ven
     mediation = Mediation.objects.filter(case=current).first()
     if mediation is None:
         raise ValidationError(_("Open the mediation record (name the parties) first."))
-    if held_on > timezone.localdate():
+    if held_on > clock.today():
         raise ValidationError({"held_on": _("A session is recorded after it was held.")})
     if not (venue.strip() and attendees.strip() and summary.strip()):
         raise ValidationError(_("Give the place, the attendees and a summary of the session."))
@@ -75,7 +75,7 @@ def mediation_conclude(*, case: Case, actor: Any, outcome: str, agreement_text: 
         validate_attachment(signed_agreement)
         mediation.signed_agreement = signed_agreement
     mediation.outcome, mediation.agreement_text, mediation.referred_to = outcome, agreement_text.strip(), referred_to.strip()
-    mediation.concluded_at = timezone.now()
+    mediation.concluded_at = clock.now()
     mediation.save()
     log_event(case=current, actor=actor, action="mediation_concluded", from_stage=current.stage,
               to_stage=current.stage, note=agreement_text.strip() or referred_to.strip(), data={"outcome": outcome})

@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.models import RoleAssignment, User
 from commonground.core.rules import ROLE_PERMISSIONS, role_permits
 
@@ -54,12 +54,12 @@ def _email_one(notification_id: int) -> None:
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     send_mail(_("CommonGround: %(message)s") % {"message": notification.message[:60]}, notification.message,
               None, [notification.user.email], fail_silently=True)
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
 
 
 def send_digests(*, now: datetime.datetime | None = None) -> int:
     """One e-mail per digest user with everything not yet e-mailed; idempotent. Returns e-mails sent."""
-    now = now or timezone.now()
+    now = now or clock.now()
     sent = 0
     for preference in NotificationPreference.objects.filter(digest=True, email=True).select_related("user"):
         pending = Notification.objects.filter(user=preference.user, emailed_at__isnull=True, read_at__isnull=True)
@@ -77,7 +77,7 @@ def mark_read(*, user: Any, ids: list[int] | None = None) -> int:
     notifications = Notification.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
         notifications = notifications.filter(pk__in=ids)
-    return notifications.update(read_at=timezone.now())
+    return notifications.update(read_at=clock.now())
 
 
 @transaction.atomic

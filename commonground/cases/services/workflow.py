@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.models import Organisation
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.rules import role_permits
@@ -57,7 +58,7 @@ def case_reject(*, case: Case, actor: Any, reason: str) -> Case:
         raise ValidationError({"reason": _("Say why the case is not accepted; the reporter will read it.")})
     case = move(case=case, actor=actor, permission="case.accept", allowed=(Stage.COLLECT,),
                 to_stage=Stage.REJECTED, action="rejected", verb=_("rejected"), note=reason.strip(),
-                closed_at=timezone.now())
+                closed_at=clock.now())
     if case.reporter_id:
         notify_user(case.reporter, case, NotificationKind.CLOSED, _("Case %(number)s was not accepted: %(reason)s")
                     % {"number": case.number, "reason": reason.strip()})
@@ -72,7 +73,7 @@ def case_dispatch(*, case: Case, actor: Any, level: str | None = None, handler: 
     level = level or current.category.default_level
     if level not in Level.values:
         raise ValidationError({"level": _("Unknown handling level.")})
-    fields = _start_clock(current, level, timezone.now())
+    fields = _start_clock(current, level, clock.now())
     if handler is not None and not handler.place.is_within(fields["handling_place"]):
         raise ValidationError({"handler": _("The handling organisation must be at or under the handling place.")})
     case = move(case=current, actor=actor, permission="case.dispatch", allowed=(Stage.CREATE,),
@@ -130,7 +131,7 @@ def case_verify(*, case: Case, actor: Any, approved: bool, note: str = "") -> Ca
     if _last_feedback_actor_id(current) == actor.pk:
         raise PermissionDenied(_("The check must be made by someone other than the handler who reported it done."))
     if approved:
-        now = timezone.now()
+        now = clock.now()
         case = move(case=current, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
                     to_stage=Stage.CLOSED, action="closed", verb=_("closed"), note=note, closed_at=now,
                     closed_level=current.level)
@@ -159,7 +160,7 @@ def case_rate(*, case: Case, actor: Any, rating: int, comment: str = "") -> Case
                 action="rated", verb=_("rated"), note=comment.strip(), data={"rating": rating}, rating=rating)
     if rating > DISSATISFIED_AT_MOST:
         return case
-    now = timezone.now()
+    now = clock.now()
     if case.reopenings == 0:
         reopened = move(case=case, actor=None, permission="case.rate", allowed=(Stage.EVALUATED,),
                         to_stage=Stage.HANDLE, action="reopened", verb=_("reopened"),
@@ -179,7 +180,7 @@ def _escalate(case: Case, *, actor: Any, reason: str, from_stages: tuple[str, ..
     if up is None:
         raise ValidationError(_("This case is already at the top of the ladder."))
     expect_stage(case, *from_stages, action=_("escalated"))
-    fields = _start_clock(case, up[0], now or timezone.now())
+    fields = _start_clock(case, up[0], now or clock.now())
     if reopen:
         fields.update(reopenings=case.reopenings + 1, closed_at=None, closed_level="", rating=None)
     from_stage = case.stage
@@ -232,7 +233,7 @@ def extension_request(*, case: Case, actor: Any, hours: Decimal, reason: str) ->
     current = locked(case)
     require(actor, "case.handle", current)
     expect_stage(current, *CLOCK_STAGES, action=_("extended"))
-    if current.deadline is None or timezone.now() >= current.deadline:
+    if current.deadline is None or clock.now() >= current.deadline:
         raise ValidationError(_("An extension must be asked for before the deadline."))
     if hours is None or hours <= 0:
         raise ValidationError({"hours": _("Ask for a positive number of working hours.")})
@@ -267,7 +268,7 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
     if request.status != ExtensionStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    request.decided_by, request.decided_at = actor, timezone.now()
+    request.decided_by, request.decided_at = actor, clock.now()
     request.save()
     if approve:
         current.deadline = add_working_hours(current.deadline, request.hours)

@@ -9,9 +9,9 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from commonground.core import clock
 from commonground.core.permissions import require, visible_to
 
 from ..exports import csv_lines, open_cases_geojson, xlsx_bytes
@@ -33,7 +33,7 @@ def exported_cases(request: HttpRequest) -> QuerySet[Case]:
 
 
 def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.{extension}"'
+    response["Content-Disposition"] = f'attachment; filename="cases-{clock.today():%Y%m%d}.{extension}"'
     return response
 
 

@@ -6,9 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import TimeStampedModel
+from .base import AuditHistory, TimeStampedModel
 from .places import is_root_path, within_q
 
 
@@ -72,7 +71,7 @@ class RoleAssignment(TimeStampedModel):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     objects = RoleAssignmentQuerySet.as_manager()
     scope_path = "scope__path"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from ..validators import validate_credit_code
-from .base import TimeStampedModel
+from .base import AuditHistory, TimeStampedModel
 
 
 class OrganisationKind(models.TextChoices):
@@ -52,7 +51,7 @@ class Organisation(TimeStampedModel):
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     members = models.ManyToManyField("core.Person", through="OrganisationMembership", related_name="organisations")
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     objects = OrganisationQuerySet.as_manager()
     scope_path = "place__path"
 
@@ -80,7 +79,7 @@ class OrganisationMembership(TimeStampedModel):
     term_from = models.DateField(_("term from"), null=True, blank=True)
     term_to = models.DateField(_("term to"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "organisation__place__path"
 
     class Meta:

@@ -11,10 +11,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from ..validators import validate_id_number, validate_phone
-from .base import AreaField, TimeStampedModel
+from .base import AreaField, AuditHistory, TimeStampedModel
 from .places import within_q
 
 PERSONAL_DATA_FIELDS = ("id_number", "phone")
@@ -41,7 +40,7 @@ class Person(TimeStampedModel):
         help_text=_("Where staff registered this person; keeps them in that scope before any household or title."),
     )
 
-    history = HistoricalRecords(excluded_fields=list(PERSONAL_DATA_FIELDS))
+    history = AuditHistory(excluded_fields=list(PERSONAL_DATA_FIELDS))
 
     class Meta:
         verbose_name = _("person")
@@ -95,7 +94,7 @@ class Household(TimeStampedModel):
     members = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "flat__path"
 
     @classmethod
@@ -123,7 +122,7 @@ class HouseholdMember(TimeStampedModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="household_memberships")
     relation = models.CharField(_("relation"), max_length=16, choices=Relation.choices, default=Relation.OTHER)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "household__flat__path"
 
     class Meta:
@@ -167,7 +166,7 @@ class Ownership(TimeStampedModel):
     acquired_on = models.DateField(_("acquired on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     objects = OwnershipQuerySet.as_manager()
     scope_path = "flat__path"
 

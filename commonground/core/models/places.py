@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .base import AreaField, TimeStampedModel
+from .base import AreaField, AuditHistory, TimeStampedModel
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -118,7 +117,7 @@ class Place(TimeStampedModel):
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["path", "depth"])
+    history = AuditHistory(excluded_fields=["path", "depth"])
     objects = PlaceQuerySet.as_manager()
 
     scope_path = "path"

@@ -9,7 +9,7 @@ from .base import TimeStampedModel
 
 
 class Setting(TimeStampedModel):
-    """A named value, e.g. `today` (the date the demo district pretends it is)."""
+    """A named value, e.g. `clock` (the moment the demo district's clock started from; see core.clock)."""
 
     key = models.CharField(_("key"), max_length=64, unique=True)
     value = models.JSONField(_("value"))

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import clock
 from ..permissions import scope_paths
 from .results import ProgressFactory, RowError
 from .specs import RosterSpec
@@ -85,7 +85,7 @@ class ImportContext:
         self.headers = headers  # column key → header text as the file wrote it
         self.progress = progress
         self.errors: list[RowError] = []
-        self.now = timezone.now()
+        self.now = clock.now()
         self._paths: dict[str, list[str] | None] = {}
 
     # errors -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..clock import TODAY_SETTING, forget_pinned_today
+from .. import clock
 from ..models import Place, RoleAssignment, Setting, User
 from ..permissions import active_roles, forget_roles, scope_paths
 from ..rules import ROLE_PERMISSIONS, role_permits
@@ -55,7 +55,19 @@ def role_assignment_update(
 @transaction.atomic
 def setting_set(*, key: str, value: Any) -> Setting:
     setting, _created = Setting.objects.update_or_create(key=key, defaults={"value": value})
-    if key == TODAY_SETTING:
-        transaction.on_commit(forget_pinned_today)
-        forget_pinned_today()
+    if key == clock.CLOCK_SETTING:
+        transaction.on_commit(clock.forget)
+        clock.forget()
     return setting
+
+
+def clock_set(*, starts_at: datetime.datetime) -> Setting:
+    """Run the deployment's clock from `starts_at` on, in real time from now (the demo starts in 2023)."""
+    return setting_set(key=clock.CLOCK_SETTING, value=clock.setting_value(starts_at, clock.real_now()))
+
+
+def clock_reset() -> None:
+    """Back to real time."""
+    Setting.objects.filter(key=clock.CLOCK_SETTING).delete()
+    transaction.on_commit(clock.forget)
+    clock.forget()

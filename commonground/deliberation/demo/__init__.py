@@ -1,12 +1,10 @@
 """The deliberation app's demo records (see `build`), split by subject: votes, elections, representatives,
-meetings. Everything goes through the app's services at its real date (see common.clock_at), except the
+meetings. Everything goes through the app's services at its date on the one clock (World.call), except the
 paper ballots, written in bulk as `ballot_enter` writes them (see common.enter_paper_ballots)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-
-from django.utils import timezone
 
 from .common import World, seeded_receipts
 from .elections import build_elections
@@ -21,13 +19,12 @@ if TYPE_CHECKING:
 def build(ctx: DemoContext) -> World:
     """Elections (2020, 2022), the renewal representatives (March 2023), decisions of 2023 and one upcoming
     vote, then the year's meetings with their resolutions and cases."""
-    real_now = timezone.now()  # read before any step moves the services' clock into the past
     world = World.of(ctx)
     with seeded_receipts(world.rng):
         build_elections(world)
         build_representatives(world)
-        build_decisions(world, real_now)
-        build_meetings(world, real_now)
+        build_decisions(world)
+        build_meetings(world)
     for name, n in sorted(world.counts.items()):
         ctx.add_count(name, n)
     return world

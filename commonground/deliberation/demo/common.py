@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
 from faker import Faker
 
 from commonground.cases.demo_data import own_timestamps
+from commonground.core import clock
 from commonground.core.models import Organisation, Place, User
 
 from ..models import Ballot, BallotChannel, BallotVersion, Elector, Vote, VoteStatus
@@ -36,20 +36,6 @@ SCAN_NAME = "ballots/demo/paper-ballot-sample.png"
 
 def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
-
-
-@contextmanager
-def clock_at(moment: datetime.datetime) -> Iterator[None]:
-    """Let the services (and the timestamps, the event logs and history rows they write) see `moment` as now.
-
-    The case engine stamps `timezone.now()` rather than taking `now=`; the demo's past must carry its dates.
-    """
-    real = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real
 
 
 @contextmanager
@@ -98,8 +84,8 @@ class World:
         return Organisation.objects.get(name=name)
 
     def call(self, moment: datetime.datetime, service: Callable[..., Any], **kwargs: Any) -> Any:
-        """Run one service with the clock at `moment` (callers still pass `now=`/`on=` where it is taken)."""
-        with clock_at(moment):
+        """Run one service with the one clock stopped at `moment` (callers still pass `now=`/`on=` where taken)."""
+        with clock.frozen_at(moment):
             return service(**kwargs)
 
     def count(self, name: str, n: int = 1) -> None:

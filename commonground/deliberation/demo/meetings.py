@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from commonground.cases.models import Case, Category, Notification
 from commonground.cases.services.notifications import mark_read
 from commonground.cases.services.workflow import (
@@ -168,12 +166,11 @@ def follow_up(world: World, resolution: Resolution, category: Category, opened: 
     return case
 
 
-def plan_next_meeting(world: World, real_now: datetime.datetime) -> Meeting:
-    """The next 红茶议事会 at 河东社区, planned and posted on the demo's today; like the upcoming vote it is
-    dated on the real calendar (two weeks after the build), so the meeting list and the calendar feed have
-    something ahead."""
+def plan_next_meeting(world: World) -> Meeting:
+    """The next 红茶议事会 at 河东社区, planned and posted on the demo's today for two weeks later, so the
+    meeting list and the calendar feed have something ahead."""
     series, plan, user = HEDONG, NEXT_HEDONG, world.users[HEDONG.user]
-    day = timezone.localtime(real_now).date() + datetime.timedelta(days=14)
+    day = NOW.date() + datetime.timedelta(days=14)
     starts = local(day, *series.starts)
     planned = local(NOW.date() - datetime.timedelta(days=3), 11, 0)
     meeting = world.call(planned, meeting_create, user=user, place=place_of(world, series.place),
@@ -195,7 +192,7 @@ def read_by_now(world: World) -> None:
                    ids=[notification.pk])
 
 
-def build_meetings(world: World, real_now: datetime.datetime) -> None:
+def build_meetings(world: World) -> None:
     category = Category.objects.get(code=CASE_CATEGORY)
     for series in SERIES:
         place = place_of(world, series.place)
@@ -203,4 +200,4 @@ def build_meetings(world: World, real_now: datetime.datetime) -> None:
         for plan in series.meetings:
             hold_meeting(world, series, plan, place, pool, category)
     read_by_now(world)
-    plan_next_meeting(world, real_now)
+    plan_next_meeting(world)

@@ -12,8 +12,6 @@ import datetime
 import random
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from ..models import Choice, Elector, Matter, Outcome, Vote, VoteKind
 from ..services.ballots import ballot_cast
 from ..services.votes import vote_announce, vote_close, vote_create, vote_note_appeal
@@ -90,8 +88,8 @@ UPCOMING = Decision(
     "浙工新村", "community", Matter.RULES_OF_PROCEDURE, "修订《浙工新村业主大会议事规则》：增加线上表决方式",
     "在书面表决之外，业主可通过本平台实名线上表决，表决期间可修改，以截止时的最后一次为准；"
     "纸质表决票继续有效，由社区工作人员录入并留存扫描件。",
-    datetime.date(2023, 8, 31), datetime.date(2023, 8, 31), local(datetime.date(2023, 9, 16), 9),
-    local(datetime.date(2023, 9, 30), 18), turnout=0, agree=0, expected="",
+    datetime.date(2023, 8, 14), datetime.date(2023, 8, 14), local(datetime.date(2023, 8, 30), 9),
+    local(datetime.date(2023, 9, 29), 18), turnout=0, agree=0, expected="",
 )
 
 
@@ -148,25 +146,17 @@ def run_decision(world: World, plan: Decision) -> Vote:
     return vote
 
 
-def upcoming_window(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    """Voting windows run on the real clock while the demo's today stays 2023-08-31: the upcoming vote opens
-    at the next full hour of the build and stays open 30 days, so demo owners can vote in it."""
-    start = timezone.localtime(now).replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=1)
-    return start, (start + datetime.timedelta(days=30)).replace(hour=18)
-
-
-def run_upcoming(world: World, real_now: datetime.datetime) -> Vote:
-    """Announced on the demo's today with the usual notice; its window is in the real future."""
+def run_upcoming(world: World) -> Vote:
+    """Announced with the usual notice and open on the demo's today, so demo owners can vote in it."""
     plan, user = UPCOMING, world.users[UPCOMING.user]
-    opens, closes = upcoming_window(real_now)
     created = local(plan.announced_on - datetime.timedelta(days=1), 16, 40)
     vote = world.call(created, vote_create, user=user, estate=world.estate(plan.estate), kind=VoteKind.DECISION,
                       matter=plan.matter, title=plan.title, description=plan.description,
-                      record_date=plan.record_date, opens_at=opens, closes_at=closes, now=created)
+                      record_date=plan.record_date, opens_at=plan.opens, closes_at=plan.closes, now=created)
     announced = local(plan.announced_on, 9, 0)
     world.count("votes")
     return world.call(announced, vote_announce, user=user, vote=vote, on=plan.announced_on, now=announced)
 
 
-def build_decisions(world: World, real_now: datetime.datetime) -> list[Vote]:
-    return [run_decision(world, plan) for plan in DECISIONS] + [run_upcoming(world, real_now)]
+def build_decisions(world: World) -> list[Vote]:
+    return [run_decision(world, plan) for plan in DECISIONS] + [run_upcoming(world)]

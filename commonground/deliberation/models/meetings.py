@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from commonground.core.models import TimeStampedModel
+from commonground.core.models.base import AuditHistory
 
 
 class MeetingKind(models.TextChoices):
@@ -41,7 +41,7 @@ class Meeting(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("created by"))
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "place__path"
 
     class Meta:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from commonground.core.models import TimeStampedModel
+from commonground.core.models.base import AuditHistory
 
 
 class RepresentativeStatus(models.TextChoices):
@@ -36,7 +36,7 @@ class Representative(TimeStampedModel):
                                related_name="representatives")
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "building__path"
 
     class Meta:

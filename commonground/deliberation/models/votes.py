@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
 from commonground.core.models import AreaField, TimeStampedModel
+from commonground.core.models.base import AuditHistory, ClockDateTimeField
 
 
 class Matter(models.TextChoices):
@@ -79,7 +79,7 @@ class Vote(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("created by"))
 
-    history = HistoricalRecords()
+    history = AuditHistory()
     scope_path = "estate__path"
 
     class Meta:
@@ -227,7 +227,7 @@ class BallotVersion(models.Model):
                                 related_name="+")
     clerk_name = models.CharField(max_length=100, blank=True)
     proxy_name = models.CharField(max_length=100, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = ClockDateTimeField(auto_now_add=True)
 
     scope_path = "ballot__vote__estate__path"
 

@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..rules import MAX_UPLOAD_BYTES, UPLOAD_TYPES
-
-
-def now_or(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
 
 
 def check_upload(upload: UploadedFile | None, field: str, *, required: bool) -> None:

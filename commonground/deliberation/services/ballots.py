@@ -12,10 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.permissions import can, require
 
 from ..models import Ballot, BallotChannel, BallotVersion, Choice, Elector, Vote, VoteStatus
-from ._common import check_upload, display_name, now_or
+from ._common import check_upload, display_name
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 RECEIPT_LENGTH = 10
@@ -108,7 +109,7 @@ def ballot_cast(*, vote: Vote, user: Any, choice: str = "", candidates: Sequence
     elector = elector_of(vote, user)
     if elector is None or not getattr(user, "is_active", False):
         raise PermissionDenied(_("You are not on this vote's register of owners."))
-    _check_open(vote, now_or(now), paper=False)
+    _check_open(vote, (now or clock.now()), paper=False)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=BallotChannel.ONLINE,
                    user=user)
@@ -123,7 +124,7 @@ def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", 
     require(clerk, "ballot.enter", vote)
     if elector.vote_id != vote.pk:
         raise ValidationError({"elector": _("This owner is not on this vote's register.")})
-    _check_open(vote, now_or(now), paper=True)
+    _check_open(vote, (now or clock.now()), paper=True)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     proxy_name = (proxy_name or "").strip()
     check_upload(scan, "scan", required=not proxy_name)

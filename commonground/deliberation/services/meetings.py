@@ -97,7 +97,7 @@ def _check_planned(meeting: Meeting) -> None:
 def _check_started(meeting: Meeting, now: datetime.datetime | None) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    if (now or timezone.now()) < meeting.starts_at:
+    if (now or clock.now()) < meeting.starts_at:
         raise ValidationError(_("The meeting has not started yet."))
 
 
@@ -203,7 +203,7 @@ def attendee_sign_in(*, user: Any, meeting: Meeting, attendee: Attendee | None =
     require(user, "meeting.attend", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    at = _aware(at) or timezone.now()
+    at = _aware(at) or clock.now()
     if attendee is not None:
         if attendee.meeting_id != meeting.pk:
             raise ValidationError({"attendee": _("This person is not on this meeting's list.")})

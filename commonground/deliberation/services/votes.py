@@ -11,14 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonground.core.clock import today as clock_today
+from commonground.core import clock
 from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import require
 
 from .. import rules
 from ..models import Ballot, Elector, ElectorMember, Matter, Outcome, Vote, VoteKind, VoteStatus
 from ..tally import record_hash, tally_decision, tally_election, to_cents
-from ._common import now_or
 from .electorate import compute_electorate
 
 VOTE_FIELDS = ("matter", "title", "description", "record_date", "opens_at", "closes_at", "allow_change", "seats",
@@ -88,7 +87,7 @@ def vote_create(*, user: Any, estate: Place, kind: str = VoteKind.DECISION, matt
     vote = Vote(estate=estate, kind=kind, matter=matter, title=title, description=description,
                 record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change,
                 seats=seats, term_years=term_years, created_by=user)
-    _clean(vote, now_or(now))
+    _clean(vote, (now or clock.now()))
     vote.save()
     return vote
 
@@ -109,7 +108,7 @@ def vote_update(*, user: Any, vote: Vote, now: datetime.datetime | None = None, 
         raise ValueError(f"unknown fields {sorted(unknown)}")
     for name, value in changes.items():
         setattr(vote, name, value)
-    _clean(vote, now_or(now))
+    _clean(vote, (now or clock.now()))
     vote.save()
     return vote
 
@@ -124,7 +123,7 @@ def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
 
     vote = _locked(vote)
     require(user, "vote.manage", vote)
-    on = on or clock_today()
+    on = on or clock.today()
     if vote.status != VoteStatus.DRAFT:
         raise ValidationError(_("Only a draft can be announced; this vote is %(status)s.") % {
             "status": vote.get_status_display()})
@@ -133,7 +132,7 @@ def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
     if timezone.localtime(vote.opens_at).date() < earliest:
         errors["opens_at"] = _("The notice must be posted %(days)d days before voting opens: open on %(date)s or "
                                "later.") % {"days": rules.notice_days(), "date": earliest.isoformat()}
-    if vote.opens_at <= now_or(now):
+    if vote.opens_at <= (now or clock.now()):
         errors["opens_at"] = _("Voting must open in the future.")
     if vote.record_date > on:
         errors["record_date"] = _("The record date must be today or earlier, so the register is known.")
@@ -164,7 +163,7 @@ def vote_cancel(*, user: Any, vote: Vote, now: datetime.datetime | None = None) 
     vote = _locked(vote)
     require(user, "vote.manage", vote)
     if vote.status not in {VoteStatus.DRAFT, VoteStatus.ANNOUNCED} or (
-            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= now_or(now)):
+            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= (now or clock.now())):
         raise ValidationError(_("A vote can be cancelled only before voting opens."))
     vote.status = VoteStatus.CANCELLED
     vote.save(update_fields=["status", "updated_at"])
@@ -209,7 +208,7 @@ def vote_close(*, user: Any, vote: Vote, now: datetime.datetime | None = None, o
 
     vote = _locked(vote)
     require(user, "vote.manage", vote)
-    now = now_or(now)
+    now = (now or clock.now())
     if vote.status != VoteStatus.ANNOUNCED:
         raise ValidationError(_("Only an announced vote can be closed."))
     if now < vote.closes_at:
@@ -225,8 +224,8 @@ def vote_close(*, user: Any, vote: Vote, now: datetime.datetime | None = None, o
     vote.closed_by = user
     vote.save()
     if vote.is_election and vote.outcome == Outcome.PASSED:
-        form_committee(vote=vote, on=on or clock_today())
-    publish_result_notice(vote=vote, user=user, on=on or clock_today())
+        form_committee(vote=vote, on=on or clock.today())
+    publish_result_notice(vote=vote, user=user, on=on or clock.today())
     return vote
 
 
@@ -251,7 +250,7 @@ def vote_note_appeal(*, user: Any, vote: Vote, note: str) -> Vote:
     if not note:
         raise ValidationError({"note": _("Say who appealed, when and to which court.")})
     vote.appeal_note = note
-    vote.appeal_noted_at = timezone.now()
+    vote.appeal_noted_at = clock.now()
     vote.save(update_fields=["appeal_note", "appeal_noted_at", "updated_at"])
     return vote
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.clock import today as clock_today
+from commonground.core import clock
 from commonground.core.forms import apply_service_errors  # noqa: F401  (the views import it from here)
 from commonground.core.models import Ownership, Person, Place, PlaceKind
 from commonground.core.models.places import within_q
@@ -147,7 +147,7 @@ class VoteForm(StaffForm):
 
 def default_window() -> dict[str, Any]:
     """Suggested dates: register as of today, voting from the earliest lawful day for two weeks."""
-    today = clock_today()
+    today = clock.today()
     opens_on = today + datetime.timedelta(days=rules.notice_days() + 1)
     zone = timezone.get_current_timezone()
     opens_at = datetime.datetime.combine(opens_on, datetime.time(8, 0), tzinfo=zone)

@@ -135,7 +135,7 @@ def page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             case.linked = can(user, "case.view", case)
     may_open_case = may_change and meeting.status != MeetingStatus.CANCELLED and can(user, "case.add",
                                                                                       meeting.place)
-    started = meeting.starts_at <= timezone.now()
+    started = meeting.starts_at <= clock.now()
     return {
         "meeting": meeting, "agenda": list(meeting.agenda.all()), "attendees": list(meeting.attendees.all()),
         "count": attendance_count(meeting), "resolutions": resolutions, "progress": case_progress(meeting),
@@ -332,5 +332,5 @@ def meeting_pdf_bytes(meeting: Meeting) -> bytes:
                                                     for case in resolution.cases.all()) or "—"]
                 for n, resolution in enumerate(resolutions, start=1)]
     title = (_("Minutes: %(title)s") if held else _("Agenda: %(title)s")) % {"title": meeting.title}
-    footer = [meeting.convener.name, _("Printed on %(date)s") % {"date": timezone.localdate().isoformat()}]
+    footer = [meeting.convener.name, _("Printed on %(date)s") % {"date": clock.today().isoformat()}]
     return render_pdf(title=title, paragraphs=paragraphs, table=table, footer=footer)

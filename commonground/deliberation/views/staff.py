@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from commonground.core.clock import today as clock_today
+from commonground.core import clock
 from commonground.core.permissions import can, require, visible_to
 
 from .. import rules
@@ -184,7 +184,7 @@ def result_context(vote: Vote) -> dict[str, Any]:
 
 def announce_checks(vote: Vote) -> tuple[datetime.date, list[tuple[bool, str]]]:
     """What announcing will check, shown before the clerk tries: the earliest lawful opening day and more."""
-    today = clock_today()
+    today = clock.today()
     earliest = today + datetime.timedelta(days=rules.notice_days())
     opens_on = timezone.localtime(vote.opens_at).date()
     checks = [
@@ -221,7 +221,7 @@ def _election_context(request: HttpRequest, vote: Vote, bound: dict[str, forms.F
 
 def manage_context(request: HttpRequest, vote: Vote, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
     """Everything the manage page shows for the vote's status; `bound` carries refused forms with errors."""
-    user, bound, now = request.user, bound or {}, timezone.now()
+    user, bound, now = request.user, bound or {}, clock.now()
     status = vote.status
     vote.status_label = STATUS_LABELS[status]
     context: dict[str, Any] = {

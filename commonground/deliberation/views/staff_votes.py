@@ -13,10 +13,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commonground.core import clock
 from commonground.core.permissions import require, visible_to
 
 from .. import rules
@@ -73,7 +73,7 @@ def vote_list(request: HttpRequest) -> HttpResponse:
                                                    ("kind", data["kind"])) if v})
     votes = votes.annotate(ballot_heads=Count("ballots"), ballot_area=Sum("ballots__elector__area_m2"))
     page = Paginator(votes.order_by("-opens_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
+    now = clock.now()
     for vote in page.object_list:
         vote.phase, vote.status_label = phase_label(vote, now), STATUS_LABELS[vote.status]
         if vote.status in {VoteStatus.ANNOUNCED, VoteStatus.CLOSED}:

@@ -14,11 +14,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commonground.core import clock
 from commonground.core.permissions import can
 
 from ..models import Ballot, CandidateStatus, Vote, VoteStatus
@@ -81,7 +81,7 @@ def my_votes(request: HttpRequest) -> HttpResponse:
     votes = list(my_votes_of(user))
     receipts = dict(Ballot.objects.filter(vote__in=[v.pk for v in votes], elector__memberships__person_id=user.person_id)
                     .values_list("vote_id", "receipt_code"))
-    now = timezone.now()
+    now = clock.now()
     groups: dict[str, list[VoteCard]] = {"open": [], "upcoming": [], "closed": []}
     for vote in votes:
         phase = phase_of(vote, now)
@@ -113,7 +113,7 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
     """What is decided, the threshold, the window, and for an owner on the register the ballot."""
     user = request.user
     vote = visible_vote_or_404(user, pk)
-    now = timezone.now()
+    now = clock.now()
     phase = phase_of(vote, now)
     elector = elector_of(vote, user)
     ballot = Ballot.objects.filter(vote=vote, elector=elector).first() if elector else None

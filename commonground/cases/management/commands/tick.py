@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from commonground.cases.services.deadlines import tick
 from commonground.cases.services.notifications import send_digests
+from commonground.core import clock
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
                             help=_("Also send the daily e-mail digests (once a day, e.g. at 08:00)."))
 
     def handle(self, *args, digests: bool, **options) -> None:
-        now = timezone.now()
+        now = clock.now()
         result = tick(now=now)
         self.stdout.write(_("Deadlines at %(now)s: %(warned)d warned, %(escalated)d escalated.") % {
             "now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}", "warned": result.warned,
