@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.admin import ScopedAdmin, ScopedInline
-from commonground.core.masking import mask_phone
+from commonground.core.masking import shown
 from commonground.core.permissions import can, visible_to
 
 from .models import ApiClient, Case, CaseEvent, Category, CategoryQuestion
@@ -123,7 +123,7 @@ class CaseAdmin(ScopedAdmin):
 
     @admin.display(description=_("contact phone"))
     def shown_contact_phone(self, obj: Case) -> str:
-        return obj.contact_phone if getattr(obj, "personal_ok", False) else mask_phone(obj.contact_phone)
+        return shown("phone", obj.contact_phone, in_full=getattr(obj, "personal_ok", False))
 
 
 @admin.register(ApiClient)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from commonground.core.masking import mask_phone
+from commonground.core.masking import in_full, shown
 from commonground.core.models import Organisation, Place
-from commonground.core.permissions import can, require
+from commonground.core.permissions import require
 
 from .models import Case, CaseEvent, Category, CategoryQuestion, Channel, Stage
 from .selectors import (
@@ -152,10 +152,17 @@ class CaseDetailOut(CaseOut):
     actions: list[str]
 
     @staticmethod
+    def resolve_contact_name(obj: Case, context: dict[str, Any]) -> str:
+        """Contact fields are masked unless the caller may see personal data where the case lies."""
+        return shown("name", obj.contact_name, in_full=in_full(context["request"].user, obj))
+
+    @staticmethod
     def resolve_contact_phone(obj: Case, context: dict[str, Any]) -> str:
-        """Masked unless the caller may see personal data where the case lies."""
-        user = context["request"].user
-        return obj.contact_phone if can(user, "person.view_personal_data", obj) else mask_phone(obj.contact_phone)
+        return shown("phone", obj.contact_phone, in_full=in_full(context["request"].user, obj))
+
+    @staticmethod
+    def resolve_contact_email(obj: Case, context: dict[str, Any]) -> str:
+        return shown("email", obj.contact_email, in_full=in_full(context["request"].user, obj))
 
     @staticmethod
     def resolve_media(obj: Case) -> list[str]:

@@ -11,15 +11,12 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import BooleanField, F, QuerySet, Value, When
-from django.db.models import Case as Switch
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonground.core.masking import mask_phone
-from commonground.core.models.places import within_q
-from commonground.core.permissions import scope_paths
+from commonground.core.masking import personal_flag, shown
 
 from .models import OPEN_STAGES, Case, Channel, Level, Stage
 
@@ -27,24 +24,9 @@ CSV_BOM = "\ufeff"
 BATCH = 2000
 
 
-def mask_name(value: str | None) -> str:
-    """王小明 → 王**: the family name stays, the given name is hidden."""
-    if not value:
-        return ""
-    return value[0] + "*" * max(len(value) - 1, 2)
-
-
 def with_personal_flag(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate `personal`: may this user see the contact in full for this row's place?"""
-    paths = scope_paths(user, "person.view_personal_data")
-    if paths is None:
-        flag: Any = Value(True)
-    elif not paths:
-        flag = Value(False)
-    else:
-        flag = Switch(When(within_q("place__path", paths), then=Value(True)), default=Value(False),
-                      output_field=BooleanField())
-    return cases.annotate(personal=flag)
+    return cases.annotate(personal=personal_flag(user, "place__path"))
 
 
 def columns() -> list[tuple[str, str]]:
@@ -86,8 +68,8 @@ def case_rows(user: Any, cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
             "deadline": _local(row["deadline"]), "overdue": yes if row["is_overdue"] else no,
             "closed_at": _local(row["closed_at"]), "closed_level": str(levels.get(row["closed_level"], "")),
             "rating": row["rating"],
-            "contact_name": row["who"] if personal else mask_name(row["who"]),
-            "contact_phone": row["phone"] if personal else mask_phone(row["phone"]),
+            "contact_name": shown("name", row["who"], in_full=personal),
+            "contact_phone": shown("phone", row["phone"], in_full=personal),
             "description": row["description"],
         }
 

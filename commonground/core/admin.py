@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .masking import MASKERS
+from .masking import shown
 from .models import (
     Household,
     HouseholdMember,
@@ -299,7 +299,7 @@ class PersonAdmin(ScopedHistoryAdmin):
 
     def _shown(self, obj: Person, field: str) -> str:
         value = getattr(obj, field) or ""
-        return value if getattr(obj, "personal_ok", False) else MASKERS[field](value)
+        return shown(field, value, in_full=getattr(obj, "personal_ok", False))
 
     @admin.display(description=_("resident ID number"))
     def shown_id_number(self, obj: Person) -> str:

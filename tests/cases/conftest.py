@@ -6,11 +6,11 @@ import datetime
 import zoneinfo
 from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 import pytest
 
 from commonground.cases.models import Category, CategoryQuestion, Level, QuestionType, ReporterKind
+from commonground.core import clock
 from commonground.core.models import Place, RoleKind
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -22,8 +22,8 @@ def at(*args) -> datetime.datetime:
 
 @contextmanager
 def frozen(moment: datetime.datetime):
-    """Every timezone.now() in the services returns `moment`."""
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """The one clock stands at `moment` for the services inside."""
+    with clock.frozen_at(moment):
         yield
 
 

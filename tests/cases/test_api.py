@@ -160,6 +160,24 @@ def test_case_detail__role_without_personal_data__phone_masked(as_user, located,
     assert (body["contact_phone"], body["actions"]) == ("139****0009", [])
 
 
+def test_contact__role_without_personal_data__masked_alike_in_api_page_and_export(as_user, located, categories,
+                                                                                 people, make_user):
+    """A property manager may read the estate's cases but not residents' personal data, wherever it is shown."""
+    from commonground.core.models import RoleKind
+
+    manager = make_user(RoleKind.PROPERTY_MANAGER, located.estate)
+    case = report(located, people, categories["rubbish"], reporter="grid", channel="phone",
+                  contact=Contact(name="王小明", phone="13900000009", email="wangxm@example.com"))
+    client = as_user(manager)
+
+    body = client.get(f"/api/cases/{case.number}").json()
+    page = client.get(f"/cases/{case.number}/").content.decode()
+
+    assert (body["contact_name"], body["contact_phone"], body["contact_email"]) == (
+        "王**", "139****0009", "w***@example.com")
+    assert "王**" in page and "139****0009" in page and "王小明" not in page and "13900000009" not in page
+
+
 @pytest.mark.parametrize("who", ["neighbour_worker", "neighbour_resident"])
 def test_case_detail__outside_scope__404(as_user, located, categories, people, who):
     case = report(located, people, categories["rubbish"])

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from commonground.cases.exports import mask_name
 from commonground.cases.models import Case, Stage
 from commonground.cases.services.intake import Contact, case_report
 from commonground.cases.services.workflow import case_accept, case_dispatch, case_reject
+from commonground.core.masking import mask_name
 from commonground.core.models import Person, RoleKind
 from commonground.core.rules import ROLE_PERMISSIONS
 from commonground.core.services.accounts import role_assign

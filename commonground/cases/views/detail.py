@@ -13,10 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.masking import mask_phone
+from commonground.core.masking import in_full, shown
 from commonground.core.permissions import can, visible_to
 
-from ..exports import mask_name
 from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation, MediationOutcome
 from ..services.workflow import allowed_actions, may_decide_extension
 from ._common import basemap, is_late, point_of, visible_case_or_404
@@ -155,9 +154,8 @@ def contact_of(user: Any, case: Case) -> dict[str, str] | None:
     phone = case.contact_phone or (person.phone if person else "")
     if not (name or phone):
         return None
-    if not can(user, "person.view_personal_data", case):
-        name, phone = mask_name(name), mask_phone(phone)
-    return {"name": name, "phone": phone}
+    full = in_full(user, case)
+    return {"name": shown("name", name, in_full=full), "phone": shown("phone", phone, in_full=full)}
 
 
 def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:

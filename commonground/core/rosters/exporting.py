@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from ..masking import mask_id_number, mask_phone
+from ..masking import shown
 from ..models import HouseholdMember, Ownership, Person, Place, Relation
 from ..models.places import within_q
 from ..permissions import require, scope_paths, visible_to
@@ -53,7 +53,7 @@ def _people(user: Any, scope: Place | None) -> Iterator[list[Any]]:
         queryset = queryset.filter(Person.scope_q([scope.path]))
     rows = queryset.annotate(full=_full_data(user, "pk")).order_by("name_pinyin", "pk")
     for id_number, name, phone, full in rows.values_list("id_number", "name", "phone", "full").iterator(CHUNK):
-        yield [id_number if full else mask_id_number(id_number), name, phone if full else mask_phone(phone)]
+        yield [shown("id_number", id_number, in_full=full), name, shown("phone", phone, in_full=full)]
 
 
 def _households(user: Any, scope: Place | None) -> Iterator[list[Any]]:
@@ -65,7 +65,7 @@ def _households(user: Any, scope: Place | None) -> Iterator[list[Any]]:
         "household__flat__path", "household_id", head_first, "pk"
     ).values_list("household__flat__code", "person__id_number", "relation", "full")
     for flat_code, id_number, relation, full in rows.iterator(CHUNK):
-        yield [flat_code, id_number if full else mask_id_number(id_number), RELATION_LABELS_ZH[relation][0]]
+        yield [flat_code, shown("id_number", id_number, in_full=full), RELATION_LABELS_ZH[relation][0]]
 
 
 def _ownership(user: Any, scope: Place | None) -> Iterator[list[Any]]:
@@ -76,8 +76,7 @@ def _ownership(user: Any, scope: Place | None) -> Iterator[list[Any]]:
         "flat__code", "person__id_number", "organisation__credit_code", "exclusive_area_m2", "acquired_on", "full",
     )
     for flat_code, id_number, credit_code, area, acquired_on, full in rows.iterator(CHUNK):
-        shown = (id_number if full else mask_id_number(id_number)) if id_number else ""
-        yield [flat_code, shown, credit_code or "", area, acquired_on]
+        yield [flat_code, shown("id_number", id_number, in_full=full), credit_code or "", area, acquired_on]
 
 
 EXPORTERS = {"places": _places, "people": _people, "households": _households, "ownership": _ownership}

@@ -7,7 +7,8 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ..masking import MASKERS
+from ..masking import in_full as may_see_in_full
+from ..masking import shown
 from ..models import (
     PERSONAL_DATA_FIELDS,
     Household,
@@ -25,11 +26,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One person: masked or full ID and phone, households, ownerships, memberships, history."""
     user = request.user
     person = get_object_or_404(visible_to(user, "person.view", Person.objects.all()), pk=pk)
-    in_full = can(user, "person.view_personal_data", person)
-    personal = {
-        field: (getattr(person, field) or "") if in_full else MASKERS[field](getattr(person, field))
-        for field in PERSONAL_DATA_FIELDS
-    }
+    in_full = may_see_in_full(user, person)
+    personal = {field: shown(field, getattr(person, field), in_full=in_full) for field in PERSONAL_DATA_FIELDS}
     households = list(
         visible_to(user, "household.view", Household.objects.filter(memberships__person=person))
         .select_related("flat").prefetch_related(
@@ -65,10 +63,10 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(household.memberships.select_related("person").order_by("pk"))
     ids = {member.person_id for member in members}
     linkable = visible_person_ids(user, ids)
-    in_full = visible_person_ids(user, ids, "person.view_personal_data")
+    cleared = visible_person_ids(user, ids, "person.view_personal_data")
     rows = [
         {"member": member, "linked": member.person_id in linkable,
-         "phone": member.person.phone if member.person_id in in_full else MASKERS["phone"](member.person.phone)}
+         "phone": shown("phone", member.person.phone, in_full=member.person_id in cleared)}
         for member in members
     ]
     return render(request, "core/people/household_detail.html", {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from commonground.core.clock import today
-from commonground.core.masking import MASKERS
+from commonground.core.masking import shown
 from commonground.core.models import Person, Place, PlaceKind
 from commonground.core.permissions import can, visible_to
 
@@ -99,8 +99,8 @@ def _rows(user: Any, estate: Place) -> list[Row]:
                   residents=residents.get(entry.building.pk, []))
         if rep:
             person = rep.person
-            row.phone = person.phone if person.pk in cleared else MASKERS["phone"](person.phone)
-            row.id_number = (person.id_number or "") if person.pk in cleared else MASKERS["id_number"](person.id_number)
+            row.phone = shown("phone", person.phone, in_full=person.pk in cleared)
+            row.id_number = shown("id_number", person.id_number, in_full=person.pk in cleared)
         rows.append(row)
     return rows
 
