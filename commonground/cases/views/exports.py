@@ -9,17 +9,17 @@ from dataclasses import replace
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from commonground.core import clock
 from commonground.core.permissions import require, visible_to
+from commonground.core.tables import table_response
 
-from ..exports import csv_lines, open_cases_geojson, xlsx_bytes
+from ..exports import case_table, open_cases_geojson
 from ..models import Case
 from ..selectors import case_queue
 from .queue import queue_filters
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def exported_cases(request: HttpRequest) -> QuerySet[Case]:
@@ -37,18 +37,22 @@ def _attachment(response: HttpResponse, extension: str) -> HttpResponse:
     return response
 
 
+def _table(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    headers, rows, widths = case_table(request.user, exported_cases(request))
+    return table_response(fmt, headers, rows, filename=f"cases-{clock.today():%Y%m%d}", title=_("Cases"),
+                          widths=widths)
+
+
 @require_GET
 @login_required
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(request.user, exported_cases(request)),
-                                     content_type="text/csv; charset=utf-8")
-    return _attachment(response, "csv")
+    return _table(request, "csv")
 
 
 @require_GET
 @login_required
 def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _attachment(HttpResponse(xlsx_bytes(request.user, exported_cases(request)), content_type=XLSX), "xlsx")
+    return _table(request, "xlsx")
 
 
 @require_GET

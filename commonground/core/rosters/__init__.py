@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
+from ..tables import CONTENT_TYPES as FORMATS
 from .exporting import ExportError, export_rows, roster_export
 from .importing import roster_import
 from .readers import EXTENSIONS, RosterFileError, Table, read_table
 from .results import ImportResult, RowError
 from .specs import ROSTERS
-from .writers import FORMATS
 
 __all__ = [
     "EXTENSIONS", "FORMATS", "ROSTERS", "ExportError", "ImportResult", "RosterFileError", "RowError", "Table",

@@ -12,8 +12,8 @@ from ..masking import shown
 from ..models import HouseholdMember, Ownership, Person, Place, Relation
 from ..models.places import within_q
 from ..permissions import require, scope_paths, visible_to
+from ..tables import table_bytes
 from .specs import KIND_LABELS_ZH, RELATION_LABELS_ZH, ROSTERS
-from .writers import write_table
 
 CHUNK = 2000
 
@@ -98,4 +98,4 @@ def roster_export(*, roster: str, fmt: str = "csv", user: Any = None, scope_code
     """The roster as a CSV or XLSX file, with the Chinese headers the import reads back."""
     spec = ROSTERS[roster]
     rows = export_rows(roster=roster, user=user, scope_code=scope_code)
-    return write_table(fmt, spec.labels, rows, title=spec.name)
+    return table_bytes(fmt, spec.labels, rows, title=spec.name)

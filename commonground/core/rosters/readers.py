@@ -12,8 +12,9 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from ..tables import FORMULA_CHARS
+
 EXTENSIONS = (".csv", ".xlsx")
-FORMULA_CHARS = ("=", "+", "-", "@")
 
 
 class RosterFileError(ValueError):

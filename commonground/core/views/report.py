@@ -7,8 +7,8 @@ every section becomes tables of labelled figures, whatever sections the apps reg
 from __future__ import annotations
 
 import datetime
-import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,12 +20,11 @@ from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ..models import Place, PlaceKind
 from ..permissions import require, visible_to
 from ..reporting import build_report, default_report_scope
+from ..tables import Sheet, Styled, xlsx_book
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REPORT_LEVELS = (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY)
@@ -198,40 +197,22 @@ def report_html(report: dict[str, Any]) -> str:
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
-    """A workbook with the scope and period first, then one sheet per section."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Report")[:31]
-    sheet.append([_("Scope"), report["scope"]["name"], report["scope"]["code"]])
-    sheet.append([_("Period"), report["period"]["from"], report["period"]["to"]])
-    bold = Font(bold=True)
-    for section in report_sections(report):
-        sheet = book.create_sheet(_sheet_title(section.title, book.sheetnames))
-        for table in section.tables:
-            if table.title:
-                sheet.append([table.title])
-                sheet.cell(sheet.max_row, 1).font = bold
-            sheet.append(table.columns)
-            for column in range(1, len(table.columns) + 1):
-                sheet.cell(sheet.max_row, column).font = bold
-            for row in table.rows:
-                sheet.append([c.value if c.numeric else c.text for c in row])
-                for column, c in enumerate(row, start=1):
-                    if c.percent:
-                        sheet.cell(sheet.max_row, column).number_format = "0.00%"
-            sheet.append([])
-        sheet.column_dimensions["A"].width = 40
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
+    """A workbook with the scope and period first, then one sheet per section (through the one table writer)."""
+    cover = Sheet(_("Report"), [[_("Scope"), report["scope"]["name"], report["scope"]["code"]],
+                                [_("Period"), report["period"]["from"], report["period"]["to"]]])
+    return xlsx_book([cover, *(Sheet(section.title, _section_rows(section), widths=(40,))
+                               for section in report_sections(report))])
 
 
-def _sheet_title(title: str, taken: list[str]) -> str:
-    clean = "".join(" " if char in "[]:*?/\\" else char for char in title)[:28] or "Sheet"
-    candidate, n = clean, 2
-    while candidate in taken:
-        candidate, n = f"{clean} {n}", n + 1
-    return candidate
+def _section_rows(section: Section) -> Iterator[list[Any]]:
+    for table in section.tables:
+        if table.title:
+            yield [Styled(table.title, bold=True)]
+        yield [Styled(column, bold=True) for column in table.columns]
+        for row in table.rows:
+            yield [Styled(c.value, number_format="0.00%") if c.percent else (c.value if c.numeric else c.text)
+                   for c in row]
+        yield []
 
 
 def parse_day(value: str | None, name: str) -> datetime.date | None:
