@@ -373,12 +373,29 @@ def test_roster_import__places_outside_scope__refused_and_nothing_written(tree, 
     assert Place.objects.get(pk=tree.neighbour_estate.pk).name == "龙游小区"
 
 
-def test_roster_import__people_outside_scope__update_refused_unchanged_row_allowed(tree, role_users):
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_roster_import__people_known_only_outside_scope__answered_as_unknown_and_left_alone(tree, role_users, dry_run):
+    """The roster must not tell a clerk whether an ID number is registered in another community."""
     worker = role_users[RoleKind.COMMUNITY_WORKER]
-    rows = [[tree.neighbour_owner.id_number, "李肆", ""], [tree.owner.id_number, "张三", "13800000001"]]
-    result = run("people", PEOPLE_HEADERS, rows, user=worker)
-    assert located(result) == [(2, "id_number", "out_of_scope")]
-    assert Person.objects.get(pk=tree.neighbour_owner.pk).name == "李四"
+    unknown = make_id_number(seq=104)
+    outside = [[tree.neighbour_owner.id_number, "李肆", "13900000004"]]
+
+    result_outside = run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=True)
+    result_unknown = run("people", PEOPLE_HEADERS, [[unknown, "李肆", "13900000004"]], user=worker, dry_run=True)
+    assert (result_outside.ok, result_outside.created, result_outside.updated, result_outside.unchanged,
+            located(result_outside)) == (result_unknown.ok, result_unknown.created, result_unknown.updated,
+                                         result_unknown.unchanged, located(result_unknown)) == (True, 1, 0, 0, [])
+
+    run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=dry_run)
+    neighbour = Person.objects.get(pk=tree.neighbour_owner.pk)
+    assert (neighbour.name, neighbour.phone, neighbour.registered_place_id) == ("李四", "13800000002", None)
+    assert Person.objects.filter(id_number=tree.neighbour_owner.id_number).count() == 1
+
+
+def test_roster_import__people_in_scope__updated_and_unchanged(tree, role_users):
+    worker = role_users[RoleKind.COMMUNITY_WORKER]
+    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张三", "13800000001"]], user=worker)
+    assert (result.ok, result.created, result.updated, result.unchanged) == (True, 0, 0, 1)
 
 
 def test_roster_import__households_and_ownership_outside_scope__refused(tree, role_users):

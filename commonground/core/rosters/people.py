@@ -63,42 +63,46 @@ class PeoplePlan(Plan):
         ], bar)
 
 
-def _refuse_invisible(ctx: ImportContext, updates: list[tuple[Person, dict[str, str]]], rows: dict[int, Row]) -> None:
-    """People the user may not change (one query per slice, never per row)."""
+def _changeable(ctx: ImportContext, people: list[Person]) -> set[int] | None:
+    """Which of these people the user may change (None: all); one query per slice, never per row."""
     if ctx.paths("person.change") is None:
-        return
+        return None
     allowed: set[int] = set()
-    for batch in chunked([person.pk for person, _changes in updates]):
+    for batch in chunked([person.pk for person in people]):
         queryset = Person.objects.filter(pk__in=batch)
         allowed.update(visible_to(ctx.user, "person.change", queryset).values_list("pk", flat=True))
-    for person, _changes in updates:
-        if person.pk not in allowed:
-            ctx.refuse(rows[person.pk], "id_number")
+    return allowed
 
 
 def plan(ctx: ImportContext, rows: list[Row]) -> PeoplePlan:
+    """New people are created and known ones updated. A number known only outside the user's area is answered
+    exactly as an unknown one ("new") and its record is left alone: the roster must not tell a clerk whether
+    someone is registered elsewhere, nor let them change that record."""
     items = [item for row in ctx.counted(rows, _("Checking")) if (item := _parse(ctx, row))]
     by_id = ctx.first_rows(items, lambda item: item.id_number, "id_number")
     known = people_by_id_number(set(by_id))
+    changeable = _changeable(ctx, list(known.values()))
     result = PeoplePlan()
-    rows_of: dict[int, Row] = {}
     may_add = ctx.may_somewhere("person.add")
+    elsewhere = 0
     for number, item in by_id.items():
         person = known.get(number)
-        if person is None:
+        outside = person is not None and changeable is not None and person.pk not in changeable
+        if person is None or outside:
             if not may_add:
                 ctx.refuse(item.row, "id_number")
-            result.new.append(item)
+            if outside:
+                elsewhere += 1
+            else:
+                result.new.append(item)
             continue
         changes = {key: value for key, value in (("name", item.name), ("phone", item.phone))
                    if value is not None and value != getattr(person, key)}
         if changes:
             result.updates.append((person, changes))
-            rows_of[person.pk] = item.row
         else:
             result.unchanged += 1
-    _refuse_invisible(ctx, result.updates, rows_of)
-    result.created = len(result.new)
+    result.created = len(result.new) + elsewhere
     result.updated = len(result.updates)
     result.registered_place_id = registered_place_id(ctx)
     return result
