@@ -6,10 +6,13 @@ DEBUG            default: off ("1", "true", "yes" turn it on)
 ALLOWED_HOSTS    default: localhost,127.0.0.1 (comma-separated)
 CG_VAR_DIR       default: ./var (database, secret key, uploads, collected static files)
 CELERY_BROKER_URL  optional; background work runs inline without it
+CG_HTTPS         "1" behind HTTPS: secure cookies, HSTS, redirect to HTTPS (see the README's production notes)
+CG_LOGIN_FAILURE_LIMIT, CG_LOGIN_COOLOFF_MINUTES   login lockout per user name and address (5, 15)
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "axes",
     "commonground.core",
     "commonground.cases",
     "commonground.deliberation",
@@ -79,7 +83,23 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "commonground.web.middleware.PasswordChangeRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# django-axes: after CG_LOGIN_FAILURE_LIMIT wrong passwords for one user name from one address, that pair is
+# locked out for CG_LOGIN_COOLOFF_MINUTES (real time, not the deployment's clock); every failure is logged.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CG_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("CG_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "commonground.web.views.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "commonground.config.urls"
 WSGI_APPLICATION = "commonground.config.wsgi.application"
@@ -172,6 +192,19 @@ CELERY_TASK_IGNORE_RESULT = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Served over HTTPS (CG_HTTPS=1): cookies only over TLS, HSTS for a year, plain HTTP redirected. Behind a
+# TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients), also CG_PROXY_SSL_HEADER=1.
+CG_HTTPS = env_bool("CG_HTTPS")
+if CG_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("CG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CG_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("CG_HSTS_PRELOAD", True)
+if env_bool("CG_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

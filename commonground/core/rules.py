@@ -17,8 +17,9 @@ MANAGE_MASTER_DATA = {
 
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     RoleKind.DISTRICT_ADMIN: {"*"},
-    RoleKind.STREET_STAFF: MANAGE_MASTER_DATA | {"roleassignment.view", "roleassignment.add", "report.view"},
-    RoleKind.COMMUNITY_WORKER: MANAGE_MASTER_DATA | {"roleassignment.view", "report.view"},
+    RoleKind.STREET_STAFF: MANAGE_MASTER_DATA | {"roleassignment.view", "roleassignment.add", "report.view",
+                                                 "user.reset_password"},
+    RoleKind.COMMUNITY_WORKER: MANAGE_MASTER_DATA | {"roleassignment.view", "report.view", "user.reset_password"},
     RoleKind.GRID_WORKER: VIEW_MASTER_DATA | {"person.view", "household.view", "householdmember.view",
                                              "person.view_personal_data", "roster.export"},
     RoleKind.BUILDING_COMMISSIONER: VIEW_MASTER_DATA,

@@ -10,6 +10,7 @@ urlpatterns += [
     path("places/", places.place_list, name="place-list"),
     path("places/<str:code>/", places.place_detail, name="place-detail"),
     path("people/<int:pk>/", people.person_detail, name="person-detail"),
+    path("people/<int:pk>/password-reset/", people.person_password_reset, name="person-password-reset"),
     path("households/<int:pk>/", people.household_detail, name="household-detail"),
 ]
 

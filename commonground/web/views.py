@@ -5,16 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
-from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.clock import today
 from commonground.core.models import Household, Person, Place, PlaceKind
 from commonground.core.permissions import active_roles, can, visible_to
+from commonground.core.services.accounts import user_password_change
+from commonground.core.throttle import is_secret_label
 
 from .templatetags.cg import first_url
 
@@ -117,3 +123,27 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return render(request, "500.html", status=500)
     except Exception:  # the page of last resort must not raise
         return HttpResponseServerError(SERVER_ERROR_FALLBACK)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Every user changes their own password here (residents too: the admin's page is for staff)."""
+
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = user_password_change(actor=self.request.user, new_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password has been changed."))
+        return redirect(self.get_success_url())
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
+               credentials: dict | None = None) -> HttpResponse:
+    """django-axes' answer once an address is locked out: the lockout page for a login; an API keeps its own
+    answer (it refuses locked-out callers itself, in its own format)."""
+    username = (credentials or {}).get("username") or ""
+    if original_response is not None and is_secret_label(username):
+        return original_response
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "web/locked_out.html", {"minutes": minutes}, status=429)

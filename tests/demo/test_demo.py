@@ -178,7 +178,8 @@ def test_demo__every_account__logs_in_and_holds_its_role(demo, db, client):
     expected_roles = {a.username: a.role for a in ACCOUNTS}
 
     for account in ACCOUNTS:
-        assert client.login(username=account.username, password=password_for(account.username)), account.username
+        response = client.post("/login/", {"username": account.username, "password": password_for(account.username)})
+        assert response.status_code == 302, account.username
         client.logout()
     roles = {r.user.username: r for r in RoleAssignment.objects.active().select_related("user", "scope")}
     assert {name: (r.role if r else None) for name, r in ((n, roles.get(n)) for n in expected_roles)} == expected_roles

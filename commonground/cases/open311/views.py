@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from commonground.core.reporting import top_place
+from commonground.core.throttle import API_KEY_LABEL, secret_allowed, secret_failed
 
 from ..models import ApiClient, Channel
 from ..selectors import idempotent_case
@@ -73,8 +74,11 @@ def _client(request: HttpRequest, *, required: bool = False) -> ApiClient | None
     api_key = _param(request, "api_key")
     if not api_key and not required:
         return None
+    if not secret_allowed(request, API_KEY_LABEL):
+        raise Open311Error(429, _("Too many invalid api_keys from this address; try again later."))
     client = client_for(api_key)
     if client is None:
+        secret_failed(request, API_KEY_LABEL)
         raise Open311Error(403, _("api_key was not provided or is invalid.") if not api_key
                            else _("api_key is invalid."))
     return client

@@ -22,6 +22,10 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"), default=False,
+        help_text=_("Set when the community resets the password: the user chooses a new one at the next login."),
+    )
 
     class Meta:
         verbose_name = _("user")

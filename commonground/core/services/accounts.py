@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import logging
+import secrets
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,15 +16,58 @@ from ..models import Place, RoleAssignment, Setting, User
 from ..permissions import active_roles, forget_roles, scope_paths
 from ..rules import ROLE_PERMISSIONS, role_permits
 
+logger = logging.getLogger(__name__)
+TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # nothing to misread when told over the counter
+TEMPORARY_LENGTH = 10
+
+
+def covers(actor: Any, action: str, role: str, scope: Place) -> bool:
+    """Whether `actor` may `action` on a holder of `role` at `scope`: their own roles there permit `action` and
+    carry every permission the role carries (nobody acts beyond their own reach)."""
+    if scope_paths(actor, action) is None:
+        return True
+    own = [r.role for r in active_roles(actor) if scope.path.startswith(r.scope.path)]
+    if not any(role_permits(mine, action) for mine in own):
+        return False
+    return all(any(role_permits(mine, permission) for mine in own) for permission in ROLE_PERMISSIONS.get(role, ()))
+
 
 def may_grant(granter: Any, role: str, scope: Place) -> bool:
     """A user may grant a role at `scope` only if their own roles there carry every permission it carries."""
-    if scope_paths(granter, "roleassignment.add") is None:
-        return True
-    own = [r.role for r in active_roles(granter) if scope.path.startswith(r.scope.path)]
-    if not any(role_permits(mine, "roleassignment.add") for mine in own):
+    return covers(granter, "roleassignment.add", role, scope)
+
+
+def may_reset_password(actor: Any, user: User) -> bool:
+    """The community may reset a resident's password: every role the user holds lies in the actor's reach (so a
+    community worker cannot take over an account that also acts for the street), never an administrator's."""
+    if user.pk == getattr(actor, "pk", None) or user.is_superuser or user.is_staff:
         return False
-    return all(any(role_permits(mine, permission) for mine in own) for permission in ROLE_PERMISSIONS.get(role, ()))
+    roles = list(user.role_assignments.select_related("scope"))
+    if not roles:
+        return scope_paths(actor, "user.reset_password") is None
+    return all(covers(actor, "user.reset_password", r.role, r.scope) for r in roles)
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, new_password: str) -> User:
+    """The user sets their own password (already validated by Django's password validators)."""
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    return actor
+
+
+@transaction.atomic
+def user_password_reset(*, actor: Any, user: User) -> str:
+    """A temporary password for `user`, to be told to them in person; they must change it at the next login."""
+    if not may_reset_password(actor, user):
+        raise PermissionDenied(_("You may not reset this user's password."))
+    temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    logger.info("password of user %s reset by user %s", user.pk, getattr(actor, "pk", None))
+    return temporary
 
 
 @transaction.atomic

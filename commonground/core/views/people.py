@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 
 from ..masking import in_full as may_see_in_full
 from ..masking import shown
@@ -19,13 +20,14 @@ from ..models import (
 )
 from ..permissions import can, visible_to
 from ..selectors import recent_history, visible_person_ids
+from ..services.accounts import may_reset_password, user_password_reset
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One person: masked or full ID and phone, households, ownerships, memberships, history."""
     user = request.user
-    person = get_object_or_404(visible_to(user, "person.view", Person.objects.all()), pk=pk)
+    person = get_object_or_404(visible_to(user, "person.view", Person.objects.select_related("user")), pk=pk)
     in_full = may_see_in_full(user, person)
     personal = {field: shown(field, getattr(person, field), in_full=in_full) for field in PERSONAL_DATA_FIELDS}
     households = list(
@@ -50,7 +52,30 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ownerships": ownerships,
         "memberships": memberships,
         "history": recent_history(user, person, excluded=PERSONAL_DATA_FIELDS),
+        "may_reset_password": _account(person) is not None and may_reset_password(user, _account(person)),
     })
+
+
+def _account(person: Person):
+    try:
+        return person.user
+    except Person.user.RelatedObjectDoesNotExist:
+        return None
+
+
+@require_POST
+@login_required
+def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """The community resets a resident's password and tells them the temporary one in person (no e-mail)."""
+    person = get_object_or_404(visible_to(request.user, "person.view", Person.objects.select_related("user")), pk=pk)
+    account = _account(person)
+    if account is None:
+        raise Http404
+    temporary = user_password_reset(actor=request.user, user=account)
+    response = render(request, "core/people/password_reset.html", {
+        "person": person, "account": account, "temporary": temporary})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
