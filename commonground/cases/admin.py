@@ -80,7 +80,7 @@ class CaseEventInline(ScopedInline, admin.TabularInline):
     """The case's append-only log, shown to whoever may see the case."""
 
     model = CaseEvent
-    fields = ("at", "actor", "action", "from_stage", "to_stage", "note")
+    fields = ("at", "actor", "get_action_display", "from_stage", "to_stage", "note")
     readonly_fields = fields
     can_delete = False
     max_num = 0

@@ -205,6 +205,19 @@ class Case(TimeStampedModel):
         return f"{self.number} {self.category}"
 
 
+# What each logged action reads as on the timeline.
+EVENT_LABELS = {
+    "reported": _("reported"), "accepted": _("accepted (立案)"), "rejected": _("not accepted"),
+    "dispatched": _("dispatched"), "note": _("progress noted"), "feedback": _("reported done"),
+    "closed": _("verified and closed"), "sent_back": _("sent back to the handler"), "rated": _("rated"),
+    "reopened": _("reopened"), "escalated": _("escalated"), "overdue": _("marked overdue"),
+    "extension_requested": _("more time requested"), "extension_approved": _("extension approved"),
+    "extension_refused": _("extension refused"), "merged": _("merged into another case"),
+    "merged_in": _("a repeat report was merged in"), "mediation_opened": _("mediation record opened"),
+    "mediation_session": _("mediation session held"), "mediation_concluded": _("mediation concluded"),
+}
+
+
 class CaseEvent(models.Model):
     """One line of a case's append-only log: who did what, when, from which stage to which."""
 
@@ -225,6 +238,12 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def get_action_display(self) -> str:
+        """What the logged action reads as on the timeline."""
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+    get_action_display.short_description = _("action")  # type: ignore[attr-defined]  (the admin's column)
 
 
 class CaseAttachment(models.Model):

@@ -35,18 +35,6 @@ from .forms import (
     VerifyForm,
 )
 
-# What each logged action reads as on the timeline.
-EVENT_LABELS: dict[str, Any] = {
-    "reported": _("reported"), "accepted": _("accepted (立案)"), "rejected": _("not accepted"),
-    "dispatched": _("dispatched"), "note": _("progress noted"), "feedback": _("reported done"),
-    "closed": _("verified and closed"), "sent_back": _("sent back to the handler"), "rated": _("rated"),
-    "reopened": _("reopened"), "escalated": _("escalated"), "overdue": _("marked overdue"),
-    "extension_requested": _("more time requested"), "extension_approved": _("extension approved"),
-    "extension_refused": _("extension refused"), "merged": _("merged into another case"),
-    "merged_in": _("a repeat report was merged in"), "mediation_opened": _("mediation record opened"),
-    "mediation_session": _("mediation session held"), "mediation_concluded": _("mediation concluded"),
-}
-
 
 @dataclass
 class ActionForm:
@@ -162,7 +150,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     user = request.user
     events = list(case.events.select_related("actor").prefetch_related("attachments"))
     for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.label = event.get_action_display()
     reported = next((e for e in events if e.action == "reported"), None)
     duplicates = (reported.data.get("possible_duplicates", []) if reported else [])
     merged = list(case.merged_cases.order_by("created_at").values_list("number", flat=True))
