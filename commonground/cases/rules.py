@@ -28,4 +28,3 @@ DUPLICATE_DAYS = 7
 # Deadline warnings go out when this share of the time limit has passed.
 WARN_AT_FRACTION = Decimal("0.75")
 DESCRIPTION_MIN, DESCRIPTION_MAX = 5, 2000
-ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
