@@ -1,6 +1,7 @@
 """Case files through the one upload path: report photos, a handler's progress photos and the signed mediation
 agreement are typed from their content (HTML dressed as a photo is refused, nothing written), photos lose their
-EXIF, and the files go out with the stored type, nosniff and a sandbox."""
+EXIF, and the files go out with the stored type, nosniff and a sandbox; a report carries at most 9 files and 9
+media links."""
 
 from __future__ import annotations
 
@@ -206,3 +207,47 @@ def test_case_api__uploaded_photo__linked_to_the_served_file_not_media_root(loca
     response = as_user(people["worker"]).get(f"/api/cases/{case.number}")
     assert response.json()["media"] == [url("attachment", case.number, item.pk), "https://img.example.org/1.jpg"]
 
+
+# --- caps -------------------------------------------------------------------------------------------------------
+
+def test_case_report__ten_files__refused_nothing_written(located, categories, people):
+    with pytest.raises(ValidationError) as refused:
+        reported(people, categories["rubbish"], located.estate, attachments=[png() for _ in range(10)])
+    assert list(refused.value.message_dict) == ["attachments"]
+    assert written() == (0, 0, 0)
+    case = reported(people, categories["rubbish"], located.estate, attachments=[png() for _ in range(9)])
+    assert case.attachments.count() == 9
+
+
+def test_case_report__ten_media_urls__refused_nothing_written(located, categories, people):
+    links = [f"https://img.example.org/{n}.jpg" for n in range(10)]
+    with pytest.raises(ValidationError) as refused:
+        reported(people, categories["rubbish"], located.estate, media_urls=links)
+    assert list(refused.value.message_dict) == ["media_urls"]
+    assert written() == (0, 0, 0)
+    assert reported(people, categories["rubbish"], located.estate, media_urls=links[:9]).attachments.count() == 9
+
+
+def test_case_api__ten_media_urls__400_at_media_urls_nothing_written(located, categories, people):
+    response = as_user(people["resident"]).post("/api/cases", {
+        "category": "exposed-rubbish", "description": "小区门口垃圾堆积", "place": located.building.code,
+        "media_urls": [f"https://img.example.org/{n}.jpg" for n in range(10)]}, content_type="application/json")
+    assert (response.status_code, list(response.json()["detail"])) == (400, ["media_urls"])
+    assert written() == (0, 0, 0)
+
+
+def test_case_note__ten_photos__refused_nothing_written(located, categories, people):
+    case = dispatched(people, categories["rubbish"], located.estate)
+    before = written()
+    with pytest.raises(ValidationError) as refused:
+        case_note(case=case, actor=people["worker"], note="已派保洁", attachments=[png() for _ in range(10)])
+    assert list(refused.value.message_dict) == ["attachments"]
+    assert written() == before
+
+
+def test_case_report__caps_from_settings__applied(located, categories, people, settings):
+    settings.CG_CASE_MAX_FILES, settings.CG_CASE_MAX_MEDIA_URLS = 1, 1
+    with pytest.raises(ValidationError) as refused:
+        reported(people, categories["rubbish"], located.estate, attachments=[png(), png()],
+                 media_urls=["https://a.example.org/1.jpg", "https://a.example.org/2.jpg"])
+    assert sorted(refused.value.message_dict) == ["attachments", "media_urls"]

@@ -34,7 +34,14 @@ from ..models import (
     ReporterKind,
     Stage,
 )
-from ..rules import DESCRIPTION_MAX, DESCRIPTION_MIN, DUPLICATE_DAYS, DUPLICATE_RADIUS_M
+from ..rules import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    DUPLICATE_DAYS,
+    DUPLICATE_RADIUS_M,
+    max_files,
+    max_media_urls,
+)
 from .events import log_event
 
 # Media links are shown as links to staff: nothing but web addresses.
@@ -108,8 +115,10 @@ def _typed(question, raw: Any) -> Any:
 
 
 def clean_attachments(uploads: Sequence[UploadedFile]) -> list[StoredUpload]:
-    """The photos and files of a report or a progress note, through the one upload path: each a photo or a
-    PDF (decided from its content). Returns what to store."""
+    """The photos and files of a report or a progress note, through the one upload path: at most
+    `max_files()`, each a photo or a PDF (decided from its content). Returns what to store."""
+    if len(uploads) > max_files():
+        raise ValidationError({"attachments": _("Attach at most %(max)d photos or files.") % {"max": max_files()}})
     return [validate_upload(upload, field="attachments") for upload in uploads]
 
 
@@ -190,6 +199,9 @@ def case_report(
         except ValidationError as error:
             errors["contact_email"] = error.messages[0]
     url_max = CaseAttachment._meta.get_field("url").max_length
+    if len(media_urls) > max_media_urls():
+        errors["media_urls"] = _("Give at most %(max)d media links.") % {"max": max_media_urls()}
+        media_urls = ()
     for url in media_urls:
         try:
             MEDIA_URL_CHECK(url)
