@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
 from commonground.core.services.accounts import clock_set, role_assign
@@ -32,6 +33,14 @@ def _plain_static_storage(settings):
     """Tests run without collectstatic: serve static files from the apps, not a manifest."""
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_media_root(tmp_path_factory):
+    """Uploads go to a temporary folder, never to the checkout's var/media (a test or package may still
+    set its own)."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -166,7 +166,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_media(obj: Case) -> list[str]:
-        return [a.url or a.file.url for a in obj.attachments.all()]
+        return [a.url or a.file_path() for a in obj.attachments.all()]
 
     @staticmethod
     def resolve_events(obj: Case) -> list[CaseEvent]:

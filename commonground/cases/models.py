@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import PlaceKind, TimeStampedModel
@@ -265,6 +266,10 @@ class CaseAttachment(models.Model):
     def __str__(self) -> str:
         return self.file.name or self.url
 
+    def file_path(self) -> str:
+        """Where an uploaded file is served: behind the case's permission check, with its stored type."""
+        return reverse("cases:attachment", args=[self.case.number, self.pk])
+
 
 class ExtensionStatus(models.TextChoices):
     PENDING = "pending", _("pending")
@@ -313,6 +318,7 @@ class Mediation(TimeStampedModel):
     agreement_text = models.TextField(_("agreement"), blank=True)
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     signed_agreement = models.FileField(_("signed agreement"), upload_to="mediation/%Y/", blank=True)
+    signed_agreement_type = models.CharField(_("type of the signed agreement"), max_length=100, blank=True)
     concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
 
     class Meta:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+
 from commonground.core.models import RoleKind
 from commonground.core.rules import grant
 
@@ -28,4 +30,17 @@ DUPLICATE_DAYS = 7
 # Deadline warnings go out when this share of the time limit has passed.
 WARN_AT_FRACTION = Decimal("0.75")
 DESCRIPTION_MIN, DESCRIPTION_MAX = 5, 2000
-ATTACHMENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+
+
+def setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def max_files() -> int:
+    """Photos and files one report, or one progress note of a handler, may carry."""
+    return setting("CG_CASE_MAX_FILES", 9)
+
+
+def max_media_urls() -> int:
+    """Media links one report may carry (API and Open311)."""
+    return setting("CG_CASE_MAX_MEDIA_URLS", 9)

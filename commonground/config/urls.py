@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,7 +13,7 @@ urlpatterns = [
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even with DEBUG: uploads are served by their app's view, through
+# core.uploads.upload_response, to those who may see them.
 
 handler500 = "commonground.web.views.server_error"

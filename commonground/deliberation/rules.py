@@ -55,6 +55,3 @@ def representative_notice_days() -> int:
     """Days renewal representatives stay on public notice before they can be confirmed."""
     return setting("CG_REPRESENTATIVE_NOTICE_DAYS", 5)
 
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}

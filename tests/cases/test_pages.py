@@ -38,9 +38,9 @@ from commonground.cases.services.workflow import (
 )
 from commonground.core.models import Organisation, OrganisationKind, RoleKind
 from commonground.core.services.organisations import organisation_create
+from tests.files import image_bytes
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = image_bytes("PNG")
 
 
 def translated(message: str) -> str:
@@ -154,7 +154,8 @@ def test_report__pin_and_photo__case_saved_and_shown(client, located, categories
     page = client.get(url("detail", case.number))
     attachment = case.attachments.get()
     assert url("attachment", case.number, attachment.pk) in page.content.decode()
-    assert b"".join(client.get(url("attachment", case.number, attachment.pk)).streaming_content) == PNG
+    served = client.get(url("attachment", case.number, attachment.pk))
+    assert (served["Content-Type"], b"".join(served.streaming_content)) == ("image/png", attachment.file.read())
 
 
 def test_report__errors__each_at_its_field_and_nothing_saved(client, located, categories, people):

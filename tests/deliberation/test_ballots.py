@@ -20,10 +20,12 @@ from commonground.deliberation.models import (
 )
 from commonground.deliberation.services.ballots import RECEIPT_ALPHABET, ballot_cast, ballot_enter, my_ballot
 from commonground.deliberation.services.votes import vote_cancel, vote_close
+from tests.files import HTML, PDF, image_bytes
 
 MINUTE = datetime.timedelta(minutes=1)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 MB = 1024 * 1024
+WRONG_TYPE = "This file is not one of the types accepted here (JPEG, PNG, WebP, PDF)."
 
 
 @pytest.fixture(autouse=True)
@@ -263,6 +265,7 @@ def test_ballot_enter__paper_with_scan__stored_with_clerk_name(open_vote, clerk,
     assert (ballot.channel, ballot.choice, ballot.clerk_name, ballot.cast_by) == (
         BallotChannel.PAPER, "against", str(clerk), clerk)
     assert ballot.scan.name.startswith("ballots/") and ballot.scan.name.endswith(".png")
+    assert ballot.scan_type == "image/png"
     assert list(ballot.versions.values_list("channel", "clerk_name")) == [("paper", str(clerk))]
 
 
@@ -276,30 +279,31 @@ def test_ballot_enter__proxy_without_authorisation__refused_nothing_stored(open_
 
 def test_ballot_enter__proxy_with_name_and_authorisation__stored_as_proxy(open_vote, clerk, register):
     vote = open_vote()
-    authorisation = scan("委托书.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    authorisation = scan("委托书.pdf", PDF, "application/pdf")
     ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_for(vote, register), choice="agree",
                           proxy_name="  赵小四 ", authorisation=authorisation)
     ballot.refresh_from_db()
     assert (ballot.channel, ballot.proxy_name, ballot.clerk_name) == (BallotChannel.PROXY, "赵小四", str(clerk))
-    assert ballot.proxy_authorisation.name.startswith("proxies/")
+    assert ballot.proxy_authorisation.name.startswith("proxies/") and ballot.proxy_authorisation.name.endswith(".pdf")
+    assert ballot.proxy_authorisation_type == "application/pdf"
     assert list(ballot.versions.values_list("channel", "proxy_name")) == [("proxy", "赵小四")]
 
 
 @pytest.mark.parametrize("field", ["scan", "authorisation"])
 def test_ballot_enter__upload_over_ten_megabytes__refused_nothing_stored(open_vote, clerk, register, field):
     vote = open_vote()
-    big = scan(content=b"\x00" * (10 * MB + 1))
+    big = scan(content=PNG + b"\x00" * (10 * MB + 1 - len(PNG)))
     kwargs = {"scan": big} if field == "scan" else {"proxy_name": "赵小四", "authorisation": big}
     with pytest.raises(ValidationError) as refused:
         ballot_enter(vote=vote, clerk=clerk, elector=elector_for(vote, register), choice="agree", **kwargs)
-    assert refused.value.message_dict == {field: ["The file is larger than 10 MB."]}
+    assert refused.value.message_dict == {field: ["The file is larger than 10.0\xa0MB."]}
     assert stored() == (0, 0)
 
 
 def test_ballot_enter__upload_of_exactly_ten_megabytes__accepted(open_vote, clerk, register):
     vote = open_vote()
     ballot_enter(vote=vote, clerk=clerk, elector=elector_for(vote, register), choice="agree",
-                 scan=scan(content=b"\x00" * (10 * MB)))
+                 scan=scan(content=PNG + b"\x00" * (10 * MB - len(PNG))))
     assert stored() == (1, 1)
 
 
@@ -309,7 +313,18 @@ def test_ballot_enter__wrong_file_type__refused_nothing_stored(open_vote, clerk,
     with pytest.raises(ValidationError) as refused:
         ballot_enter(vote=vote, clerk=clerk, elector=elector_for(vote, register), choice="agree",
                      scan=scan("ballot.txt", b"agree", content_type))
-    assert refused.value.message_dict == {"scan": ["Upload a JPEG, PNG or WebP image or a PDF."]}
+    assert refused.value.message_dict == {"scan": [WRONG_TYPE]}
+    assert stored() == (0, 0)
+
+
+@pytest.mark.parametrize("field", ["scan", "authorisation"])
+def test_ballot_enter__html_declared_as_png__refused_nothing_stored(open_vote, clerk, register, field):
+    vote = open_vote()
+    page = scan("ballot.html", HTML, "image/png")
+    kwargs = {"scan": page} if field == "scan" else {"proxy_name": "赵小四", "authorisation": page}
+    with pytest.raises(ValidationError) as refused:
+        ballot_enter(vote=vote, clerk=clerk, elector=elector_for(vote, register), choice="agree", **kwargs)
+    assert refused.value.message_dict == {field: [WRONG_TYPE]}
     assert stored() == (0, 0)
 
 

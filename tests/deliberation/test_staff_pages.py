@@ -37,9 +37,9 @@ from commonground.deliberation.services.elections import (
     preparatory_member_add,
 )
 from commonground.deliberation.services.votes import vote_create
+from tests.files import image_bytes
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = image_bytes("PNG")
 ALL_CONDITIONS = {"law_abiding": True, "no_arrears": True, "capable": True, "no_conflict": True, "no_record": True}
 
 
@@ -501,7 +501,7 @@ def test_ballot_enter__paper_with_scan__stored_with_clerk_name(client, clerk, op
     page = client.get(response["Location"])
     assert any(ballot.receipt_code in message for message in messages_of(page))
     scan = client.get(url("ballot_file", vote.pk, ballot.pk, "scan"))
-    assert b"".join(scan.streaming_content) == PNG
+    assert (scan["Content-Type"], b"".join(scan.streaming_content)) == ("image/png", ballot.scan.open("rb").read())
 
 
 def test_ballot_enter__proxy__stored_with_proxy_and_authorisation(client, clerk, open_vote, register):

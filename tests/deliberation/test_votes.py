@@ -34,6 +34,7 @@ from commonground.deliberation.services.votes import (
     vote_verify,
 )
 from commonground.deliberation.tally import record_hash
+from tests.files import image_bytes
 
 RECORD = datetime.date(2030, 2, 20)
 CREATED = timezone.make_aware(datetime.datetime(2030, 2, 20, 9, 0))
@@ -283,7 +284,7 @@ def test_vote_close__same_ballots__ordinary_passes_supermajority_fails(register,
                             "o5": "agree"})
     developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
     ballot_enter(vote=vote, clerk=clerk, elector=developer, choice="against", now=OPENS + HOUR,
-                 scan=SimpleUploadedFile("p.png", b"\x89PNG", content_type="image/png"))
+                 scan=SimpleUploadedFile("p.png", image_bytes("PNG"), content_type="image/png"))
     vote = vote_close(user=clerk, vote=vote, now=CLOSES, on=COUNTED_ON)
     assert vote.outcome == outcome
     assert vote.result["agree"] == {"area": [60000, 87550], "heads": [5, 7]}

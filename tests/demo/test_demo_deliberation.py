@@ -14,6 +14,7 @@ from django.utils import timezone
 from commonground.cases.models import Case, CaseEvent, Channel, Notification, NotificationKind, Stage
 from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, Place, PlaceKind, User
+from commonground.core.uploads import signature_type
 from commonground.deliberation.demo.common import SCAN_NAME
 from commonground.deliberation.models import (
     Attendee,
@@ -226,7 +227,8 @@ def test_demo_ballots__paper_ballots_share_one_small_scan_and_name_their_clerk(d
     paper = Ballot.objects.filter(channel=BallotChannel.PAPER)
 
     assert paper.count() == 1013
-    assert set(paper.values_list("scan", flat=True)) == {SCAN_NAME}
+    assert set(paper.values_list("scan", "scan_type")) == {(SCAN_NAME, "image/png")}
+    assert signature_type((media / SCAN_NAME).read_bytes()[:16]) == "image/png"
     assert not paper.filter(clerk_name="").exists()
     assert [p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()] == [SCAN_NAME]
     assert (media / SCAN_NAME).stat().st_size < 2000

@@ -142,7 +142,7 @@ def _media_url(case: Case, *, full: bool, absolute: Callable[[str], str]) -> str
         if attachment.url:
             return attachment.url
         if full and attachment.file:
-            return absolute(attachment.file.url)
+            return absolute(attachment.file_path())
     return None
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
@@ -20,6 +20,7 @@ from commonground.core import clock
 from commonground.core.models import Place, RoleKind
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.reporting import top_place
+from commonground.core.uploads import StoredUpload, validate_upload
 from commonground.core.validators import validate_phone
 
 from ..geo import bounding_box, distance_m, inside_district, place_for_pin
@@ -33,7 +34,14 @@ from ..models import (
     ReporterKind,
     Stage,
 )
-from ..rules import ATTACHMENT_TYPES, DESCRIPTION_MAX, DESCRIPTION_MIN, DUPLICATE_DAYS, DUPLICATE_RADIUS_M
+from ..rules import (
+    DESCRIPTION_MAX,
+    DESCRIPTION_MIN,
+    DUPLICATE_DAYS,
+    DUPLICATE_RADIUS_M,
+    max_files,
+    max_media_urls,
+)
 from .events import log_event
 
 # Media links are shown as links to staff: nothing but web addresses.
@@ -106,12 +114,12 @@ def _typed(question, raw: Any) -> Any:
     return str(raw).strip()[:500]
 
 
-def validate_attachment(upload: UploadedFile) -> None:
-    if upload.content_type not in ATTACHMENT_TYPES:
-        raise ValidationError({"attachments": _("Attach photos (JPEG, PNG, WebP) or PDF files only.")})
-    if upload.size > settings.CG_MAX_UPLOAD_BYTES:
-        raise ValidationError({"attachments": _("A file may be at most %(mb)d MB.")
-                               % {"mb": settings.CG_MAX_UPLOAD_BYTES // (1024 * 1024)}})
+def clean_attachments(uploads: Sequence[UploadedFile]) -> list[StoredUpload]:
+    """The photos and files of a report or a progress note, through the one upload path: at most
+    `max_files()`, each a photo or a PDF (decided from its content). Returns what to store."""
+    if len(uploads) > max_files():
+        raise ValidationError({"attachments": _("Attach at most %(max)d photos or files.") % {"max": max_files()}})
+    return [validate_upload(upload, field="attachments") for upload in uploads]
 
 
 def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal | None) -> Place:
@@ -191,6 +199,9 @@ def case_report(
         except ValidationError as error:
             errors["contact_email"] = error.messages[0]
     url_max = CaseAttachment._meta.get_field("url").max_length
+    if len(media_urls) > max_media_urls():
+        errors["media_urls"] = _("Give at most %(max)d media links.") % {"max": max_media_urls()}
+        media_urls = ()
     for url in media_urls:
         try:
             MEDIA_URL_CHECK(url)
@@ -199,11 +210,11 @@ def case_report(
         except ValidationError:
             errors["media_urls"] = _("A media link must be an http or https address of at most %(max)d "
                                      "characters.") % {"max": url_max}
-    for upload in attachments:
-        try:
-            validate_attachment(upload)
-        except ValidationError as error:
-            errors.update(error.message_dict)
+    stored: list[StoredUpload] = []
+    try:
+        stored = clean_attachments(attachments)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     try:
         place = locate(place=place, latitude=latitude, longitude=longitude)
     except ValidationError as error:
@@ -224,8 +235,8 @@ def case_report(
     )
     case.number = next_number(case)
     case.save(update_fields=["number"])
-    for upload in attachments:
-        CaseAttachment.objects.create(case=case, file=upload, content_type=upload.content_type, size=upload.size,
+    for item in stored:
+        CaseAttachment.objects.create(case=case, file=item.file, content_type=item.content_type, size=item.size,
                                       uploaded_by=user)
     for url in media_urls:
         CaseAttachment.objects.create(case=case, url=url, uploaded_by=user)

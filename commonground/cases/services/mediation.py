@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.permissions import require
+from commonground.core.uploads import validate_upload
 
 from ..models import CLOCK_STAGES, Case, Mediation, MediationOutcome, MediationSession
 from .events import expect_stage, locked, log_event
-from .intake import validate_attachment
 
 
 def _editable(case: Case, actor: Any) -> Case:
@@ -72,8 +72,8 @@ def mediation_conclude(*, case: Case, actor: Any, outcome: str, agreement_text: 
     if outcome not in (MediationOutcome.AGREEMENT, MediationOutcome.FAILED):
         raise ValidationError({"outcome": _("Choose agreement or failed.")})
     if signed_agreement is not None:
-        validate_attachment(signed_agreement)
-        mediation.signed_agreement = signed_agreement
+        stored = validate_upload(signed_agreement, field="signed_agreement")
+        mediation.signed_agreement, mediation.signed_agreement_type = stored.file, stored.content_type
     mediation.outcome, mediation.agreement_text, mediation.referred_to = outcome, agreement_text.strip(), referred_to.strip()
     mediation.concluded_at = clock.now()
     mediation.save()

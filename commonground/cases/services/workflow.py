@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..rules import DISSATISFIED_AT_MOST
 from .events import expect_stage, locked, log_event, move
-from .intake import validate_attachment
+from .intake import clean_attachments
 from .ladder import handling_place, next_level
 from .notifications import notify_handlers, notify_user
 
@@ -90,19 +90,18 @@ def case_note(*, case: Case, actor: Any, note: str, attachments: list = ()) -> C
     """The handler records progress (and photos); the first note moves a dispatched case into handling."""
     if not note.strip():
         raise ValidationError({"note": _("Write what was done.")})
-    for upload in attachments:
-        validate_attachment(upload)
     current = locked(case)
     require(actor, "case.handle", current)
     expect_stage(current, Stage.DISPATCH, Stage.HANDLE, action=_("updated"))
+    stored = clean_attachments(attachments)
     from_stage = current.stage
     current.stage = Stage.HANDLE
     current.save(update_fields=["stage", "updated_at"])
     event = log_event(case=current, actor=actor, action="note", from_stage=from_stage, to_stage=Stage.HANDLE,
                       note=note.strip())
-    for upload in attachments:
-        CaseAttachment.objects.create(case=current, event=event, file=upload, content_type=upload.content_type,
-                                      size=upload.size, uploaded_by=actor)
+    for item in stored:
+        CaseAttachment.objects.create(case=current, event=event, file=item.file, content_type=item.content_type,
+                                      size=item.size, uploaded_by=actor)
     return current
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonground.core.permissions import visible_to
+from commonground.core.uploads import upload_response
 
 from ..models import Case, ExtensionStatus, Level, Mediation
 from ..services.mediation import mediation_conclude, mediation_open, mediation_session_add
@@ -153,12 +154,14 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A photo or file of a case, to those who may view the case."""
     case = visible_case_or_404(request.user, number)
     item = get_object_or_404(case.attachments.exclude(file=""), pk=pk)
-    return FileResponse(item.file.open("rb"), content_type=item.content_type or "application/octet-stream")
+    return upload_response(item.file, content_type=item.content_type, name=f"{case.number}-{item.pk}")
 
 
 @require_GET
 @login_required
 def signed_agreement(request: HttpRequest, number: str) -> FileResponse:
+    """The signed mediation agreement of a dispute, to those who may view the case."""
     case = visible_case_or_404(request.user, number)
     mediation = get_object_or_404(Mediation.objects.exclude(signed_agreement=""), case=case)
-    return FileResponse(mediation.signed_agreement.open("rb"))
+    return upload_response(mediation.signed_agreement, content_type=mediation.signed_agreement_type,
+                           name=f"{case.number}-agreement")

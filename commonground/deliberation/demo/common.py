@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from faker import Faker
 
 from commonground.cases.demo_data import own_timestamps
-from commonground.core import clock
+from commonground.core import clock, uploads
 from commonground.core.models import Organisation, Place, User
 
 from ..models import Ballot, BallotChannel, BallotVersion, Elector, Vote, VoteStatus
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=TZ)  # the demo's today, late afternoon (as the cases demo)
 LOGINS = ("admin", "district", "street", "community", "grid", "renewal", "committee", "owner")
-SCAN_NAME = "ballots/demo/paper-ballot-sample.png"
+SCAN_NAME, SCAN_TYPE = "ballots/demo/paper-ballot-sample.png", uploads.PNG
 
 
 def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -93,7 +93,8 @@ class World:
 
 
 def sample_scan() -> str:
-    """One small scan of a paper ballot, stored once and shared by every demo paper ballot."""
+    """One small scan of a paper ballot (a PNG drawn here, so of type SCAN_TYPE), stored once and shared by
+    every demo paper ballot."""
     if not default_storage.exists(SCAN_NAME):
         from PIL import Image, ImageDraw
 
@@ -127,7 +128,7 @@ def enter_paper_ballots(world: World, vote: Vote, clerk: User, marks: Sequence[t
         taken.add(code)
         rows.append(Ballot(vote=vote, elector=elector, choice=choice, candidates=sorted(candidates),
                            channel=BallotChannel.PAPER, cast_by=clerk, clerk_name=clerk_name, scan=scan,
-                           receipt_code=code, version=1, created_at=at, updated_at=at))
+                           scan_type=SCAN_TYPE, receipt_code=code, version=1, created_at=at, updated_at=at))
     with own_timestamps(Ballot, BallotVersion):
         created = Ballot.objects.bulk_create(rows, batch_size=500)
         BallotVersion.objects.bulk_create([

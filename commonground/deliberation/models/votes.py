@@ -193,8 +193,10 @@ class Ballot(TimeStampedModel):
                                 related_name="+", verbose_name=_("cast by"))
     clerk_name = models.CharField(_("entered by (clerk)"), max_length=100, blank=True)
     scan = models.FileField(_("scan of the paper ballot"), upload_to="ballots/%Y/%m/", blank=True)
+    scan_type = models.CharField(_("type of the scan"), max_length=100, blank=True)
     proxy_name = models.CharField(_("proxy"), max_length=100, blank=True)
     proxy_authorisation = models.FileField(_("proxy authorisation"), upload_to="proxies/%Y/%m/", blank=True)
+    proxy_authorisation_type = models.CharField(_("type of the proxy authorisation"), max_length=100, blank=True)
     receipt_code = models.CharField(_("receipt code"), max_length=12)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
 

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.permissions import can, require
+from commonground.core.uploads import StoredUpload
 
 from ..models import Ballot, BallotChannel, BallotVersion, Choice, Elector, Vote, VoteStatus
-from ._common import check_upload, display_name
+from ._common import display_name, stored_upload
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 RECEIPT_LENGTH = 10
@@ -73,8 +74,8 @@ def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
 
 
 def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int], channel: str, user: Any,
-            clerk_name: str = "", proxy_name: str = "", scan: UploadedFile | None = None,
-            authorisation: UploadedFile | None = None) -> Ballot:
+            clerk_name: str = "", proxy_name: str = "", scan: StoredUpload | None = None,
+            authorisation: StoredUpload | None = None) -> Ballot:
     """Create the ballot or, where the rules allow, a new version of it; keep every version."""
     # Lock only the ballot row (no join, no default ordering): casts hold a shared lock on the vote row.
     ballot = Ballot.objects.select_for_update(of=("self",)).filter(vote=vote, elector=elector).order_by().first()
@@ -88,9 +89,9 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
     ballot.choice, ballot.candidates, ballot.channel = choice, candidates, channel
     ballot.cast_by, ballot.clerk_name, ballot.proxy_name = user, clerk_name, proxy_name
     if scan is not None:
-        ballot.scan = scan
+        ballot.scan, ballot.scan_type = scan.file, scan.content_type
     if authorisation is not None:
-        ballot.proxy_authorisation = authorisation
+        ballot.proxy_authorisation, ballot.proxy_authorisation_type = authorisation.file, authorisation.content_type
     try:
         with transaction.atomic():
             ballot.save()
@@ -127,15 +128,14 @@ def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", 
     _check_open(vote, (now or clock.now()), paper=True)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     proxy_name = (proxy_name or "").strip()
-    check_upload(scan, "scan", required=not proxy_name)
-    if proxy_name:
-        check_upload(authorisation, "authorisation", required=True)
+    stored_scan = stored_upload(scan, "scan", required=not proxy_name)
+    stored_authorisation = stored_upload(authorisation, "authorisation", required=True) if proxy_name else None
     channel = BallotChannel.PROXY if proxy_name else BallotChannel.PAPER
     if Ballot.objects.filter(vote=vote, elector=elector, channel=BallotChannel.ONLINE).exists():
         raise ValidationError({"elector": _("This owner has voted online; only they can change that ballot.")})
     return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=channel, user=clerk,
-                   clerk_name=display_name(clerk)[:100], proxy_name=proxy_name[:100], scan=scan,
-                   authorisation=authorisation)
+                   clerk_name=display_name(clerk)[:100], proxy_name=proxy_name[:100], scan=stored_scan,
+                   authorisation=stored_authorisation)
 
 
 def my_ballot(vote: Vote, user: Any) -> Ballot | None:

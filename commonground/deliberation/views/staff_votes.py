@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commonground.core import clock
 from commonground.core.permissions import require, visible_to
+from commonground.core.uploads import upload_response
 
 from .. import rules
 from ..models import SUPERMAJORITY_MATTERS, Matter, Vote, VoteStatus
@@ -231,16 +232,20 @@ def elector_choices(request: HttpRequest, pk: int) -> HttpResponse:
                   {"electors": elector_options(vote, query), "query": query})
 
 
+BALLOT_FILES = {"scan": ("scan", "scan_type"), "authorisation": ("proxy_authorisation", "proxy_authorisation_type")}
+
+
 @require_GET
 @login_required
 def ballot_file(request: HttpRequest, pk: int, ballot: int, kind: str) -> FileResponse:
     """The scan of a paper ballot or a proxy's authorisation, to those who may view ballots."""
     vote = managed_vote_or_404(request.user, pk, "ballot.view")
-    field = {"scan": "scan", "authorisation": "proxy_authorisation"}.get(kind)
-    if field is None:
+    if kind not in BALLOT_FILES:
         raise Http404
+    field, type_field = BALLOT_FILES[kind]
     item = get_object_or_404(vote.ballots.exclude(**{field: ""}), pk=ballot)
-    return FileResponse(getattr(item, field).open("rb"))
+    return upload_response(getattr(item, field), content_type=getattr(item, type_field),
+                           name=f"vote-{vote.pk}-ballot-{item.pk}-{kind}")
 
 
 @require_GET
