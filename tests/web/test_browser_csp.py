@@ -1,12 +1,14 @@
-"""The Content-Security-Policy in a real browser.
+"""Script injection and the Content-Security-Policy in a real browser.
 
-The main pages of each app, as the roles that use them, run under the policy without a single violation or
-console error; the behaviour moved out of inline handlers (auto-submit, confirm, bars, the owner's ballot page)
-still works.
+A place named as markup shows as text on every map (no script runs), and the main pages of each app, as the
+roles that use them, run under the policy without a single violation or console error; the behaviour moved
+out of inline handlers (auto-submit, confirm, bars, the owner's ballot page) still works.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 
 import pytest
@@ -15,14 +17,17 @@ from django.test import Client
 from django.utils import translation
 from playwright.sync_api import expect
 
+from commonground.cases.models import Category, Level, ReporterKind
 from commonground.cases.services.intake import case_report
-from commonground.core.models import RoleKind, User
+from commonground.core.models import Place, RoleKind, User
+from commonground.core.rosters import read_table, roster_import
 from commonground.deliberation.models import MeetingStatus
 from commonground.deliberation.services.ballots import ballot_cast
 from tests.browser import VIEWPORTS
 
 pytestmark = pytest.mark.browser
 
+EVIL = "<img src=x onerror=alert(1)>"
 # Recorded on the page itself: a violation is an event on the document (and a console error).
 RECORD_VIOLATIONS = """
 window.__violations = [];
@@ -93,6 +98,60 @@ class Tab:
         self.harvest()
         self.context.close()
         return self.problems
+
+
+def import_evil_place(parent: Place) -> Place:
+    """The place roster as a clerk would upload it, with a name that is markup."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["编码", "名称", "类型", "上级编码", "纬度", "经度"])
+    writer.writerow([f"{parent.code}-X", EVIL, "小区", parent.code, "30.302000", "120.152000"])
+    result = roster_import(roster="places", table=read_table(buffer.getvalue().encode("utf-8-sig"), "places.csv"))
+    assert result.ok, result.errors
+    return Place.objects.get(code=f"{parent.code}-X")
+
+
+def test_map_labels__place_named_as_markup__shown_as_text_and_no_script_runs(browser, live_server, live_static, tree,
+                                                                          make_user):
+    evil = import_evil_place(tree.community)
+    assert evil.name == EVIL
+    worker = make_user(RoleKind.COMMUNITY_WORKER, tree.community)
+    category = Category.objects.create(code="exposed-rubbish", name="暴露垃圾", sla_hours=4,
+                                       default_level=Level.COMMUNITY, open_to=[ReporterKind.STAFF])
+    case = case_report(reporter=worker, category=category, place=evil, description="楼道口垃圾三天没人清理",
+                       latitude=Decimal("30.302000"), longitude=Decimal("120.152000"))
+    tab = Tab(browser, live_server, worker)
+    page = tab.page
+
+    tab.visit(f"/places/{tree.community.code}/")  # the children are named on hover
+    hovered = []
+    for marker in page.locator("#place-map path.leaflet-interactive").all():
+        marker.hover(force=True)
+        hovered += page.locator("#place-map .leaflet-tooltip").all_inner_texts()
+    assert EVIL in hovered
+
+    tab.visit(f"/places/{evil.code}/")  # its own permanent label
+    assert page.locator("#place-map .leaflet-tooltip").all_inner_texts() == [EVIL]
+
+    tab.visit("/cases/report/")  # the pin map labels estates and communities
+    assert sorted(page.locator("#pin-map .leaflet-tooltip").all_inner_texts()) == sorted(
+        [tree.community.name, EVIL])
+
+    tab.visit(f"/cases/{case.number}/")  # the case's place on its map
+    assert page.locator("#place-map .leaflet-tooltip").all_inner_texts() == [EVIL]
+
+    tab.visit("/cases/map/")  # the case's popup names its place
+    page.wait_for_selector("#cases-map[data-loaded='1']")
+    page.locator("#cases-map path.leaflet-interactive").first.click(force=True)
+    popup = page.locator("#cases-map .leaflet-popup-content")
+    assert popup.locator("a").inner_text() == case.number
+    assert popup.locator("a").get_attribute("href") == f"/cases/{case.number}/"
+    assert EVIL in popup.inner_text()
+    assert popup.locator("img").count() == 0
+
+    problems = tab.close()
+    assert tab.dialogs == []
+    assert problems == []
 
 
 def test_main_pages__each_role__no_policy_violation_or_console_error(browser, live_server, live_static, tree, located,

@@ -1,5 +1,5 @@
 """The Content-Security-Policy: on every page, without inline script; and the sources it relies on — templates
-with no inline script, handler or style."""
+with no inline script, handler or style, and static scripts with no HTML or code sinks."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from commonground.web.csp import ContentSecurityPolicyMiddleware
 
 PACKAGE = Path(__file__).resolve().parents[2] / "commonground"
 TEMPLATES = sorted(path for path in PACKAGE.glob("*/templates/**/*.html"))
+SCRIPTS = sorted(path for path in PACKAGE.glob("*/static/**/*.js") if "vendor" not in path.parts)
 
 POLICY = {
     "default-src": "'self'",
@@ -115,6 +116,14 @@ def test_templates__no_unescaped_output():
     offences = [f"{path.relative_to(PACKAGE)}: {m}" for path in TEMPLATES
                 for m in re.findall(unescaped, path.read_text(encoding="utf-8"))]
     assert offences == []
+
+
+def test_static_scripts__no_html_or_code_sinks():
+    sinks = (r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\s*\(|new\s+Function"
+             r"|set(?:Timeout|Interval)\s*\(\s*[\"'`]")
+    offences = [f"{path.relative_to(PACKAGE)}: {m}" for path in SCRIPTS
+                for m in re.findall(sinks, path.read_text(encoding="utf-8"))]
+    assert SCRIPTS and offences == []
 
 
 def test_csrf_failure__branded_page__no_inline_style(db):
