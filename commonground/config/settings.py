@@ -242,7 +242,8 @@ CG_BASEMAP_URL = os.environ.get("CG_BASEMAP_URL", "")
 # cannot run: scripts and styles only from our own static files — no inline <script>, no on…= handler, no
 # style="…", no eval. Data for scripts goes in {{ …|json_script }} blocks; behaviour in static files
 # (web/static/web/behaviours.js). Leaflet and ECharts style elements through the CSSOM, which the policy allows.
-# img-src: data: for Pico's icons, blob: for exported charts, and the basemap's tile host.
+# img-src: data: for Pico's icons, blob: for images a page builds itself (a chart saved as a picture), and the
+# basemap's tile host. PDF responses go without the policy (web/csp.py says why).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
