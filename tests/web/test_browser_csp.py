@@ -173,7 +173,7 @@ def test_main_pages__each_role__no_policy_violation_or_console_error(browser, li
                 f"/deliberation/representatives/?estate={tree.estate.pk}"],
         make_user(RoleKind.STREET_STAFF, tree.street): ["/cases/figures/", "/cases/"],
         owner_user: ["/", "/deliberation/votes/mine/", f"/deliberation/votes/{vote.pk}/", "/cases/mine/",
-                     "/cases/report/"],
+                     "/cases/report/", "/account/password/"],
         admin: ["/admin/", "/admin/core/place/", f"/admin/core/place/{tree.estate.pk}/change/",
                 "/admin/core/person/add/", "/admin/cases/case/", f"/admin/core/place/{tree.estate.pk}/history/"],
     }
