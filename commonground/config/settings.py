@@ -5,6 +5,7 @@ SECRET_KEY       default: generated once into var/secret_key
 DEBUG            default: off ("1", "true", "yes" turn it on)
 ALLOWED_HOSTS    default: localhost,127.0.0.1 (comma-separated)
 CG_VAR_DIR       default: ./var (database, secret key, uploads, collected static files)
+CG_BASEMAP_URL   optional map tiles; their host joins the Content-Security-Policy's img-src
 CELERY_BROKER_URL  optional; background work runs inline without it
 CG_HTTPS         "1" behind HTTPS: secure cookies, HSTS, redirect to HTTPS (see the README's production notes)
 CG_LOGIN_FAILURE_LIMIT, CG_LOGIN_COOLOFF_MINUTES   login lockout per user name and address (5, 15)
@@ -16,8 +17,10 @@ import datetime
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +38,18 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def tile_source(url: str) -> str:
+    """The CSP source of a map-tile URL template: its scheme and host, with a templated subdomain ("{s}.tile…",
+    "webrd0{s}.is…") as a wildcard; "" for a relative or empty URL (served from 'self')."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return ""
+    labels = parts.netloc.rpartition("@")[2].split(".")
+    templated = [index for index, label in enumerate(labels) if "{" in label]
+    host = ".".join(["*", *labels[templated[-1] + 1:]]) if templated else ".".join(labels)
+    return f"{parts.scheme}://{host}"
 
 
 def _secret_key() -> str:
@@ -64,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "simple_history",
     "axes",
     "commonground.core",
@@ -75,6 +91,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commonground.web.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -220,3 +237,24 @@ CG_NAME = _("CommonGround")
 # Map tiles for Leaflet maps, e.g. "https://tiles.example.org/{z}/{x}/{y}.png"; empty: no basemap
 # (places are drawn on a blank map), so nothing is fetched from outside by default.
 CG_BASEMAP_URL = os.environ.get("CG_BASEMAP_URL", "")
+
+# Content-Security-Policy (django-csp), so that markup which slips into a page (a place named "<img onerror=…>")
+# cannot run: scripts and styles only from our own static files — no inline <script>, no on…= handler, no
+# style="…", no eval. Data for scripts goes in {{ …|json_script }} blocks; behaviour in static files
+# (web/static/web/behaviours.js). Leaflet and ECharts style elements through the CSSOM, which the policy allows.
+# img-src: data: for Pico's icons, blob: for images a page builds itself (a chart saved as a picture), and the
+# basemap's tile host. PDF responses go without the policy (web/csp.py says why).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *filter(None, [tile_source(CG_BASEMAP_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from commonground.cases.models import Case, Stage
 from tests.browser import ARTIFACTS, VIEWPORTS
@@ -84,10 +85,10 @@ def test_case_loop__pin_dispatch_handle_close_rate(browser, live_server, live_st
     page.select_option("select[name=category]", str(categories["rubbish"].pk))
     page.wait_for_selector("[data-question]", state="detached")
     page.fill("textarea[name=description]", "小区东门垃圾桶满了，垃圾堆在地上三天没人清理")
-    page.wait_for_function("document.querySelector('#pin-map .leaflet-interactive') !== null")
+    page.wait_for_selector("#pin-map .leaflet-interactive")
     box = page.locator("#pin-map").bounding_box()
     page.locator("#pin-map").click(position={"x": box["width"] / 2, "y": box["height"] / 2})
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     assert page.locator("#pin-map .leaflet-marker-icon").count() == 1
     page.set_input_files("input[name=photos]", files=[{"name": "rubbish.png", "mimeType": "image/png",
                                                        "buffer": PNG}])
@@ -99,7 +100,7 @@ def test_case_loop__pin_dispatch_handle_close_rate(browser, live_server, live_st
     assert (case.reporter, case.stage) == (people["resident"], Stage.COLLECT)
     assert case.place in (located.estate, located.building)  # the place nearest the pin
     assert case.latitude is not None and case.attachments.count() == 1
-    page.wait_for_function("document.querySelector('.photos img') && document.querySelector('.photos img').complete")
+    expect(page.locator(".photos img").first).to_have_js_property("complete", True)
     resident.shot("reported")
 
     worker = Actor(browser, live_server, people["worker"], viewport, failed)
@@ -113,7 +114,7 @@ def test_case_loop__pin_dispatch_handle_close_rate(browser, live_server, live_st
     worker.act("dispatch")
     assert stage_of(number) == Stage.DISPATCH
     worker.page.goto(f"{base}/cases/map/")
-    worker.page.wait_for_function("document.getElementById('cases-map').dataset.loaded === '1'")
+    worker.page.wait_for_selector("#cases-map[data-loaded='1']")
     worker.shot("map")
     worker.close()
 
@@ -136,7 +137,7 @@ def test_case_loop__pin_dispatch_handle_close_rate(browser, live_server, live_st
     assert stage_of(number) == Stage.CLOSED
     checker.shot("closed")
     checker.page.goto(f"{base}/cases/figures/")
-    checker.page.wait_for_function("document.querySelector('#level-chart svg') !== null")
+    checker.page.wait_for_selector("#level-chart svg")
     checker.shot("figures")
     checker.close()
 

@@ -50,9 +50,9 @@ def test_meeting__plan_sign_in_minutes_resolution_case(browser, live_server, liv
     with page.expect_navigation():
         page.click("[data-action=plan]")
     page.select_option("select[name=place]", str(tree.estate.pk))  # htmx brings the estate's conveners
-    page.wait_for_function(f"document.querySelector('select[name=convener] option[value=\"{meeting_world.owners_committee.pk}\"]') !== null")
+    page.wait_for_selector(f"select[name=convener] option[value='{meeting_world.owners_committee.pk}']", state="attached")
     page.select_option("select[name=place]", str(tree.community.pk))
-    page.wait_for_function(f"document.querySelector('select[name=convener] option[value=\"{meeting_world.owners_committee.pk}\"]') === null")
+    page.wait_for_selector(f"select[name=convener] option[value='{meeting_world.owners_committee.pk}']", state="detached")
     page.select_option("select[name=convener]", str(meeting_world.committee.pk))
     page.select_option("select[name=kind]", "council")
     page.fill("input[name=title]", "红茶议事会：楼道堆物清理")

@@ -7,8 +7,11 @@ Screenshots (desktop 1280×800, and the manage page on a phone) land in test-art
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from commonground.deliberation.models import Ballot, BallotChannel, Elector
 from commonground.deliberation.services.ballots import ballot_cast
@@ -74,7 +77,7 @@ def test_clerk__enters_paper_ballot__turnout_goes_up(browser, live_server, live_
     elector = Elector.objects.get(vote=vote, memberships__person=owner)
     form = page.locator("form.ballot-form")
     form.locator("input[name=elector_q]").fill("赵")  # htmx narrows the owners to choose from
-    page.wait_for_function("document.querySelectorAll('#id_ballot-elector option').length === 2")
+    expect(page.locator("#id_ballot-elector option")).to_have_count(2)
     assert form.locator("#id_ballot-elector").input_value() == str(elector.pk)
     form.locator("input[name='ballot-choice'][value=agree]").check()
     form.locator("input[name='ballot-scan']").set_input_files(str(scan))
@@ -92,8 +95,8 @@ def test_clerk__enters_paper_ballot__turnout_goes_up(browser, live_server, live_
     neighbour = get_user_model().objects.create_user(username="qian5", password="pw-test-123",
                                                      person=register.owners[4])
     ballot_cast(vote=vote, user=neighbour, choice="against")  # cast online while the clerk watches
-    page.wait_for_function("document.querySelector('#vote-turnout [data-measure=heads] [data-share=register]')"
-                           ".innerText.trim().startsWith('3 / 7')", timeout=15_000)
+    expect(page.locator("#vote-turnout [data-measure=heads] [data-share=register]")).to_have_text(
+        re.compile(r"^3 / 7"), timeout=15_000)
     shot(page, "turnout-live")
 
     phone = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")

@@ -6,6 +6,7 @@ Screenshots (phone 390×844 and desktop 1280×800) land in test-artifacts/ for a
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from commonground.core.models import RoleKind
 from tests.browser import ARTIFACTS, VIEWPORTS
@@ -45,7 +46,7 @@ def test_community_worker__logs_in_and_sees_only_own_community(browser, live_ser
         page.wait_for_url(f"{live_server.url}/places/{tree.community.code}/")
         assert page.locator("h1").inner_text() == tree.community.name
         assert page.get_by_role("link", name=tree.estate.name).count() == 1
-        page.wait_for_function("document.querySelector('#place-map .leaflet-interactive') !== null")
+        page.wait_for_selector("#place-map .leaflet-interactive")
         page.screenshot(path=ARTIFACTS / f"place-{viewport}.png", full_page=True)
 
         response = page.goto(f"{live_server.url}/places/{tree.neighbour.code}/")
@@ -58,7 +59,7 @@ def test_community_worker__logs_in_and_sees_only_own_community(browser, live_ser
         assert tree.neighbour.name not in listing and tree.neighbour_estate.name not in listing
         page.screenshot(path=ARTIFACTS / f"places-{viewport}.png", full_page=True)
         page.fill("input[name=q]", "小区")  # htmx swaps the results in as one types
-        page.wait_for_function("document.querySelectorAll('#place-results tbody tr').length === 1")
+        expect(page.locator("#place-results tbody tr")).to_have_count(1)
         assert page.locator("#place-results tbody td a").all_inner_texts() == [tree.estate.name]
         assert "q=%E5%B0%8F%E5%8C%BA" in page.url  # pushed, so the back button and a shared link work
 

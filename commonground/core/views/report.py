@@ -191,9 +191,10 @@ def report_json(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 
-def report_html(report: dict[str, Any]) -> str:
-    """The standalone printable document."""
-    return render_to_string("core/report.html", {"report": report, "sections": report_sections(report)})
+def report_html(report: dict[str, Any], *, standalone: bool = True) -> str:
+    """The printable document; standalone (a file) carries its stylesheet, a served page links it (the CSP)."""
+    return render_to_string("core/report.html", {"report": report, "sections": report_sections(report),
+                                                 "standalone": standalone})
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
@@ -267,7 +268,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     elif output == "xlsx":
         response = HttpResponse(report_xlsx(report), content_type=XLSX_TYPE)
     elif output == "html":
-        return HttpResponse(report_html(report))
+        return HttpResponse(report_html(report, standalone=False))
     else:
         context.update(report=report, sections=report_sections(report), start=report["period"]["from"],
                        end=report["period"]["to"])

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django import template
+from django.contrib.staticfiles import finders
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.permissions import can
@@ -76,3 +79,15 @@ def admin_url(context: template.Context) -> str:
     if request is None or not request.user.is_staff or not can(request.user, "admin.access"):
         return ""
     return reverse("admin:index")
+
+
+@register.simple_tag
+def inline_stylesheet(path: str) -> SafeString:
+    """A static stylesheet inside the document, for a document that must stand alone (a report written to a file).
+
+    Pages served to a browser link their stylesheets instead: the CSP refuses inline styles.
+    """
+    found = finders.find(path)
+    if not found:
+        raise template.TemplateSyntaxError(f"no static file {path}")
+    return mark_safe(f"<style>\n{Path(found).read_text(encoding='utf-8')}</style>")  # our own file, never user data

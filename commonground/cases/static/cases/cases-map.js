@@ -14,10 +14,21 @@
   map.setView(data.centre, 14);
   var count = document.getElementById("cases-map-count");
 
-  function escape(text) {
-    var span = document.createElement("span");
-    span.textContent = text == null ? "" : String(text);
-    return span.innerHTML;
+  // The popup is built from elements and text nodes: case data is never parsed as markup.
+  function line(box, text) {
+    box.appendChild(document.createElement("br"));
+    box.appendChild(document.createTextNode(text == null ? "" : String(text)));
+  }
+
+  function popup(p) {
+    var box = document.createElement("div");
+    var link = box.appendChild(document.createElement("a"));
+    link.href = p.url;
+    link.appendChild(document.createElement("strong")).textContent = p.number;
+    line(box, (p.category || "") + " · " + (p.place || ""));
+    line(box, p.stage_label);
+    if (p.deadline) { line(box, p.deadline.slice(0, 16).replace("T", " ")); }
+    return box;
   }
 
   fetch(data.source, { credentials: "same-origin", headers: { "Accept": "application/geo+json" } })
@@ -30,10 +41,7 @@
                                           fillColor: p.colour, fillOpacity: 0.9 });
         },
         onEachFeature: function (feature, marker) {
-          var p = feature.properties;
-          marker.bindPopup('<a href="' + escape(p.url) + '"><strong>' + escape(p.number) + "</strong></a><br>" +
-            escape(p.category) + " · " + escape(p.place) + "<br>" + escape(p.stage_label) +
-            (p.deadline ? "<br>" + escape(p.deadline.slice(0, 16).replace("T", " ")) : ""));
+          marker.bindPopup(popup(feature.properties));
         }
       }).addTo(map);
       if (collection.features.length) {

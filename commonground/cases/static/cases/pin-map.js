@@ -10,6 +10,14 @@
   var lng = document.getElementById("id_longitude");
   var status = document.getElementById("pin-status");
   var clear = document.getElementById("pin-clear");
+
+  // A place's name is data, never markup: Leaflet renders a string label as HTML, an element as it is.
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   var map = L.map(holder, { scrollWheelZoom: false, attributionControl: Boolean(data.basemap) });
   L.control.scale({ imperial: false }).addTo(map);
   if (data.basemap) {
@@ -22,7 +30,7 @@
   data.places.forEach(function (place) {
     L.circleMarker([place.lat, place.lng], { radius: place.major ? 5 : 3, color: "#1565c0", weight: 1,
                                              fillOpacity: place.major ? 0.8 : 0.5, bubblingMouseEvents: true })
-      .bindTooltip(place.name, { direction: "top", permanent: few && place.major, className: "place-label" })
+      .bindTooltip(label(place.name), { direction: "top", permanent: few && place.major, className: "place-label" })
       .addTo(map);
     bounds.extend([place.lat, place.lng]);
   });

@@ -5,6 +5,14 @@
   var source = document.getElementById("place-map-data");
   if (!holder || !source || !window.L) { return; }
   var data = JSON.parse(source.textContent);
+
+  // A place's name is data, never markup: Leaflet renders a string label as HTML, an element as it is.
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   var map = L.map(holder, { scrollWheelZoom: false, attributionControl: Boolean(data.basemap) });
   L.control.scale({ imperial: false }).addTo(map);
   if (data.basemap) {
@@ -17,11 +25,11 @@
   }
   (data.children || []).forEach(function (child) {
     L.circleMarker([child.lat, child.lng], { radius: 5, color: "#1565c0", weight: 1, fillOpacity: 0.7 })
-      .bindTooltip(child.name).addTo(map);
+      .bindTooltip(label(child.name)).addTo(map);
     bounds.extend([child.lat, child.lng]);
   });
   L.circleMarker([data.lat, data.lng], { radius: 8, color: "#b3261e", weight: 2, fillOpacity: 0.9 })
-    .bindTooltip(data.name, { permanent: true, direction: "top", offset: [0, -8] }).addTo(map);
+    .bindTooltip(label(data.name), { permanent: true, direction: "top", offset: [0, -8] }).addTo(map);
   if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
     map.setView([data.lat, data.lng], 16);
   } else {
