@@ -8,15 +8,63 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from commonground.core.models import OrganisationKind, Person, Place, PlaceKind, RoleKind
+from commonground.core.models import (
+    Household,
+    Organisation,
+    OrganisationKind,
+    Ownership,
+    Person,
+    Place,
+    PlaceKind,
+    RoleKind,
+    User,
+)
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import ownership_create, person_create
 from commonground.core.services.places import place_create
-from commonground.deliberation.models import Vote, VoteKind
+from commonground.deliberation.models import Ballot, BallotVersion, Elector, ElectorMember, Vote, VoteKind
 from commonground.deliberation.services.votes import vote_announce, vote_create
 from tests.conftest import make_id_number
+
+# Tables whose ids must never reach a published record, each given its own range of 7-digit ids.
+ID_TABLES = (Person, Organisation, Place, Ownership, Household, User, Elector, ElectorMember, Ballot, BallotVersion)
+
+
+def _next_id(table: str) -> tuple[int, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        return cursor.fetchone()
+
+
+def start_ids_at(model, first: int, *, called: bool = False) -> None:
+    """The next row of `model` takes the id `first` (SQLite: AUTOINCREMENT's counter, rolled back with the test;
+    PostgreSQL: the sequence, which no rollback restores, so `big_ids` puts it back)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, %s)", [table, first, called])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first - 1])
+
+
+@pytest.fixture
+def big_ids(db):
+    """Rows created after this fixture get 7-digit ids, a separate range per table (people from 7100001, orgs
+    from 7200001...), as in a district-sized database: a key built from ids, or an id in a published record,
+    then shows up (a small id could pass for a count or an area)."""
+    saved = {model: _next_id(model._meta.db_table) for model in ID_TABLES} if connection.vendor == "postgresql" \
+        else {}
+    for n, model in enumerate(ID_TABLES, start=1):
+        start_ids_at(model, 7_000_001 + n * 100_000)
+    yield
+    for model, (value, called) in saved.items():
+        start_ids_at(model, value, called=called)
 
 
 @dataclass
