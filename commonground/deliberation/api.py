@@ -216,15 +216,21 @@ def ballot_mine(request: HttpRequest, vote_id: int):
 
 # Results -----------------------------------------------------------------------------------------------------------
 
-@router.get("/votes/{int:vote_id}/result", response=ResultOut)
-def vote_result(request: HttpRequest, vote_id: int, include_record: bool = False):
-    """The fixed result of a closed vote: every share as [part, whole] (area in hundredths of a m², heads),
-    the SHA-256 of the ballot record, and with include_record=true the record itself (receipt codes, no
-    names), so anyone can recompute the hash and the tally. 409 while the vote is not closed."""
-    vote = _vote(request, vote_id)
+def _require_closed(vote: Vote) -> None:
     if vote.status != VoteStatus.CLOSED:
         raise HttpError(409, _("The result is fixed when the vote is closed; this vote is %(status)s.")
                         % {"status": vote.get_status_display()})
+
+
+@router.get("/votes/{int:vote_id}/result", response=ResultOut)
+def vote_result(request: HttpRequest, vote_id: int, include_record: bool = False):
+    """The fixed result of a closed vote: every share as [part, whole] (area in hundredths of a m², heads),
+    the SHA-256 of the ballot record, and with include_record=true the record itself, so anyone can recompute
+    the hash and the tally: the register's totals {"area", "heads"} and, in receipt-code order, every ballot's
+    receipt code, area (hundredths of a m²; each ballot is one head), choice and candidates marked. It names
+    no owner, flat or database key. 409 while the vote is not closed."""
+    vote = _vote(request, vote_id)
+    _require_closed(vote)
     stored = {key: value for key, value in vote.result.items() if key != "record"}
     names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
     stored["candidates"] = [{**row, "name": names.get(row["candidate"], "")} for row in stored.get("candidates", [])]

@@ -182,6 +182,72 @@ def open_election(open_vote, register, clerk):
     return factory
 
 
+# --- closed votes with every channel (ballot secrecy) ---
+
+def scan_png(name: str):
+    """A real PNG (uploads are checked by their content)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def logins(register, tree, make_user, owner_user) -> dict:
+    """A login for every person on the register: "zhang" (the tree's owner), "o0" (`owner_user`) to "o5"."""
+    people = {"zhang": tree.owner, **{f"o{i}": p for i, p in enumerate(register.owners) if i}}
+    return {"o0": owner_user, **{name: make_user(RoleKind.RESIDENT, tree.estate, person=person)
+                                 for name, person in people.items()}}
+
+
+def _close_with_every_channel(vote: Vote, clerk, logins, register, marks: dict, paper, proxy) -> Vote:
+    """Ballots online (o4 changes theirs: version 2), the developer's on paper, owner 5's by proxy; then close."""
+    from commonground.deliberation.services.ballots import ballot_cast, ballot_enter
+    from commonground.deliberation.services.votes import vote_close
+
+    cast_at = vote.opens_at + datetime.timedelta(minutes=10)
+    key = "candidates" if vote.is_election else "choice"
+    for name, mark in marks.items():
+        ballot_cast(vote=vote, user=logins[name], **{key: mark}, now=cast_at)
+    ballot_cast(vote=vote, user=logins["o4"], **{key: marks["o3"]}, now=cast_at + datetime.timedelta(minutes=5))
+    developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
+    ballot_enter(vote=vote, clerk=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"), now=cast_at)
+    proxied = Elector.objects.get(vote=vote, memberships__person=register.owners[5])
+    ballot_enter(vote=vote, clerk=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
+                 authorisation=scan_png("proxy.png"), now=cast_at)
+    return vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+
+
+def _ended_window() -> dict[str, datetime.datetime]:
+    now = timezone.now()
+    return {"opens_at": now - datetime.timedelta(hours=2), "closes_at": now - datetime.timedelta(minutes=1)}
+
+
+@pytest.fixture
+def closed_decision(open_vote, register, clerk, logins, settings, tmp_path) -> Vote:
+    """A closed decision: all 7 owners voted, online (one changed their ballot), on paper and by proxy."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    vote = open_vote(**_ended_window())
+    return _close_with_every_channel(vote, clerk, logins, register, {
+        "zhang": "agree", "o0": "agree", "o1": "against", "o3": "agree", "o4": "abstain"}, paper="agree",
+        proxy="against")
+
+
+@pytest.fixture
+def closed_election(open_election, register, clerk, logins, settings, tmp_path) -> Vote:
+    """A closed 3-seat election, every owner voted as in `closed_decision` (one marked nobody)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    vote = open_election(**_ended_window())
+    candidates = list(vote.candidates.order_by("position").values_list("pk", flat=True))
+    return _close_with_every_channel(vote, clerk, logins, register, {
+        "zhang": candidates[:2], "o0": candidates[:3], "o1": [], "o3": candidates[1:], "o4": candidates[:1]},
+        paper=candidates[2:], proxy=candidates[:3])
+
+
 # --- meetings (helper C) ---
 
 @dataclass
