@@ -24,6 +24,7 @@ from .api_schemas import (
     BallotOut,
     CandidateIn,
     CandidateOut,
+    InspectedBallotPage,
     MeetingDetailOut,
     MeetingIn,
     MeetingPage,
@@ -61,7 +62,7 @@ from .models import (
     Vote,
     VoteStatus,
 )
-from .selectors import meetings_for, notices_for, turnout, votes_for
+from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
 from .services.ballots import ballot_cast, my_ballot
 from .services.elections import (
     candidate_register,
@@ -212,6 +213,18 @@ def ballot_mine(request: HttpRequest, vote_id: int):
     if ballot is None:
         raise Http404(_("No ballot has been cast for you in this vote."))
     return _ballot_out(ballot)
+
+
+@router.get("/votes/{int:vote_id}/ballots", response=InspectedBallotPage)
+def ballot_inspection(request: HttpRequest, vote_id: int, q: str = "", page: int = 1, page_size: int = PAGE_SIZE):
+    """Who voted how in a closed vote: every ballot with its owner, flats, channel and choice (or candidates
+    marked), by owner name; `q` keeps owners whose name contains it. Only for those who may inspect ballots
+    (the owners' committee of the estate): 403 for anyone else who sees the vote, 409 while it is not closed."""
+    vote = _vote(request, vote_id)
+    if not can(request.user, "ballot.inspect", vote):
+        raise PermissionDenied(_("Only the owners' committee may inspect who voted how."))
+    _require_closed(vote)
+    return paginate(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
 
 
 # Results -----------------------------------------------------------------------------------------------------------
