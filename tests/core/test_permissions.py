@@ -182,3 +182,13 @@ def test_role_assign__role_with_explicit_only_permission__granted_by_who_holds_t
 
     assert may_grant(role_users[RoleKind.STREET_STAFF], RoleKind.PROPERTY_MANAGER, tree.estate) is True
     assert may_grant(role_users[RoleKind.COMMUNITY_WORKER], RoleKind.STREET_STAFF, tree.estate) is False
+
+
+def test_password_reset__holder_of_explicit_only_permission__community_may_not_take_the_account(
+        tree, role_users, make_user, explicit_only_permission):
+    """A password reset acts as the holder: the community, which may not read the secrets, may not reset it."""
+    from commonground.core.services.accounts import may_reset_password
+
+    manager = make_user(RoleKind.PROPERTY_MANAGER, tree.estate)
+    assert may_reset_password(role_users[RoleKind.COMMUNITY_WORKER], manager) is False
+    assert may_reset_password(role_users[RoleKind.COMMUNITY_WORKER], make_user(RoleKind.GRID_WORKER, tree.community))
