@@ -192,7 +192,7 @@ def ballot_record(vote: Vote) -> dict:
 
 def tally_record(record: dict) -> dict:
     """Tally a ballot record (stored, published or freshly read) from the record alone: the same record always
-    gives the same result. A malformed record raises ValueError."""
+    gives the same result. A receipt code twice, or ballots weighing more than the register, raise ValueError."""
     from ..models import SUPERMAJORITY_MATTERS
 
     ballots = record["ballots"]
