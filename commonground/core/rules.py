@@ -2,7 +2,8 @@
 
 A permission is "<resource>.<verb>", e.g. "person.view" or "roster.import"; "*" and
 "<resource>.*" are wildcards. Apps above core add their resources with
-`grant(role, {...})` from their AppConfig.ready().
+`grant(role, {...})` from their AppConfig.ready(), and mark with `explicit_only({...})` the few
+that no wildcard may carry (who voted how): only a role granted one by name holds it.
 """
 
 from __future__ import annotations
@@ -34,12 +35,23 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 }
 
 
+# Permissions that "*" and "<resource>.*" do not carry: the law gives them to named roles only.
+EXPLICIT_ONLY: set[str] = set()
+
+
 def grant(role: str, permissions: set[str]) -> None:
     """Give `role` more permissions (used by apps that add resources)."""
     ROLE_PERMISSIONS.setdefault(role, set()).update(permissions)
 
 
+def explicit_only(permissions: set[str]) -> None:
+    """Keep `permissions` out of every wildcard: a role holds one only where a grant names it."""
+    EXPLICIT_ONLY.update(permissions)
+
+
 def role_permits(role: str, permission: str) -> bool:
     granted = ROLE_PERMISSIONS.get(role, set())
+    if permission in EXPLICIT_ONLY:
+        return permission in granted
     resource = permission.split(".", 1)[0]
     return "*" in granted or permission in granted or f"{resource}.*" in granted

@@ -24,6 +24,7 @@ from .api_schemas import (
     BallotOut,
     CandidateIn,
     CandidateOut,
+    InspectedBallotPage,
     MeetingDetailOut,
     MeetingIn,
     MeetingPage,
@@ -61,7 +62,7 @@ from .models import (
     Vote,
     VoteStatus,
 )
-from .selectors import meetings_for, notices_for, turnout, votes_for
+from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
 from .services.ballots import ballot_cast, my_ballot
 from .services.elections import (
     candidate_register,
@@ -214,17 +215,35 @@ def ballot_mine(request: HttpRequest, vote_id: int):
     return _ballot_out(ballot)
 
 
+@router.get("/votes/{int:vote_id}/ballots", response=InspectedBallotPage)
+def ballot_inspection(request: HttpRequest, vote_id: int, q: str = "", page: int = 1, page_size: int = PAGE_SIZE):
+    """Who voted how in a closed vote: every ballot with its owner, flats, channel and choice (or candidates
+    marked), by owner name; `q` keeps owners whose name contains it. Only for those who may inspect ballots
+    (the owners' committee of the estate): 403 for anyone else who sees the vote, 409 while it is not closed."""
+    vote = _vote(request, vote_id)
+    if not can(request.user, "ballot.inspect", vote):
+        raise PermissionDenied(_("Only the owners' committee may inspect who voted how."))
+    _require_closed(vote)
+    return paginate(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
+
+
 # Results -----------------------------------------------------------------------------------------------------------
+
+def _require_closed(vote: Vote) -> None:
+    if vote.status != VoteStatus.CLOSED:
+        raise HttpError(409, _("The result is fixed when the vote is closed; this vote is %(status)s.")
+                        % {"status": vote.get_status_display()})
+
 
 @router.get("/votes/{int:vote_id}/result", response=ResultOut)
 def vote_result(request: HttpRequest, vote_id: int, include_record: bool = False):
     """The fixed result of a closed vote: every share as [part, whole] (area in hundredths of a m², heads),
-    the SHA-256 of the ballot record, and with include_record=true the record itself (receipt codes, no
-    names), so anyone can recompute the hash and the tally. 409 while the vote is not closed."""
+    the SHA-256 of the ballot record, and with include_record=true the record itself, so anyone can recompute
+    the hash and the tally: the register's totals {"area", "heads"} and, in receipt-code order, every ballot's
+    receipt code, area (hundredths of a m²; each ballot is one head), choice and candidates marked. It names
+    no owner, flat or database key. 409 while the vote is not closed."""
     vote = _vote(request, vote_id)
-    if vote.status != VoteStatus.CLOSED:
-        raise HttpError(409, _("The result is fixed when the vote is closed; this vote is %(status)s.")
-                        % {"status": vote.get_status_display()})
+    _require_closed(vote)
     stored = {key: value for key, value in vote.result.items() if key != "record"}
     names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
     stored["candidates"] = [{**row, "name": names.get(row["candidate"], "")} for row in stored.get("candidates", [])]

@@ -253,6 +253,36 @@ class BallotOut(Schema):
         return list(obj.versions.all())
 
 
+class InspectedBallotOut(Schema):
+    """One ballot with its owner: only for those who may inspect ballots (the owners' committee)."""
+
+    receipt_code: str
+    owner: str
+    flats: list[str]
+    channel: str
+    channel_label: str
+    proxy_name: str
+    choice: str
+    candidates: list[int]
+    version: int
+
+    @staticmethod
+    def resolve_owner(obj: Ballot) -> str:
+        return obj.elector.label
+
+    @staticmethod
+    def resolve_flats(obj: Ballot) -> list[str]:
+        return list(obj.elector.flats)
+
+    @staticmethod
+    def resolve_channel_label(obj: Ballot) -> str:
+        return str(obj.get_channel_display())
+
+
+class InspectedBallotPage(Page):
+    items: list[InspectedBallotOut]
+
+
 # Results -----------------------------------------------------------------------------------------------------------
 
 class CountedOut(Schema):

@@ -9,13 +9,17 @@ from __future__ import annotations
 from django.conf import settings
 
 from commonground.core.models import RoleKind
-from commonground.core.rules import grant
+from commonground.core.rules import explicit_only, grant
 
+# Who voted how: the owners' committee keeps the ballots for the owners' inspection, so only its members see
+# them by name. Organisers (street, community) see the paper ballots they enter, not the online ones; no
+# wildcard (a district administrator's "*", the organisers' "ballot.*") carries it.
+explicit_only({"ballot.inspect"})
 ORGANISE = {"vote.*", "ballot.*", "candidate.*", "notice.*", "meeting.*", "representative.*"}
 grant(RoleKind.STREET_STAFF, ORGANISE)
 grant(RoleKind.COMMUNITY_WORKER, ORGANISE)
-grant(RoleKind.OWNERS_COMMITTEE_MEMBER, {"vote.view", "vote.manage", "ballot.view", "ballot.enter", "candidate.*",
-                                         "notice.view", "notice.publish", "meeting.*"})
+grant(RoleKind.OWNERS_COMMITTEE_MEMBER, {"vote.view", "vote.manage", "ballot.view", "ballot.enter", "ballot.inspect",
+                                         "candidate.*", "notice.view", "notice.publish", "meeting.*"})
 grant(RoleKind.RENEWAL_WORKER, {"vote.view", "notice.view", "notice.publish", "meeting.*", "representative.*"})
 grant(RoleKind.GRID_WORKER, {"vote.view", "notice.view", "meeting.view", "meeting.attend"})
 grant(RoleKind.PROPERTY_MANAGER, {"notice.view", "meeting.view"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from commonground.core.permissions import visible_to
 
@@ -47,6 +47,23 @@ def turnout(vote: Vote) -> Turnout:
     row = Ballot.objects.filter(vote=vote).aggregate(heads=Count("pk"), area=Sum("elector__area_m2"))
     return Turnout(Share(to_cents(row["area"] or 0), to_cents(vote.electorate_area_m2)),
                    Share(row["heads"], vote.electorate_heads), row["heads"])
+
+
+def closed_vote_for(user: Any, pk: int) -> Vote | None:
+    """A closed vote the user may see, or None (the caller answers 404)."""
+    return votes_for(user).filter(pk=pk, status=VoteStatus.CLOSED).first()
+
+
+def ballots_to_inspect(vote: Vote, query: str = "") -> QuerySet[Ballot]:
+    """Who voted how in a vote, for those who may `ballot.inspect` it (the caller asks the resolver): every
+    ballot with its owner, in the order clerks know from their rosters (pinyin of the first owner; organisations
+    last), optionally only owners whose name contains `query`."""
+    first = ElectorMember.objects.filter(elector=OuterRef("elector"), person__isnull=False).order_by(
+        "person__name_pinyin").values("person__name_pinyin")[:1]
+    ballots = Ballot.objects.filter(vote=vote).select_related("elector").annotate(sort_name=Subquery(first))
+    if query:
+        ballots = ballots.filter(elector__label__icontains=query)
+    return ballots.order_by(F("sort_name").asc(nulls_last=True), "elector__label", "pk")
 
 
 def notices_for(user: Any) -> QuerySet[Notice]:

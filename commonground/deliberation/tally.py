@@ -58,6 +58,20 @@ def _count(keys: Iterable[str], areas: Mapping[str, int], whole: tuple[int, int]
     return Counted(Share(sum(areas[k] for k in keys), whole[0]), Share(len(keys), whole[1]))
 
 
+def _register(electorate: Mapping[str, int], ballots: Mapping[str, object],
+              register: tuple[int, int] | None) -> tuple[int, int]:
+    """(area, heads) of the whole register: the electorate's own, or, when `electorate` holds only the weights
+    of the ballots (a published record), the register's totals."""
+    unknown = set(ballots) - set(electorate)
+    if unknown:
+        raise ValueError(f"ballots from electors not on the register: {sorted(unknown)[:3]}")
+    if register is None:
+        return sum(electorate.values()), len(electorate)
+    if sum(electorate.values()) > register[0] or len(electorate) > register[1]:
+        raise ValueError("the ballots weigh more than the whole register")
+    return register
+
+
 def passes(counted: Counted, supermajority: bool) -> bool:
     if supermajority:
         return counted.area.at_least(SUPERMAJORITY) and counted.heads.at_least(SUPERMAJORITY)
@@ -82,15 +96,15 @@ class DecisionResult:
         }
 
 
-def tally_decision(electorate: Mapping[str, int], ballots: Mapping[str, str], *, supermajority: bool) -> DecisionResult:
+def tally_decision(electorate: Mapping[str, int], ballots: Mapping[str, str], *, supermajority: bool,
+                   register: tuple[int, int] | None = None) -> DecisionResult:
     """`electorate`: elector key -> area in cents; `ballots`: elector key -> "agree" | "against" | "abstain".
+    With `register` = (area in cents, heads) of the whole register, `electorate` need only weigh the ballots
+    (each one head): that is how a published record, keyed by receipt code, is tallied.
 
     Abstaining is taking part: it counts towards the quorum and the participating whole, not for agreement.
     """
-    unknown = set(ballots) - set(electorate)
-    if unknown:
-        raise ValueError(f"ballots from electors not on the register: {sorted(unknown)[:3]}")
-    everyone = (sum(electorate.values()), len(electorate))
+    everyone = _register(electorate, ballots, register)
     quorum = _count(ballots, electorate, everyone)
     quorum_met = quorum.area.at_least(QUORUM) and quorum.heads.at_least(QUORUM)
     taking_part = (quorum.area.part, quorum.heads.part)
@@ -145,14 +159,12 @@ class ElectionResult:
 
 
 def tally_election(electorate: Mapping[str, int], ballots: Mapping[str, Sequence[int]], *, candidates: Sequence[int],
-                   seats: int) -> ElectionResult:
+                   seats: int, register: tuple[int, int] | None = None) -> ElectionResult:
     """Each ballot marks up to `seats` candidates. A candidate needs more than half of the participating area
     AND owners; those who do are ranked by owners, then area. Seats go down the ranking; candidates tied across
-    the last seat are reported as tied and none of them is elected (a run-off decides, not the software)."""
-    unknown = set(ballots) - set(electorate)
-    if unknown:
-        raise ValueError(f"ballots from electors not on the register: {sorted(unknown)[:3]}")
-    everyone = (sum(electorate.values()), len(electorate))
+    the last seat are reported as tied and none of them is elected (a run-off decides, not the software).
+    `register` as in `tally_decision`."""
+    everyone = _register(electorate, ballots, register)
     quorum = _count(ballots, electorate, everyone)
     quorum_met = quorum.area.at_least(QUORUM) and quorum.heads.at_least(QUORUM)
     taking_part = (quorum.area.part, quorum.heads.part)

@@ -154,3 +154,41 @@ def test_can_on_model__placeless_needs_root_scope(tree, role_users):
     assert can_on_model(role_users[RoleKind.DISTRICT_ADMIN], "setting.view", Setting) is True
     assert can_on_model(role_users[RoleKind.COMMUNITY_WORKER], "place.view", Place) is True
     assert can_on_model(role_users[RoleKind.COMMUNITY_WORKER], "place.view", Setting) is False
+
+
+@pytest.fixture
+def explicit_only_permission(monkeypatch):
+    """A permission kept out of every wildcard, held by name by property managers only."""
+    from commonground.core import rules
+
+    monkeypatch.setitem(rules.ROLE_PERMISSIONS, RoleKind.PROPERTY_MANAGER,
+                        rules.ROLE_PERMISSIONS[RoleKind.PROPERTY_MANAGER] | {"secret.read"})
+    monkeypatch.setitem(rules.ROLE_PERMISSIONS, RoleKind.STREET_STAFF,
+                        rules.ROLE_PERMISSIONS[RoleKind.STREET_STAFF] | {"secret.*"})
+    rules.explicit_only({"secret.read"})
+    yield "secret.read"
+    rules.EXPLICIT_ONLY.discard("secret.read")
+
+
+def test_can__explicit_only_permission__named_grant_only_not_wildcards(tree, role_users, explicit_only_permission):
+    holders = {role for role, user in role_users.items() if can(user, explicit_only_permission, tree.flat)}
+    assert holders == {RoleKind.PROPERTY_MANAGER}  # not the district's "*", nor the street's "secret.*"
+
+
+def test_role_assign__role_with_explicit_only_permission__granted_by_who_holds_the_rest(
+        tree, role_users, make_user, explicit_only_permission):
+    """Appointing is not exercising: street staff appoint a property manager without reading its secrets."""
+    from commonground.core.services.accounts import may_grant
+
+    assert may_grant(role_users[RoleKind.STREET_STAFF], RoleKind.PROPERTY_MANAGER, tree.estate) is True
+    assert may_grant(role_users[RoleKind.COMMUNITY_WORKER], RoleKind.STREET_STAFF, tree.estate) is False
+
+
+def test_password_reset__holder_of_explicit_only_permission__community_may_not_take_the_account(
+        tree, role_users, make_user, explicit_only_permission):
+    """A password reset acts as the holder: the community, which may not read the secrets, may not reset it."""
+    from commonground.core.services.accounts import may_reset_password
+
+    manager = make_user(RoleKind.PROPERTY_MANAGER, tree.estate)
+    assert may_reset_password(role_users[RoleKind.COMMUNITY_WORKER], manager) is False
+    assert may_reset_password(role_users[RoleKind.COMMUNITY_WORKER], make_user(RoleKind.GRID_WORKER, tree.community))

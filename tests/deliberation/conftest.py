@@ -8,15 +8,63 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from commonground.core.models import OrganisationKind, Person, Place, PlaceKind, RoleKind
+from commonground.core.models import (
+    Household,
+    Organisation,
+    OrganisationKind,
+    Ownership,
+    Person,
+    Place,
+    PlaceKind,
+    RoleKind,
+    User,
+)
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import ownership_create, person_create
 from commonground.core.services.places import place_create
-from commonground.deliberation.models import Vote, VoteKind
+from commonground.deliberation.models import Ballot, BallotVersion, Elector, ElectorMember, Vote, VoteKind
 from commonground.deliberation.services.votes import vote_announce, vote_create
 from tests.conftest import make_id_number
+
+# Tables whose ids must never reach a published record, each given its own range of 7-digit ids.
+ID_TABLES = (Person, Organisation, Place, Ownership, Household, User, Elector, ElectorMember, Ballot, BallotVersion)
+
+
+def _next_id(table: str) -> tuple[int, bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        return cursor.fetchone()
+
+
+def start_ids_at(model, first: int, *, called: bool = False) -> None:
+    """The next row of `model` takes the id `first` (SQLite: AUTOINCREMENT's counter, rolled back with the test;
+    PostgreSQL: the sequence, which no rollback restores, so `big_ids` puts it back)."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, %s)", [table, first, called])
+        else:
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, first - 1])
+
+
+@pytest.fixture
+def big_ids(db):
+    """Rows created after this fixture get 7-digit ids, a separate range per table (people from 7100001, orgs
+    from 7200001...), as in a district-sized database: a key built from ids, or an id in a published record,
+    then shows up (a small id could pass for a count or an area)."""
+    saved = {model: _next_id(model._meta.db_table) for model in ID_TABLES} if connection.vendor == "postgresql" \
+        else {}
+    for n, model in enumerate(ID_TABLES, start=1):
+        start_ids_at(model, 7_000_001 + n * 100_000)
+    yield
+    for model, (value, called) in saved.items():
+        start_ids_at(model, value, called=called)
 
 
 @dataclass
@@ -132,6 +180,72 @@ def open_election(open_vote, register, clerk):
         return vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
 
     return factory
+
+
+# --- closed votes with every channel (ballot secrecy) ---
+
+def scan_png(name: str):
+    """A real PNG (uploads are checked by their content)."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def logins(register, tree, make_user, owner_user) -> dict:
+    """A login for every person on the register: "zhang" (the tree's owner), "o0" (`owner_user`) to "o5"."""
+    people = {"zhang": tree.owner, **{f"o{i}": p for i, p in enumerate(register.owners) if i}}
+    return {"o0": owner_user, **{name: make_user(RoleKind.RESIDENT, tree.estate, person=person)
+                                 for name, person in people.items()}}
+
+
+def _close_with_every_channel(vote: Vote, clerk, logins, register, marks: dict, paper, proxy) -> Vote:
+    """Ballots online (o4 changes theirs: version 2), the developer's on paper, owner 5's by proxy; then close."""
+    from commonground.deliberation.services.ballots import ballot_cast, ballot_enter
+    from commonground.deliberation.services.votes import vote_close
+
+    cast_at = vote.opens_at + datetime.timedelta(minutes=10)
+    key = "candidates" if vote.is_election else "choice"
+    for name, mark in marks.items():
+        ballot_cast(vote=vote, user=logins[name], **{key: mark}, now=cast_at)
+    ballot_cast(vote=vote, user=logins["o4"], **{key: marks["o3"]}, now=cast_at + datetime.timedelta(minutes=5))
+    developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
+    ballot_enter(vote=vote, clerk=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"), now=cast_at)
+    proxied = Elector.objects.get(vote=vote, memberships__person=register.owners[5])
+    ballot_enter(vote=vote, clerk=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
+                 authorisation=scan_png("proxy.png"), now=cast_at)
+    return vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+
+
+def _ended_window() -> dict[str, datetime.datetime]:
+    now = timezone.now()
+    return {"opens_at": now - datetime.timedelta(hours=2), "closes_at": now - datetime.timedelta(minutes=1)}
+
+
+@pytest.fixture
+def closed_decision(open_vote, register, clerk, logins, settings, tmp_path) -> Vote:
+    """A closed decision: all 7 owners voted, online (one changed their ballot), on paper and by proxy."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    vote = open_vote(**_ended_window())
+    return _close_with_every_channel(vote, clerk, logins, register, {
+        "zhang": "agree", "o0": "agree", "o1": "against", "o3": "agree", "o4": "abstain"}, paper="agree",
+        proxy="against")
+
+
+@pytest.fixture
+def closed_election(open_election, register, clerk, logins, settings, tmp_path) -> Vote:
+    """A closed 3-seat election, every owner voted as in `closed_decision` (one marked nobody)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    vote = open_election(**_ended_window())
+    candidates = list(vote.candidates.order_by("position").values_list("pk", flat=True))
+    return _close_with_every_channel(vote, clerk, logins, register, {
+        "zhang": candidates[:2], "o0": candidates[:3], "o1": [], "o3": candidates[1:], "o4": candidates[:1]},
+        paper=candidates[2:], proxy=candidates[:3])
 
 
 # --- meetings (helper C) ---

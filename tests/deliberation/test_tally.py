@@ -167,6 +167,39 @@ def test_tally_election__random_marks__matches_reference(case):
     assert result.as_dict() == ref_election(areas, ballots, candidates, seats)
 
 
+def as_published(areas: dict[str, int], ballots: dict) -> tuple[dict[str, int], dict, tuple[int, int]]:
+    """What a published record keeps: each ballot under a receipt code unrelated to its elector, with its area,
+    and the register's totals; the electors who did not vote are only in the totals."""
+    receipts = {key: f"R{n:09d}" for n, key in enumerate(sorted(ballots, reverse=True))}
+    weights = {receipts[key]: areas[key] for key in ballots}
+    return weights, {receipts[key]: marks for key, marks in ballots.items()}, (sum(areas.values()), len(areas))
+
+
+@settings(max_examples=200, deadline=None)
+@given(decisions(), st.booleans())
+def test_tally_decision__published_record_alone__matches_reference(case, supermajority):
+    areas, ballots = case
+    weights, published, register = as_published(areas, ballots)
+    assert tally_decision(weights, published, supermajority=supermajority, register=register).as_dict() == \
+        ref_decision(areas, ballots, supermajority)
+
+
+@settings(max_examples=200, deadline=None)
+@given(elections())
+def test_tally_election__published_record_alone__matches_reference(case):
+    areas, ballots, candidates, seats = case
+    weights, published, register = as_published(areas, ballots)
+    result = tally_election(weights, published, candidates=candidates, seats=seats, register=register)
+    assert result.as_dict() == ref_election(areas, ballots, candidates, seats)
+
+
+@pytest.mark.parametrize("register", [(29_999, 3), (30_000, 1)])
+def test_tally_decision__ballots_outweigh_register_totals__refused(register):
+    with pytest.raises(ValueError, match="weigh more than the whole register"):
+        tally_decision({"A": 10_000, "B": 20_000}, {"A": "agree", "B": "agree"}, supermajority=False,
+                       register=register)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=3, max_value=40).flatmap(
     lambda n: st.tuples(st.just(n), st.lists(st.integers(1, 50_000), min_size=n, max_size=n))))

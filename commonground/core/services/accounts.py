@@ -14,27 +14,31 @@ from django.utils.translation import gettext as _
 from .. import clock
 from ..models import Place, RoleAssignment, Setting, User
 from ..permissions import active_roles, forget_roles, scope_paths
-from ..rules import ROLE_PERMISSIONS, role_permits
+from ..rules import EXPLICIT_ONLY, ROLE_PERMISSIONS, role_permits
 
 logger = logging.getLogger(__name__)
 TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # nothing to misread when told over the counter
 TEMPORARY_LENGTH = 10
 
 
-def covers(actor: Any, action: str, role: str, scope: Place) -> bool:
+def covers(actor: Any, action: str, role: str, scope: Place, *, appointing: bool = False) -> bool:
     """Whether `actor` may `action` on a holder of `role` at `scope`: their own roles there permit `action` and
-    carry every permission the role carries (nobody acts beyond their own reach)."""
+    carry every permission the role carries (nobody acts beyond their own reach). Appointing a role does not
+    need its explicit-only rights (the street office appoints owners' committee members without inspecting
+    ballots itself); acting on its holder's account (a password reset) does."""
     if scope_paths(actor, action) is None:
         return True
     own = [r.role for r in active_roles(actor) if scope.path.startswith(r.scope.path)]
     if not any(role_permits(mine, action) for mine in own):
         return False
-    return all(any(role_permits(mine, permission) for mine in own) for permission in ROLE_PERMISSIONS.get(role, ()))
+    needed = [p for p in ROLE_PERMISSIONS.get(role, ()) if not (appointing and p in EXPLICIT_ONLY)]
+    return all(any(role_permits(mine, permission) for mine in own) for permission in needed)
 
 
 def may_grant(granter: Any, role: str, scope: Place) -> bool:
-    """A user may grant a role at `scope` only if their own roles there carry every permission it carries."""
-    return covers(granter, "roleassignment.add", role, scope)
+    """A user may grant a role at `scope` only if their own roles there carry every permission it carries
+    (except the explicit-only ones, see `covers`)."""
+    return covers(granter, "roleassignment.add", role, scope, appointing=True)
 
 
 def may_reset_password(actor: Any, user: User) -> bool:

@@ -54,7 +54,8 @@ def compute_electorate(estate: Place, on: datetime.date) -> list[ElectorDraft]:
 
     A person with several flats is one head with all their area; co-owners of a flat are one head that casts one
     vote for it (and so is anyone linked to them through another shared flat); an organisation (the developer
-    holding every unsold flat) is one head with all its flats. Area per flat is counted once.
+    holding every unsold flat) is one head with all its flats. Area per flat is counted once. An elector's key
+    is its first holder ("o5", "p12"): organisations first, then people, each by id.
     """
     rows = list(
         Ownership.objects.current(on).filter(within_q("flat__path", [estate.path]))
@@ -83,5 +84,8 @@ def compute_electorate(estate: Place, on: datetime.date) -> list[ElectorDraft]:
         previous = draft.flats.get(flat_id)
         draft.flats[flat_id] = (flat_name, max(area, previous[1]) if previous else area)
     for draft in drafts.values():
-        draft.key = "+".join(f"{kind[0]}{pk}" for kind, pk in draft.holders)
+        # The first holder names the elector: holders belong to one elector only, so the key is unique within
+        # the vote, stable for the same register and short whatever the number of linked co-owners.
+        kind, pk = draft.holders[0]
+        draft.key = f"{kind[0]}{pk}"
     return sorted(drafts.values(), key=lambda d: d.key)

@@ -171,32 +171,43 @@ def vote_cancel(*, user: Any, vote: Vote, now: datetime.datetime | None = None) 
 
 
 def ballot_record(vote: Vote) -> dict:
-    """The full, canonical ballot record a result is computed from (and hashed): no names, only receipt codes."""
-    electorate = list(vote.electors.order_by("key").values_list("key", "area_m2"))
-    ballots = list(
-        Ballot.objects.filter(vote=vote).order_by("receipt_code")
-        .values_list("receipt_code", "elector__key", "choice", "candidates", "channel", "version"))
+    """The canonical ballot record a result is computed from, hashed and published.
+
+    Per ballot only its random receipt code, what it chose and the area it weighs (every ballot is one head),
+    in receipt-code order; and the register's totals. No name, flat, channel or database key: nothing in it
+    can be joined to an owner (who voted how is for `ballot.inspect`, see selectors.ballots_to_inspect)."""
+    areas = [to_cents(area) for area in vote.electors.values_list("area_m2", flat=True)]
+    ballots = (Ballot.objects.filter(vote=vote).order_by("receipt_code")
+               .values_list("receipt_code", "elector__area_m2", "choice", "candidates"))
     return {
         "vote": vote.pk, "estate": vote.estate.code, "matter": vote.matter, "kind": vote.kind, "seats": vote.seats,
         "candidates": list(vote.candidates.filter(status="approved").order_by("position", "pk")
                            .values_list("pk", flat=True)) if vote.is_election else [],
-        "electorate": [[key, to_cents(area)] for key, area in electorate],
-        "ballots": [{"receipt": receipt, "elector": key, "choice": choice, "candidates": sorted(candidates or []),
-                     "channel": channel, "version": version}
-                    for receipt, key, choice, candidates, channel, version in ballots],
+        "electorate": {"area": sum(areas), "heads": len(areas)},
+        "ballots": [{"receipt": receipt, "area": to_cents(area), "choice": choice,
+                     "candidates": sorted(candidates or [])}
+                    for receipt, area, choice, candidates in ballots],
     }
 
 
 def tally_record(record: dict) -> dict:
-    """Tally a ballot record (stored or freshly read): the same record always gives the same result."""
-    electorate = dict((key, cents) for key, cents in record["electorate"])
-    if record["kind"] == VoteKind.ELECTION:
-        ballots = {b["elector"]: b["candidates"] for b in record["ballots"]}
-        return tally_election(electorate, ballots, candidates=record["candidates"], seats=record["seats"]).as_dict()
+    """Tally a ballot record (stored, published or freshly read) from the record alone: the same record always
+    gives the same result. A receipt code twice, or ballots weighing more than the register, raise ValueError."""
     from ..models import SUPERMAJORITY_MATTERS
 
-    ballots = {b["elector"]: b["choice"] for b in record["ballots"]}
-    return tally_decision(electorate, ballots, supermajority=record["matter"] in SUPERMAJORITY_MATTERS).as_dict()
+    ballots = record["ballots"]
+    receipts = [b["receipt"] for b in ballots]
+    if len(set(receipts)) != len(receipts):
+        raise ValueError("a receipt code appears twice in the record")
+    weights = {b["receipt"]: b["area"] for b in ballots}
+    register = (record["electorate"]["area"], record["electorate"]["heads"])
+    if record["kind"] == VoteKind.ELECTION:
+        marks = {b["receipt"]: b["candidates"] for b in ballots}
+        return tally_election(weights, marks, candidates=record["candidates"], seats=record["seats"],
+                              register=register).as_dict()
+    choices = {b["receipt"]: b["choice"] for b in ballots}
+    return tally_decision(weights, choices, supermajority=record["matter"] in SUPERMAJORITY_MATTERS,
+                          register=register).as_dict()
 
 
 @transaction.atomic
@@ -234,7 +245,11 @@ def vote_verify(vote: Vote) -> tuple[bool, bool]:
     result, the ballots in the database still give the same record)."""
     stored = vote.result.get("record", {})
     published = {key: value for key, value in vote.result.items() if key != "record"}
-    stored_ok = record_hash(stored) == vote.record_hash and tally_record(stored) == published and \
+    try:
+        retallied = tally_record(stored)
+    except (KeyError, TypeError, ValueError):  # not a record of this form: it cannot be what was fixed
+        retallied = None
+    stored_ok = record_hash(stored) == vote.record_hash and retallied == published and \
         published.get("outcome") == vote.outcome
     return stored_ok, ballot_record(vote) == stored
 

@@ -227,6 +227,7 @@ def manage_context(request: HttpRequest, vote: Vote, bound: dict[str, forms.Form
     context: dict[str, Any] = {
         "vote": vote, "threshold": threshold_text(vote), "phase": phase_label(vote, now), "matter_threshold": matter_threshold(vote.matter),
         "may": {"enter": can(user, "ballot.enter", vote), "ballot_files": can(user, "ballot.view", vote),
+                "inspect": status == VoteStatus.CLOSED and can(user, "ballot.inspect", vote),
                 "add_candidate": can(user, "candidate.add", vote), "review": can(user, "candidate.review", vote),
                 "withdraw": can(user, "candidate.delete", vote)},
         "is_draft": status == VoteStatus.DRAFT, "is_announced": status == VoteStatus.ANNOUNCED,

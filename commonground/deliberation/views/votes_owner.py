@@ -206,6 +206,8 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(rows, RECEIPTS_PER_PAGE).get_page(request.GET.get("page")), "counted": len(rows),
         "notices": list(notices_for(user).filter(vote=vote).order_by("posted_on", "pk")),
         "manage_url": manage_url(user, vote),
+        "ballots_url": reverse("deliberation:vote_ballots", args=[vote.pk])
+        if can(user, "ballot.inspect", vote) else None,
     }
     return render(request, "deliberation/vote_result.html", context)
 
