@@ -110,7 +110,8 @@ def test_crawl_checks__another_scope_and_untranslated__reported(demo_built, db, 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("username", [*USERNAMES, None], ids=[*USERNAMES, "anonymous"])
-def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(demo_built, db, msgids, username, request):
+def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(demo_built, db, msgids, username,
+                                                                                capsys):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     user = User.objects.get(username=username) if username else None
     if user is not None:
@@ -120,10 +121,10 @@ def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(
         transaction.set_rollback(True)
     VISITS[username or "anonymous"] = visits
 
-    report = request.config.pluginmanager.get_plugin("terminalreporter")
-    if report:
-        kinds = {visit.kind.split("?")[0] for visit in visits}
-        report.write_line(f"\ncrawl as {username or 'anonymous'}: {len(visits)} pages, {len(kinds)} page kinds")
+    kinds = {visit.kind.split("?")[0] for visit in visits}
+    with capsys.disabled():
+        print(f"\ncrawl as {username or 'anonymous'}: {len(visits)} pages, {len(kinds)} page kinds, "
+              f"{sum(v.ms for v in visits) / 1000:.1f} s")
     problems = [f"{visit.url} [{visit.status}]: {problem}" for visit in visits for problem in visit.problems]
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"crawl-{username or 'anonymous'}.txt").write_text("\n".join(
@@ -133,13 +134,12 @@ def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(
 
 
 @pytest.mark.slow
-def test_crawl__together__reached_every_page_kind_and_its_slowest_pages(request):
+def test_crawl__together__reached_every_page_kind_and_its_slowest_pages(capsys):
     if len(VISITS) < len(USERNAMES) + 1:
         pytest.skip("runs after the crawl of every user")
     reached = {visit.kind.split("?")[0] for visits in VISITS.values() for visit in visits}
     slowest = sorted((visit for visits in VISITS.values() for visit in visits), key=lambda v: -v.ms)[:5]
-    report = request.config.pluginmanager.get_plugin("terminalreporter")
-    if report:
-        report.write_line("crawl pages per user: " + ", ".join(f"{name} {len(v)}" for name, v in VISITS.items()))
-        report.write_line("crawl slowest pages: " + "; ".join(f"{v.url} {v.ms:.0f} ms" for v in slowest))
+    with capsys.disabled():
+        print("\ncrawl pages per user: " + ", ".join(f"{name} {len(v)}" for name, v in VISITS.items()))
+        print("crawl slowest pages: " + "; ".join(f"{v.url} {v.ms:.0f} ms" for v in slowest))
     assert MUST_REACH - reached == set()
