@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
 from commonground.core.services.accounts import clock_set, role_assign
 from commonground.core.services.organisations import organisation_create
@@ -45,10 +46,12 @@ def _temporary_media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """The cache holds the clock's offset; no test may see another's."""
+    """No test sees another's cached values or clock offset."""
     cache.clear()
+    clock.forget()
     yield
     cache.clear()
+    clock.forget()
 
 
 def start_clock_on(day: datetime.date, hour: int = 12) -> None:
