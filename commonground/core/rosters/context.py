@@ -6,11 +6,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .. import clock
+from .. import bulk, clock
 from ..permissions import scope_paths
 from .results import ProgressFactory, RowError
 from .specs import RosterSpec
@@ -19,7 +17,6 @@ T = TypeVar("T")
 P = TypeVar("P", bound="Parsed")
 IN_CHUNK = 500  # stay far below SQLite's limit on query parameters
 PROGRESS_STEP = 1000
-WRITE_CHUNK = 2000
 
 
 class Invalid:
@@ -70,11 +67,8 @@ class Plan:
     updated = 0
     unchanged = 0
 
-    @property
-    def writes(self) -> int:
-        return self.created + self.updated
-
-    def apply(self, ctx: ImportContext, bar: Any) -> None:
+    def statements(self, ctx: ImportContext) -> list[bulk.Statement]:
+        """The writes, prepared outside the write transaction (primary keys reserved, values converted)."""
         raise NotImplementedError
 
 
@@ -158,48 +152,12 @@ class ImportContext:
         finally:
             bar.close()
 
-    def history(self) -> dict[str, Any]:
-        """Audit-trail details for bulk writes: who, when, why (a fixed text, not translated)."""
-        return {
-            "default_user": self.user,
-            "default_date": self.now,
-            "default_change_reason": f"roster import: {self.spec.name}",
-        }
+    def audit(self) -> bulk.Audit:
+        """Who, when, why (a fixed text, not translated) for the audit rows of this import."""
+        return bulk.Audit(getattr(self.user, "pk", None), self.now, f"roster import: {self.spec.name}")
 
-    def create(self, model: type[Any], objs: list[Any], bar: Any) -> list[Any]:
-        """bulk_create with the audit trail, in slices so the progress bar moves."""
-        created: list[Any] = []
-        for batch in chunked(objs, WRITE_CHUNK):
-            created += bulk_create_with_history(batch, model, **self.history())
-            bar.update(len(batch))
-        return created
+    def insert(self, model: type[Any], objs: list[Any]) -> list[bulk.Statement]:
+        return bulk.insert(model, objs, audit=self.audit())
 
-    def update(self, model: type[Any], objs: list[Any], fields: Iterable[str], bar: Any) -> None:
-        """Write changed `fields` of `objs`, with the audit trail; `updated_at` is set here."""
-        fields = sorted({*fields, "updated_at"})
-        for batch in chunked(objs, WRITE_CHUNK):
-            for obj in batch:
-                obj.updated_at = self.now
-            update_rows(model, batch, fields)
-            # fields=[]: history records only; the rows were written just above.
-            bulk_update_with_history(batch, model, [], **self.history())
-            bar.update(len(batch))
-
-
-def update_rows(model: type[Any], objs: list[Any], fields: list[str]) -> None:
-    """One prepared UPDATE per row, sent with executemany.
-
-    Django's bulk_update builds a CASE/WHEN expression per field per row; for 50,000 people
-    on SQLite that took over a minute, this takes about a second and works on every backend.
-    """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table), ", ".join(f"{quote(column.column)} = %s" for column in columns),
-        quote(model._meta.pk.column),
-    )
-    params = [[column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns] + [obj.pk]
-              for obj in objs]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    def update(self, model: type[Any], objs: list[Any], fields: Iterable[str]) -> list[bulk.Statement]:
+        return bulk.update(model, objs, fields, audit=self.audit())

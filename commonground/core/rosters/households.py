@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..bulk import Statement
 from ..models import Household, HouseholdMember, Place, Relation
 from . import cells
 from .context import ImportContext, Parsed, Plan, Row, chunked
@@ -54,25 +54,18 @@ class HouseholdsPlan(Plan):
     member_updates: list[HouseholdMember] = field(default_factory=list)
     head_updates: list[Household] = field(default_factory=list)
 
-    @property
-    def writes(self) -> int:
-        return (len(self.new_households) + len(self.new_members) + len(self.demotions)
-                + len(self.member_updates) + len(self.head_updates))
-
-    def apply(self, ctx: ImportContext, bar: Any) -> None:
+    def statements(self, ctx: ImportContext) -> list[Statement]:
         # Demote old heads first: the database allows one head per household at every moment.
-        for changed in (self.demotions, self.member_updates):
-            if changed:
-                ctx.update(HouseholdMember, changed, ["relation"], bar)
-        ctx.create(Household, self.new_households, bar)
+        statements = ctx.update(HouseholdMember, self.demotions, ["relation"])
+        statements += ctx.update(HouseholdMember, self.member_updates, ["relation"])
+        statements += ctx.insert(Household, self.new_households)  # their primary keys are reserved here
         created_for = {household.flat_id: household.pk for household in self.new_households}
-        ctx.create(HouseholdMember, [
+        statements += ctx.insert(HouseholdMember, [
             HouseholdMember(household_id=household_pk or created_for[flat_pk], person_id=item.person_id,
                             relation=item.relation)
             for flat_pk, household_pk, item in self.new_members
-        ], bar)
-        if self.head_updates:
-            ctx.update(Household, self.head_updates, ["head"], bar)
+        ])
+        return statements + ctx.update(Household, self.head_updates, ["head"])
 
 
 def _existing(flats: list[Place]) -> tuple[dict[int, list[Household]], dict[int, dict[int, HouseholdMember]]]:

@@ -1,4 +1,5 @@
-"""Import a roster: check every row first, then write everything in one transaction, or nothing."""
+"""Import a roster: check every row and prepare every write first (no lock), then write everything in one short
+transaction of prepared statements (core.bulk), or nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from .. import bulk
 from ..permissions import require
 from . import households, ownership, people, places
 from .context import ImportContext, Plan, Row
@@ -75,10 +77,11 @@ def roster_import(
     result.errors = sorted(ctx.errors, key=lambda error: (error.row, order.get(error.key, 0)))
     if result.errors or dry_run:
         return result
-    bar = progress(desc=_("Writing"), total=plan.writes)
+    statements = plan.statements(ctx)  # every value prepared before the write lock is taken
+    bar = progress(desc=_("Writing"), total=sum(len(statement.rows) for statement in statements))
     try:
         with transaction.atomic():
-            plan.apply(ctx, bar)
+            bulk.run(statements, bar.update)
     except IntegrityError:
         # Someone changed the same records between checking and writing; the transaction rolled back.
         result.errors = [RowError(0, "", _("The data changed while importing, so nothing was imported; "

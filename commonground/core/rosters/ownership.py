@@ -10,10 +10,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..bulk import Statement
 from ..models import Ownership, Place
 from . import cells
 from .context import INVALID, ImportContext, Parsed, Plan, Row, chunked
@@ -66,10 +66,8 @@ class OwnershipPlan(Plan):
     updates: list[Ownership] = field(default_factory=list)
     fields: set[str] = field(default_factory=set)
 
-    def apply(self, ctx: ImportContext, bar: Any) -> None:
-        if self.updates:
-            ctx.update(Ownership, self.updates, self.fields, bar)
-        ctx.create(Ownership, self.new, bar)
+    def statements(self, ctx: ImportContext) -> list[Statement]:
+        return ctx.update(Ownership, self.updates, self.fields) + ctx.insert(Ownership, self.new)
 
 
 def _holder(ctx: ImportContext, item: TitleRow, people: dict, organisations: dict) -> Holder | None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..bulk import Statement
 from ..models import Person
 from ..models.places import ancestor_ids
 from ..permissions import visible_to
@@ -40,7 +40,7 @@ class PeoplePlan(Plan):
     updates: list[tuple[Person, dict[str, str]]] = field(default_factory=list)
     registered_place_id: int | None = None
 
-    def apply(self, ctx: ImportContext, bar: Any) -> None:
+    def statements(self, ctx: ImportContext) -> list[Statement]:
         changed: list[Person] = []
         fields: set[str] = set()
         for person, changes in self.updates:
@@ -51,16 +51,14 @@ class PeoplePlan(Plan):
                 changes = {**changes, "name_pinyin": person.name_pinyin}
             fields.update(changes)
             changed.append(person)
-        if changed:
-            ctx.update(Person, changed, fields, bar)
-        ctx.create(Person, [
+        return ctx.update(Person, changed, fields) + ctx.insert(Person, [
             Person(
                 name=item.name, name_pinyin=pinyin_of(item.name or ""), id_number=item.id_number,
                 phone=item.phone or "", gender=id_number_gender(item.id_number),
                 birth_date=id_number_birth_date(item.id_number), registered_place_id=self.registered_place_id,
             )
             for item in self.new
-        ], bar)
+        ])
 
 
 def _changeable(ctx: ImportContext, people: list[Person]) -> set[int] | None:

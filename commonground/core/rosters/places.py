@@ -13,11 +13,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..bulk import Statement, reserve_ids
 from ..models import Place, PlaceKind
 from ..models.places import ALLOWED_PARENT_KINDS, path_segment
-from ..services.places import temporary_path
 from . import cells
-from .context import INVALID, WRITE_CHUNK, ImportContext, Parsed, Plan, Row, chunked, update_rows
+from .context import INVALID, ImportContext, Parsed, Plan, Row, chunked
 from .specs import KIND_LABELS_ZH, choice_lookup
 
 ATTRIBUTES = ("latitude", "longitude", "floor_area_m2", "year_built", "households", "address")
@@ -68,34 +68,26 @@ class PlacesPlan(Plan):
     depth: dict[str, int] = field(default_factory=dict)
     existing: dict[str, Place] = field(default_factory=dict)
 
-    def apply(self, ctx: ImportContext, bar: Any) -> None:
-        if self.updates:
-            ctx.update(Place, self.updates, self.fields, bar)
+    def statements(self, ctx: ImportContext) -> list[Statement]:
+        statements = ctx.update(Place, self.updates, self.fields)
         by_depth: dict[int, list[PlaceRow]] = defaultdict(list)
         for code, item in self.new.items():
             by_depth[self.depth[code]].append(item)
         places = dict(self.existing)
-        created: list[Place] = []
+        ids = iter(reserve_ids(Place, len(self.new)))  # known now, so every path is too
         for depth in sorted(by_depth):  # parents are written before their children
-            level = [self._new_place(item, depth, places) for item in by_depth[depth]]
-            ctx.create(Place, level, bar)
-            for place in level:
-                parent = places.get(place._parent_code) if place._parent_code else None  # type: ignore[attr-defined]
-                place.path = (parent.path if parent else "") + path_segment(place.pk)
-                places[place.code] = place
-            created += level
-        for batch in chunked(created, WRITE_CHUNK):
-            update_rows(Place, batch, ["path"])  # path and depth are not audited (see the model)
+            level = [self._new_place(item, depth, places, next(ids)) for item in by_depth[depth]]
+            places.update((place.code, place) for place in level)
+            statements += ctx.insert(Place, level)
+        return statements
 
     @staticmethod
-    def _new_place(item: PlaceRow, depth: int, places: dict[str, Place]) -> Place:
+    def _new_place(item: PlaceRow, depth: int, places: dict[str, Place], pk: int) -> Place:
         parent = places[item.parent_code] if item.parent_code else None
-        place = Place(
-            code=item.code, name=item.name, kind=item.kind, parent_id=parent.pk if parent else None,
-            path=temporary_path(), depth=depth, **{"address": "", **item.values},
+        return Place(
+            pk=pk, code=item.code, name=item.name, kind=item.kind, parent_id=parent.pk if parent else None,
+            path=(parent.path if parent else "") + path_segment(pk), depth=depth, **{"address": "", **item.values},
         )
-        place._parent_code = item.parent_code  # type: ignore[attr-defined]
-        return place
 
 
 def _existing(codes: set[str]) -> dict[str, Place]:
