@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import datetime
 import os
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +40,7 @@ from commonground.deliberation.services.votes import (
 )
 from commonground.deliberation.tally import record_hash
 
-from .harness import median_seconds, report
+from .harness import median_seconds, report, throwaway_database
 
 SINGLE, MULTI, CO_OWNED, UNSOLD = 9_599, 200, 200, 100  # -> 9,599 + 200 + 200 + 1 = 10,000 owners
 FLATS_PER_BUILDING = 100
@@ -61,25 +58,6 @@ class Estate:
     owners: int
     flats: int
     people: list[int]  # person pks of the single-flat owners, in order
-
-
-@contextmanager
-def throwaway_database() -> Iterator[str]:
-    """A fresh, migrated database beside the configured one (SQLite: a temporary file), dropped afterwards."""
-    old_name = connection.settings_dict["NAME"]
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    old_test_name = test_settings.get("NAME")
-    if connection.vendor == "sqlite":
-        handle, path = tempfile.mkstemp(prefix="cg_bench_", suffix=".sqlite3")
-        os.close(handle)
-        os.unlink(path)
-        test_settings["NAME"] = path
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield name
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = old_test_name
 
 
 def _area(n: int) -> Decimal:

@@ -54,6 +54,27 @@ def _fresh_cache():
     clock.forget()
 
 
+class BackgroundJobs:
+    """Work the code started in the background (core.background.start), held for the test to run."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, tuple]] = []
+
+    def run_all(self) -> list:
+        from commonground.core.background import task_named
+
+        started, self.started = self.started, []
+        return [task_named(name).run(*args) for name, args in started]
+
+
+@pytest.fixture(autouse=True)
+def background_jobs(monkeypatch) -> BackgroundJobs:
+    """No test starts a real background process; a test runs what was started with `background_jobs.run_all()`."""
+    jobs = BackgroundJobs()
+    monkeypatch.setattr("commonground.core.background.start", lambda name, *args: jobs.started.append((name, args)))
+    return jobs
+
+
 def start_clock_on(day: datetime.date, hour: int = 12) -> None:
     """Run the deployment's clock from `day` at `hour` local time (as the demo runs from 2023-08-31 16:00)."""
     clock_set(starts_at=datetime.datetime.combine(day, datetime.time(hour), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))

@@ -17,6 +17,7 @@ urlpatterns += [
 urlpatterns += [
     path("rosters/", rosters.roster_index, name="roster-index"),
     path("rosters/import/", rosters.roster_upload, name="roster-upload"),
+    path("rosters/import/<int:pk>/", rosters.roster_job, name="roster-job"),
     path("rosters/<slug:roster>/export/", rosters.roster_download, name="roster-download"),
 ]
 

@@ -10,20 +10,33 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commonground.core.masking import mask_id_number
-from commonground.core.models import Person, RoleKind
+from commonground.core.models import ImportJob, ImportStatus, Person, RoleKind
 from tests.conftest import make_id_number
 from tests.core.test_rosters_import import PEOPLE_HEADERS, counts, csv_bytes
 
 UPLOAD = reverse("core:roster-upload")
 
 
-def upload(client, user, name: str, data: bytes, roster: str = "people"):
-    client.force_login(user)
-    return client.post(UPLOAD, {"roster": roster, "file": SimpleUploadedFile(name, data)},
-                       headers={"accept-language": "en"})
+@pytest.fixture
+def upload(client, django_capture_on_commit_callbacks, background_jobs):
+    """Upload as `user`; a queued import is run (as the background worker would) and its page returned."""
+
+    def post(client_, user, name: str, data: bytes, roster: str = "people", dry_run: bool = False):
+        client.force_login(user)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(UPLOAD, {"roster": roster, "file": SimpleUploadedFile(name, data),
+                                            **({"dry_run": "on"} if dry_run else {})},
+                                   headers={"accept-language": "en"})
+        if response.status_code != 302:
+            return response
+        assert background_jobs.started == [("core.run_import", (ImportJob.objects.latest("pk").pk,))]
+        background_jobs.run_all()
+        return client.get(response["Location"], headers={"accept-language": "en"})
+
+    return post
 
 
-def test_roster_upload__page__shows_form(client, role_users):
+def test_roster_upload__page__shows_form(client, upload, role_users):
     client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
     response = client.get(UPLOAD)
     assert response.status_code == 200
@@ -32,7 +45,7 @@ def test_roster_upload__page__shows_form(client, role_users):
 
 
 @pytest.mark.parametrize("role", [RoleKind.GRID_WORKER, RoleKind.RENEWAL_WORKER, RoleKind.RESIDENT])
-def test_roster_upload__without_roster_import__403(client, role_users, role):
+def test_roster_upload__without_roster_import__403(client, upload, role_users, role):
     before = counts()
     data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=301), "许一", ""]])
     assert upload(client, role_users[role], "people.csv", data).status_code == 403
@@ -47,7 +60,7 @@ def test_roster_upload__anonymous__sent_to_login(client, tree):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_roster_upload__good_file__summary_and_rows_written(client, role_users):
+def test_roster_upload__good_file__summary_and_rows_written(client, upload, role_users):
     number = make_id_number(seq=302)
     response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
                       csv_bytes(PEOPLE_HEADERS, [[number, "何二", "13900000302"]]))
@@ -57,7 +70,7 @@ def test_roster_upload__good_file__summary_and_rows_written(client, role_users):
     assert person.history.get().history_user == role_users[RoleKind.COMMUNITY_WORKER]
 
 
-def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, role_users):
+def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, upload, role_users):
     before = counts()
     rows = [[make_id_number(seq=303), "吕三", ""], ["330105", "施四", ""], [make_id_number(seq=304), "张五", "12"]]
     response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", csv_bytes(PEOPLE_HEADERS, rows))
@@ -69,7 +82,7 @@ def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, role_
     assert counts() == before
 
 
-def test_roster_upload__oversize__refused(client, role_users, settings):
+def test_roster_upload__oversize__refused(client, upload, role_users, settings):
     settings.CG_MAX_UPLOAD_BYTES = 100
     before = counts()
     data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=310 + n), "大文件", ""] for n in range(5)])
@@ -81,7 +94,7 @@ def test_roster_upload__oversize__refused(client, role_users, settings):
 
 
 @pytest.mark.parametrize("name", ["people.txt", "people.xls", "people"])
-def test_roster_upload__wrong_type__refused(client, role_users, name):
+def test_roster_upload__wrong_type__refused(client, upload, role_users, name):
     before = counts()
     data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=320), "类型", ""]])
     response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], name, data)
@@ -89,19 +102,19 @@ def test_roster_upload__wrong_type__refused(client, role_users, name):
     assert counts() == before
 
 
-def test_roster_upload__broken_xlsx__refused(client, role_users):
+def test_roster_upload__broken_xlsx__refused(client, upload, role_users):
     response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.xlsx", b"not a workbook")
     assert "This is not a readable XLSX workbook." in response.content.decode()
 
 
-def test_roster_index__export_only_role__links_without_upload(client, role_users):
+def test_roster_index__export_only_role__links_without_upload(client, upload, role_users):
     client.force_login(role_users[RoleKind.RENEWAL_WORKER])
     page = client.get(reverse("core:roster-index")).content.decode()
     assert reverse("core:roster-download", args=["households"]) + "?format=xlsx" in page
     assert UPLOAD not in page
 
 
-def test_roster_index__neither_permission__403(client, role_users):
+def test_roster_index__neither_permission__403(client, upload, role_users):
     client.force_login(role_users[RoleKind.RESIDENT])
     assert client.get(reverse("core:roster-index")).status_code == 403
 
@@ -129,12 +142,79 @@ def test_roster_download__xlsx__masked_for_owners_committee(client, tree, role_u
     assert len(rows) == 2
 
 
-def test_roster_download__without_roster_export__403(client, role_users):
+def test_roster_download__without_roster_export__403(client, upload, role_users):
     client.force_login(role_users[RoleKind.RESIDENT])
     assert client.get(reverse("core:roster-download", args=["people"])).status_code == 403
 
 
-def test_roster_download__unknown_roster_or_format__404(client, role_users):
+def test_roster_download__unknown_roster_or_format__404(client, upload, role_users):
     client.force_login(role_users[RoleKind.STREET_STAFF])
     assert client.get(reverse("core:roster-download", args=["cats"])).status_code == 404
     assert client.get(reverse("core:roster-download", args=["people"]), {"format": "pdf"}).status_code == 404
+
+
+# --- the background job ---------------------------------------------------------------------------------------
+
+def test_roster_upload__request_only_queues__nothing_imported_until_the_worker_runs(
+        client, role_users, django_capture_on_commit_callbacks, background_jobs):
+    worker = role_users[RoleKind.COMMUNITY_WORKER]
+    client.force_login(worker)
+    number = make_id_number(seq=330)
+    before = counts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(UPLOAD, {"roster": "people", "file": SimpleUploadedFile(
+            "people.csv", csv_bytes(PEOPLE_HEADERS, [[number, "排队", ""]]))})
+
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("core:roster-job", args=[job.pk])
+    assert (job.status, job.user, job.file_name, counts()) == (ImportStatus.QUEUED, worker, "people.csv", before)
+    waiting = client.get(response["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in waiting
+    assert background_jobs.started == [("core.run_import", (job.pk,))]
+
+    assert background_jobs.run_all() == [ImportStatus.DONE]
+    job.refresh_from_db()
+    assert (job.status, job.result["created"], job.file.name, job.finished_at is not None) == (
+        ImportStatus.DONE, 1, "", True)
+    assert Person.objects.filter(id_number=number).exists()
+    assert 'hx-trigger' not in client.get(response["Location"]).content.decode()
+
+
+def test_roster_job__run_twice__imports_once(client, upload, role_users):
+    from commonground.core.rosters.jobs import import_job_run
+
+    upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
+           csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=331), "一次", ""]]))
+    job = ImportJob.objects.get()
+    assert import_job_run(job_id=job.pk) == "skipped"
+    assert Person.objects.filter(name="一次").count() == 1
+
+
+def test_roster_job__dry_run__report_and_nothing_written(client, upload, role_users):
+    before = counts()
+    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
+                      csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=332), "试一试", ""]]), dry_run=True)
+    assert "The file is correct." in response.content.decode()
+    assert counts() == before
+
+
+def test_roster_job__someone_elses__404(client, upload, role_users, make_user, tree):
+    upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
+           csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=333), "别人的", ""]]))
+    job = ImportJob.objects.get()
+    client.force_login(make_user(RoleKind.COMMUNITY_WORKER, tree.community))
+    assert client.get(reverse("core:roster-job", args=[job.pk])).status_code == 404
+    assert job.file_name not in client.get(UPLOAD).content.decode()
+
+
+def test_roster_job__progress__rows_checked_written_to_the_job(role_users, tree):
+    from commonground.core.rosters import jobs
+
+    job = ImportJob.objects.create(user=role_users[RoleKind.COMMUNITY_WORKER], roster="people", file_name="x.csv")
+    progress = jobs.JobProgress(job)
+    bar = progress(desc="Checking", total=10)
+    bar.update(4)
+    bar.close()
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total, job.percent) == (ImportStatus.CHECKING, 4, 10, 40)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
-from .readers import EXTENSIONS
+from .readers import EXTENSIONS, check_roster_file
 from .specs import ROSTERS
 
 
@@ -22,12 +18,8 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]
-        if Path(upload.name or "").suffix.lower() not in EXTENSIONS:
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."), code="file_type")
-        if upload.size > settings.CG_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; files up to %(limit)s can be imported. Split it into smaller files.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.CG_MAX_UPLOAD_BYTES)},
-                code="file_size",
-            )
+        try:
+            check_roster_file(upload)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["file"]) from None
         return upload

@@ -3,6 +3,7 @@ transaction of prepared statements (core.bulk), or nothing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -79,9 +80,11 @@ def roster_import(
         return result
     statements = plan.statements(ctx)  # every value prepared before the write lock is taken
     bar = progress(desc=_("Writing"), total=sum(len(statement.rows) for statement in statements))
+    started = time.perf_counter()
     try:
         with transaction.atomic():
             bulk.run(statements, bar.update)
+        result.write_seconds = time.perf_counter() - started
     except IntegrityError:
         # Someone changed the same records between checking and writing; the transaction rolled back.
         result.errors = [RowError(0, "", _("The data changed while importing, so nothing was imported; "

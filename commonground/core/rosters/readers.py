@@ -90,6 +90,20 @@ def read_xlsx(data: bytes) -> Table:
         workbook.close()
 
 
+def check_roster_file(upload: Any) -> None:
+    """A roster upload is a .csv or .xlsx file within CG_MAX_UPLOAD_BYTES (ValidationError({"file": …}))."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.template.defaultfilters import filesizeformat
+
+    if Path(upload.name or "").suffix.lower() not in EXTENSIONS:
+        raise ValidationError({"file": _("Only .csv and .xlsx files can be imported.")})
+    if upload.size > settings.CG_MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _(
+            "The file is %(size)s; files up to %(limit)s can be imported. Split it into smaller files.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.CG_MAX_UPLOAD_BYTES)}})
+
+
 def read_table(source: bytes | IO[bytes] | Path | str, filename: str | None = None) -> Table:
     """Read a roster from bytes, a binary file or a path; the type comes from the file name."""
     if isinstance(source, (str, Path)):

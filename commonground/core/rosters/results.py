@@ -35,6 +35,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     dry_run: bool = False
+    write_seconds: float = 0.0  # how long the write transaction (SQLite: the database's write lock) was held
 
     @property
     def ok(self) -> bool:

@@ -1,20 +1,23 @@
-"""Roster pages: upload a roster file, download rosters. Permission-checked with the one resolver."""
+"""Roster pages: upload a roster file (imported in the background), follow the import, download rosters."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..clock import today
-from ..permissions import can, require
-from ..rosters import FORMATS, ROSTERS, ExportError, RosterFileError, read_table, roster_export, roster_import
+from ..forms import apply_service_errors
+from ..models import ImportJob
+from ..permissions import can, require, visible_to
+from ..rosters import FORMATS, ROSTERS, ExportError, roster_export
 from ..rosters.forms import RosterUploadForm
+from ..rosters.jobs import import_job_start
 
-MAX_ERRORS_SHOWN = 500
+RECENT_JOBS = 10
 
 
 @login_required
@@ -32,22 +35,36 @@ def roster_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_upload(request: HttpRequest) -> HttpResponse:
-    """Upload a roster: every bad cell is listed and nothing is written, or the summary is shown."""
+    """Upload a roster: the file is stored and imported in the background; the job's page follows it."""
     require(request.user, "roster.import")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            table = read_table(upload, upload.name)
-        except RosterFileError as error:
-            form.add_error("file", str(error))
+            job = import_job_start(actor=request.user, roster=form.cleaned_data["roster"],
+                                   upload=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
         else:
-            result = roster_import(roster=form.cleaned_data["roster"], table=table, user=request.user,
-                                   dry_run=form.cleaned_data["dry_run"])
+            return redirect("core:roster-job", pk=job.pk)
+    jobs = visible_to(request.user, "importjob.view", ImportJob.objects.filter(user=request.user))[:RECENT_JOBS]
     return render(request, "core/rosters/upload.html", {
-        "form": form, "result": result, "errors": result.errors[:MAX_ERRORS_SHOWN] if result else [],
-        "more_errors": max(0, len(result.errors) - MAX_ERRORS_SHOWN) if result else 0,
+        "form": form, "jobs": [(job, roster_title(job.roster)) for job in jobs],
+    }, status=400 if form.errors else 200)
+
+
+def roster_title(name: str) -> str:
+    return str(ROSTERS[name].title) if name in ROSTERS else name
+
+
+@login_required
+@require_GET
+def roster_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while it runs (the page polls itself), then its report."""
+    job = get_object_or_404(visible_to(request.user, "importjob.view", ImportJob.objects.all()), pk=pk)
+    errors = job.result.get("errors", [])
+    return render(request, "core/rosters/job.html", {
+        "job": job, "errors": errors, "more_errors": max(0, job.result.get("error_count", 0) - len(errors)),
+        "title": roster_title(job.roster),
     })
 
 

@@ -43,4 +43,6 @@ class Command(BaseCommand):
                 _("Nothing was imported: %(rows)d rows have errors.") % {"rows": result.error_rows}, returncode=1
             )
         self.stdout.write(result.summary())
+        if not result.dry_run:
+            self.stderr.write(_("Written in one transaction of %(seconds).2f s.") % {"seconds": result.write_seconds})
 
