@@ -15,11 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
-        parser.add_argument("args", nargs="*")
+        parser.add_argument("task_args", nargs="*", metavar="ARG")
 
-    def handle(self, *args: Any, name: str, **options: Any) -> None:
+    def handle(self, *args: Any, name: str, task_args: list[str], **options: Any) -> None:
         try:
             task = task_named(name)
         except KeyError:
             raise CommandError(f"no task named {name}") from None
-        task.run(*[int(value) if value.isdigit() else value for value in options["args"]])
+        task.run(*[int(value) if value.isdigit() else value for value in task_args])
