@@ -8,14 +8,24 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from commonground.core.api_types import (
+    PAGE_SIZE,
+    Code,
+    Id,
+    Latitude,
+    Longitude,
+    PageNumber,
+    PageSize,
+    page_of,
+)
 from commonground.core.masking import in_full, shown
 from commonground.core.models import Organisation, Place
 from commonground.core.permissions import require
@@ -45,7 +55,7 @@ from .services.workflow import (
 )
 
 router = Router(tags=["cases"])
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
+CaseAction = Literal["accept", "reject", "dispatch", "note", "feedback", "verify", "rate", "escalate", "merge"]
 
 
 def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -196,25 +206,29 @@ class ContactIn(Schema):
 
 
 class CaseIn(Schema):
+    """A pin is latitude and longitude together (or neither, with a place). The channel is the server's to
+    decide: "api", unless staff who may record cases on someone's behalf say "phone" or "staff"; another
+    caller naming those is refused (400)."""
+
     category: str
     description: str
     place: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     address: str = ""
     answers: dict[str, Any] = {}
-    channel: Literal["api", "web", "staff", "phone"] = "api"
+    channel: Literal["api", "staff", "phone"] = "api"
     contact: ContactIn | None = None
-    media_urls: list[str] = []
+    media_urls: list[str] = []  # at most cases.rules.max_media_urls() (a setting): intake answers 400 past it
 
 
 class ActionIn(Schema):
     note: str = ""
     reason: str = ""
     level: str | None = None
-    handler: int | None = None
+    handler: Id | None = None
     approved: bool = True
-    rating: int | None = None
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
     comment: str = ""
     into: str = ""
 
@@ -257,17 +271,15 @@ class CategoryOut(Schema):
 
 
 @router.get("/cases", response=CasePage)
-def case_list(request: HttpRequest, filters: QueueQuery = Query(...), page: int = 1, page_size: int = PAGE_SIZE):
+def case_list(request: HttpRequest, filters: QueueQuery = Query(...), page: PageNumber = 1,
+              page_size: PageSize = PAGE_SIZE):
     """The caller's queue: cases they may view (open ones unless `stage` says "all", "closed" or a
     stage), by category, place (code, with everything under it) and overdue; soonest deadline first."""
-    cases = case_queue(request.user, QueueFilters(**filters.dict()))
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    start = (max(page, 1) - 1) * size
-    return {"items": list(cases[start:start + size]), "count": cases.count()}
+    return page_of(case_queue(request.user, QueueFilters(**filters.dict())), page, page_size)
 
 
 @router.get("/cases/{number}", response=CaseDetailOut)
-def case_detail(request: HttpRequest, number: str):
+def case_detail(request: HttpRequest, number: Code):
     return _visible(request, number, with_events=True)
 
 
@@ -331,7 +343,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Case, ActionIn], Case]] = {
 
 
 @router.post("/cases/{number}/{action}", response=CaseDetailOut)
-def case_action(request: HttpRequest, number: str, action: str, payload: ActionIn | None = None):
+def case_action(request: HttpRequest, number: Code, action: CaseAction, payload: ActionIn | None = None):
     """One transition: accept, reject (reason), dispatch (level, handler), note, feedback, verify
     (approved, note), rate (rating, comment), escalate (reason), merge (into: the main case's number)."""
     if action not in ACTIONS:

@@ -200,6 +200,11 @@ class Case(TimeStampedModel):
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                                    name="case_rating_1_to_5"),
             models.CheckConstraint(condition=~Q(merged_into=models.F("pk")), name="case_not_merged_into_itself"),
+            # a pin is both coordinates, each in range, or none (a lone or overflowing one took the feeds down)
+            models.CheckConstraint(condition=Q(latitude__isnull=True, longitude__isnull=True)
+                                   | Q(latitude__isnull=False, longitude__isnull=False, latitude__gte=-90,
+                                       latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                                   name="case_pin_whole_and_in_range"),
         ]
 
     def __str__(self) -> str:

@@ -133,3 +133,20 @@ def validate_positive_area(value: Decimal) -> None:
 def validate_non_negative_money(value: Decimal) -> None:
     if value is not None and value < 0:
         raise ValidationError(_("An amount of money cannot be negative."), code="money_negative")
+
+
+# Dates and times the platform keeps: 1900 to 2099. Wider years break date arithmetic at the edges (year 1 at
+# +12:00 is year 0 in UTC; 9999-12-31 plus a day does not exist) long before anyone means them.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+
+
+def in_calendar_range(value: datetime.date | datetime.datetime) -> bool:
+    """Whether a date, or a time's date as written (in its own offset), lies from 1900 to 2099."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def calendar_range_message() -> str:
+    return _("Give a date from %(first)s to %(last)s.") % {"first": FIRST_DAY.isoformat(),
+                                                           "last": LAST_DAY.isoformat()}

@@ -14,6 +14,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from commonground.cases.models import Category
+from commonground.core.api_types import PAGE_SIZE, ErrorOut, Id, PageNumber, PageSize, page_of
 from commonground.core.models import Organisation, Person, Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
@@ -76,15 +77,8 @@ from .services.meetings import meeting_create, resolution_add, resolution_open_c
 from .services.votes import vote_announce, vote_cancel, vote_close, vote_create, vote_note_appeal, vote_update
 
 router = Router(tags=["deliberation"])
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 NULLABLE_VOTE_FIELDS = {"seats", "term_years"}
 HASH_METHOD = "sha256(json.dumps(record, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))"
-
-
-def paginate(rows: QuerySet, page: int, page_size: int) -> dict[str, Any]:
-    size = max(1, min(page_size, MAX_PAGE_SIZE))
-    start = (max(page, 1) - 1) * size
-    return {"items": list(rows[start:start + size]), "count": rows.count()}
 
 
 def visible_votes(user: Any) -> QuerySet[Vote]:
@@ -120,7 +114,8 @@ def _person(user: Any, pk: int | None) -> Person | None:
 # Votes -------------------------------------------------------------------------------------------------------------
 
 @router.get("/votes", response=VotePage)
-def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: int = 1, page_size: int = PAGE_SIZE):
+def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: PageNumber = 1,
+              page_size: PageSize = PAGE_SIZE):
     """Votes the caller may see (drafts only for those who manage them), newest first; by estate (code),
     status (draft, announced, closed, cancelled) and kind (decision, election)."""
     votes = visible_votes(request.user)
@@ -130,11 +125,11 @@ def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: int =
         votes = votes.filter(status=filters.status)
     if filters.kind:
         votes = votes.filter(kind=filters.kind)
-    return paginate(votes, page, page_size)
+    return page_of(votes, page, page_size)
 
 
 @router.get("/votes/{int:vote_id}", response=VoteOut)
-def vote_detail(request: HttpRequest, vote_id: int):
+def vote_detail(request: HttpRequest, vote_id: Id):
     return _vote(request, vote_id)
 
 
@@ -147,7 +142,7 @@ def vote_new(request: HttpRequest, payload: VoteIn):
 
 
 @router.patch("/votes/{int:vote_id}", response=VoteOut)
-def vote_change(request: HttpRequest, vote_id: int, payload: VotePatch):
+def vote_change(request: HttpRequest, vote_id: Id, payload: VotePatch):
     """Change a draft; only the fields sent change."""
     changes = {name: value for name, value in payload.dict(exclude_unset=True).items()
                if value is not None or name in NULLABLE_VOTE_FIELDS}
@@ -155,30 +150,30 @@ def vote_change(request: HttpRequest, vote_id: int, payload: VotePatch):
 
 
 @router.post("/votes/{int:vote_id}/announce", response=VoteOut)
-def vote_announce_now(request: HttpRequest, vote_id: int):
+def vote_announce_now(request: HttpRequest, vote_id: Id):
     """Freeze the register on the record date and post the notice (at least 15 days before voting opens)."""
     return vote_announce(user=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/close", response=VoteOut)
-def vote_close_now(request: HttpRequest, vote_id: int):
+def vote_close_now(request: HttpRequest, vote_id: Id):
     """After voting closes: fix the result with its ballot record and hash, and post the result notice."""
     return vote_close(user=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/cancel", response=VoteOut)
-def vote_cancel_now(request: HttpRequest, vote_id: int):
+def vote_cancel_now(request: HttpRequest, vote_id: Id):
     return vote_cancel(user=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/appeal", response=VoteOut)
-def vote_appeal(request: HttpRequest, vote_id: int, payload: AppealIn):
+def vote_appeal(request: HttpRequest, vote_id: Id, payload: AppealIn):
     """Note an appeal to a court (Civil Code Art. 280); the decision binds meanwhile."""
     return vote_note_appeal(user=request.user, vote=_vote(request, vote_id), note=payload.note)
 
 
 @router.get("/votes/{int:vote_id}/turnout", response=TurnoutOut)
-def vote_turnout(request: HttpRequest, vote_id: int):
+def vote_turnout(request: HttpRequest, vote_id: Id):
     """Ballots so far: area in hundredths of a m² and heads, each as [part, whole], against the 2/3 quorum."""
     vote = _vote(request, vote_id)
     if not (can(request.user, "vote.manage", vote) or can(request.user, "ballot.view", vote)):
@@ -197,7 +192,7 @@ def _ballot_out(ballot: Ballot) -> Ballot:
 
 
 @router.post("/votes/{int:vote_id}/ballot", response={200: BallotOut, 201: BallotOut})
-def ballot_cast_mine(request: HttpRequest, vote_id: int, payload: BallotIn):
+def ballot_cast_mine(request: HttpRequest, vote_id: Id, payload: BallotIn):
     """Cast (or, where the vote allows it, change) the caller's ballot: {"choice": "agree" | "against" |
     "abstain"}, or in an election {"candidates": [candidate ids]}. Returns the receipt code and the version
     (201 for the first version, 200 for a change)."""
@@ -207,7 +202,7 @@ def ballot_cast_mine(request: HttpRequest, vote_id: int, payload: BallotIn):
 
 
 @router.get("/votes/{int:vote_id}/ballot", response=BallotOut)
-def ballot_mine(request: HttpRequest, vote_id: int):
+def ballot_mine(request: HttpRequest, vote_id: Id):
     """The caller's ballot in this vote (cast by them or a co-owner, or entered on paper), every version."""
     ballot = my_ballot(_vote(request, vote_id), request.user)
     if ballot is None:
@@ -215,8 +210,9 @@ def ballot_mine(request: HttpRequest, vote_id: int):
     return _ballot_out(ballot)
 
 
-@router.get("/votes/{int:vote_id}/ballots", response=InspectedBallotPage)
-def ballot_inspection(request: HttpRequest, vote_id: int, q: str = "", page: int = 1, page_size: int = PAGE_SIZE):
+@router.get("/votes/{int:vote_id}/ballots", response={200: InspectedBallotPage, 409: ErrorOut})
+def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", page: PageNumber = 1,
+                      page_size: PageSize = PAGE_SIZE):
     """Who voted how in a closed vote: every ballot with its owner, flats, channel and choice (or candidates
     marked), by owner name; `q` keeps owners whose name contains it. Only for those who may inspect ballots
     (the owners' committee of the estate): 403 for anyone else who sees the vote, 409 while it is not closed."""
@@ -224,7 +220,7 @@ def ballot_inspection(request: HttpRequest, vote_id: int, q: str = "", page: int
     if not can(request.user, "ballot.inspect", vote):
         raise PermissionDenied(_("Only the owners' committee may inspect who voted how."))
     _require_closed(vote)
-    return paginate(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
+    return page_of(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
 
 
 # Results -----------------------------------------------------------------------------------------------------------
@@ -235,8 +231,8 @@ def _require_closed(vote: Vote) -> None:
                         % {"status": vote.get_status_display()})
 
 
-@router.get("/votes/{int:vote_id}/result", response=ResultOut)
-def vote_result(request: HttpRequest, vote_id: int, include_record: bool = False):
+@router.get("/votes/{int:vote_id}/result", response={200: ResultOut, 409: ErrorOut})
+def vote_result(request: HttpRequest, vote_id: Id, include_record: bool = False):
     """The fixed result of a closed vote: every share as [part, whole] (area in hundredths of a m², heads),
     the SHA-256 of the ballot record, and with include_record=true the record itself, so anyone can recompute
     the hash and the tally: the register's totals {"area", "heads"} and, in receipt-code order, every ballot's
@@ -272,7 +268,7 @@ def _candidate_out(candidate: Candidate, *, reviewer: bool) -> dict[str, Any]:
 
 
 @router.get("/votes/{int:vote_id}/candidates", response=list[CandidateOut])
-def candidate_list(request: HttpRequest, vote_id: int):
+def candidate_list(request: HttpRequest, vote_id: Id):
     """The candidates in ballot order; those who may not review candidates see only the qualified ones."""
     vote = _vote(request, vote_id)
     reviewer = can(request.user, "candidate.review", vote)
@@ -283,7 +279,7 @@ def candidate_list(request: HttpRequest, vote_id: int):
 
 
 @router.post("/votes/{int:vote_id}/candidates", response={201: CandidateOut})
-def candidate_add(request: HttpRequest, vote_id: int, payload: CandidateIn):
+def candidate_add(request: HttpRequest, vote_id: Id, payload: CandidateIn):
     """Put a person (id) forward in a draft election."""
     vote = _vote(request, vote_id)
     candidate = candidate_register(user=request.user, vote=vote, person=_person(request.user, payload.person),
@@ -292,7 +288,7 @@ def candidate_add(request: HttpRequest, vote_id: int, payload: CandidateIn):
 
 
 @router.post("/candidates/{int:candidate_id}/review", response=CandidateOut)
-def candidate_check(request: HttpRequest, candidate_id: int, payload: ReviewIn):
+def candidate_check(request: HttpRequest, candidate_id: Id, payload: ReviewIn):
     """Check the conditions one by one ({"conditions": {"law_abiding": true, ...}, "reason": ""}); a candidate
     meeting them all is qualified. Whether they own a flat is read from the register."""
     candidate = candidate_review(user=request.user, candidate=_candidate(request, candidate_id),
@@ -301,13 +297,13 @@ def candidate_check(request: HttpRequest, candidate_id: int, payload: ReviewIn):
 
 
 @router.delete("/candidates/{int:candidate_id}", response={204: None})
-def candidate_remove(request: HttpRequest, candidate_id: int):
+def candidate_remove(request: HttpRequest, candidate_id: Id):
     candidate_withdraw(user=request.user, candidate=_candidate(request, candidate_id))
     return Status(204, None)
 
 
 @router.get("/votes/{int:vote_id}/preparatory-group", response=PreparatoryGroupOut)
-def preparatory_group(request: HttpRequest, vote_id: int):
+def preparatory_group(request: HttpRequest, vote_id: Id):
     """The preparatory group of an election and what still keeps it from being lawful."""
     vote = _vote(request, vote_id)
     return {"members": list(vote.preparatory_members.all()),
@@ -315,14 +311,14 @@ def preparatory_group(request: HttpRequest, vote_id: int):
 
 
 @router.post("/votes/{int:vote_id}/preparatory-group", response={201: PreparatoryMemberOut})
-def preparatory_group_add(request: HttpRequest, vote_id: int, payload: PreparatoryMemberIn):
+def preparatory_group_add(request: HttpRequest, vote_id: Id, payload: PreparatoryMemberIn):
     member = preparatory_member_add(user=request.user, vote=_vote(request, vote_id), name=payload.name,
                                     role=payload.role, person=_person(request.user, payload.person))
     return Status(201, member)
 
 
 @router.delete("/preparatory-members/{int:member_id}", response={204: None})
-def preparatory_group_remove(request: HttpRequest, member_id: int):
+def preparatory_group_remove(request: HttpRequest, member_id: Id):
     member = (PreparatoryMember.objects.filter(pk=member_id, vote__in=visible_votes(request.user))
               .select_related("vote__estate").first())
     if member is None:
@@ -334,7 +330,8 @@ def preparatory_group_remove(request: HttpRequest, member_id: int):
 # Notices -----------------------------------------------------------------------------------------------------------
 
 @router.get("/notices", response=NoticePage)
-def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: int = 1, page_size: int = PAGE_SIZE):
+def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: PageNumber = 1,
+                page_size: PageSize = PAGE_SIZE):
     """Public notices the caller may see, newest first; by place (code, with everything under it) and kind."""
     notices = notices_for(request.user)
     if filters.place:
@@ -342,11 +339,11 @@ def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: i
         notices = notices.filter(within_q("place__path", [place.path])) if place else notices.none()
     if filters.kind:
         notices = notices.filter(kind=filters.kind)
-    return paginate(notices, page, page_size)
+    return page_of(notices, page, page_size)
 
 
 @router.get("/notices/{int:notice_id}", response=NoticeOut)
-def notice_detail(request: HttpRequest, notice_id: int) -> Notice:
+def notice_detail(request: HttpRequest, notice_id: Id) -> Notice:
     notice = notices_for(request.user).filter(pk=notice_id).first()
     if notice is None:
         raise Http404(_("No such notice."))
@@ -363,8 +360,8 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
 
 
 @router.get("/meetings", response=MeetingPage)
-def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page: int = 1,
-                  page_size: int = PAGE_SIZE):
+def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page: PageNumber = 1,
+                  page_size: PageSize = PAGE_SIZE):
     """Meetings the caller may see, latest first, or with `when` upcoming (soonest first) or past; by place
     (code, with everything under it), kind and status."""
     place = None
@@ -382,11 +379,11 @@ def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page
         meetings = meetings.filter(kind=filters.kind)
     if filters.status:
         meetings = meetings.filter(status=filters.status)
-    return paginate(meetings, page, page_size)
+    return page_of(meetings, page, page_size)
 
 
 @router.get("/meetings/{int:meeting_id}", response=MeetingDetailOut)
-def meeting_detail(request: HttpRequest, meeting_id: int):
+def meeting_detail(request: HttpRequest, meeting_id: Id):
     """One meeting with its agenda, attendance counts, minutes, and resolutions with their cases' progress."""
     meeting = meeting_with_details(request.user, meeting_id)
     if meeting is None:
@@ -408,13 +405,13 @@ def meeting_new(request: HttpRequest, payload: MeetingIn):
 
 
 @router.post("/meetings/{int:meeting_id}/resolutions", response={201: ResolutionOut})
-def meeting_resolve(request: HttpRequest, meeting_id: int, payload: ResolutionIn):
+def meeting_resolve(request: HttpRequest, meeting_id: Id, payload: ResolutionIn):
     """Record what the meeting resolved (once it has started)."""
     return Status(201, resolution_add(user=request.user, meeting=_meeting(request, meeting_id), text=payload.text))
 
 
 @router.post("/resolutions/{int:resolution_id}/cases", response={201: ResolutionCaseOut})
-def resolution_case(request: HttpRequest, resolution_id: int, payload: ResolutionCaseIn):
+def resolution_case(request: HttpRequest, resolution_id: Id, payload: ResolutionCaseIn):
     """Open a case in the case engine to carry out a resolution (category code; place code, by default the
     meeting's place); the meeting then follows its progress."""
     resolution = (Resolution.objects.filter(pk=resolution_id, meeting__in=meetings_for(request.user))

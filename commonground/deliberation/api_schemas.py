@@ -7,12 +7,14 @@ Times are local (+08:00) ISO 8601; areas read as strings of m² with two places 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Schema
-from pydantic import AwareDatetime, model_validator
+from ninja import Field, Schema
+from pydantic import model_validator
+
+from commonground.core.api_types import Day, Id, Moment
 
 from .meeting_selectors import AttendanceCount, Progress, attendance_count, case_is_done, case_progress
 from .models import (
@@ -26,6 +28,9 @@ from .models import (
     Vote,
 )
 from .presentation import outcome_label, threshold_text
+from .rules import MAX_AGENDA_ITEMS
+
+SmallCount = Annotated[int, Field(ge=0, le=99)]  # seats, years: the services say which values are lawful
 
 
 def local(moment: datetime.datetime | None) -> datetime.datetime | None:
@@ -161,12 +166,12 @@ class VoteIn(Schema):
     matter: MatterCode | None = None
     title: str
     description: str = ""
-    record_date: datetime.date
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    record_date: Day
+    opens_at: Moment
+    closes_at: Moment
     allow_change: bool = True
-    seats: int | None = None
-    term_years: int | None = None
+    seats: SmallCount | None = None
+    term_years: SmallCount | None = None
 
     @model_validator(mode="after")
     def _decision_names_matter(self) -> VoteIn:
@@ -181,12 +186,12 @@ class VotePatch(Schema):
     matter: MatterCode | None = None
     title: str | None = None
     description: str | None = None
-    record_date: datetime.date | None = None
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    record_date: Day | None = None
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
     allow_change: bool | None = None
-    seats: int | None = None
-    term_years: int | None = None
+    seats: SmallCount | None = None
+    term_years: SmallCount | None = None
 
 
 class AppealIn(Schema):
@@ -205,7 +210,7 @@ class TurnoutOut(Schema):
 
 class BallotIn(Schema):
     choice: str = ""
-    candidates: list[int] = []
+    candidates: Annotated[list[Id], Field(max_length=99)] = []
 
 
 class BallotVersionOut(Schema):
@@ -339,7 +344,7 @@ class CandidateOut(Schema):
 
 
 class CandidateIn(Schema):
-    person: int
+    person: Id
     statement: str = ""
 
 
@@ -367,7 +372,7 @@ class PreparatoryGroupOut(Schema):
 class PreparatoryMemberIn(Schema):
     name: str = ""
     role: str
-    person: int | None = None
+    person: Id | None = None
 
 
 # Notices -----------------------------------------------------------------------------------------------------------
@@ -551,14 +556,14 @@ class AgendaItemIn(Schema):
 
 class MeetingIn(Schema):
     place: str
-    convener: int
+    convener: Id
     kind: str = "council"
     title: str
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Moment
+    ends_at: Moment
     venue: str
-    agenda: list[AgendaItemIn] = []
-    invitees: list[int] = []
+    agenda: Annotated[list[AgendaItemIn], Field(max_length=MAX_AGENDA_ITEMS)] = []
+    invitees: Annotated[list[Id], Field(max_length=1000)] = []
 
 
 class ResolutionIn(Schema):

@@ -59,3 +59,6 @@ def representative_notice_days() -> int:
     """Days renewal representatives stay on public notice before they can be confirmed."""
     return setting("CG_REPRESENTATIVE_NOTICE_DAYS", 5)
 
+
+# A meeting's agenda fits one sitting and one notice; more items than this is a second meeting.
+MAX_AGENDA_ITEMS = 30

@@ -4,6 +4,7 @@ the transitions, categories; 400/403/404, and a queue whose query count does not
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -299,7 +300,7 @@ def test_transition__merge__duplicate_points_at_main(as_user, located, categorie
     ("worker", "merge", {"into": "SX0"}, 404),
     ("resident", "accept", {}, 403),  # sees their own case, may not accept it
     ("neighbour_worker", "accept", {}, 404),
-    ("worker", "teleport", {}, 404),
+    ("worker", "teleport", {}, 422),  # the schema lists the actions
 ])
 def test_transition__refused__status_and_nothing_changed(as_user, located, categories, people, who, action, body,
                                                          status):
@@ -352,3 +353,94 @@ def test_deadline_is_local_iso(as_user, located, categories, people):
     case = dispatched(located, people, categories["rubbish"], at(2024, 9, 23, 9, 0))
     body = as_user(people["worker"]).get(f"/api/cases/{case.number}").json()
     assert datetime.datetime.fromisoformat(body["deadline"]) == at(2024, 9, 23, 14, 30)
+
+
+# bad input: a 4xx with a message, in JSON, and nothing saved
+
+
+def test_case_create__lone_longitude_past_decimal_field__422_nothing_saved_feeds_still_up(as_user, located,
+                                                                                         categories, people):
+    """The issue's report: this answered 500 after saving the row, and the row then took every feed down."""
+    client = as_user(people["resident"])
+    response = client.post("/api/cases", {**PAYLOAD, "latitude": None, "longitude": -1.4469813660243294e16},
+                           content_type="application/json")
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["longitude"])
+    assert (Case.objects.count(), CaseEvent.objects.count()) == (0, 0)
+    assert client.get("/open311/v2/requests.json").status_code == 200
+    assert client.get("/api/cases", {"stage": "all"}).status_code == 200
+
+
+@pytest.mark.parametrize("pin", [{"longitude": 120.16009}, {"latitude": "30.280090"}, {"latitude": None,
+                                                                                        "longitude": "120.160090"}])
+def test_case_create__one_coordinate_without_the_other__400_nothing_saved(as_user, located, categories, people, pin):
+    response = as_user(people["resident"]).post("/api/cases", {**PAYLOAD, **pin}, content_type="application/json")
+    assert (response.status_code, list(response.json()["detail"])) == (400, ["location"])
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("pin", [{"latitude": 91, "longitude": 120}, {"latitude": 30, "longitude": "180.5"},
+                                 {"latitude": 30, "longitude": ""}, {"latitude": 30, "longitude": True},
+                                 {"latitude": "30.1234567", "longitude": 120}])
+def test_case_create__coordinate_the_schema_does_not_accept__422_nothing_saved(as_user, located, categories, people,
+                                                                              pin):
+    response = as_user(people["resident"]).post("/api/cases", {**PAYLOAD, **pin}, content_type="application/json")
+    assert response.status_code == 422
+    assert set(response.json()["detail"]) <= {"latitude", "longitude"}
+    assert Case.objects.count() == 0
+
+
+def test_openapi__coordinates_say_what_is_accepted(client):
+    fields = client.get("/api/openapi.json").json()["components"]["schemas"]["CaseIn"]["properties"]
+    number, decimal_string, null = fields["longitude"]["anyOf"]
+    assert (number, decimal_string["type"], null) == (
+        {"type": "number", "minimum": -180, "maximum": 180}, "string", {"type": "null"})
+    assert fields["channel"]["enum"] == ["api", "staff", "phone"]
+
+
+def test_case_create__lone_surrogate_in_json__dropped_at_intake(as_user, located, categories, people):
+    # json.dumps would refuse to write a lone surrogate; a client's JSON escapes it like this
+    body = json.dumps({**PAYLOAD, "description": "小区门口@垃圾#堆积"}).replace("@", "\\ud800").replace("#", "\\u0000")
+    response = as_user(people["resident"]).post("/api/cases", body, content_type="application/json")
+    assert response.status_code == 201
+    assert Case.objects.get().description == "小区门口垃圾堆积"
+
+
+def test_case_create__multipart_without_boundary__json_400_nothing_saved(located, categories, people):
+    client = Client(enforce_csrf_checks=True)  # the API's own CSRF check is what reads the body
+    client.force_login(people["resident"])
+    client.cookies["csrftoken"] = "x" * 32
+    response = client.post("/api/cases", b"category=exposed-rubbish", content_type="multipart/form-data",
+                           headers={"X-CSRFToken": "x" * 32})
+    assert (response.status_code, response["Content-Type"]) == (400, "application/json; charset=utf-8")
+    assert list(response.json()) == ["detail"]
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("page", ["200000000000000000", "0", "-1", "x"])
+def test_case_list__page_out_of_range__422(as_user, queue, people, page):
+    response = as_user(people["worker"]).get("/api/cases", {"page": page})
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["page"])
+
+
+@pytest.mark.parametrize("channel", ["phone", "staff", "web", "open311"])
+def test_case_create__resident_names_a_channel_not_theirs__refused_nothing_saved(as_user, located, categories, people,
+                                                                                channel):
+    response = as_user(people["resident"]).post("/api/cases", {**PAYLOAD, "channel": channel},
+                                                content_type="application/json")
+    assert response.status_code == (400 if channel in ("phone", "staff") else 422)
+    assert list(response.json()["detail"]) == ["channel"]
+    assert Case.objects.count() == 0
+
+
+def test_case_create__no_channel__the_server_says_api(as_user, located, categories, people):
+    as_user(people["worker"]).post("/api/cases", PAYLOAD, content_type="application/json")
+    assert Case.objects.get().channel == "api"
+
+
+@pytest.mark.parametrize(("path", "field"), [("/api/cases/SX0/accept", None), ("/api/cases/SX%00/accept", "number"),
+                                             ("/api/cases/SX0/teleport", "action")])
+def test_case_action__path_the_schema_refuses__422_or_404(as_user, located, categories, people, path, field):
+    response = as_user(people["worker"]).post(path, {}, content_type="application/json")
+    assert response.status_code == (404 if field is None else 422)
+    if field:
+        assert list(response.json()["detail"]) == [field]

@@ -5,8 +5,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 
-from commonground.cases.models import Case, CaseAttachment, CaseEvent, Channel, Stage
+from commonground.cases.models import (
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CategoryQuestion,
+    Channel,
+    QuestionType,
+    Stage,
+)
 from commonground.cases.services.intake import Contact, case_report
 from tests.files import image_bytes
 
@@ -131,3 +140,71 @@ def test_case_report__pin_inside_an_outline__that_place_wins_over_a_nearer_centr
     case = report(people["resident"], categories["rubbish"], latitude=Decimal("30.284000"),
                   longitude=Decimal("120.160000"))  # 111 m from the neighbour's centroid, 444 m from its own
     assert case.place == located.estate
+
+
+# Bad input: each coordinate checked alone, nothing saved before every check is done; text cleaned at intake
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [
+    (None, Decimal("-1.4469813660243294e16")),  # the report: a lone coordinate past DecimalField(9, 6)
+    (None, Decimal("120.160090")),  # a lone coordinate, in range
+    (Decimal("30.280090"), None),
+    (Decimal("91"), Decimal("120.160090")),
+    (Decimal("30.280090"), Decimal("-1.4469813660243294e16")),
+    (Decimal("NaN"), Decimal("120.160090")),
+])
+def test_case_report__pin_incomplete_or_out_of_range__refused_nothing_saved(located, categories, people, latitude,
+                                                                            longitude):
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["rubbish"], place=located.building, latitude=latitude,
+               longitude=longitude)
+    assert list(error.value.message_dict) == ["location"]
+    assert counts() == before
+
+
+def test_case_report__pin_with_more_places__stored_to_six(located, categories, people):
+    case = report(people["resident"], categories["rubbish"], latitude=Decimal("30.2800904"),
+                  longitude=Decimal("120.1600906"))
+    case.refresh_from_db()
+    assert (case.latitude, case.longitude) == (Decimal("30.280090"), Decimal("120.160091"))
+
+
+def test_case__lone_or_overflowing_pin_in_the_database__refused_by_its_constraint(located, categories, people):
+    case = report(people["resident"], categories["rubbish"], place=located.building)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(longitude=Decimal("120.160090"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(latitude=Decimal("91"), longitude=Decimal("120"))
+    case.refresh_from_db()
+    assert (case.latitude, case.longitude) == (None, None)
+
+
+@pytest.mark.parametrize("channel", [Channel.PHONE, Channel.STAFF])
+def test_case_report__resident_names_a_staff_channel__refused_nothing_saved(located, categories, people, channel):
+    before = counts()
+    with pytest.raises(ValidationError) as error:
+        report(people["resident"], categories["rubbish"], place=located.building, channel=channel)
+    assert list(error.value.message_dict) == ["channel"]
+    assert counts() == before
+
+
+def test_case_report__staff_on_the_phone__channel_kept(located, categories, people):
+    case = report(people["worker"], categories["rubbish"], place=located.building, channel=Channel.PHONE)
+    assert case.channel == Channel.PHONE
+
+
+def test_case_report__control_characters__dropped_at_intake(located, categories, people, questions_free_text):
+    case = report(people["worker"], questions_free_text, place=located.building, channel=Channel.PHONE,
+                  description="楼道\x00口垃圾\x0b三天\ud800没人\uffff清理\n第二行", address="一号楼\n二单元\x1b",
+                  contact=Contact(name="王\x07五\n", phone="13900000009"), answers={"note": "备注\x00一\n二"})
+    case.refresh_from_db()
+    assert (case.description, case.address, case.contact_name, case.answers) == (
+        "楼道口垃圾三天没人清理\n第二行", "一号楼 二单元", "王五", {"note": "备注一\n二"})
+
+
+@pytest.fixture
+def questions_free_text(categories):
+    category = categories["rubbish"]
+    CategoryQuestion.objects.create(category=category, key="note", label="补充说明", type=QuestionType.TEXT)
+    return category

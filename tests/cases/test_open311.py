@@ -583,8 +583,10 @@ def test_jurisdiction_id__ours_accepted_other_404(http, questions, tree):
     assert errors(response) == [{"code": 404, "description": "jurisdiction_id 310000 was not found."}]
 
 
-def test_wrong_method__405(http, tree):
-    assert http.post(f"{BASE}/services.json").status_code == 405
+def test_wrong_method__405_in_the_spec_error_list(http, tree):
+    response = http.post(f"{BASE}/services.json")
+    assert (response.status_code, response["Allow"], errors(response)) == (
+        405, "GET", [{"code": 405, "description": "Use GET here."}])
     assert http.delete(f"{BASE}/requests.json").status_code == 405
 
 
@@ -597,3 +599,75 @@ def test_xml__control_characters_dropped(http, located, questions, people):
 def test_request_id_in_body__matches_json(http, dispatched):
     body = json.loads(http.get(f"{BASE}/requests.json", {"service_request_id": dispatched.number}).content)
     assert [r["service_request_id"] for r in body] == [dispatched.number]
+
+
+# bad input: each a 4xx in the spec's error list, in the format asked for, and nothing saved
+
+
+@pytest.mark.parametrize(("params", "description"), [
+    ({"start_date": "9999-12-31"}, "start_date: Give a date from 1900-01-01 to 2099-12-31."),
+    ({"end_date": "0001-01-01"}, "end_date: Give a date from 1900-01-01 to 2099-12-31."),
+    ({"start_date": "0001-01-01", "end_date": "0001-01-02"}, "start_date: Give a date from 1900-01-01 to 2099-12-31."),
+    ({"start_date": "9999-12-31T23:00:00-12:00"}, "start_date: Give a date from 1900-01-01 to 2099-12-31."),
+])
+def test_get_requests__dates_at_the_calendar_edges__400(http, tree, params, description):
+    response = http.get(f"{BASE}/requests.json", params)
+    assert (response.status_code, errors(response)) == (400, [{"code": 400, "description": description}])
+
+
+def test_get_requests__jurisdiction_xml_forbids__404_well_formed(http, tree):
+    response = http.get(f"{BASE}/requests.xml?jurisdiction_id=%EF%BF%BF")
+    assert response.status_code == 404
+    assert [texts(e) for e in xml_of(response).findall("error")] == [
+        {"code": "404", "description": "jurisdiction_id  was not found."}]
+
+
+def test_xml__stored_text_xml_forbids__dropped(http, located, questions, people):
+    case = report(located, people, questions["rubbish"])
+    Case.objects.filter(pk=case.pk).update(description="垃圾\ufffe堆积\uffff三天\x07")  # stored before intake cleaned
+    root = xml_of(http.get(f"{BASE}/requests/{case.number}.xml"))
+    assert root.findtext("request/description") == "垃圾堆积三天"
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("discovery.json.json", "json"), ("requests.xml.xml", "xml"),
+                                           ("nothing/here", "json")])
+def test_unknown_path__spec_404_not_a_page(http, tree, path, fmt):
+    response = http.get(f"{BASE}/{path}")
+    assert response.status_code == 404
+    if fmt == "xml":
+        assert xml_of(response).findtext("error/code") == "404"
+    else:
+        assert errors(response) == [{"code": 404, "description": "There is no such resource; see discovery.json."}]
+
+
+@pytest.mark.parametrize(("pin", "description"), [
+    ({"lat": "1e16", "long": "120.160090"}, "lat must lie from -90 to 90 degrees."),
+    ({"lat": "30.280090", "long": "-1.4469813660243294e16"}, "long must lie from -180 to 180 degrees."),
+    ({"lat": "30.280090", "long": "NaN"}, "long must be a decimal number of degrees."),
+])
+def test_post_request__coordinate_out_of_range__400_nothing_saved(http, located, questions, clients, pin, description):
+    response = post(http, api_key="key-public", service_code="exposed-rubbish", description="小区门口垃圾堆积", **pin)
+    assert (response.status_code, errors(response)) == (400, [{"code": 400, "description": description}])
+    assert Case.objects.count() == 0
+
+
+def test_post_request__control_characters__dropped_at_intake(http, located, questions, clients):
+    response = post(http, api_key="key-public", service_code="exposed-rubbish", description="小区门口\x00垃圾\x0b堆积",
+                    first_name="小\x1b明", last_name="王", address_string="竹竿巷\n1幢", **PIN)
+    assert response.status_code == 200
+    case = Case.objects.get()
+    assert (case.description, case.contact_name, case.address) == ("小区门口垃圾堆积", "王小明", "竹竿巷 1幢")
+
+
+def test_post_request__multipart_without_boundary__400_spec_error(http, located, questions, clients):
+    response = http.post(f"{BASE}/requests.json", b"api_key=key-public", content_type="multipart/form-data")
+    assert (response.status_code, errors(response)) == (
+        400, [{"code": 400, "description": "The request body cannot be read."}])
+    assert Case.objects.count() == 0
+
+
+def test_get_requests__nul_in_filters__no_error(http, dispatched, clients):
+    """NUL would reach PostgreSQL (which refuses it in a query) from every filter; it is dropped at the edge."""
+    response = http.get(f"{BASE}/requests.json", {"service_code": "exposed-rubbish\x00", "api_key": "key-worker",
+                                                  "status": "open\x00", "start_date": "2024-09-01\x00"})
+    assert [r["service_request_id"] for r in response.json()] == [dispatched.number]

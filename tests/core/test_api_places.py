@@ -31,3 +31,17 @@ def test_api_openapi__served(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert "/api/places" in response.json()["paths"]
+
+
+def test_api_places__limit_outside_1_to_1000__422(client, tree, role_users):
+    client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
+    for limit in ("0", "1001", "10000000000000000000000"):
+        response = client.get("/api/places", {"limit": limit})
+        assert (response.status_code, list(response.json()["detail"])) == (422, ["limit"]), limit
+    assert len(client.get("/api/places", {"limit": "2"}).json()) == 2
+
+
+def test_api_place_detail__control_character_in_code__422(client, tree, role_users):
+    client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
+    response = client.get("/api/places/330105001001%00")
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["code"])

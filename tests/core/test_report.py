@@ -152,6 +152,31 @@ def test_report_api__anonymous__401(organised, client):
     assert client.get("/api/report").status_code == 401
 
 
+@pytest.mark.parametrize(("params", "field"), [
+    ({"to": "0"}, "to"),  # was read as 1970-01-01
+    ({"from": "1700000000"}, "from"),
+    ({"from": "2023-1-1"}, "from"),
+    ({"from": "2023-02-30"}, "from"),
+    ({"to": "2023-06-30T00:00:00"}, "to"),
+    ({"to": "9999-12-31"}, "to"),
+    ({"from": "0001-01-01"}, "from"),
+])
+def test_report_api__date_not_iso_or_out_of_range__422(organised, client, role_users, params, field):
+    client.force_login(role_users[RoleKind.DISTRICT_ADMIN])
+
+    response = client.get("/api/report", params)
+
+    assert (response.status_code, list(response.json()["detail"])) == (422, [field])
+
+
+def test_report_api__from_after_to__400(organised, client, role_users):
+    client.force_login(role_users[RoleKind.DISTRICT_ADMIN])
+
+    response = client.get("/api/report", {"from": "2023-05-01", "to": "2023-04-30"})
+
+    assert (response.status_code, list(response.json()["detail"])) == (400, ["__all__"])
+
+
 # The command --------------------------------------------------------------------------------------------
 
 

@@ -262,3 +262,40 @@ def test_openapi__builds_with_meeting_routes(as_user, clerk):
     assert response.status_code == 200
     assert {"/api/meetings", "/api/meetings/{meeting_id}", "/api/resolutions/{resolution_id}/cases"} <= set(
         response.json()["paths"])
+
+
+# bad input: a 4xx with a message, in JSON, and nothing created
+
+
+def test_meeting_list__page_past_2_63__422(as_user, clerk):
+    response = as_user(clerk).get("/api/meetings", {"page": "200000000000000000"})
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["page"])
+
+
+@pytest.mark.parametrize(("starts_at", "ends_at"), [
+    ("0001-01-01T00:00:00+12:00", "0001-01-01T02:00:00+12:00"),
+    ("9999-12-31T20:00:00-12:00", "9999-12-31T23:00:00-12:00"),
+])
+def test_meeting_create__times_at_the_calendar_edges__422_nothing_created(as_user, clerk, tree, committee, starts_at,
+                                                                          ends_at):
+    payload = meeting_payload(tree, committee, starts_at=starts_at, ends_at=ends_at)
+    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
+    assert (response.status_code, sorted(response.json()["detail"])) == (422, ["ends_at", "starts_at"])
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_meeting_create__more_agenda_items_than_the_cap__422_nothing_created(as_user, clerk, tree, committee):
+    payload = meeting_payload(tree, committee, agenda=[{"title": f"议题{n}"} for n in range(31)])
+    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["agenda"])
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_meeting_create__line_breaks_and_control_characters__one_clean_line(as_user, clerk, tree, committee):
+    payload = meeting_payload(tree, committee, title="说事亭\n第二行\x00", venue="竹竿巷\r\n口",
+                              agenda=[{"title": "停车\x0b难\n", "presenter": "赵\x07四"}])
+    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["title"], body["venue"], body["agenda"]) == (
+        "说事亭 第二行", "竹竿巷 口", [{"position": 1, "title": "停车难", "presenter": "赵四"}])

@@ -716,3 +716,46 @@ def test_openapi__builds_with_deliberation_routes(as_user, clerk):
     assert response.status_code == 200
     paths = response.json()["paths"]
     assert {"/api/votes", "/api/votes/{vote_id}/ballot", "/api/votes/{vote_id}/result", "/api/notices"} <= set(paths)
+
+
+# bad input: a 4xx with a message, in JSON, and nothing created
+
+
+@pytest.mark.parametrize("path", ["/api/votes", "/api/notices"])
+def test_vote_and_notice_lists__page_past_2_63__422(as_user, clerk, tree, path):
+    response = as_user(clerk).get(path, {"page": "200000000000000000"})
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["page"])
+
+
+@pytest.mark.parametrize(("changes", "fields"), [
+    ({"opens_at": "0001-01-01T00:00:00+12:00"}, ["opens_at"]),
+    ({"closes_at": "9999-12-31T23:00:00-12:00"}, ["closes_at"]),
+    ({"record_date": "0001-01-01"}, ["record_date"]),
+    ({"opens_at": 1740790800}, ["opens_at"]),
+    ({"record_date": "0"}, ["record_date"]),
+])
+def test_vote_create__times_at_the_calendar_edges_or_not_iso__422_nothing_created(as_user, clerk, tree, register,
+                                                                                 changes, fields):
+    response = as_user(clerk).post("/api/votes", vote_payload(tree, **changes), content_type="application/json")
+    assert (response.status_code, list(response.json()["detail"])) == (422, fields)
+    assert Vote.objects.count() == 0
+
+
+@pytest.mark.parametrize("vote_id", ["9223372036854775808", "200000000000000000000"])
+def test_vote_detail__id_past_the_database_integer__422(as_user, clerk, tree, vote_id):
+    response = as_user(clerk).get(f"/api/votes/{vote_id}")
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["vote_id"])
+
+
+def test_vote_result__not_closed__409_documented(as_user, clerk, open_vote, client):
+    vote = open_vote()
+    assert as_user(clerk).get(f"/api/votes/{vote.pk}/result").status_code == 409
+    responses = client.get("/api/openapi.json").json()["paths"]["/api/votes/{vote_id}/result"]["get"]["responses"]
+    assert responses["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_vote_create__control_characters__dropped(as_user, clerk, tree, register):
+    payload = vote_payload(tree, title="续聘\x00物业\n服务", description="说明\x0b第一行\n第二行")
+    response = as_user(clerk).post("/api/votes", payload, content_type="application/json")
+    assert response.status_code == 201
+    assert (response.json()["title"], response.json()["description"]) == ("续聘物业 服务", "说明第一行\n第二行")

@@ -101,6 +101,13 @@ def test_ballot_inspection_api__committee_member__every_ballot_with_its_owner(re
         for b in Ballot.objects.filter(vote=vote).select_related("elector").order_by("receipt_code")]
 
 
+def test_ballot_inspection_api__page_past_2_63__422_and_409_documented(closed_decision, committee, client):
+    response = as_user(committee).get(f"/api/votes/{closed_decision.pk}/ballots", {"page": "200000000000000000"})
+    assert (response.status_code, list(response.json()["detail"])) == (422, ["page"])
+    responses = client.get("/api/openapi.json").json()["paths"]["/api/votes/{vote_id}/ballots"]["get"]["responses"]
+    assert responses["409"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorOut"}
+
+
 # Everyone else: the owner on the register, staff who see the vote (403), those who do not (404).
 REFUSED = [
     ("owner", 403), (RoleKind.PROPERTY_MANAGER, 404), (RoleKind.GRID_WORKER, 403),

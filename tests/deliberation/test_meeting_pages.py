@@ -345,3 +345,22 @@ def test_meeting_edit__held_meeting__back_to_the_page_unchanged(worker_client, p
     assert response["Location"] == url("meeting", meeting.pk)
     meeting.refresh_from_db()
     assert meeting.title == "红茶议事会：小区停车"
+
+
+def test_meeting_ics__title_with_a_line_break__one_line_and_parses(worker_client, plan_meeting):
+    meeting = plan_meeting()
+    Meeting.objects.filter(pk=meeting.pk).update(title="红茶议事会\n停车")  # as stored before intake cleaned it
+    response = worker_client.get(url("meeting_ics", meeting.pk))
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.content)
+    assert (str(calendar["NAME"]), str(calendar.events[0]["SUMMARY"])) == ("红茶议事会 停车", "红茶议事会 停车")
+
+
+def test_meeting_ics__meeting_stored_in_year_9999__200_left_out(worker_client, plan_meeting):
+    meeting, kept = plan_meeting(), plan_meeting(in_hours=72)
+    starts = datetime.datetime(9999, 12, 31, 20, 0, tzinfo=SHANGHAI)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
+    response = worker_client.get(url("meeting_ics", meeting.pk))
+    assert (response.status_code, Calendar.from_ical(response.content).events) == (200, [])
+    assert [str(e["UID"]) for e in Calendar.from_ical(worker_client.get(url("meeting_ics", kept.pk)).content).events
+            ] == [f"meeting-{kept.pk}@commonground"]

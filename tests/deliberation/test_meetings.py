@@ -440,3 +440,45 @@ def test_meeting_create__building_commissioner_at_their_building(tree, make_user
                        title="三和楼事会", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1),
                        venue="1幢架空层")
     assert Meeting.objects.count() == 1
+
+
+# --- bad input from any channel (the web form as much as the API) ---
+
+@pytest.mark.parametrize(("starts_at", "field"), [
+    (datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=12))), "starts_at"),
+    (datetime.datetime(9999, 12, 31, 20, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-12))), "starts_at"),
+    (datetime.datetime(1899, 12, 31, 9, 0), "starts_at"),  # naive, as a form gives it
+])
+def test_meeting_create__time_outside_1900_2099__refused_nothing_stored(plan_meeting, starts_at, field):
+    with pytest.raises(ValidationError) as error:
+        plan_meeting(starts_at=starts_at, ends_at=starts_at.replace(hour=starts_at.hour + 2))
+    assert set(error.value.message_dict) == {"starts_at", "ends_at"}
+    assert (Meeting.objects.count(), AgendaItem.objects.count()) == (0, 0)
+
+
+def test_meeting_create__more_agenda_items_than_the_cap__refused_nothing_stored(plan_meeting):
+    with pytest.raises(ValidationError) as error:
+        plan_meeting(agenda=[f"议题{n}" for n in range(31)])
+    assert set(error.value.message_dict) == {"agenda"}
+    assert (Meeting.objects.count(), AgendaItem.objects.count()) == (0, 0)
+
+
+def test_meeting_create__agenda_at_the_cap__stored(plan_meeting):
+    assert plan_meeting(agenda=[f"议题{n}" for n in range(30)]).agenda.count() == 30
+
+
+def test_agenda_item_add__agenda_full__refused_unchanged(plan_meeting, meeting_world):
+    meeting = plan_meeting(agenda=[f"议题{n}" for n in range(30)])
+    before = snapshot(meeting)
+    with pytest.raises(ValidationError) as error:
+        agenda_item_add(user=meeting_world.worker, meeting=meeting, title="第31项")
+    assert set(error.value.message_dict) == {"agenda"}
+    assert snapshot(meeting) == before
+
+
+def test_meeting_create__text_with_control_characters__cleaned(plan_meeting, meeting_world):
+    meeting = plan_meeting(title="红茶\x00议事会\n停车", venue="会议室\x0b", agenda=[("议题\r\n一", "王\x07主任")])
+    resolution = resolution_add(user=meeting_world.worker, meeting=plan_meeting(in_hours=-1), text="决议\x00\n第二行")
+    assert (meeting.title, meeting.venue) == ("红茶议事会 停车", "会议室")
+    assert list(meeting.agenda.values_list("title", "presenter")) == [("议题 一", "王主任")]
+    assert resolution.text == "决议\n第二行"

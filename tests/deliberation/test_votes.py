@@ -390,3 +390,20 @@ def test_vote_verify__stored_shares_altered__first_check_fails(closed):
     vote.result["agree"] = {"area": [59000, 60000], "heads": [5, 5]}  # outcome and record untouched
     Vote.objects.filter(pk=vote.pk).update(result=vote.result)
     assert vote_verify(Vote.objects.get(pk=vote.pk)) == (False, True)
+
+
+@pytest.mark.parametrize("changes", [
+    {"opens_at": datetime.datetime(9999, 12, 31, 23, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=-12)))},
+    {"closes_at": datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=12)))},
+    {"record_date": datetime.date(1, 1, 1)},
+])
+def test_vote_create__time_outside_1900_2099__refused_nothing_stored(register, clerk, changes):
+    with pytest.raises(ValidationError) as refused:
+        create(clerk, register.estate, **changes)
+    assert refused.value.message_dict == {name: ["Give a date from 1900-01-01 to 2099-12-31."] for name in changes}
+    assert Vote.objects.count() == 0
+
+
+def test_vote_create__title_and_description_with_control_characters__cleaned(register, clerk):
+    vote = create(clerk, register.estate, title="更换\x00电梯\n方案", description="第一行\x0b\n第二行\ufffe")
+    assert (vote.title, vote.description) == ("更换电梯 方案", "第一行\n第二行")

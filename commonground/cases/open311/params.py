@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
+from commonground.core.validators import calendar_range_message, in_calendar_range
 
 from ..models import Category
 from ..services.intake import Contact
@@ -23,6 +24,7 @@ from .selectors import place_for_address
 ATTRIBUTE = re.compile(r"^attribute\[([^\]]+)\](\[\])?$")
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COORDINATE_PLACES = Decimal("0.000001")
+DEGREES = {"lat": 90, "long": 180}
 MAX_SPAN = datetime.timedelta(days=90)
 # Our field names in validation errors → the Open311 parameter a client sent.
 PARAMS = {"category": "service_code", "location": "lat/long", "contact_phone": "phone",
@@ -44,13 +46,18 @@ def error_descriptions(error: ValidationError) -> list[str]:
 
 
 def _coordinate(data: QueryDict, name: str) -> Decimal:
+    """One coordinate, checked alone: a finite number of degrees within its range, to six places."""
     try:
         value = Decimal(data[name].strip())
         if not value.is_finite():
             raise InvalidOperation
-        return value.quantize(COORDINATE_PLACES)
     except (InvalidOperation, ValueError) as error:
         raise Open311Error(400, _("%(param)s must be a decimal number of degrees.") % {"param": name}) from error
+    limit = DEGREES[name]
+    if not -limit <= value <= limit:
+        raise Open311Error(400, _("%(param)s must lie from -%(limit)d to %(limit)d degrees.")
+                           % {"param": name, "limit": limit})
+    return value.quantize(COORDINATE_PLACES)
 
 
 def _location(data: QueryDict) -> dict[str, Any]:
@@ -116,6 +123,8 @@ def _moment(data: QueryDict, name: str, *, end_of_day: bool = False) -> datetime
         moment = None
     if moment is None:
         raise Open311Error(400, _("%(param)s must be an ISO 8601 date and time.") % {"param": name})
+    if not in_calendar_range(moment):  # the 90-day window around year 1 or 9999 overflows
+        raise Open311Error(400, f"{name}: {calendar_range_message()}")
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import Any
 
 from django.http import HttpResponse
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from commonground.core.text import clean_text
+
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # The XML element of each item inside a list-valued field (the spec's plural/singular pairs).
 LIST_ITEMS = {"endpoints": "endpoint", "formats": "format", "attributes": "attribute", "values": "value"}
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0B-\x0C\x0E-\x1F]")
 
 
 class Open311Error(Exception):
@@ -26,7 +26,10 @@ class Open311Error(Exception):
 
 
 def render(data: Any, fmt: str, *, root: str, item: str = "", status: int = 200) -> HttpResponse:
-    """`data` (a dict, or a list of dicts whose XML elements are named `item`) in `fmt`."""
+    """`data` (a dict, or a list of dicts whose XML elements are named `item`) in `fmt`. Text loses what XML
+    forbids and UTF-8 cannot encode (control characters, lone surrogates, U+FFFE/U+FFFF), in both formats, so
+    an echoed parameter or an old row cannot make a document unreadable."""
+    data = _cleaned(data)
     if fmt == "xml":
         body = to_xml(data, root=root, item=item)
     else:
@@ -37,6 +40,16 @@ def render(data: Any, fmt: str, *, root: str, item: str = "", status: int = 200)
 def render_errors(fmt: str, status: int, descriptions: list[str]) -> HttpResponse:
     errors = [{"code": status, "description": str(text)} for text in descriptions]
     return render(errors, fmt if fmt in FORMATS else "json", root="errors", item="error", status=status)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    return value
 
 
 def to_xml(data: Any, *, root: str, item: str = "") -> bytes:
@@ -70,4 +83,4 @@ def _element(xml: SimplerXMLGenerator, name: str, value: Any) -> None:
     elif isinstance(value, bool):
         xml.addQuickElement(name, "true" if value else "false")
     else:
-        xml.addQuickElement(name, CONTROL_CHARACTERS.sub("", str(value)))
+        xml.addQuickElement(name, clean_text(str(value)))

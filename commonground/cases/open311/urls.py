@@ -1,4 +1,4 @@
-"""/open311/v2/…: every resource in .json or .xml (any other suffix answers 404)."""
+"""/open311/v2/…: every resource in .json or .xml (any other suffix or path answers the spec's 404)."""
 
 from django.urls import re_path
 
@@ -13,4 +13,5 @@ urlpatterns = [
     re_path(r"^requests" + FMT, views.requests, name="requests"),
     re_path(r"^requests/(?P<number>[-\w]+)" + FMT, views.request_detail, name="request"),
     re_path(r"^tokens/(?P<token>[-\w]+)" + FMT, views.token, name="token"),
+    re_path(r"^(?P<path>.*)$", views.not_found),
 ]

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from commonground.core.reporting import top_place
+from commonground.core.text import clean_text
 from commonground.core.throttle import API_KEY_LABEL, secret_allowed, secret_failed
 
 from ..models import ApiClient, Channel
@@ -32,11 +34,22 @@ from .render import FORMATS, Open311Error, render, render_errors
 from .selectors import client_for, filter_requests, requests_for, services_for
 
 View = Callable[..., HttpResponse]
+MALFORMED = (MultiPartParserError, UnreadablePostError, BadRequest, SuspiciousOperation)
+
+
+def _cleaned(data: QueryDict) -> QueryDict:
+    """Parameters without what no person types: NUL breaks PostgreSQL queries, U+FFFF the XML we echo it in."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in data.lists():
+        cleaned.setlist(clean_text(key), [clean_text(value) for value in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 def endpoint(*methods: str) -> Callable[[View], View]:
-    """Checks the format (unknown → 404), the method and jurisdiction_id, and turns Open311Error into
-    the spec's error list. API-key clients send no cookies, so there is no CSRF to check."""
+    """Checks the format (unknown → 404), the method and jurisdiction_id, cleans the parameters, and turns
+    Open311Error (and a body Django cannot read) into the spec's error list. API-key clients send no cookies,
+    so there is no CSRF to check."""
 
     def decorate(view: View) -> View:
         @csrf_exempt
@@ -46,9 +59,19 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return render_errors("json", 404, [_("Unknown format %(format)s; use json or xml.")
                                                    % {"format": fmt}])
             if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
+                response = render_errors(fmt, 405, [_("Use %(methods)s here.") % {"methods": " or ".join(methods)}])
+                response["Allow"] = ", ".join(methods)
+                return response
             try:
-                _check_jurisdiction(request)
+                _check_jurisdiction(request)  # on the parameter as sent: U+FFFF is not our jurisdiction either
+                request.GET = _cleaned(request.GET)
+                if request.method == "POST":
+                    request.POST = _cleaned(request.POST)
+            except MALFORMED:
+                return render_errors(fmt, 400, [_("The request body cannot be read.")])
+            except Open311Error as error:
+                return render_errors(fmt, error.status, error.descriptions)
+            try:
                 return view(request, fmt, *args, **kwargs)
             except Open311Error as error:
                 return render_errors(fmt, error.status, error.descriptions)
@@ -82,6 +105,13 @@ def _client(request: HttpRequest, *, required: bool = False) -> ApiClient | None
         raise Open311Error(403, _("api_key was not provided or is invalid.") if not api_key
                            else _("api_key is invalid."))
     return client
+
+
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under /open311/v2/ (discovery.json.json, an unknown resource): the spec's error list,
+    in XML when the path asks for it."""
+    fmt = "xml" if path.endswith(".xml") else "json"
+    return render_errors(fmt, 404, [_("There is no such resource; see discovery.%(format)s.") % {"format": fmt}])
 
 
 @endpoint("GET")

@@ -9,16 +9,18 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.permissions import require
+from commonground.core.text import clean_text
 
 from ..models import Case, CaseEvent, Stage
 
 
 def log_event(*, case: Case, actor: Any, action: str, from_stage: str = "", to_stage: str = "", note: str = "",
               data: dict | None = None) -> CaseEvent:
-    """Append one line to the case's log (never updated or deleted)."""
+    """Append one line to the case's log (never updated or deleted); notes lose control characters here, so
+    every transition of every channel is covered once."""
     return CaseEvent.objects.create(
         case=case, at=clock.now(), actor=actor if getattr(actor, "pk", None) else None, action=action,
-        from_stage=from_stage, to_stage=to_stage, note=note, data=data or {},
+        from_stage=from_stage, to_stage=to_stage, note=clean_text(note), data=data or {},
     )
 
 

@@ -20,6 +20,7 @@ from commonground.core import clock
 from commonground.core.models import Place, RoleKind
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.reporting import top_place
+from commonground.core.text import clean_text
 from commonground.core.uploads import StoredUpload, validate_upload
 from commonground.core.validators import validate_phone
 
@@ -46,6 +47,9 @@ from .events import log_event
 
 # Media links are shown as links to staff: nothing but web addresses.
 MEDIA_URL_CHECK = URLValidator(schemes=["http", "https"])
+# Channels that say staff took the matter down: only those who may record cases for callers use them.
+STAFF_CHANNELS = (Channel.PHONE, Channel.STAFF)
+COORDINATE_PLACES = Decimal("0.000001")  # the model's DecimalField(9, 6)
 
 
 @dataclass
@@ -111,7 +115,7 @@ def _typed(question, raw: Any) -> Any:
         if str(raw) not in [str(c) for c in question.choices]:
             raise ValueError
         return str(raw)
-    return str(raw).strip()[:500]
+    return clean_text(str(raw)).strip()[:500]
 
 
 def clean_attachments(uploads: Sequence[UploadedFile]) -> list[StoredUpload]:
@@ -123,11 +127,17 @@ def clean_attachments(uploads: Sequence[UploadedFile]) -> list[StoredUpload]:
 
 
 def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal | None) -> Place:
-    """The place of a case: the one picked, or the one under the map pin; it must lie in the district."""
+    """The place of a case: the one picked, or the one under the map pin; it must lie in the district.
+    A pin is both coordinates, each in its range, or neither."""
     district = top_place()
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"location": _("Send the pin's latitude and longitude together.")})
     if latitude is not None and longitude is not None:
+        if not (_degrees(latitude, 90) and _degrees(longitude, 180)):
+            raise ValidationError({"location": _("A latitude lies from -90 to 90 degrees and a longitude from -180 "
+                                                 "to 180.")})
         lat, lng = float(latitude), float(longitude)
-        if not (-90 <= lat <= 90 and -180 <= lng <= 180) or not inside_district(lat, lng, district):
+        if not inside_district(lat, lng, district):
             raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
         if place is None:
             place = place_for_pin(lat, lng, district)
@@ -136,6 +146,11 @@ def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal 
     if not place.is_within(district):
         raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
     return place
+
+
+def _degrees(value: Decimal, limit: int) -> bool:
+    number = Decimal(str(value))
+    return number.is_finite() and -limit <= number <= limit
 
 
 def possible_duplicates(*, category: Category, latitude: Decimal | None, longitude: Decimal | None,
@@ -177,14 +192,18 @@ def case_report(
     is_anonymous_public = channel == Channel.OPEN311 and not getattr(reporter, "is_authenticated", False)
     if not is_anonymous_public:
         require(reporter, "case.add")
-    contact = contact or Contact()
-    on_behalf = bool(contact.name or contact.phone) and channel in {Channel.PHONE, Channel.STAFF}
+    contact = Contact(**{name: clean_text(value, multiline=False).strip()
+                         for name, value in vars(contact or Contact()).items()})
+    on_behalf = bool(contact.name or contact.phone) and channel in STAFF_CHANNELS
     if on_behalf:
         require(reporter, "case.add_on_behalf")
     errors: dict[str, Any] = {}
+    if channel in STAFF_CHANNELS and not can(reporter, "case.add_on_behalf"):
+        errors["channel"] = _("Only staff who record matters for callers may say a case came by phone or on the "
+                              "spot.")
     if not category.is_active or reporter_kind(reporter, channel) not in (category.open_to or list(ReporterKind)):
         errors["category"] = _("This category is not open to you; choose another or call the hotline.")
-    description = (description or "").strip()
+    description = clean_text(description).strip()
     if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
         errors["description"] = _("Describe the matter in %(min)d to %(max)d characters.") % {
             "min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX}
@@ -225,13 +244,17 @@ def case_report(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    if latitude is not None and longitude is not None:
+        latitude, longitude = (Decimal(str(latitude)).quantize(COORDINATE_PLACES),
+                               Decimal(str(longitude)).quantize(COORDINATE_PLACES))
 
     user = reporter if getattr(reporter, "is_authenticated", False) else None
+    address = clean_text(address, multiline=False).strip()[:255]
     case = Case.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}", category=category, description=description, answers=clean_answers,
-        place=place, latitude=latitude, longitude=longitude, address=address.strip()[:255], channel=channel,
-        reporter=None if on_behalf else user, recorded_by=user, contact_name=contact.name.strip()[:100],
-        contact_phone=contact.phone.strip(), contact_email=contact.email.strip(), stage=Stage.COLLECT,
+        place=place, latitude=latitude, longitude=longitude, address=address, channel=channel,
+        reporter=None if on_behalf else user, recorded_by=user, contact_name=contact.name[:100],
+        contact_phone=contact.phone, contact_email=contact.email, stage=Stage.COLLECT,
     )
     case.number = next_number(case)
     case.save(update_fields=["number"])

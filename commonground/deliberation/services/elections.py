@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, Person
 from commonground.core.permissions import require
+from commonground.core.text import clean_text
 
 from ..models import (
     CANDIDATE_CONDITIONS,
@@ -37,7 +38,7 @@ def _draft_election(user: Any, vote: Vote, action: str) -> None:
 def preparatory_member_add(*, user: Any, vote: Vote, name: str, role: str,
                            person: Person | None = None) -> PreparatoryMember:
     _draft_election(user, vote, "vote.manage")
-    name = (name or (person.name if person else "")).strip()
+    name = clean_text(name or (person.name if person else ""), multiline=False).strip()
     if not name:
         raise ValidationError({"name": _("Give the member's name.")})
     if role not in PreparatoryRole.values:
@@ -71,7 +72,7 @@ def candidate_register(*, user: Any, vote: Vote, person: Person, statement: str 
     if vote.candidates.filter(person=person).exists():
         raise ValidationError({"person": _("This person is already a candidate.")})
     position = (vote.candidates.aggregate(last=Max("position"))["last"] or 0) + 1  # never reuse a withdrawn number
-    return Candidate.objects.create(vote=vote, person=person, statement=(statement or "").strip(), position=position,
+    return Candidate.objects.create(vote=vote, person=person, statement=clean_text(statement).strip(), position=position,
                                     conditions={"is_owner": is_owner_in(vote, person)})
 
 
@@ -95,7 +96,7 @@ def candidate_review(*, user: Any, candidate: Candidate, conditions: dict[str, b
     else:
         unmet = [str(CANDIDATE_CONDITIONS[key]) for key, ok in checked.items() if not ok]
         candidate.status = CandidateStatus.REJECTED
-        candidate.rejection_reason = ((reason or "").strip() or _("Unmet: %(list)s") % {"list": "；".join(unmet)})[:300]
+        candidate.rejection_reason = (clean_text(reason).strip() or _("Unmet: %(list)s") % {"list": "；".join(unmet)})[:300]
     candidate.save()
     return candidate
 

@@ -19,9 +19,12 @@ from commonground.cases.services.intake import case_report
 from commonground.core import clock
 from commonground.core.models import Organisation, Person, Place
 from commonground.core.permissions import can, require
+from commonground.core.text import clean_text
+from commonground.core.validators import calendar_range_message, in_calendar_range
 
 from ..meeting_selectors import convener_choices
 from ..models import AgendaItem, Attendee, Meeting, MeetingKind, MeetingStatus, Notice, NoticeKind, Resolution
+from ..rules import MAX_AGENDA_ITEMS
 from .notices import notice_publish
 
 UPDATABLE_FIELDS = ("place", "convener", "kind", "title", "starts_at", "ends_at", "venue")
@@ -35,7 +38,13 @@ def _aware(moment: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def _text(value: str | None) -> str:
-    return (value or "").strip()
+    """Minutes, resolutions, descriptions: several lines, without control characters."""
+    return clean_text(value).strip()
+
+
+def _line(value: str | None) -> str:
+    """Titles, venues, names: one line (a line break would split an iCalendar or PDF line)."""
+    return clean_text(value, multiline=False).strip()
 
 
 def _check_details(*, user: Any, place: Place, convener: Organisation | None, kind: str, title: str,
@@ -54,8 +63,12 @@ def _check_details(*, user: Any, place: Place, convener: Organisation | None, ki
         errors["kind"] = _("Choose the kind of meeting.")
     if starts_at is None:
         errors["starts_at"] = _("Give the time the meeting starts.")
+    elif not in_calendar_range(starts_at):
+        errors["starts_at"] = calendar_range_message()
     if ends_at is None:
         errors["ends_at"] = _("Give the time the meeting ends.")
+    elif not in_calendar_range(ends_at):
+        errors["ends_at"] = calendar_range_message()
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
     if convener is None or not convener_choices(user, place, action=action).filter(pk=convener.pk).exists():
@@ -64,17 +77,21 @@ def _check_details(*, user: Any, place: Place, convener: Organisation | None, ki
     return errors
 
 
-def _clean_agenda(agenda: Iterable[AgendaLine]) -> list[tuple[str, str]]:
+def _clean_agenda(agenda: Iterable[AgendaLine], *, already: int = 0) -> list[tuple[str, str]]:
+    """The agenda's non-empty lines as (title, presenter); `already`: items the meeting has now."""
     items = []
     for line in agenda:
         title, presenter = (line, "") if isinstance(line, str) else line
-        title, presenter = _text(title), _text(presenter)
+        title, presenter = _line(title), _line(presenter)
         if not title:
             continue
         if len(title) > 200 or len(presenter) > 100:
             raise ValidationError({"agenda": _("Keep each agenda item within 200 characters and each presenter's "
                                                "name within 100.")})
         items.append((title, presenter))
+    if already + len(items) > MAX_AGENDA_ITEMS:
+        raise ValidationError({"agenda": _("A meeting's agenda has at most %(max)d items; hold a second meeting for "
+                                           "the rest.") % {"max": MAX_AGENDA_ITEMS}})
     return items
 
 
@@ -108,7 +125,7 @@ def meeting_create(*, user: Any, place: Place, convener: Organisation, kind: str
     """Plan a meeting at a place, convened by an organisation there or above; agenda lines are a title or
     (title, presenter); invitees are people the user may see."""
     require(user, "meeting.add", place)
-    title, venue = _text(title), _text(venue)
+    title, venue = _line(title), _line(venue)
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
     errors = _check_details(user=user, place=place, convener=convener, kind=kind, title=title, starts_at=starts_at,
                             ends_at=ends_at, venue=venue, action="meeting.add")
@@ -144,7 +161,7 @@ def meeting_update(*, user: Any, meeting: Meeting, **fields: Any) -> Meeting:
     if place.pk != meeting.place_id:
         require(user, "meeting.change", place)
     values = {name: fields.get(name, getattr(meeting, name)) for name in UPDATABLE_FIELDS}
-    values["title"], values["venue"] = _text(values["title"]), _text(values["venue"])
+    values["title"], values["venue"] = _line(values["title"]), _line(values["venue"])
     values["starts_at"], values["ends_at"] = _aware(values["starts_at"]), _aware(values["ends_at"])
     errors = _check_details(user=user, action="meeting.change", **values)
     if errors:
@@ -161,7 +178,7 @@ def agenda_item_add(*, user: Any, meeting: Meeting, title: str, presenter: str =
     meeting = _locked(meeting)
     require(user, "meeting.change", meeting)
     _check_planned(meeting)
-    items = _clean_agenda([(title, presenter)])
+    items = _clean_agenda([(title, presenter)], already=meeting.agenda.count())
     if not items:
         raise ValidationError({"title": _("Give the agenda item.")})
     position = (meeting.agenda.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -175,7 +192,7 @@ def attendee_invite(*, user: Any, meeting: Meeting, person: Person | None = None
     meeting = _locked(meeting)
     require(user, "meeting.change", meeting)
     _check_planned(meeting)
-    name, affiliation = _text(name) or (person.name if person else ""), _text(affiliation)
+    name, affiliation = _line(name) or (person.name if person else ""), _line(affiliation)
     if person is not None:
         _check_person(user, person, "person")
         if meeting.attendees.filter(person=person).exists():
@@ -208,7 +225,7 @@ def attendee_sign_in(*, user: Any, meeting: Meeting, attendee: Attendee | None =
         if attendee.meeting_id != meeting.pk:
             raise ValidationError({"attendee": _("This person is not on this meeting's list.")})
         return _sign(Attendee.objects.select_for_update().get(pk=attendee.pk), at)
-    name, affiliation = _text(name), _text(affiliation)
+    name, affiliation = _line(name), _line(affiliation)
     if person is not None:
         existing = meeting.attendees.select_for_update().filter(person=person).first()
         if existing is not None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core.models import Place
 from commonground.core.permissions import require
+from commonground.core.text import clean_text
 
 from .. import rules
 from ..models import CandidateStatus, Notice, NoticeKind, Vote
@@ -25,9 +26,10 @@ def notice_publish(*, user: Any, place: Place, kind: str, title: str, body: str,
     """Post a notice; it never changes afterwards."""
     require(user, "notice.publish", place)
     errors = {}
-    if not (title or "").strip():
+    title, body = clean_text(title, multiline=False).strip(), clean_text(body).strip()
+    if not title:
         errors["title"] = _("Give the notice a title.")
-    if not (body or "").strip():
+    if not body:
         errors["body"] = _("Write the text of the notice.")
     if ends_on and ends_on < posted_on:
         errors["ends_on"] = _("A notice cannot end before it is posted.")
@@ -35,7 +37,7 @@ def notice_publish(*, user: Any, place: Place, kind: str, title: str, body: str,
         errors["kind"] = _("Choose the kind of notice.")
     if errors:
         raise ValidationError(errors)
-    return Notice.objects.create(place=place, kind=kind, title=title.strip()[:200], body=body.strip(),
+    return Notice.objects.create(place=place, kind=kind, title=title[:200], body=body,
                                  table=table or [], posted_on=posted_on, ends_on=ends_on, vote=vote, meeting=meeting,
                                  published_by=user)
 

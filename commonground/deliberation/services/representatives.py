@@ -18,6 +18,7 @@ from commonground.core.clock import today
 from commonground.core.models import HouseholdMember, Ownership, Person, Place, PlaceKind
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import require
+from commonground.core.text import clean_text
 
 from .. import rules
 from ..models import Notice, NoticeKind, Representative, RepresentativeStatus
@@ -98,7 +99,7 @@ def _locked(user: Any, representative: Representative, action: str, *expected: s
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = clean_text(reason).strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason.")})
     return reason[:300]

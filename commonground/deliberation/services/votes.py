@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from commonground.core import clock
 from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import require
+from commonground.core.text import clean_text
+from commonground.core.validators import calendar_range_message, in_calendar_range
 
 from .. import rules
 from ..models import Ballot, Elector, ElectorMember, Matter, Outcome, Vote, VoteKind, VoteStatus
@@ -53,8 +55,8 @@ def _clean(vote: Vote, now: datetime.datetime) -> None:
     errors: dict[str, str] = {}
     if vote.estate.kind != PlaceKind.ESTATE:
         errors["estate"] = _("Owners vote in an estate (小区).")
-    vote.title = (vote.title or "").strip()[:200]
-    vote.description = (vote.description or "").strip()
+    vote.title = clean_text(vote.title, multiline=False).strip()[:200]
+    vote.description = clean_text(vote.description).strip()
     if not vote.title:
         errors["title"] = _("Give the vote a title.")
     if vote.kind not in VoteKind.values:
@@ -67,6 +69,10 @@ def _clean(vote: Vote, now: datetime.datetime) -> None:
     if vote.matter not in Matter.values:
         errors["matter"] = _("Choose one of the nine matters of Civil Code Art. 278.")
     vote.opens_at, vote.closes_at = aware(vote.opens_at), aware(vote.closes_at)
+    out_of_range = {name: calendar_range_message() for name in ("record_date", "opens_at", "closes_at")
+                    if getattr(vote, name) is not None and not in_calendar_range(getattr(vote, name))}
+    if out_of_range:  # the comparisons below would overflow at the calendar's edges
+        raise ValidationError({**errors, **out_of_range})
     if vote.opens_at <= now:
         errors["opens_at"] = _("Voting must open in the future.")
     if vote.closes_at <= vote.opens_at:
@@ -261,7 +267,7 @@ def vote_note_appeal(*, user: Any, vote: Vote, note: str) -> Vote:
     require(user, "vote.manage", vote)
     if vote.status != VoteStatus.CLOSED:
         raise ValidationError(_("Only a decided vote can be appealed."))
-    note = (note or "").strip()
+    note = clean_text(note).strip()
     if not note:
         raise ValidationError({"note": _("Say who appealed, when and to which court.")})
     vote.appeal_note = note
