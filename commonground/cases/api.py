@@ -37,10 +37,9 @@ from .selectors import (
     case_for,
     case_queue,
     case_reloaded,
-    idempotent_case,
     is_open_to,
 )
-from .services.intake import Contact, case_report, reporter_kind
+from .services.intake import Contact, case_report_once, reporter_kind
 from .services.workflow import (
     allowed_actions,
     case_accept,
@@ -287,9 +286,6 @@ def case_detail(request: HttpRequest, number: Code):
 def case_create(request: HttpRequest, payload: CaseIn):
     """Report a case. With an `Idempotency-Key` header, a retry returns the first case with 200."""
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
-    earlier = idempotent_case(client=f"user:{request.user.pk}", key=key)
-    if earlier is not None:
-        return Status(200, case_reloaded(earlier))
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})
@@ -299,12 +295,13 @@ def case_create(request: HttpRequest, payload: CaseIn):
         if place is None:
             raise ValidationError({"place": _("There is no place with this code.")})
     contact = Contact(**payload.contact.dict()) if payload.contact else None
-    case = case_report(
-        reporter=request.user, category=category, description=payload.description, place=place,
-        latitude=payload.latitude, longitude=payload.longitude, address=payload.address, answers=payload.answers,
-        channel=payload.channel, contact=contact, media_urls=payload.media_urls, idempotency_key=key,
+    reported = case_report_once(
+        client=f"user:{request.user.pk}", key=key, reporter=request.user, category=category,
+        description=payload.description, place=place, latitude=payload.latitude, longitude=payload.longitude,
+        address=payload.address, answers=payload.answers, channel=payload.channel, contact=contact,
+        media_urls=payload.media_urls,
     )
-    return Status(201, case_reloaded(case))
+    return Status(201 if reported.created else 200, case_reloaded(reported.case))
 
 
 def _visible(request: HttpRequest, number: str, *, with_events: bool = False) -> Case:

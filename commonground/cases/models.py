@@ -398,7 +398,8 @@ class IdempotencyKey(models.Model):
 
     key = models.CharField(max_length=100)
     client = models.CharField(max_length=150)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # Empty only inside the transaction that claims the key and then writes its case (case_report_once).
+    case = models.ForeignKey(Case, null=True, on_delete=models.CASCADE, related_name="+")
     created_at = ClockDateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,6 +27,7 @@ DISSATISFIED_AT_MOST = 2
 # Possible duplicates: same category, open, this close in metres and days.
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_DAYS = 7
+DUPLICATES_KEPT = 5  # numbers the reported event keeps (the nearest), beside the count
 # Deadline warnings go out when this share of the time limit has passed.
 WARN_AT_FRACTION = Decimal("0.75")
 DESCRIPTION_MIN, DESCRIPTION_MAX = 5, 2000

@@ -15,7 +15,7 @@ from commonground.core.models import Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import visible_to
 
-from .models import OPEN_STAGES, Case, CaseEvent, Category, IdempotencyKey, Level, ReporterKind, Stage
+from .models import OPEN_STAGES, Case, CaseEvent, Category, Level, ReporterKind, Stage
 
 CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
 QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into")
@@ -94,14 +94,6 @@ def case_for(user: Any, number: str, *, with_events: bool = False) -> Case | Non
 def case_reloaded(case: Case) -> Case:
     """A case just written by the caller, fresh and with its details (for the answer to that write)."""
     return with_details(Case.objects.filter(pk=case.pk)).get()
-
-
-def idempotent_case(*, client: str, key: str) -> Case | None:
-    """The case an earlier POST with this client's idempotency key created, if any."""
-    if not key:
-        return None
-    earlier = IdempotencyKey.objects.filter(client=client, key=key).select_related("case").first()
-    return earlier.case if earlier else None
 
 
 def active_categories() -> QuerySet[Category]:

@@ -16,7 +16,7 @@ from commonground.cases.models import (
     QuestionType,
     Stage,
 )
-from commonground.cases.services.intake import Contact, case_report
+from commonground.cases.services.intake import Contact, case_report, case_report_once
 from tests.files import image_bytes
 
 
@@ -91,12 +91,42 @@ def test_case_report__attachment_wrong_type_or_too_big__refused(located, categor
     assert (stored.content_type, stored.size) == ("image/jpeg", stored.file.size)
 
 
-def test_case_report__same_idempotency_key__one_case(located, categories, people):
-    first = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-1")
-    again = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-1")
-    other = report(people["resident"], categories["rubbish"], place=located.estate, idempotency_key="k-2")
-    assert first.pk == again.pk != other.pk
-    assert Case.objects.count() == 2
+def test_case_report_once__same_key__one_case_then_replays(located, categories, people):
+    def once(key: str, client: str = "user:1"):
+        return case_report_once(client=client, key=key, reporter=people["resident"], category=categories["rubbish"],
+                                place=located.estate, description="楼道口垃圾三天没人清理")
+
+    first, again, other, elsewhere = once("k-1"), once("k-1"), once("k-2"), once("k-1", client="user:2")
+    assert (first.created, again.created, other.created, elsewhere.created) == (True, False, True, True)
+    assert first.case.pk == again.case.pk != other.case.pk != elsewhere.case.pk
+    assert Case.objects.count() == 3
+
+
+def test_case_report__many_open_cases_nearby__event_keeps_the_nearest_five_and_the_count(located, categories,
+                                                                                      people, settings):
+    """A busy building's reports used to carry every open same-category case of the week (833 numbers)."""
+    pin = {"latitude": Decimal("30.280100"), "longitude": Decimal("120.160100")}
+    earlier = [report(people["resident"], categories["rubbish"], latitude=Decimal("30.280100") + Decimal(i) / 10**6,
+                      longitude=Decimal("120.160100")) for i in range(8)]
+    far = report(people["resident"], categories["rubbish"], latitude=Decimal("30.290100"), longitude=Decimal("120.160100"))
+
+    case = report(people["resident"], categories["rubbish"], **pin)
+
+    data = case.events.get(action="reported").data
+    assert data["possible_duplicates"] == [c.number for c in earlier[:5]]  # the nearest first
+    assert data["possible_duplicates_count"] == 8
+    assert far.number not in data["possible_duplicates"]
+
+
+def test_case_report__many_open_cases_at_the_place_without_pins__newest_five_and_the_count(located, categories,
+                                                                                          people):
+    earlier = [report(people["resident"], categories["rubbish"], place=located.building) for _ in range(7)]
+
+    case = report(people["resident"], categories["rubbish"], place=located.building)
+
+    data = case.events.get(action="reported").data
+    assert data["possible_duplicates"] == [c.number for c in reversed(earlier[2:])]
+    assert data["possible_duplicates_count"] == 7
 
 
 def test_case_report__nearby_open_case_same_category__flagged_as_possible_duplicate(located, categories, people):

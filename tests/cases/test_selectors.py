@@ -12,7 +12,6 @@ from commonground.cases.selectors import (
     case_for,
     case_queue,
     categories_open_to,
-    idempotent_case,
 )
 from commonground.cases.services.intake import case_report
 from commonground.cases.services.workflow import (
@@ -150,14 +149,6 @@ def test_case_for__visible_with_events_invisible_none(spread, people, django_ass
     assert case_for(people["neighbour_worker"], spread["community"].number) is None
     assert case_for(people["resident"], spread["community"].number) == spread["community"]  # their own report
     assert case_for(people["resident"], spread["neighbour"].number) is None
-
-
-def test_idempotent_case__by_client_and_key(located, categories, people):
-    case = case_report(reporter=people["resident"], category=categories["rubbish"], place=located.building,
-                       description="楼道口垃圾三天没人清理", idempotency_key="k1")
-    assert idempotent_case(client=f"user:{people['resident'].pk}", key="k1") == case
-    assert idempotent_case(client=f"user:{people['worker'].pk}", key="k1") is None
-    assert idempotent_case(client=f"user:{people['resident'].pk}", key="") is None
 
 
 def test_categories_open_to__empty_list_means_everyone(categories):

@@ -26,8 +26,7 @@ from commonground.core.text import clean_text
 from commonground.core.throttle import API_KEY_LABEL, secret_allowed, secret_failed
 
 from ..models import ApiClient, Channel
-from ..selectors import idempotent_case
-from ..services.intake import case_report
+from ..services.intake import case_report_once
 from . import serializers
 from .params import error_descriptions, report_arguments, request_filters
 from .render import FORMATS, Open311Error, render, render_errors
@@ -149,9 +148,8 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     reporter = client.user if client.user_id else AnonymousUser()
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     try:
-        case = idempotent_case(client=f"open311:{client.pk}", key=key) or case_report(
-            reporter=reporter, channel=Channel.OPEN311, idempotency_key=key, client=f"open311:{client.pk}",
-            **report_arguments(request.POST))
+        case = case_report_once(client=f"open311:{client.pk}", key=key, reporter=reporter, channel=Channel.OPEN311,
+                                **report_arguments(request.POST)).case
     except ValidationError as error:
         raise Open311Error(400, *error_descriptions(error)) from error
     except PermissionDenied as error:

@@ -40,6 +40,7 @@ from ..rules import (
     DESCRIPTION_MIN,
     DUPLICATE_DAYS,
     DUPLICATE_RADIUS_M,
+    DUPLICATES_KEPT,
     max_files,
     max_media_urls,
 )
@@ -153,19 +154,35 @@ def _degrees(value: Decimal, limit: int) -> bool:
     return number.is_finite() and -limit <= number <= limit
 
 
+@dataclass(frozen=True)
+class Duplicates:
+    """The nearest few possible duplicates of a report, by number, and how many there were in all."""
+
+    numbers: list[str]
+    count: int
+
+
 def possible_duplicates(*, category: Category, latitude: Decimal | None, longitude: Decimal | None,
-                        place: Place | None = None, exclude: Case | None = None):
-    """Open cases of the same category within 50 m (or at the same place, without a pin) and 7 days."""
+                        place: Place | None = None, exclude: Case | None = None,
+                        keep: int = DUPLICATES_KEPT) -> Duplicates:
+    """Open cases of the same category within 50 m (or at the same place, without a pin) and 7 days: the
+    `keep` nearest (the newest, without a pin) and the count. A busy building has hundreds; the reported event
+    kept them all (833 numbers in one event), so now it keeps a few and says how many."""
     since = clock.now() - datetime.timedelta(days=DUPLICATE_DAYS)
     candidates = Case.objects.open().filter(category=category, created_at__gte=since, merged_into__isnull=True)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     if latitude is None or longitude is None:
-        return list(candidates.filter(place=place)) if place else []
+        if place is None:
+            return Duplicates([], 0)
+        at_place = candidates.filter(place=place)
+        numbers = list(at_place.order_by("-created_at", "-pk").values_list("number", flat=True)[:keep])
+        return Duplicates(numbers, len(numbers) if len(numbers) < keep else at_place.count())
     lat, lng = float(latitude), float(longitude)
-    nearby = candidates.filter(**bounding_box(lat, lng, DUPLICATE_RADIUS_M)).select_related("place")
-    return [c for c in nearby
-            if distance_m(lat, lng, float(c.latitude), float(c.longitude)) <= DUPLICATE_RADIUS_M]
+    rows = candidates.filter(**bounding_box(lat, lng, DUPLICATE_RADIUS_M)).values_list("number", "latitude", "longitude")
+    nearby = sorted((distance, number) for number, row_lat, row_lng in rows
+                    if (distance := distance_m(lat, lng, float(row_lat), float(row_lng))) <= DUPLICATE_RADIUS_M)
+    return Duplicates([number for _distance, number in nearby[:keep]], len(nearby))
 
 
 def next_number(case: Case) -> str:
@@ -177,18 +194,10 @@ def case_report(
     *, reporter: Any, category: Category, description: str, place: Place | None = None,
     latitude: Decimal | None = None, longitude: Decimal | None = None, address: str = "",
     answers: dict[str, Any] | None = None, channel: str = Channel.WEB, contact: Contact | None = None,
-    attachments: list[UploadedFile] = (), media_urls: list[str] = (), idempotency_key: str = "",
-    client: str = "",
+    attachments: list[UploadedFile] = (), media_urls: list[str] = (),
 ) -> Case:
     """Record a reported matter (stage "collected"). Staff may record it on behalf of a caller (contact).
-
-    With an idempotency key, a retried call returns the case the first call created.
-    """
-    client = client or (f"user:{reporter.pk}" if getattr(reporter, "pk", None) else "")
-    if idempotency_key:
-        earlier = IdempotencyKey.objects.filter(client=client, key=idempotency_key).select_related("case").first()
-        if earlier:
-            return earlier.case
+    Clients that retry (the API, Open311) go through `case_report_once`."""
     is_anonymous_public = channel == Channel.OPEN311 and not getattr(reporter, "is_authenticated", False)
     if not is_anonymous_public:
         require(reporter, "case.add")
@@ -266,13 +275,36 @@ def case_report(
     duplicates = possible_duplicates(category=category, latitude=latitude, longitude=longitude, place=place,
                                      exclude=case)
     log_event(case=case, actor=user, action="reported", to_stage=Stage.COLLECT,
-              data={"channel": channel, "possible_duplicates": [c.number for c in duplicates]})
-    if idempotency_key:
+              data={"channel": channel, "possible_duplicates": duplicates.numbers,
+                    "possible_duplicates_count": duplicates.count})
+    return case
+
+
+@dataclass(frozen=True)
+class Reported:
+    case: Case
+    created: bool  # False: a retry, answered with the case the first call created
+
+
+def case_report_once(*, client: str, key: str, **report: Any) -> Reported:
+    """`case_report` under a client's idempotency key: the first call creates the case, and every retry (also
+    one racing it) gets that same case back with created=False, so an API answers it 200, never 201.
+
+    The key is claimed before the case is written: a racing retry waits on the key's unique index (SQLite:
+    on the write lock) and then finds the winner's case, without writing a case of its own."""
+    if not key:
+        return Reported(case_report(**report), True)
+    earlier = IdempotencyKey.objects.filter(client=client, key=key).select_related("case").first()
+    if earlier is not None:
+        return Reported(earlier.case, False)
+    with transaction.atomic():
         try:
             with transaction.atomic():
-                IdempotencyKey.objects.create(client=client, key=idempotency_key, case=case)
-        except IntegrityError:  # a concurrent retry won the race: keep its case, drop ours
-            winner = IdempotencyKey.objects.select_related("case").get(client=client, key=idempotency_key).case
-            transaction.set_rollback(True)
-            return winner
-    return case
+                claim = IdempotencyKey.objects.create(client=client, key=key)
+        except IntegrityError:
+            claim = None
+        if claim is None:
+            return Reported(IdempotencyKey.objects.select_related("case").get(client=client, key=key).case, False)
+        claim.case = case_report(**report)
+        claim.save(update_fields=["case"])
+    return Reported(claim.case, True)

@@ -153,6 +153,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         event.label = event.get_action_display()
     reported = next((e for e in events if e.action == "reported"), None)
     duplicates = (reported.data.get("possible_duplicates", []) if reported else [])
+    duplicates_count = (reported.data.get("possible_duplicates_count", len(duplicates)) if reported else 0)
     merged = list(case.merged_cases.order_by("created_at").values_list("number", flat=True))
     linkable = set(
         visible_to(user, "case.view", Case.objects.filter(number__in=[*duplicates, *merged])).values_list(
@@ -172,6 +173,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "answers": answers_of(case),
         "photos": [a for a in case.attachments.all() if a.event_id is None],
         "duplicates": [(number, number in linkable) for number in duplicates],
+        "more_duplicates": max(0, duplicates_count - len(duplicates)),
         "merged": [(number, number in linkable) for number in merged],
         "mediation": mediation,
         "extensions": extensions,
