@@ -116,7 +116,7 @@ def draft_votes(estate: Estate, count: int, *, allow_change: bool = False) -> li
     """Votes that open a minute ago and close tomorrow, created as if a month back."""
     opens_at = timezone.now() - datetime.timedelta(minutes=1)
     then = opens_at - datetime.timedelta(days=20)
-    return [vote_create(user=estate.clerk, estate=estate.estate, matter="5", title=f"基准表决 {n + 1}",
+    return [vote_create(actor=estate.clerk, estate=estate.estate, matter="5", title=f"基准表决 {n + 1}",
                         record_date=timezone.localtime(then).date(), opens_at=opens_at,
                         closes_at=opens_at + datetime.timedelta(days=1), allow_change=allow_change, now=then)
             for n in range(count)]
@@ -124,7 +124,7 @@ def draft_votes(estate: Estate, count: int, *, allow_change: bool = False) -> li
 
 def announce(estate: Estate, vote: Vote) -> Vote:
     then = vote.opens_at - datetime.timedelta(days=16)
-    return vote_announce(user=estate.clerk, vote=vote, on=timezone.localtime(then).date(), now=then)
+    return vote_announce(actor=estate.clerk, vote=vote, on=timezone.localtime(then).date(), now=then)
 
 
 def fill_ballots(vote: Vote) -> int:
@@ -198,7 +198,7 @@ def part_a(estate: Estate, votes: list[Vote]) -> None:
     print(f"  outcome {result['outcome']}; agree {result['agree']['area']} cents, {result['agree']['heads']} heads; "
           f"floor gives the same figures: {'yes' if same else 'NO'}")
     start = time.perf_counter()
-    vote_close(user=estate.clerk, vote=vote, now=vote.closes_at)
+    vote_close(actor=estate.clerk, vote=vote, now=vote.closes_at)
     print(f"  vote_close once (tally, hash, store, result notice with {cast:,} receipt codes): "
           f"{(time.perf_counter() - start) * 1000:.2f} ms")
     print(f"\nAnnouncement: freeze the electorate of {vote.electorate_heads:,} owners from "
@@ -225,7 +225,7 @@ def _wave(vote: Vote, users: list[User], threads: int) -> tuple[float, int, int,
                 if n is None:
                     return
                 try:
-                    ballot_cast(vote=vote, user=users[n], choice=("agree", "against", "abstain")[n % 3])
+                    ballot_cast(vote=vote, actor=users[n], choice=("agree", "against", "abstain")[n % 3])
                     outcome = "stored"
                 except ValidationError:
                     outcome = "refused"

@@ -296,7 +296,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
             raise ValidationError({"place": _("There is no place with this code.")})
     contact = Contact(**payload.contact.dict()) if payload.contact else None
     reported = case_report_once(
-        client=f"user:{request.user.pk}", key=key, reporter=request.user, category=category,
+        client=f"user:{request.user.pk}", key=key, actor=request.user, category=category,
         description=payload.description, place=place, latitude=payload.latitude, longitude=payload.longitude,
         address=payload.address, answers=payload.answers, channel=payload.channel, contact=contact,
         media_urls=payload.media_urls,

@@ -520,7 +520,7 @@ class RoleAssignmentAdmin(ScopedHistoryAdmin):
             return
         self.use_service(obj, role_assign(
             user=obj.user, role=obj.role, scope=obj.scope, valid_from=obj.valid_from, valid_to=obj.valid_to,
-            granted_by=request.user,
+            actor=request.user,
         ))
 
 

@@ -138,7 +138,7 @@ def vote_new(request: HttpRequest, payload: VoteIn):
     """A draft vote in an estate (code); an election decides matter 3 and names seats and term_years."""
     data = payload.dict()
     estate = _place(request.user, data.pop("estate"), "estate")
-    return Status(201, vote_create(user=request.user, estate=estate, **data))
+    return Status(201, vote_create(actor=request.user, estate=estate, **data))
 
 
 @router.patch("/votes/{int:vote_id}", response=VoteOut)
@@ -146,30 +146,30 @@ def vote_change(request: HttpRequest, vote_id: Id, payload: VotePatch):
     """Change a draft; only the fields sent change."""
     changes = {name: value for name, value in payload.dict(exclude_unset=True).items()
                if value is not None or name in NULLABLE_VOTE_FIELDS}
-    return vote_update(user=request.user, vote=_vote(request, vote_id), **changes)
+    return vote_update(actor=request.user, vote=_vote(request, vote_id), **changes)
 
 
 @router.post("/votes/{int:vote_id}/announce", response=VoteOut)
 def vote_announce_now(request: HttpRequest, vote_id: Id):
     """Freeze the register on the record date and post the notice (at least 15 days before voting opens)."""
-    return vote_announce(user=request.user, vote=_vote(request, vote_id))
+    return vote_announce(actor=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/close", response=VoteOut)
 def vote_close_now(request: HttpRequest, vote_id: Id):
     """After voting closes: fix the result with its ballot record and hash, and post the result notice."""
-    return vote_close(user=request.user, vote=_vote(request, vote_id))
+    return vote_close(actor=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/cancel", response=VoteOut)
 def vote_cancel_now(request: HttpRequest, vote_id: Id):
-    return vote_cancel(user=request.user, vote=_vote(request, vote_id))
+    return vote_cancel(actor=request.user, vote=_vote(request, vote_id))
 
 
 @router.post("/votes/{int:vote_id}/appeal", response=VoteOut)
 def vote_appeal(request: HttpRequest, vote_id: Id, payload: AppealIn):
     """Note an appeal to a court (Civil Code Art. 280); the decision binds meanwhile."""
-    return vote_note_appeal(user=request.user, vote=_vote(request, vote_id), note=payload.note)
+    return vote_note_appeal(actor=request.user, vote=_vote(request, vote_id), note=payload.note)
 
 
 @router.get("/votes/{int:vote_id}/turnout", response=TurnoutOut)
@@ -196,7 +196,7 @@ def ballot_cast_mine(request: HttpRequest, vote_id: Id, payload: BallotIn):
     """Cast (or, where the vote allows it, change) the caller's ballot: {"choice": "agree" | "against" |
     "abstain"}, or in an election {"candidates": [candidate ids]}. Returns the receipt code and the version
     (201 for the first version, 200 for a change)."""
-    ballot = ballot_cast(vote=_vote(request, vote_id), user=request.user, choice=payload.choice,
+    ballot = ballot_cast(vote=_vote(request, vote_id), actor=request.user, choice=payload.choice,
                          candidates=payload.candidates)
     return Status(201 if ballot.version == 1 else 200, _ballot_out(ballot))
 
@@ -282,7 +282,7 @@ def candidate_list(request: HttpRequest, vote_id: Id):
 def candidate_add(request: HttpRequest, vote_id: Id, payload: CandidateIn):
     """Put a person (id) forward in a draft election."""
     vote = _vote(request, vote_id)
-    candidate = candidate_register(user=request.user, vote=vote, person=_person(request.user, payload.person),
+    candidate = candidate_register(actor=request.user, vote=vote, person=_person(request.user, payload.person),
                                    statement=payload.statement)
     return Status(201, _candidate_out(candidate, reviewer=can(request.user, "candidate.review", vote)))
 
@@ -291,14 +291,14 @@ def candidate_add(request: HttpRequest, vote_id: Id, payload: CandidateIn):
 def candidate_check(request: HttpRequest, candidate_id: Id, payload: ReviewIn):
     """Check the conditions one by one ({"conditions": {"law_abiding": true, ...}, "reason": ""}); a candidate
     meeting them all is qualified. Whether they own a flat is read from the register."""
-    candidate = candidate_review(user=request.user, candidate=_candidate(request, candidate_id),
+    candidate = candidate_review(actor=request.user, candidate=_candidate(request, candidate_id),
                                  conditions=payload.conditions, reason=payload.reason)
     return _candidate_out(candidate, reviewer=True)
 
 
 @router.delete("/candidates/{int:candidate_id}", response={204: None})
 def candidate_remove(request: HttpRequest, candidate_id: Id):
-    candidate_withdraw(user=request.user, candidate=_candidate(request, candidate_id))
+    candidate_withdraw(actor=request.user, candidate=_candidate(request, candidate_id))
     return Status(204, None)
 
 
@@ -312,7 +312,7 @@ def preparatory_group(request: HttpRequest, vote_id: Id):
 
 @router.post("/votes/{int:vote_id}/preparatory-group", response={201: PreparatoryMemberOut})
 def preparatory_group_add(request: HttpRequest, vote_id: Id, payload: PreparatoryMemberIn):
-    member = preparatory_member_add(user=request.user, vote=_vote(request, vote_id), name=payload.name,
+    member = preparatory_member_add(actor=request.user, vote=_vote(request, vote_id), name=payload.name,
                                     role=payload.role, person=_person(request.user, payload.person))
     return Status(201, member)
 
@@ -323,7 +323,7 @@ def preparatory_group_remove(request: HttpRequest, member_id: Id):
               .select_related("vote__estate").first())
     if member is None:
         raise Http404(_("No such member of a preparatory group."))
-    preparatory_member_remove(user=request.user, member=member)
+    preparatory_member_remove(actor=request.user, member=member)
     return Status(204, None)
 
 
@@ -397,7 +397,7 @@ def meeting_new(request: HttpRequest, payload: MeetingIn):
     and invitees (person ids) optional."""
     invitees = [_person(request.user, pk) for pk in dict.fromkeys(payload.invitees)]
     meeting = meeting_create(
-        user=request.user, place=_place(request.user, payload.place, "place"),
+        actor=request.user, place=_place(request.user, payload.place, "place"),
         convener=Organisation.objects.filter(pk=payload.convener).first(), kind=payload.kind, title=payload.title,
         starts_at=payload.starts_at, ends_at=payload.ends_at, venue=payload.venue,
         agenda=[(item.title, item.presenter) for item in payload.agenda], invitees=invitees)
@@ -407,7 +407,7 @@ def meeting_new(request: HttpRequest, payload: MeetingIn):
 @router.post("/meetings/{int:meeting_id}/resolutions", response={201: ResolutionOut})
 def meeting_resolve(request: HttpRequest, meeting_id: Id, payload: ResolutionIn):
     """Record what the meeting resolved (once it has started)."""
-    return Status(201, resolution_add(user=request.user, meeting=_meeting(request, meeting_id), text=payload.text))
+    return Status(201, resolution_add(actor=request.user, meeting=_meeting(request, meeting_id), text=payload.text))
 
 
 @router.post("/resolutions/{int:resolution_id}/cases", response={201: ResolutionCaseOut})
@@ -422,7 +422,7 @@ def resolution_case(request: HttpRequest, resolution_id: Id, payload: Resolution
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})
     place = _place(request.user, payload.place, "place") if payload.place else None
-    case = resolution_open_case(user=request.user, resolution=resolution, category=category,
+    case = resolution_open_case(actor=request.user, resolution=resolution, category=category,
                                 description=payload.description, place=place)
     return Status(201, {"number": case.number, "stage": case.stage, "stage_label": str(case.get_stage_display()),
                         "done": case_is_done(case)})

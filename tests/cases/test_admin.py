@@ -23,10 +23,10 @@ def staff(tree, make_user):
 @pytest.fixture
 def cases(located, categories, people):
     """One case in the worker's community, one in the neighbouring community."""
-    own = case_report(reporter=people["resident"], category=categories["rubbish"], place=located.building,
+    own = case_report(actor=people["resident"], category=categories["rubbish"], place=located.building,
                       description="楼道口垃圾三天没人清理")
     case_accept(case=own, actor=people["worker"])
-    far = case_report(reporter=people["neighbour_resident"], category=categories["rubbish"],
+    far = case_report(actor=people["neighbour_resident"], category=categories["rubbish"],
                       place=located.neighbour_estate, description="小区门口垃圾桶满溢")
     return {"own": own, "far": far}
 

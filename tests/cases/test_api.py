@@ -34,7 +34,7 @@ def report(tree, people, category, *, reporter="resident", place=None, **kwargs)
     kwargs.setdefault("description", "楼道口垃圾三天没人清理")
     if category.code == "lift-broken":
         kwargs.setdefault("answers", LIFT_ANSWERS)
-    return case_report(reporter=people[reporter], category=category, place=place or tree.building, **kwargs)
+    return case_report(actor=people[reporter], category=category, place=place or tree.building, **kwargs)
 
 
 def dispatched(tree, people, category, moment, **kwargs) -> Case:

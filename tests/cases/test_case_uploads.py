@@ -34,7 +34,7 @@ def written() -> tuple[int, int, int]:
 
 
 def reported(people, category, place, **kwargs) -> Case:
-    return case_report(reporter=people["resident"], category=category, place=place,
+    return case_report(actor=people["resident"], category=category, place=place,
                        description="楼道口垃圾三天没人清理", **kwargs)
 
 

@@ -20,7 +20,7 @@ from .conftest import at, frozen
 
 def dispatch_at(moment, tree, people, category) -> Case:
     with frozen(moment):
-        case = case_report(reporter=people["resident"], category=category, place=tree.building,
+        case = case_report(actor=people["resident"], category=category, place=tree.building,
                            description="楼道口垃圾三天没人清理")
         case_accept(case=case, actor=people["worker"])
         return case_dispatch(case=case, actor=people["worker"])

@@ -30,7 +30,7 @@ def url(name: str) -> str:
 
 def phoned_in(people, category, place, name: str = "王小明", phone: str = "13900000001") -> Case:
     """A case the street's staff took on the phone for a caller."""
-    return case_report(reporter=people["street"], category=category, place=place, description="来电反映楼道堆物",
+    return case_report(actor=people["street"], category=category, place=place, description="来电反映楼道堆物",
                        channel="phone", contact=Contact(name=name, phone=phone))
 
 
@@ -81,7 +81,7 @@ def test_export_csv__community_worker__own_community_in_full(client, located, ca
 
 def test_export_csv__reporter_contact_from_person(client, located, categories, people):
     Person.objects.filter(pk=located.owner.pk).update(phone="13800000001")
-    case = case_report(reporter=people["resident"], category=categories["rubbish"], place=located.estate,
+    case = case_report(actor=people["resident"], category=categories["rubbish"], place=located.estate,
                        description="垃圾三天没人清理")
     client.force_login(people["worker"])
     row = by_number(csv_rows(client.get(url("export-csv"))))[case.number]
@@ -149,7 +149,7 @@ def test_export_xlsx__rows_and_masking(client, located, categories, people, mask
 
 
 def test_export_geojson__open_cases_in_scope(client, located, categories, people):
-    pinned = case_report(reporter=people["resident"], category=categories["rubbish"], description="垃圾没人清理",
+    pinned = case_report(actor=people["resident"], category=categories["rubbish"], description="垃圾没人清理",
                          latitude=Decimal("30.280090"), longitude=Decimal("120.160090"))
     case_accept(case=pinned, actor=people["worker"])
     pinned = case_dispatch(case=pinned, actor=people["worker"])

@@ -26,7 +26,7 @@ def counts() -> tuple[int, int, int]:
 
 def report(reporter, category, **kwargs) -> Case:
     kwargs.setdefault("description", "垃圾堆在楼道口三天了")
-    return case_report(reporter=reporter, category=category, **kwargs)
+    return case_report(actor=reporter, category=category, **kwargs)
 
 
 def test_case_report__resident_with_place__collected_and_logged(located, categories, people):
@@ -93,7 +93,7 @@ def test_case_report__attachment_wrong_type_or_too_big__refused(located, categor
 
 def test_case_report_once__same_key__one_case_then_replays(located, categories, people):
     def once(key: str, client: str = "user:1"):
-        return case_report_once(client=client, key=key, reporter=people["resident"], category=categories["rubbish"],
+        return case_report_once(client=client, key=key, actor=people["resident"], category=categories["rubbish"],
                                 place=located.estate, description="楼道口垃圾三天没人清理")
 
     first, again, other, elsewhere = once("k-1"), once("k-1"), once("k-2"), once("k-1", client="user:2")

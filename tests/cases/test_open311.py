@@ -80,7 +80,7 @@ def post(http: Client, fmt: str = "json", headers: dict | None = None, **data):
 def report(located, people, category, reporter="resident", **kwargs) -> Case:
     kwargs.setdefault("place", located.building)
     kwargs.setdefault("description", "楼道口垃圾三天没人清理")
-    return case_report(reporter=people[reporter], category=category, **kwargs)
+    return case_report(actor=people[reporter], category=category, **kwargs)
 
 
 def xml_of(response) -> ET.Element:

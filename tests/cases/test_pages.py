@@ -54,7 +54,7 @@ def url(name: str, *args) -> str:
 
 
 def reported(reporter, category, place, description: str = "楼道口垃圾三天没人清理", **kwargs) -> Case:
-    return case_report(reporter=reporter, category=category, place=place, description=description, **kwargs)
+    return case_report(actor=reporter, category=category, place=place, description=description, **kwargs)
 
 
 def dispatched(people, category, place) -> Case:
@@ -302,7 +302,7 @@ def test_queue__query_count__same_for_2_and_10_cases(client, located, categories
 
 
 def test_map_data__open_cases_in_scope_only(client, located, categories, people, make_user):
-    pinned = case_report(reporter=people["resident"], category=categories["rubbish"], description="垃圾没人清理",
+    pinned = case_report(actor=people["resident"], category=categories["rubbish"], description="垃圾没人清理",
                          latitude=Decimal("30.280090"), longitude=Decimal("120.160090"))
     placed = reported(people["resident"], categories["lift"], located.estate,
                       answers={"lift_number": "1号梯", "people_trapped": "no"})

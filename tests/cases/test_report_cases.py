@@ -28,7 +28,7 @@ YEAR_2024 = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
 
 
 def reported(people, category, place, *, reporter="resident", answers=None):
-    return case_report(reporter=people[reporter], category=category, place=place, description="请尽快处理这个问题",
+    return case_report(actor=people[reporter], category=category, place=place, description="请尽快处理这个问题",
                        answers=answers)
 
 

@@ -31,7 +31,7 @@ LIFT_ANSWERS = {"lift_number": "1号梯", "people_trapped": "否"}
 def report(tree, people, category, *, reporter="resident", place=None, **kwargs) -> Case:
     if category.code == "lift-broken":
         kwargs.setdefault("answers", LIFT_ANSWERS)
-    return case_report(reporter=people[reporter], category=category, place=place or tree.building,
+    return case_report(actor=people[reporter], category=category, place=place or tree.building,
                        description="楼道口垃圾三天没人清理", **kwargs)
 
 

@@ -26,7 +26,7 @@ ANSWERS = {"lift-broken": {"lift_number": "1号梯", "people_trapped": "否"}}
 
 
 def new_case(tree, people, category) -> Case:
-    return case_report(reporter=people["resident"], category=category, place=tree.building,
+    return case_report(actor=people["resident"], category=category, place=tree.building,
                        description="楼道口垃圾三天没人清理", answers=ANSWERS.get(category.code))
 
 
@@ -176,7 +176,7 @@ def test_case_feedback__dispute_without_mediation_outcome__refused(located, cate
 
 def test_case_merge__duplicate_shares_outcome(located, categories, people):
     main = dispatched(located, people, categories["rubbish"])
-    repeat = case_report(reporter=people["grid"], category=categories["rubbish"], place=located.building,
+    repeat = case_report(actor=people["grid"], category=categories["rubbish"], place=located.building,
                          description="同一处垃圾又有人反映")
     merged = case_merge(duplicate=repeat, into=main, actor=people["worker"])
     assert (merged.stage, merged.merged_into, merged.outcome_case) == (Stage.MERGED, main, main)

@@ -118,11 +118,11 @@ def open_vote(register, clerk):
         opens_at = opens_at or now - datetime.timedelta(hours=1)
         closes_at = closes_at or now + datetime.timedelta(days=1)
         back_then = opens_at - datetime.timedelta(days=16)
-        vote = vote_create(user=clerk, estate=register.estate, kind=kind, matter=matter, title="使用维修资金更换电梯",
+        vote = vote_create(actor=clerk, estate=register.estate, kind=kind, matter=matter, title="使用维修资金更换电梯",
                            record_date=timezone.localtime(back_then).date(), opens_at=opens_at, closes_at=closes_at,
                            allow_change=allow_change, now=back_then - datetime.timedelta(days=1), **extra)
         if announce:
-            vote = vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+            vote = vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
         return vote
 
     return factory
@@ -168,16 +168,16 @@ def open_election(open_vote, register, clerk):
     def factory(*, seats: int = 3, term_years: int = 3, candidates: list[Person] | None = None, **extra) -> Vote:
         vote = open_vote(kind=VoteKind.ELECTION, matter="3", seats=seats, term_years=term_years, announce=False,
                          **extra)
-        preparatory_member_add(user=clerk, vote=vote, name="街道办 陈主任", role=PreparatoryRole.LEADER)
+        preparatory_member_add(actor=clerk, vote=vote, name="街道办 陈主任", role=PreparatoryRole.LEADER)
         for owner in register.owners[3:5]:
-            preparatory_member_add(user=clerk, vote=vote, name=owner.name, role=PreparatoryRole.OWNER, person=owner)
+            preparatory_member_add(actor=clerk, vote=vote, name=owner.name, role=PreparatoryRole.OWNER, person=owner)
         people = candidates if candidates is not None else [register.owners[i] for i in (0, 1, 3, 4)]
         for person in people:
-            candidate = candidate_register(user=clerk, vote=vote, person=person)
-            candidate_review(user=clerk, candidate=candidate, conditions=dict.fromkeys(
+            candidate = candidate_register(actor=clerk, vote=vote, person=person)
+            candidate_review(actor=clerk, candidate=candidate, conditions=dict.fromkeys(
                 ["law_abiding", "no_arrears", "capable", "no_conflict", "no_record"], True))
         back_then = vote.opens_at - datetime.timedelta(days=16)
-        return vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+        return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
 
     return factory
 
@@ -212,14 +212,14 @@ def _close_with_every_channel(vote: Vote, clerk, logins, register, marks: dict, 
     cast_at = vote.opens_at + datetime.timedelta(minutes=10)
     key = "candidates" if vote.is_election else "choice"
     for name, mark in marks.items():
-        ballot_cast(vote=vote, user=logins[name], **{key: mark}, now=cast_at)
-    ballot_cast(vote=vote, user=logins["o4"], **{key: marks["o3"]}, now=cast_at + datetime.timedelta(minutes=5))
+        ballot_cast(vote=vote, actor=logins[name], **{key: mark}, now=cast_at)
+    ballot_cast(vote=vote, actor=logins["o4"], **{key: marks["o3"]}, now=cast_at + datetime.timedelta(minutes=5))
     developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
-    ballot_enter(vote=vote, clerk=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"), now=cast_at)
+    ballot_enter(vote=vote, actor=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"), now=cast_at)
     proxied = Elector.objects.get(vote=vote, memberships__person=register.owners[5])
-    ballot_enter(vote=vote, clerk=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
+    ballot_enter(vote=vote, actor=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
                  authorisation=scan_png("proxy.png"), now=cast_at)
-    return vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    return vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
 
 
 def _ended_window() -> dict[str, datetime.datetime]:
@@ -288,7 +288,7 @@ def plan_meeting(tree, meeting_world):
 
     def factory(*, in_hours: float = 48, **overrides):
         starts_at = timezone.now() + datetime.timedelta(hours=in_hours)
-        values = {"user": meeting_world.worker, "place": tree.community, "convener": meeting_world.committee,
+        values = {"actor": meeting_world.worker, "place": tree.community, "convener": meeting_world.committee,
                   "kind": "council", "title": "红茶议事会：小区停车", "starts_at": starts_at,
                   "ends_at": starts_at + datetime.timedelta(hours=2), "venue": "社区二楼会议室",
                   "agenda": ["停车位划线方案", ("电动车充电桩", "王主任")]}

@@ -52,7 +52,7 @@ def rubbish(db) -> Category:
 def plan(clerk, tree, committee, *, hours: float = -1, title: str = "红茶议事会", place=None, **kwargs) -> Meeting:
     """A meeting starting `hours` from now (in the past by default, so it can resolve), two hours long."""
     starts = timezone.now() + datetime.timedelta(hours=hours)
-    return meeting_create(user=clerk, place=place or tree.community, convener=committee, kind="council", title=title,
+    return meeting_create(actor=clerk, place=place or tree.community, convener=committee, kind="council", title=title,
                           starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), venue="社区会议室", **kwargs)
 
 
@@ -62,8 +62,8 @@ def meeting(clerk, tree, committee, register):
     held = plan(clerk, tree, committee, agenda=["电梯加装", ("垃圾分类", "王一")],
                 invitees=[register.owners[0], register.owners[3]])
     invited = held.attendees.get(person=register.owners[0])
-    attendee_sign_in(user=clerk, meeting=held, attendee=invited)
-    attendee_sign_in(user=clerk, meeting=held, name="快递小哥 刘", affiliation="顺丰")
+    attendee_sign_in(actor=clerk, meeting=held, attendee=invited)
+    attendee_sign_in(actor=clerk, meeting=held, name="快递小哥 刘", affiliation="顺丰")
     return held
 
 
@@ -117,8 +117,8 @@ def test_meeting_list__query_count__does_not_grow_with_rows(as_user, clerk, tree
 
 
 def test_meeting_detail__agenda_attendance_resolutions_and_cases(as_user, clerk, meeting, rubbish):
-    resolution = resolution_add(user=clerk, meeting=meeting, text="三日内清运暴露垃圾")
-    case = resolution_open_case(user=clerk, resolution=resolution, category=rubbish)
+    resolution = resolution_add(actor=clerk, meeting=meeting, text="三日内清运暴露垃圾")
+    case = resolution_open_case(actor=clerk, resolution=resolution, category=rubbish)
     body = as_user(clerk).get(f"/api/meetings/{meeting.pk}").json()
     assert [(a["position"], a["title"], a["presenter"]) for a in body["agenda"]] == [
         (1, "电梯加装", ""), (2, "垃圾分类", "王一")]
@@ -230,7 +230,7 @@ def test_resolution_add__other_community_staff__404_nothing_created(as_user, out
 
 
 def test_resolution_case__clerk__201_case_opened_and_followed(as_user, clerk, meeting, rubbish, tree):
-    resolution = resolution_add(user=clerk, meeting=meeting, text="三日内清运暴露垃圾")
+    resolution = resolution_add(actor=clerk, meeting=meeting, text="三日内清运暴露垃圾")
     response = as_user(clerk).post(f"/api/resolutions/{resolution.pk}/cases",
                                    {"category": "exposed-rubbish", "place": tree.estate.code},
                                    content_type="application/json")
@@ -241,7 +241,7 @@ def test_resolution_case__clerk__201_case_opened_and_followed(as_user, clerk, me
 
 
 def test_resolution_case__unknown_category__400_no_case(as_user, clerk, meeting):
-    resolution = resolution_add(user=clerk, meeting=meeting, text="x")
+    resolution = resolution_add(actor=clerk, meeting=meeting, text="x")
     response = as_user(clerk).post(f"/api/resolutions/{resolution.pk}/cases", {"category": "nope"},
                                    content_type="application/json")
     assert response.status_code == 400
@@ -250,7 +250,7 @@ def test_resolution_case__unknown_category__400_no_case(as_user, clerk, meeting)
 
 
 def test_resolution_case__other_community_staff__404_no_case(as_user, outsider, clerk, meeting, rubbish):
-    resolution = resolution_add(user=clerk, meeting=meeting, text="x")
+    resolution = resolution_add(actor=clerk, meeting=meeting, text="x")
     response = as_user(outsider).post(f"/api/resolutions/{resolution.pk}/cases", {"category": "exposed-rubbish"},
                                       content_type="application/json")
     assert response.status_code == 404

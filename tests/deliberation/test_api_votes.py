@@ -64,7 +64,7 @@ def voters(register, make_user, tree, owner_user):
 def draft(register, clerk) -> Vote:
     """A draft decision opening in 20 days, record date today."""
     now = timezone.now()
-    return vote_create(user=clerk, estate=register.estate, matter="6", title="续筹维修资金",
+    return vote_create(actor=clerk, estate=register.estate, matter="6", title="续筹维修资金",
                        record_date=timezone.localdate(), opens_at=now + datetime.timedelta(days=20),
                        closes_at=now + datetime.timedelta(days=27))
 
@@ -75,21 +75,21 @@ def ended_vote(open_vote, voters):
     now = timezone.now()
     vote = open_vote(opens_at=now - datetime.timedelta(hours=2), closes_at=now - datetime.timedelta(minutes=1))
     for user in [voters[0], voters[1], *voters[3:]]:
-        ballot_cast(vote=vote, user=user, choice="agree", now=now - datetime.timedelta(hours=1))
+        ballot_cast(vote=vote, actor=user, choice="agree", now=now - datetime.timedelta(hours=1))
     return vote
 
 
 def announced_election(open_vote, register, clerk, **window) -> Vote:
     """An election for 3 seats, announced: owners 0, 3, 4 qualified, owner 5 not."""
     vote = open_vote(kind="election", seats=3, term_years=5, announce=False, **window)
-    preparatory_member_add(user=clerk, vote=vote, name="街道 陈", role="leader")
-    preparatory_member_add(user=clerk, vote=vote, name="王一", role="owner", person=register.owners[0])
-    preparatory_member_add(user=clerk, vote=vote, name="赵四", role="owner", person=register.owners[3])
+    preparatory_member_add(actor=clerk, vote=vote, name="街道 陈", role="leader")
+    preparatory_member_add(actor=clerk, vote=vote, name="王一", role="owner", person=register.owners[0])
+    preparatory_member_add(actor=clerk, vote=vote, name="赵四", role="owner", person=register.owners[3])
     for i in (0, 3, 4, 5):
-        candidate = candidate_register(user=clerk, vote=vote, person=register.owners[i], statement=f"候选人{i}")
-        candidate_review(user=clerk, candidate=candidate, conditions={**ALL_MET, "no_arrears": i != 5})
+        candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[i], statement=f"候选人{i}")
+        candidate_review(actor=clerk, candidate=candidate, conditions={**ALL_MET, "no_arrears": i != 5})
     back_then = vote.opens_at - datetime.timedelta(days=16)
-    return vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+    return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
 
 
 def snapshot(vote: Vote) -> tuple[dict, int, int, int]:
@@ -155,7 +155,7 @@ def test_vote_list__filters__estate_status_kind(as_user, clerk, draft, open_vote
 def test_vote_list__paginated(as_user, clerk, register):
     now = timezone.now()
     for n in range(3):
-        vote_create(user=clerk, estate=register.estate, matter="5", title=f"第{n}次",
+        vote_create(actor=clerk, estate=register.estate, matter="5", title=f"第{n}次",
                     record_date=timezone.localdate(), opens_at=now + datetime.timedelta(days=20 + n),
                     closes_at=now + datetime.timedelta(days=30))
     response = as_user(clerk).get("/api/votes", {"page": 2, "page_size": 2})
@@ -169,7 +169,7 @@ def test_vote_list__query_count__does_not_grow_with_rows(as_user, clerk, registe
 
     def make(n: int) -> None:
         for i in range(n):
-            vote_create(user=clerk, estate=register.estate, matter="5", title=f"表决{i}",
+            vote_create(actor=clerk, estate=register.estate, matter="5", title=f"表决{i}",
                         record_date=timezone.localdate(), opens_at=now + datetime.timedelta(days=20, minutes=i),
                         closes_at=now + datetime.timedelta(days=30))
 
@@ -299,7 +299,7 @@ def test_vote_announce__clerk__register_frozen_and_notice_posted(as_user, clerk,
 
 def test_vote_announce__opens_too_soon__400_unchanged(as_user, clerk, register):
     now = timezone.now()
-    vote = vote_create(user=clerk, estate=register.estate, matter="5", title="急", record_date=timezone.localdate(),
+    vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="急", record_date=timezone.localdate(),
                        opens_at=now + datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=5))
     before = snapshot(vote)
     response = as_user(clerk).post(f"/api/votes/{vote.pk}/announce")
@@ -423,7 +423,7 @@ def test_ballot_cast__after_window__400_nothing_stored(as_user, owner_user, open
 
 def test_vote_turnout__clerk__area_cents_and_heads(as_user, clerk, owner_user, open_vote):
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")
     response = as_user(clerk).get(f"/api/votes/{vote.pk}/turnout")
     assert response.status_code == 200
     assert response.json() == {"area": [20000, 87550], "heads": [1, 7], "ballots": 1, "quorum_met": False,
@@ -461,7 +461,7 @@ def test_vote_result__before_close__409_then_close_then_result(as_user, clerk, o
 
 
 def test_vote_result__include_record__sha256_recomputes_to_stored_hash(as_user, clerk, owner_user, ended_vote):
-    vote_close(user=clerk, vote=ended_vote)
+    vote_close(actor=clerk, vote=ended_vote)
     response = as_user(owner_user).get(f"/api/votes/{ended_vote.pk}/result", {"include_record": "true"})
     body = response.json()
     stored = Vote.objects.get(pk=ended_vote.pk).record_hash
@@ -492,7 +492,7 @@ def test_vote_close__other_community_staff__404_unchanged(as_user, outsider, end
 
 
 def test_vote_appeal__closed__noted(as_user, clerk, ended_vote):
-    vote_close(user=clerk, vote=ended_vote)
+    vote_close(actor=clerk, vote=ended_vote)
     response = as_user(clerk).post(f"/api/votes/{ended_vote.pk}/appeal", {"note": "业主王二向拱墅区法院起诉"},
                                    content_type="application/json")
     assert response.status_code == 200
@@ -508,7 +508,7 @@ def test_vote_appeal__not_closed__400_unchanged(as_user, clerk, open_vote):
 
 
 def test_vote_appeal__owner__403_unchanged(as_user, clerk, owner_user, ended_vote):
-    vote = vote_close(user=clerk, vote=ended_vote)
+    vote = vote_close(actor=clerk, vote=ended_vote)
     before = snapshot(vote)
     response = as_user(owner_user).post(f"/api/votes/{vote.pk}/appeal", {"note": "x"},
                                         content_type="application/json")
@@ -526,7 +526,7 @@ def election(open_vote, register, clerk) -> Vote:
 @pytest.fixture
 def draft_election(register, clerk) -> Vote:
     now = timezone.now()
-    return vote_create(user=clerk, estate=register.estate, kind="election", matter="3", title="第一届业委会选举",
+    return vote_create(actor=clerk, estate=register.estate, kind="election", matter="3", title="第一届业委会选举",
                        record_date=timezone.localdate(), opens_at=now + datetime.timedelta(days=20),
                        closes_at=now + datetime.timedelta(days=21), seats=3, term_years=5)
 
@@ -563,8 +563,8 @@ def test_vote_result__election__candidates_named_and_ranked(as_user, clerk, owne
                               closes_at=now - datetime.timedelta(minutes=1))
     qualified = list(vote.candidates.filter(status="approved").values_list("pk", flat=True))
     for user in [voters[0], voters[1], *voters[3:]]:
-        ballot_cast(vote=vote, user=user, candidates=qualified, now=now - datetime.timedelta(hours=1))
-    vote_close(user=clerk, vote=vote)
+        ballot_cast(vote=vote, actor=user, candidates=qualified, now=now - datetime.timedelta(hours=1))
+    vote_close(actor=clerk, vote=vote)
     body = as_user(owner_user).get(f"/api/votes/{vote.pk}/result", {"include_record": "1"}).json()
     assert (body["outcome"], body["seats"], body["unfilled"]) == ("passed", 3, 0)
     assert [(c["name"], c["rank"], c["elected"], c["heads"]) for c in body["candidates"]] == [
@@ -601,7 +601,7 @@ def test_candidate_add__owner_or_other_community__404_nothing_created(as_user, o
 
 
 def test_candidate_review__all_met__approved(as_user, clerk, draft_election, register):
-    candidate = candidate_register(user=clerk, vote=draft_election, person=register.owners[3])
+    candidate = candidate_register(actor=clerk, vote=draft_election, person=register.owners[3])
     response = as_user(clerk).post(f"/api/candidates/{candidate.pk}/review", {"conditions": ALL_MET},
                                    content_type="application/json")
     assert response.status_code == 200, response.content
@@ -617,7 +617,7 @@ def test_candidate_review__owner_on_announced_election__403_unchanged(as_user, o
 
 
 def test_candidate_review__other_community_staff__404_unchanged(as_user, outsider, clerk, draft_election, register):
-    candidate = candidate_register(user=clerk, vote=draft_election, person=register.owners[3])
+    candidate = candidate_register(actor=clerk, vote=draft_election, person=register.owners[3])
     response = as_user(outsider).post(f"/api/candidates/{candidate.pk}/review", {"conditions": ALL_MET},
                                       content_type="application/json")
     assert response.status_code == 404
@@ -625,7 +625,7 @@ def test_candidate_review__other_community_staff__404_unchanged(as_user, outside
 
 
 def test_candidate_delete__clerk__204_gone(as_user, clerk, draft_election, register):
-    candidate = candidate_register(user=clerk, vote=draft_election, person=register.owners[3])
+    candidate = candidate_register(actor=clerk, vote=draft_election, person=register.owners[3])
     assert as_user(clerk).delete(f"/api/candidates/{candidate.pk}").status_code == 204
     assert Candidate.objects.count() == 0
 
@@ -638,7 +638,7 @@ def test_candidate_delete__announced__400_kept(as_user, clerk, election):
 
 
 def test_candidate_delete__other_community_staff__404_kept(as_user, outsider, clerk, draft_election, register):
-    candidate = candidate_register(user=clerk, vote=draft_election, person=register.owners[3])
+    candidate = candidate_register(actor=clerk, vote=draft_election, person=register.owners[3])
     assert as_user(outsider).delete(f"/api/candidates/{candidate.pk}").status_code == 404
     assert Candidate.objects.count() == 1
 
@@ -669,7 +669,7 @@ def test_preparatory_group__bad_role__400_nothing_created(as_user, clerk, draft_
 
 
 def test_preparatory_group__other_community_staff__404_nothing_changes(as_user, outsider, clerk, draft_election):
-    member = preparatory_member_add(user=clerk, vote=draft_election, name="街道 陈", role="leader")
+    member = preparatory_member_add(actor=clerk, vote=draft_election, name="街道 陈", role="leader")
     client = as_user(outsider)
     assert client.get(f"/api/votes/{draft_election.pk}/preparatory-group").status_code == 404
     response = client.post(f"/api/votes/{draft_election.pk}/preparatory-group", {"name": "x", "role": "owner"},

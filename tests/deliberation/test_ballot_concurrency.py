@@ -53,7 +53,7 @@ def race(count: int, work: Callable[[int], object]) -> list[object]:
 
 def test_ballot_cast__twenty_threads_same_owner_no_change__exactly_one_ballot(open_vote, owner_user):
     vote = open_vote(allow_change=False)
-    results = race(20, lambda i: ballot_cast(vote=vote, user=owner_user, choice=("agree", "against")[i % 2]))
+    results = race(20, lambda i: ballot_cast(vote=vote, actor=owner_user, choice=("agree", "against")[i % 2]))
     stored = [r for r in results if isinstance(r, Ballot)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert (len(stored), len(refused)) == (1, 19), [type(r).__name__ for r in results]
@@ -64,7 +64,7 @@ def test_ballot_cast__twenty_threads_same_owner_no_change__exactly_one_ballot(op
 
 def test_ballot_cast__twenty_threads_same_owner_change_allowed__versions_contiguous(open_vote, owner_user):
     vote = open_vote(allow_change=True)
-    results = race(20, lambda i: ballot_cast(vote=vote, user=owner_user, choice=("agree", "against", "abstain")[i % 3]))
+    results = race(20, lambda i: ballot_cast(vote=vote, actor=owner_user, choice=("agree", "against", "abstain")[i % 3]))
     stored = [r for r in results if isinstance(r, Ballot)]
     assert all(isinstance(r, Ballot | ValidationError) for r in results), [type(r).__name__ for r in results]
     ballot = Ballot.objects.get(vote=vote)
@@ -86,7 +86,7 @@ def test_ballot_cast__forty_threads_forty_owners__forty_ballots(open_vote, regis
         users.append(User.objects.create_user(username=f"owner{n}", person=person))
     vote = open_vote(allow_change=False)
     assert vote.electorate_heads == 47
-    results = race(40, lambda i: ballot_cast(vote=vote, user=users[i], choice="agree"))
+    results = race(40, lambda i: ballot_cast(vote=vote, actor=users[i], choice="agree"))
     assert all(isinstance(r, Ballot) for r in results), [repr(r) for r in results if not isinstance(r, Ballot)]
     assert Ballot.objects.filter(vote=vote).count() == 40
     assert BallotVersion.objects.filter(ballot__vote=vote).count() == 40
@@ -103,15 +103,15 @@ def test_ballot_cast__while_another_owners_change_is_uncommitted__does_not_wait(
     hold up another owner's ballot (given 3 s of lock wait, it should take milliseconds)."""
     vote = open_vote(allow_change=True)
     first, second = (User.objects.create_user(username=f"owner{n}", person=register.owners[n]) for n in (3, 4))
-    ballot_cast(vote=vote, user=first, choice="agree")
+    ballot_cast(vote=vote, actor=first, choice="agree")
     if other_has_ballot:
-        ballot_cast(vote=vote, user=second, choice="agree")
+        ballot_cast(vote=vote, actor=second, choice="agree")
     holding, release = threading.Event(), threading.Event()
 
     def change_and_hold() -> None:
         try:
             with transaction.atomic():
-                ballot_cast(vote=vote, user=first, choice="against")
+                ballot_cast(vote=vote, actor=first, choice="against")
                 holding.set()
                 release.wait(timeout=30)
         finally:
@@ -133,4 +133,4 @@ def _cast_with_lock_timeout(vote, user) -> Ballot:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL lock_timeout = '3s'")
-        return ballot_cast(vote=vote, user=user, choice="abstain")
+        return ballot_cast(vote=vote, actor=user, choice="abstain")

@@ -50,7 +50,7 @@ def test_ballot_enter_page__html_declared_png__400_at_the_field_nothing_stored(c
 
 def test_ballot_enter__scan_photo_with_gps__stored_without_exif(open_vote, clerk, register):
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
+    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           scan=upload(photo_with_gps("JPEG"), name="IMG_0001.jpg", content_type="image/jpeg"))
     ballot.refresh_from_db()
     image = Image.open(io.BytesIO(ballot.scan.read()))
@@ -60,7 +60,7 @@ def test_ballot_enter__scan_photo_with_gps__stored_without_exif(open_vote, clerk
 
 def test_ballot_file__scan__stored_type_inline_nosniff_sandbox(client, clerk, open_vote, register):
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
+    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           scan=png("scan.png"))
     client.force_login(clerk)
     response = client.get(url("ballot_file", vote.pk, ballot.pk, "scan"))
@@ -71,7 +71,7 @@ def test_ballot_file__scan__stored_type_inline_nosniff_sandbox(client, clerk, op
 
 def test_ballot_file__pdf_authorisation__stored_type_inline_nosniff(client, clerk, open_vote, register):
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
+    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           proxy_name="钱小五", authorisation=pdf("委托书.pdf"))
     client.force_login(clerk)
     response = client.get(url("ballot_file", vote.pk, ballot.pk, "authorisation"))
@@ -84,7 +84,7 @@ def test_ballot_file__pdf_authorisation__stored_type_inline_nosniff(client, cler
 def test_ballot_file__stored_before_typing_from_content__html_as_octet_stream_attachment(
         client, clerk, open_vote, register, kind):
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
+    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           proxy_name="钱小五", authorisation=png(), scan=png())
     field = "scan" if kind == "scan" else "proxy_authorisation"
     getattr(ballot, field).save("ballot.html", ContentFile(HTML), save=False)  # as stored before: no type

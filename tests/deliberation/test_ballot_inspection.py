@@ -77,7 +77,7 @@ def test_vote_ballots__committee_member__linked_from_manage_and_result_pages(clo
 
 def test_vote_ballots__vote_still_open__404_for_committee(open_vote, committee, logins):
     vote = open_vote()
-    ballot_cast(vote=vote, user=logins["o3"], choice="agree")
+    ballot_cast(vote=vote, actor=logins["o3"], choice="agree")
     client = as_user(committee)
     assert client.get(reverse("deliberation:vote_ballots", args=[vote.pk])).status_code == 404
     assert client.get(f"/api/votes/{vote.pk}/ballots").status_code == 409
@@ -176,6 +176,6 @@ def test_role_assign__street_staff_appoints_committee_member__allowed_without_in
     street = make_user(RoleKind.STREET_STAFF, tree.street)
     member = make_user()
     role_assign(user=member, role=RoleKind.OWNERS_COMMITTEE_MEMBER, scope=tree.estate, valid_from=VALID_FROM,
-                granted_by=street)
+                actor=street)
     assert as_user(member).get(f"/api/votes/{closed_decision.pk}/ballots").status_code == 200
     assert as_user(street).get(f"/api/votes/{closed_decision.pk}/ballots").status_code == 403

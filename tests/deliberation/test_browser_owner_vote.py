@@ -62,7 +62,7 @@ def test_owner_vote__phone__cast_then_find_receipt_in_result(browser, live_serve
     assert receipt == ballot.receipt_code
     shot("receipt")
 
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
     assert vote.status == VoteStatus.CLOSED
     page.goto(f"{base}/deliberation/votes/mine/")
     with page.expect_navigation():

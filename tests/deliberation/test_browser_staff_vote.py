@@ -43,7 +43,7 @@ def test_clerk__enters_paper_ballot__turnout_goes_up(browser, live_server, live_
                                                      register, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")  # 王一 voted online: 1 of 7
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")  # 王一 voted online: 1 of 7
     clerk.display_name = "陈文书"
     clerk.save(update_fields=["display_name"])
     scan = tmp_path / "paper-ballot.png"
@@ -94,7 +94,7 @@ def test_clerk__enters_paper_ballot__turnout_goes_up(browser, live_server, live_
 
     neighbour = get_user_model().objects.create_user(username="qian5", password="pw-test-123",
                                                      person=register.owners[4])
-    ballot_cast(vote=vote, user=neighbour, choice="against")  # cast online while the clerk watches
+    ballot_cast(vote=vote, actor=neighbour, choice="against")  # cast online while the clerk watches
     expect(page.locator("#vote-turnout [data-measure=heads] [data-share=register]")).to_have_text(
         re.compile(r"^3 / 7"), timeout=15_000)
     shot(page, "turnout-live")

@@ -55,20 +55,20 @@ def _english():
 def election(clerk, estate, *, seats: int | None = 5, term_years: int | None = 3, **changes) -> Vote:
     fields = {"title": "第三届业主委员会选举", "record_date": RECORD, "opens_at": OPENS, "closes_at": CLOSES,
               "now": CREATED, **changes}
-    return vote_create(user=clerk, estate=estate, kind="election", matter="9", seats=seats, term_years=term_years,
+    return vote_create(actor=clerk, estate=estate, kind="election", matter="9", seats=seats, term_years=term_years,
                        **fields)
 
 
 def group(clerk, vote, roles: list[str]) -> None:
     for n, role in enumerate(roles):
-        preparatory_member_add(user=clerk, vote=vote, name=f"成员{n}", role=role)
+        preparatory_member_add(actor=clerk, vote=vote, name=f"成员{n}", role=role)
 
 
 def qualify(clerk, vote, people) -> list:
     candidates = []
     for person in people:
-        candidate = candidate_register(user=clerk, vote=vote, person=person, statement="愿意为大家服务")
-        candidates.append(candidate_review(user=clerk, candidate=candidate,
+        candidate = candidate_register(actor=clerk, vote=vote, person=person, statement="愿意为大家服务")
+        candidates.append(candidate_review(actor=clerk, candidate=candidate,
                                            conditions=dict.fromkeys(OTHER_CONDITIONS, True)))
     return candidates
 
@@ -119,7 +119,7 @@ def test_vote_create__term_outside_three_to_five__refused(register, clerk, years
 
 
 def test_vote_create__decision_with_seats__seats_and_term_dropped(register, clerk):
-    vote = vote_create(user=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
+    vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
                        opens_at=OPENS, closes_at=CLOSES, seats=5, term_years=3, now=CREATED)
     assert (vote.seats, vote.term_years) == (None, None)
 
@@ -148,26 +148,26 @@ def test_preparatory_group_problems__composition__lists_each_problem(register, c
 def test_preparatory_member_add__no_name_or_bad_role__refused(register, clerk):
     vote = election(clerk, register.estate)
     with pytest.raises(ValidationError) as refused:
-        preparatory_member_add(user=clerk, vote=vote, name=" ", role=PreparatoryRole.OWNER)
+        preparatory_member_add(actor=clerk, vote=vote, name=" ", role=PreparatoryRole.OWNER)
     assert refused.value.message_dict == {"name": ["Give the member's name."]}
     with pytest.raises(ValidationError) as refused:
-        preparatory_member_add(user=clerk, vote=vote, name="钱五", role="chair")
+        preparatory_member_add(actor=clerk, vote=vote, name="钱五", role="chair")
     assert refused.value.message_dict == {"role": ["Choose the member's role."]}
     assert vote.preparatory_members.count() == 0
 
 
 def test_preparatory_member_add__person_without_name__takes_persons_name(register, clerk):
     vote = election(clerk, register.estate)
-    member = preparatory_member_add(user=clerk, vote=vote, name="", role=PreparatoryRole.OWNER,
+    member = preparatory_member_add(actor=clerk, vote=vote, name="", role=PreparatoryRole.OWNER,
                                     person=register.owners[4])
     assert member.name == "钱五"
 
 
 def test_preparatory_member_add__decision_vote__refused(register, clerk):
-    vote = vote_create(user=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
+    vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
                        opens_at=OPENS, closes_at=CLOSES, now=CREATED)
     with pytest.raises(ValidationError) as refused:
-        preparatory_member_add(user=clerk, vote=vote, name="钱五", role=PreparatoryRole.OWNER)
+        preparatory_member_add(actor=clerk, vote=vote, name="钱五", role=PreparatoryRole.OWNER)
     assert refused.value.messages == ["This vote is not an election."]
 
 
@@ -175,27 +175,27 @@ def test_preparatory_member_add__decision_vote__refused(register, clerk):
 
 def test_candidate_register__owner__registered_with_is_owner_from_register(register, clerk):
     vote = election(clerk, register.estate)
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[3], statement=" 愿意服务 ")
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3], statement=" 愿意服务 ")
     assert (candidate.status, candidate.conditions, candidate.statement, candidate.position) == (
         CandidateStatus.REGISTERED, {"is_owner": True}, "愿意服务", 1)
-    second = candidate_register(user=clerk, vote=vote, person=register.owners[4])
+    second = candidate_register(actor=clerk, vote=vote, person=register.owners[4])
     assert second.position == 2
 
 
 def test_candidate_register__twice__refused(register, clerk):
     vote = election(clerk, register.estate)
-    candidate_register(user=clerk, vote=vote, person=register.owners[3])
+    candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     with pytest.raises(ValidationError) as refused:
-        candidate_register(user=clerk, vote=vote, person=register.owners[3])
+        candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     assert refused.value.message_dict == {"person": ["This person is already a candidate."]}
     assert vote.candidates.count() == 1
 
 
 def test_candidate_review__non_owner_claimed_owner__rejected_is_owner_from_register(register, clerk, tree):
     vote = election(clerk, register.estate)
-    candidate = candidate_register(user=clerk, vote=vote, person=tree.neighbour_owner)
+    candidate = candidate_register(actor=clerk, vote=vote, person=tree.neighbour_owner)
     assert candidate.conditions == {"is_owner": False}
-    candidate = candidate_review(user=clerk, candidate=candidate,
+    candidate = candidate_review(actor=clerk, candidate=candidate,
                                  conditions={"is_owner": True, **dict.fromkeys(OTHER_CONDITIONS, True)})
     candidate.refresh_from_db()
     assert candidate.status == CandidateStatus.REJECTED
@@ -205,8 +205,8 @@ def test_candidate_review__non_owner_claimed_owner__rejected_is_owner_from_regis
 
 def test_candidate_review__owner_unticked_is_owner__still_owner_and_qualified(register, clerk):
     vote = election(clerk, register.estate)
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[2])  # a co-owner
-    candidate = candidate_review(user=clerk, candidate=candidate,
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[2])  # a co-owner
+    candidate = candidate_review(actor=clerk, candidate=candidate,
                                  conditions={"is_owner": False, **dict.fromkeys(OTHER_CONDITIONS, True)})
     assert candidate.status == CandidateStatus.APPROVED
     assert candidate.conditions["is_owner"] is True
@@ -220,21 +220,21 @@ def test_candidate_review__owner_only_after_record_date__not_an_owner(register, 
                         parent=register.flats[0].parent)
     ownership_create(flat=flat, person=newcomer, exclusive_area_m2=Decimal("80.00"),
                      acquired_on=RECORD + datetime.timedelta(days=1))
-    candidate = candidate_register(user=clerk, vote=vote, person=newcomer)
-    candidate = candidate_review(user=clerk, candidate=candidate,
+    candidate = candidate_register(actor=clerk, vote=vote, person=newcomer)
+    candidate = candidate_review(actor=clerk, candidate=candidate,
                                  conditions={"is_owner": True, **dict.fromkeys(OTHER_CONDITIONS, True)})
     assert (candidate.status, candidate.conditions["is_owner"]) == (CandidateStatus.REJECTED, False)
 
 
 def test_candidate_review__unmet_conditions__rejected_with_list_or_given_reason(register, clerk):
     vote = election(clerk, register.estate)
-    first, second = (candidate_register(user=clerk, vote=vote, person=p) for p in register.owners[3:5])
-    first = candidate_review(user=clerk, candidate=first, conditions={
+    first, second = (candidate_register(actor=clerk, vote=vote, person=p) for p in register.owners[3:5])
+    first = candidate_review(actor=clerk, candidate=first, conditions={
         **dict.fromkeys(OTHER_CONDITIONS, True), "no_arrears": False, "no_conflict": False})
     assert first.status == CandidateStatus.REJECTED
     assert first.rejection_reason == ("Unmet: owes no property fees or maintenance fund；neither they nor close "
                                       "relatives work for the property-service company")
-    second = candidate_review(user=clerk, candidate=second, conditions={"law_abiding": True},
+    second = candidate_review(actor=clerk, candidate=second, conditions={"law_abiding": True},
                               reason=" 欠缴物业费 ")
     assert (second.status, second.rejection_reason) == (CandidateStatus.REJECTED, "欠缴物业费")
     assert second.conditions == {"is_owner": True, "law_abiding": True, "no_arrears": False, "capable": False,
@@ -243,23 +243,23 @@ def test_candidate_review__unmet_conditions__rejected_with_list_or_given_reason(
 
 def test_candidate_review__rejected_then_rechecked__qualified_reason_cleared(register, clerk):
     vote = election(clerk, register.estate)
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[3])
-    candidate_review(user=clerk, candidate=candidate, conditions={}, reason="材料不全")
-    candidate = candidate_review(user=clerk, candidate=candidate, conditions=dict.fromkeys(OTHER_CONDITIONS, True))
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3])
+    candidate_review(actor=clerk, candidate=candidate, conditions={}, reason="材料不全")
+    candidate = candidate_review(actor=clerk, candidate=candidate, conditions=dict.fromkeys(OTHER_CONDITIONS, True))
     assert (candidate.status, candidate.rejection_reason) == (CandidateStatus.APPROVED, "")
 
 
 def test_candidate_withdraw__draft__removed(register, clerk):
     vote = election(clerk, register.estate)
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[3])
-    candidate_withdraw(user=clerk, candidate=candidate)
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3])
+    candidate_withdraw(actor=clerk, candidate=candidate)
     assert vote.candidates.count() == 0
 
 
 # --- ready for announcement --------------------------------------------------------------------------------------
 
 def announce(clerk, vote) -> Vote:
-    return vote_announce(user=clerk, vote=vote, on=ANNOUNCED_ON,
+    return vote_announce(actor=clerk, vote=vote, on=ANNOUNCED_ON,
                          now=timezone.make_aware(datetime.datetime(2030, 3, 1, 10, 0)))
 
 
@@ -280,7 +280,7 @@ def test_vote_announce__election_with_unreviewed_candidate__refused(register, cl
     vote = election(clerk, register.estate, seats=3)
     group(clerk, vote, LAWFUL)
     qualify(clerk, vote, register.owners[:3])
-    candidate_register(user=clerk, vote=vote, person=register.owners[3])
+    candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     with pytest.raises(ValidationError) as refused:
         announce(clerk, vote)
     assert refused.value.message_dict == {"candidates": ["Review every candidate before announcing."]}
@@ -315,10 +315,10 @@ def test_election_services__after_announcement__group_and_candidates_fixed(open_
     vote = open_election()
     member = vote.preparatory_members.first()
     for attempt in (
-        lambda: preparatory_member_add(user=clerk, vote=vote, name="新成员", role=PreparatoryRole.OWNER),
-        lambda: preparatory_member_remove(user=clerk, member=member),
-        lambda: candidate_register(user=clerk, vote=vote, person=register.owners[5]),
-        lambda: candidate_withdraw(user=clerk, candidate=vote.candidates.first()),
+        lambda: preparatory_member_add(actor=clerk, vote=vote, name="新成员", role=PreparatoryRole.OWNER),
+        lambda: preparatory_member_remove(actor=clerk, member=member),
+        lambda: candidate_register(actor=clerk, vote=vote, person=register.owners[5]),
+        lambda: candidate_withdraw(actor=clerk, candidate=vote.candidates.first()),
     ):
         with pytest.raises(ValidationError) as refused:
             attempt()
@@ -337,7 +337,7 @@ def mark(vote, users, marks: dict[int, list[int]]) -> None:
     """marks: owner index -> candidate indexes (candidates in ballot order)."""
     candidates = list(vote.candidates.values_list("pk", flat=True))
     for owner, chosen in marks.items():
-        ballot_cast(vote=vote, user=users[owner], candidates=[candidates[i] for i in chosen])
+        ballot_cast(vote=vote, actor=users[owner], candidates=[candidates[i] for i in chosen])
 
 
 def test_vote_close__election_fills_seats__committee_formed_previous_dissolved(open_election, clerk, register,
@@ -349,7 +349,7 @@ def test_vote_close__election_fills_seats__committee_formed_previous_dissolved(o
     vote = open_election(seats=3, term_years=3)  # candidates: owners 0, 1, 3, 4
     mark(vote, owners_users, {0: [0, 1, 2], 1: [0, 1, 2], 3: [0, 2, 3], 4: [1, 2, 3], 5: [0, 1, 3]})
     day = datetime.date(2031, 5, 6)
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at, on=day)
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=day)
     assert vote.outcome == "passed"
     assert (vote.result["elected"], vote.result["tied"], vote.result["unfilled"]) == (
         sorted(vote.result["elected"]), [], 0)
@@ -371,7 +371,7 @@ def test_vote_close__election_fills_seats__committee_formed_previous_dissolved(o
 def test_vote_close__election_five_year_term__term_to_five_years_less_a_day(open_election, clerk, owners_users):
     vote = open_election(seats=3, term_years=5)
     mark(vote, owners_users, {0: [0, 1, 2], 1: [0, 1, 2], 3: [0, 1, 2], 4: [0, 1, 2], 5: [0, 1, 2]})
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 1, 1))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 1, 1))
     assert set(OrganisationMembership.objects.filter(organisation=vote.committee)
                .values_list("term_from", "term_to")) == {(datetime.date(2031, 1, 1), datetime.date(2035, 12, 31))}
 
@@ -383,7 +383,7 @@ def test_vote_close__election_tie_across_last_seat__no_committee_tie_reported(op
     vote = open_election(seats=3)
     # 0: 4 owners, 500 m²; 1: 4 owners, 400 m²; 2 and 3: 3 owners, 400 m² each, level across the third seat.
     mark(vote, owners_users, {0: [0, 2, 3], 1: [0, 1], 3: [0, 1, 2], 4: [0, 1, 3], 5: [1, 2, 3]})
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
     candidates = list(vote.candidates.values_list("pk", flat=True))
     rows = {row["candidate"]: row for row in vote.result["candidates"]}
     assert rows[candidates[2]]["area"] == rows[candidates[3]]["area"] == [40000, 60000]
@@ -402,7 +402,7 @@ def test_vote_close__election_tie_across_last_seat__no_committee_tie_reported(op
 def test_vote_close__election_no_quorum__no_committee(open_election, clerk, owners_users):
     vote = open_election(seats=3)
     mark(vote, owners_users, {0: [0, 1, 2], 3: [0, 1, 2]})
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
     assert (vote.outcome, vote.committee, vote.result["unfilled"]) == ("no_quorum", None, 3)
     assert not Organisation.objects.filter(kind=OrganisationKind.OWNERS_COMMITTEE).exists()
 
@@ -410,7 +410,7 @@ def test_vote_close__election_no_quorum__no_committee(open_election, clerk, owne
 def test_vote_close__election_result_notice__receipts_with_marked_names(open_election, clerk, owners_users):
     vote = open_election(seats=3)
     mark(vote, owners_users, {0: [0, 1, 2], 1: [], 3: [0, 3]})
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
     notice = Notice.objects.get(vote=vote, kind=NoticeKind.RESULT)
     by_receipt = {row[0]: row[1] for row in notice.table[1:]}
     receipts = {b.cast_by_id: b.receipt_code for b in vote.ballots.all()}

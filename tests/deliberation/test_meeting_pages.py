@@ -40,7 +40,7 @@ def worker_client(client, meeting_world):
 
 def neighbour_meeting(meeting_world, tree, *, in_hours: float = 48) -> Meeting:
     starts_at = timezone.now() + datetime.timedelta(hours=in_hours)
-    return meeting_create(user=meeting_world.neighbour_worker, place=tree.neighbour,
+    return meeting_create(actor=meeting_world.neighbour_worker, place=tree.neighbour,
                           convener=meeting_world.neighbour_committee, kind="council", title="龙游议事会",
                           starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1), venue="龙游会议室")
 
@@ -48,11 +48,11 @@ def neighbour_meeting(meeting_world, tree, *, in_hours: float = 48) -> Meeting:
 def with_cases(plan_meeting, meeting_world, *, resolutions: int, cases_each: int) -> Meeting:
     meeting = plan_meeting(in_hours=-1)
     for n in range(resolutions):
-        resolution = resolution_add(user=meeting_world.worker, meeting=meeting, text=f"决议 {n + 1}")
+        resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text=f"决议 {n + 1}")
         for m in range(cases_each):
-            resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category,
+            resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category,
                                  description=f"落实决议 {n + 1} 第 {m + 1} 件")
-        attendee_sign_in(user=meeting_world.worker, meeting=meeting, name=f"居民 {n + 1}")
+        attendee_sign_in(actor=meeting_world.worker, meeting=meeting, name=f"居民 {n + 1}")
     return meeting
 
 
@@ -94,10 +94,10 @@ def test_meetings__query_count_constant_for_1_and_6_meetings(worker_client, plan
         return len(captured)
 
     meeting = plan_meeting()
-    attendee_sign_in(user=meeting_world.worker, meeting=meeting, name="赵大妈")
+    attendee_sign_in(actor=meeting_world.worker, meeting=meeting, name="赵大妈")
     few = queries()
     for _n in range(5):
-        attendee_sign_in(user=meeting_world.worker, meeting=plan_meeting(), name="赵大妈")
+        attendee_sign_in(actor=meeting_world.worker, meeting=plan_meeting(), name="赵大妈")
     assert queries() == few
 
 
@@ -191,8 +191,8 @@ def test_meeting__resolution_case__number_and_stage_shown(worker_client, plan_me
 
 def test_meeting__resident__case_number_without_link_and_no_actions(client, plan_meeting, meeting_world, tree):
     meeting = plan_meeting(place=tree.estate, in_hours=-1)
-    resolution = resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位")
-    case = resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category)
+    resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位")
+    case = resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category)
     client.force_login(meeting_world.resident)
     page = client.get(url("meeting", meeting.pk)).content.decode()
     assert f'<span class="case-no">{case.number}</span>' in page
@@ -232,7 +232,7 @@ def test_meeting_act__walk_in__recorded_and_back_to_attendance(worker_client, pl
 
 def test_meeting_act__open_case__case_linked(worker_client, plan_meeting, meeting_world):
     meeting = plan_meeting(in_hours=-1)
-    resolution = resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
     worker_client.post(url("meeting_act", meeting.pk, "open-case"),
                        {"resolution": resolution.pk, "category": meeting_world.category.pk})
     assert list(resolution.cases.values_list("channel", flat=True)) == ["meeting"]
@@ -241,7 +241,7 @@ def test_meeting_act__open_case__case_linked(worker_client, plan_meeting, meetin
 def test_meeting_act__open_case_for_resolution_of_another_meeting__nothing_opened(worker_client, plan_meeting,
                                                                                    meeting_world):
     meeting, other = plan_meeting(in_hours=-1), plan_meeting(in_hours=-1)
-    resolution = resolution_add(user=meeting_world.worker, meeting=other, text="施划停车位")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=other, text="施划停车位")
     worker_client.post(url("meeting_act", meeting.pk, "open-case"),
                        {"resolution": resolution.pk, "category": meeting_world.category.pk})
     assert Case.objects.count() == 0
@@ -293,7 +293,7 @@ def test_meetings_ics__own_meetings_in_window_only(worker_client, plan_meeting, 
 def test_meetings_ics__cancelled_meeting__marked_cancelled(worker_client, plan_meeting, meeting_world):
     from commonground.deliberation.services.meetings import meeting_cancel
 
-    meeting_cancel(user=meeting_world.worker, meeting=plan_meeting())
+    meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
     [event] = Calendar.from_ical(worker_client.get(url("meetings_ics")).content).events
     assert str(event["STATUS"]) == "CANCELLED"
 
@@ -303,7 +303,7 @@ def test_meetings_ics__cancelled_meeting__marked_cancelled(worker_client, plan_m
 def test_meeting_pdf__agenda_before_and_minutes_after(worker_client, plan_meeting, meeting_world):
     meeting = with_cases(plan_meeting, meeting_world, resolutions=2, cases_each=1)
     before = worker_client.get(url("meeting_pdf", meeting.pk))
-    meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="议定施划停车位。\n下次会议讨论充电桩。")
+    meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定施划停车位。\n下次会议讨论充电桩。")
     after = worker_client.get(url("meeting_pdf", meeting.pk))
     assert before["Content-Type"] == after["Content-Type"] == "application/pdf"
     assert before.content.startswith(b"%PDF") and after.content.startswith(b"%PDF")
@@ -313,7 +313,7 @@ def test_meeting_pdf__agenda_before_and_minutes_after(worker_client, plan_meetin
 def test_meeting_pdf__held__attendance_minutes_and_resolutions_with_cases(worker_client, plan_meeting,
                                                                           meeting_world, monkeypatch):
     meeting = with_cases(plan_meeting, meeting_world, resolutions=2, cases_each=1)
-    meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="议定施划停车位。")
+    meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定施划停车位。")
     captured = {}
     monkeypatch.setattr("commonground.deliberation.views.meetings.render_pdf",
                         lambda **document: captured.update(document) or b"%PDF-stub")
@@ -340,7 +340,7 @@ def test_meeting_pdf__planned__agenda_table(worker_client, plan_meeting, monkeyp
 
 
 def test_meeting_edit__held_meeting__back_to_the_page_unchanged(worker_client, plan_meeting, meeting_world):
-    meeting = meeting_record_minutes(user=meeting_world.worker, meeting=plan_meeting(in_hours=-1), minutes="议定。")
+    meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=plan_meeting(in_hours=-1), minutes="议定。")
     response = worker_client.post(url("meeting_edit", meeting.pk), {"title": "改"})
     assert response["Location"] == url("meeting", meeting.pk)
     meeting.refresh_from_db()

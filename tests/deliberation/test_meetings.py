@@ -130,7 +130,7 @@ def test_meeting_create__naive_times__read_as_shanghai(plan_meeting):
 def test_meeting_update__title_and_times__changed(plan_meeting, meeting_world):
     meeting = plan_meeting()
     later = meeting.starts_at + datetime.timedelta(days=1)
-    meeting = meeting_update(user=meeting_world.worker, meeting=meeting, title="红茶议事会（改期）", starts_at=later,
+    meeting = meeting_update(actor=meeting_world.worker, meeting=meeting, title="红茶议事会（改期）", starts_at=later,
                              ends_at=later + datetime.timedelta(hours=1))
     meeting.refresh_from_db()
     assert (meeting.title, meeting.starts_at, meeting.ends_at) == (
@@ -139,10 +139,10 @@ def test_meeting_update__title_and_times__changed(plan_meeting, meeting_world):
 
 def test_meeting_update__after_held__refused_unchanged(plan_meeting, meeting_world):
     meeting = started(plan_meeting)
-    meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="议定划线。")
+    meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        meeting_update(user=meeting_world.worker, meeting=meeting, title="改")
+        meeting_update(actor=meeting_world.worker, meeting=meeting, title="改")
     assert snapshot(meeting) == before
 
 
@@ -150,7 +150,7 @@ def test_meeting_update__end_before_start__refused_unchanged(plan_meeting, meeti
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError) as error:
-        meeting_update(user=meeting_world.worker, meeting=meeting, ends_at=meeting.starts_at)
+        meeting_update(actor=meeting_world.worker, meeting=meeting, ends_at=meeting.starts_at)
     assert set(error.value.message_dict) == {"ends_at"}
     assert snapshot(meeting) == before
 
@@ -159,7 +159,7 @@ def test_meeting_update__status_field__refused_unchanged(plan_meeting, meeting_w
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        meeting_update(user=meeting_world.worker, meeting=meeting, status=MeetingStatus.HELD)
+        meeting_update(actor=meeting_world.worker, meeting=meeting, status=MeetingStatus.HELD)
     assert snapshot(meeting) == before
 
 
@@ -167,7 +167,7 @@ def test_meeting_update__worker_of_another_community__denied_unchanged(plan_meet
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(PermissionDenied):
-        meeting_update(user=meeting_world.neighbour_worker, meeting=meeting, title="改")
+        meeting_update(actor=meeting_world.neighbour_worker, meeting=meeting, title="改")
     assert snapshot(meeting) == before
 
 
@@ -175,7 +175,7 @@ def test_meeting_update__worker_of_another_community__denied_unchanged(plan_meet
 
 def test_agenda_item_add__appended_after_the_last(plan_meeting, meeting_world):
     meeting = plan_meeting()
-    item = agenda_item_add(user=meeting_world.worker, meeting=meeting, title="其他事项", presenter=" 李书记 ")
+    item = agenda_item_add(actor=meeting_world.worker, meeting=meeting, title="其他事项", presenter=" 李书记 ")
     assert (item.position, item.title, item.presenter) == (3, "其他事项", "李书记")
 
 
@@ -183,12 +183,12 @@ def test_agenda_item_add__empty__refused_unchanged(plan_meeting, meeting_world):
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        agenda_item_add(user=meeting_world.worker, meeting=meeting, title=" ")
+        agenda_item_add(actor=meeting_world.worker, meeting=meeting, title=" ")
     assert snapshot(meeting) == before
 
 
 def test_attendee_invite__by_name__invited_not_signed(plan_meeting, meeting_world):
-    attendee = attendee_invite(user=meeting_world.worker, meeting=plan_meeting(), name="物业 陈经理",
+    attendee = attendee_invite(actor=meeting_world.worker, meeting=plan_meeting(), name="物业 陈经理",
                                affiliation="绿城物业")
     assert (attendee.name, attendee.affiliation, attendee.invited, attendee.signed_in_at) == (
         "物业 陈经理", "绿城物业", True, None)
@@ -198,15 +198,15 @@ def test_attendee_invite__person_twice__refused_unchanged(plan_meeting, meeting_
     meeting = plan_meeting(invitees=[tree.owner])
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        attendee_invite(user=meeting_world.worker, meeting=meeting, person=tree.owner)
+        attendee_invite(actor=meeting_world.worker, meeting=meeting, person=tree.owner)
     assert snapshot(meeting) == before
 
 
 def test_attendee_invite__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world):
-    meeting = meeting_cancel(user=meeting_world.worker, meeting=plan_meeting())
+    meeting = meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        attendee_invite(user=meeting_world.worker, meeting=meeting, name="王五")
+        attendee_invite(actor=meeting_world.worker, meeting=meeting, name="王五")
     assert snapshot(meeting) == before
 
 
@@ -216,8 +216,8 @@ def test_attendee_sign_in__invitee_twice__first_time_kept(plan_meeting, meeting_
     meeting = plan_meeting(invitees=[tree.owner])
     invitee = meeting.attendees.get()
     first = timezone.now()
-    attendee_sign_in(user=meeting_world.grid, meeting=meeting, attendee=invitee, at=first)
-    again = attendee_sign_in(user=meeting_world.grid, meeting=meeting, attendee=invitee,
+    attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee, at=first)
+    again = attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee,
                              at=first + datetime.timedelta(minutes=5))
     assert (again.pk, again.signed_in_at) == (invitee.pk, first)
     assert Attendee.objects.filter(meeting=meeting).count() == 1
@@ -225,8 +225,8 @@ def test_attendee_sign_in__invitee_twice__first_time_kept(plan_meeting, meeting_
 
 def test_attendee_sign_in__walk_in_by_name_twice__one_attendee(plan_meeting, meeting_world):
     meeting = plan_meeting()
-    one = attendee_sign_in(user=meeting_world.grid, meeting=meeting, name="赵大妈", affiliation="3幢")
-    two = attendee_sign_in(user=meeting_world.grid, meeting=meeting, name=" 赵大妈 ", affiliation="3幢")
+    one = attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name="赵大妈", affiliation="3幢")
+    two = attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name=" 赵大妈 ", affiliation="3幢")
     assert one.pk == two.pk
     assert list(meeting.attendees.values_list("name", "affiliation", "invited")) == [("赵大妈", "3幢", False)]
     assert one.signed_in_at is not None
@@ -234,7 +234,7 @@ def test_attendee_sign_in__walk_in_by_name_twice__one_attendee(plan_meeting, mee
 
 def test_attendee_sign_in__person_already_invited__signs_the_invitation(plan_meeting, meeting_world, tree):
     meeting = plan_meeting(invitees=[tree.owner])
-    attendee = attendee_sign_in(user=meeting_world.worker, meeting=meeting, person=tree.owner)
+    attendee = attendee_sign_in(actor=meeting_world.worker, meeting=meeting, person=tree.owner)
     assert (attendee.invited, attendee.signed_in_at is not None) == (True, True)
     assert meeting.attendees.count() == 1
 
@@ -243,15 +243,15 @@ def test_attendee_sign_in__attendee_of_another_meeting__refused_unchanged(plan_m
     meeting, other = plan_meeting(), plan_meeting(invitees=[tree.owner])
     before = snapshot(other)
     with pytest.raises(ValidationError):
-        attendee_sign_in(user=meeting_world.worker, meeting=meeting, attendee=other.attendees.get())
+        attendee_sign_in(actor=meeting_world.worker, meeting=meeting, attendee=other.attendees.get())
     assert snapshot(other) == before
 
 
 def test_attendee_sign_in__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world):
-    meeting = meeting_cancel(user=meeting_world.worker, meeting=plan_meeting())
+    meeting = meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        attendee_sign_in(user=meeting_world.grid, meeting=meeting, name="赵大妈")
+        attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name="赵大妈")
     assert snapshot(meeting) == before
 
 
@@ -259,7 +259,7 @@ def test_attendee_sign_in__resident__denied_unchanged(plan_meeting, meeting_worl
     meeting = plan_meeting(place=tree.estate)
     before = snapshot(meeting)
     with pytest.raises(PermissionDenied):
-        attendee_sign_in(user=meeting_world.resident, meeting=meeting, name="张三")
+        attendee_sign_in(actor=meeting_world.resident, meeting=meeting, name="张三")
     assert snapshot(meeting) == before
 
 
@@ -267,21 +267,21 @@ def test_attendee_sign_in__no_name__refused_unchanged(plan_meeting, meeting_worl
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        attendee_sign_in(user=meeting_world.grid, meeting=meeting, name="  ")
+        attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name="  ")
     assert snapshot(meeting) == before
 
 
 # --- minutes, cancelling ---
 
 def test_meeting_record_minutes__after_start__held(plan_meeting, meeting_world):
-    meeting = meeting_record_minutes(user=meeting_world.worker, meeting=started(plan_meeting), minutes=" 议定划线。 ")
+    meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=started(plan_meeting), minutes=" 议定划线。 ")
     assert (meeting.status, meeting.minutes) == (MeetingStatus.HELD, "议定划线。")
 
 
 def test_meeting_record_minutes__again__corrected(plan_meeting, meeting_world):
     meeting = started(plan_meeting)
-    meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="初稿")
-    meeting = meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="定稿")
+    meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="初稿")
+    meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="定稿")
     assert (meeting.status, meeting.minutes) == (MeetingStatus.HELD, "定稿")
 
 
@@ -289,15 +289,15 @@ def test_meeting_record_minutes__before_start__refused_unchanged(plan_meeting, m
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="议定划线。")
+        meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
     assert snapshot(meeting) == before
 
 
 def test_meeting_record_minutes__cancelled__refused_unchanged(plan_meeting, meeting_world):
-    meeting = meeting_cancel(user=meeting_world.worker, meeting=started(plan_meeting))
+    meeting = meeting_cancel(actor=meeting_world.worker, meeting=started(plan_meeting))
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        meeting_record_minutes(user=meeting_world.worker, meeting=meeting, minutes="议定划线。")
+        meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
     assert snapshot(meeting) == before
 
 
@@ -305,29 +305,29 @@ def test_meeting_record_minutes__grid_worker__denied_unchanged(plan_meeting, mee
     meeting = started(plan_meeting)
     before = snapshot(meeting)
     with pytest.raises(PermissionDenied):
-        meeting_record_minutes(user=meeting_world.grid, meeting=meeting, minutes="议定划线。")
+        meeting_record_minutes(actor=meeting_world.grid, meeting=meeting, minutes="议定划线。")
     assert snapshot(meeting) == before
 
 
 def test_meeting_cancel__held__refused_unchanged(plan_meeting, meeting_world):
-    meeting = meeting_record_minutes(user=meeting_world.worker, meeting=started(plan_meeting), minutes="议定。")
+    meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=started(plan_meeting), minutes="议定。")
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        meeting_cancel(user=meeting_world.worker, meeting=meeting)
+        meeting_cancel(actor=meeting_world.worker, meeting=meeting)
     assert snapshot(meeting) == before
 
 
 def test_meeting_cancel__twice__cancelled(plan_meeting, meeting_world):
-    meeting = meeting_cancel(user=meeting_world.worker, meeting=plan_meeting())
-    assert meeting_cancel(user=meeting_world.worker, meeting=meeting).status == MeetingStatus.CANCELLED
+    meeting = meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
+    assert meeting_cancel(actor=meeting_world.worker, meeting=meeting).status == MeetingStatus.CANCELLED
 
 
 # --- resolutions and their cases ---
 
 def test_resolution_add__numbered_in_order(plan_meeting, meeting_world):
     meeting = started(plan_meeting)
-    resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
-    second = resolution_add(user=meeting_world.worker, meeting=meeting, text="增设充电桩")
+    resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
+    second = resolution_add(actor=meeting_world.worker, meeting=meeting, text="增设充电桩")
     assert (second.position, list(meeting.resolutions.values_list("text", flat=True))) == (
         2, ["施划停车位 40 个", "增设充电桩"])
 
@@ -336,14 +336,14 @@ def test_resolution_add__before_start__refused_unchanged(plan_meeting, meeting_w
     meeting = plan_meeting()
     before = snapshot(meeting)
     with pytest.raises(ValidationError):
-        resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位")
+        resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位")
     assert snapshot(meeting) == before
 
 
 def test_resolution_open_case__case_opened_in_engine_and_linked(plan_meeting, meeting_world, tree):
     meeting = started(plan_meeting)
-    resolution = resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
-    case = resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category)
+    resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
+    case = resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category)
     assert (case.stage, case.channel, case.place, case.reporter, case.category) == (
         Stage.COLLECT, Channel.MEETING, tree.community, meeting_world.worker, meeting_world.category)
     assert case.description == "红茶议事会：小区停车：施划停车位 40 个"
@@ -354,43 +354,43 @@ def test_resolution_open_case__case_opened_in_engine_and_linked(plan_meeting, me
 
 
 def test_resolution_open_case__own_description_and_place__used(plan_meeting, meeting_world, tree):
-    resolution = resolution_add(user=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
-    case = resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category,
+    resolution = resolution_add(actor=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
+    case = resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category,
                                 description="1幢车棚顶棚修缮", place=tree.building)
     assert (case.description, case.place) == ("1幢车棚顶棚修缮", tree.building)
 
 
 def test_resolution_open_case__place_of_another_community__denied_nothing_opened(plan_meeting, meeting_world,
                                                                                   tree):
-    resolution = resolution_add(user=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
     with pytest.raises(PermissionDenied):
-        resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category,
+        resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category,
                              place=tree.neighbour_estate)
     assert (Case.objects.count(), resolution.cases.count()) == (0, 0)
 
 
 def test_resolution_open_case__category_not_open_to_staff__refused_nothing_opened(plan_meeting, meeting_world):
     residents_only = Category.objects.create(code="noise", name="噪音", sla_hours=8, open_to=[ReporterKind.RESIDENT])
-    resolution = resolution_add(user=meeting_world.worker, meeting=started(plan_meeting), text="夜间施工噪音")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=started(plan_meeting), text="夜间施工噪音")
     with pytest.raises(ValidationError) as error:
-        resolution_open_case(user=meeting_world.worker, resolution=resolution, category=residents_only)
+        resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=residents_only)
     assert set(error.value.message_dict) == {"category"}
     assert (Case.objects.count(), resolution.cases.count()) == (0, 0)
 
 
 def test_resolution_open_case__worker_of_another_community__denied_nothing_opened(plan_meeting, meeting_world):
-    resolution = resolution_add(user=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=started(plan_meeting), text="修缮车棚")
     with pytest.raises(PermissionDenied):
-        resolution_open_case(user=meeting_world.neighbour_worker, resolution=resolution,
+        resolution_open_case(actor=meeting_world.neighbour_worker, resolution=resolution,
                              category=meeting_world.category)
     assert (Case.objects.count(), resolution.cases.count()) == (0, 0)
 
 
 def test_case_progress__one_of_two_closed(plan_meeting, meeting_world):
     meeting = started(plan_meeting)
-    resolution = resolution_add(user=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
-    first = resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category)
-    resolution_open_case(user=meeting_world.worker, resolution=resolution, category=meeting_world.category,
+    resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
+    first = resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category)
+    resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category,
                          description="另一件事项：划线")
     Case.objects.filter(pk=first.pk).update(stage=Stage.CLOSED)
     progress = case_progress(meeting_with_details(meeting_world.worker, meeting.pk))
@@ -402,7 +402,7 @@ def test_case_progress__one_of_two_closed(plan_meeting, meeting_world):
 def test_meeting_publish_notice__posted_today_until_the_meeting_day(plan_meeting, meeting_world, tree):
     meeting = plan_meeting(in_hours=24 * 5)
     today = timezone.localdate()
-    notice = meeting_publish_notice(user=meeting_world.worker, meeting=meeting, on=today)
+    notice = meeting_publish_notice(actor=meeting_world.worker, meeting=meeting, on=today)
     day = timezone.localtime(meeting.starts_at).date()
     assert (notice.kind, notice.place, notice.meeting, notice.posted_on, notice.ends_on) == (
         NoticeKind.MEETING, tree.community, meeting, today, day)
@@ -414,13 +414,13 @@ def test_meeting_publish_notice__posted_today_until_the_meeting_day(plan_meeting
 def test_meeting_publish_notice__meeting_day_passed__refused_nothing_posted(plan_meeting, meeting_world):
     meeting = plan_meeting(in_hours=-72)
     with pytest.raises(ValidationError):
-        meeting_publish_notice(user=meeting_world.worker, meeting=meeting)
+        meeting_publish_notice(actor=meeting_world.worker, meeting=meeting)
     assert Notice.objects.count() == 0
 
 
 def test_meeting_publish_notice__grid_worker__denied_nothing_posted(plan_meeting, meeting_world):
     with pytest.raises(PermissionDenied):
-        meeting_publish_notice(user=meeting_world.grid, meeting=plan_meeting())
+        meeting_publish_notice(actor=meeting_world.grid, meeting=plan_meeting())
     assert Notice.objects.count() == 0
 
 
@@ -431,12 +431,12 @@ def test_meeting_create__building_commissioner_at_their_building(tree, make_user
     building_committee = organisation_create(name="1幢楼事会", kind="building_committee", place=tree.building)
     commissioner = make_user(RoleKind.BUILDING_COMMISSIONER, tree.building)
     starts_at = timezone.now() + datetime.timedelta(days=1)
-    meeting = meeting_create(user=commissioner, place=tree.building, convener=building_committee, kind="building",
+    meeting = meeting_create(actor=commissioner, place=tree.building, convener=building_committee, kind="building",
                              title="三和楼事会", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1),
                              venue="1幢架空层")
     assert meeting.place == tree.building
     with pytest.raises(ValidationError):  # the community's committee is above the commissioner's scope
-        meeting_create(user=commissioner, place=tree.building, convener=meeting_world.committee, kind="building",
+        meeting_create(actor=commissioner, place=tree.building, convener=meeting_world.committee, kind="building",
                        title="三和楼事会", starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=1),
                        venue="1幢架空层")
     assert Meeting.objects.count() == 1
@@ -471,14 +471,14 @@ def test_agenda_item_add__agenda_full__refused_unchanged(plan_meeting, meeting_w
     meeting = plan_meeting(agenda=[f"议题{n}" for n in range(30)])
     before = snapshot(meeting)
     with pytest.raises(ValidationError) as error:
-        agenda_item_add(user=meeting_world.worker, meeting=meeting, title="第31项")
+        agenda_item_add(actor=meeting_world.worker, meeting=meeting, title="第31项")
     assert set(error.value.message_dict) == {"agenda"}
     assert snapshot(meeting) == before
 
 
 def test_meeting_create__text_with_control_characters__cleaned(plan_meeting, meeting_world):
     meeting = plan_meeting(title="红茶\x00议事会\n停车", venue="会议室\x0b", agenda=[("议题\r\n一", "王\x07主任")])
-    resolution = resolution_add(user=meeting_world.worker, meeting=plan_meeting(in_hours=-1), text="决议\x00\n第二行")
+    resolution = resolution_add(actor=meeting_world.worker, meeting=plan_meeting(in_hours=-1), text="决议\x00\n第二行")
     assert (meeting.title, meeting.venue) == ("红茶议事会 停车", "会议室")
     assert list(meeting.agenda.values_list("title", "presenter")) == [("议题 一", "王主任")]
     assert resolution.text == "决议\n第二行"

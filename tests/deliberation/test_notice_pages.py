@@ -34,13 +34,13 @@ def far_staff(make_user, tree):
 
 @pytest.fixture
 def far_notice(far_staff, far_estate) -> Notice:
-    return notice_publish(user=far_staff, place=far_estate, kind=NoticeKind.OTHER, title="天水街道的公示",
+    return notice_publish(actor=far_staff, place=far_estate, kind=NoticeKind.OTHER, title="天水街道的公示",
                           body="别处的事", posted_on=today())
 
 
 def post(clerk, place, n: int = 1, **extra) -> list[Notice]:
     fields = {"kind": NoticeKind.OTHER, "posted_on": today(), **extra}
-    return [notice_publish(user=clerk, place=place, title=f"公示{i}", body="第一行\n第二行\n\n第二段", **fields)
+    return [notice_publish(actor=clerk, place=place, title=f"公示{i}", body="第一行\n第二行\n\n第二段", **fields)
             for i in range(n)]
 
 
@@ -75,7 +75,7 @@ def test_notices__place_filter__estate_board(client, make_user, register, tree):
 
 def test_notices__place_outside_scope__empty_nothing_leaked(client, owner_user, far_notice, far_estate):
     for _ in range(25):
-        notice_publish(user=far_notice.published_by, place=far_estate, kind=NoticeKind.OTHER, title="别处",
+        notice_publish(actor=far_notice.published_by, place=far_estate, kind=NoticeKind.OTHER, title="别处",
                        body="别处的事", posted_on=today())
     response = get(client, owner_user, "notices", place=far_estate.pk)
     assert response.status_code == 200
@@ -94,7 +94,7 @@ def test_notices__place_not_a_number__empty(client, clerk, register):
 
 def test_notices__kind_filter__only_results(client, open_vote, owner_user, clerk):
     vote = open_vote()
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
     result = vote.notices.get(kind=NoticeKind.RESULT)
     html = get(client, owner_user, "notices", kind="result").content.decode()
     assert html.count('class="panel notice-card"') == 1

@@ -43,7 +43,7 @@ def translated(message: str) -> str:
 
 
 def close(vote: Vote, clerk) -> Vote:
-    return vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    return vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
 
 
 def page_of(client, user, name: str, *args, **query):
@@ -70,16 +70,16 @@ def open_election(register, clerk):
         now = timezone.now()
         opens_at, closes_at = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=1)
         back_then = opens_at - datetime.timedelta(days=16)
-        vote = vote_create(user=clerk, estate=register.estate, kind=VoteKind.ELECTION, matter="3", title="选举业委会",
+        vote = vote_create(actor=clerk, estate=register.estate, kind=VoteKind.ELECTION, matter="3", title="选举业委会",
                            record_date=timezone.localtime(back_then).date(), opens_at=opens_at, closes_at=closes_at,
                            seats=3, term_years=3, now=back_then - datetime.timedelta(days=1))
-        preparatory_member_add(user=clerk, vote=vote, name="街道 王主任", role="leader")
-        preparatory_member_add(user=clerk, vote=vote, name="业主 甲", role="owner")
-        preparatory_member_add(user=clerk, vote=vote, name="业主 乙", role="owner")
+        preparatory_member_add(actor=clerk, vote=vote, name="街道 王主任", role="leader")
+        preparatory_member_add(actor=clerk, vote=vote, name="业主 甲", role="owner")
+        preparatory_member_add(actor=clerk, vote=vote, name="业主 乙", role="owner")
         for i, person in enumerate([register.owners[0], *register.owners[3:6]]):
-            candidate = candidate_register(user=clerk, vote=vote, person=person, statement=f"第{i + 1}号候选人的陈述")
-            candidate_review(user=clerk, candidate=candidate, conditions=ALL_CONDITIONS)
-        return vote_announce(user=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+            candidate = candidate_register(actor=clerk, vote=vote, person=person, statement=f"第{i + 1}号候选人的陈述")
+            candidate_review(actor=clerk, candidate=candidate, conditions=ALL_CONDITIONS)
+        return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
 
     return factory
 
@@ -99,7 +99,7 @@ def test_my_votes__elector__open_vote_listed_not_voted(client, open_vote, owner_
 
 def test_my_votes__after_cast__receipt_shown(client, open_vote, owner_user):
     vote = open_vote()
-    ballot = ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice="agree")
     html = page_of(client, owner_user, "my_votes").content.decode()
     assert 'data-voted="yes"' in html
     assert ballot.receipt_code in html
@@ -144,12 +144,12 @@ def test_my_votes__queries__same_for_3_and_10_votes(client, open_vote, owner_use
     client.force_login(owner_user)
     url = reverse("deliberation:my_votes")
     for _ in range(3):
-        ballot_cast(vote=open_vote(), user=owner_user, choice="agree")
+        ballot_cast(vote=open_vote(), actor=owner_user, choice="agree")
     client.get(url)  # warm the cached `today`
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).content.decode().count('class="panel vote-card"') == 3
     for _ in range(7):
-        ballot_cast(vote=open_vote(), user=owner_user, choice="against")
+        ballot_cast(vote=open_vote(), actor=owner_user, choice="against")
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).content.decode().count('class="panel vote-card"') == 10
     assert len(many) == len(few)
@@ -312,7 +312,7 @@ def test_vote_cast__after_close_time__refused_nothing_stored(client, open_vote, 
 
 def test_vote_cast__default_language__refusal_translated(open_vote, owner_user):
     vote = open_vote(allow_change=False)
-    ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")
     client = Client()
     client.force_login(owner_user)
     response = client.post(reverse("deliberation:vote", args=[vote.pk]), {"choice": "against"})
@@ -361,7 +361,7 @@ def test_result__before_close__404(client, open_vote, owner_user):
 
 def test_result__closed__shares_as_fractions(client, open_vote, owner_user, clerk):
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")
     vote = close(vote, clerk)
     response = page_of(client, owner_user, "vote_result", vote.pk)
     assert response.status_code == 200
@@ -377,7 +377,7 @@ def test_result__closed__shares_as_fractions(client, open_vote, owner_user, cler
 
 def test_result__receipt_search__found_and_not_found(client, open_vote, owner_user, clerk):
     vote = open_vote()
-    ballot = ballot_cast(vote=vote, user=owner_user, choice="against")
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice="against")
     vote = close(vote, clerk)
     typed = f" {ballot.receipt_code[:5].lower()}-{ballot.receipt_code[5:]} "
     html = page_of(client, owner_user, "vote_result", vote.pk, receipt=typed).content.decode()
@@ -391,7 +391,7 @@ def test_result__receipts_table__paginated_no_names(client, open_vote, register,
                                                     monkeypatch):
     vote = open_vote()
     voters = [make_user(RoleKind.RESIDENT, tree.estate, person=p) for p in register.owners[3:6]]
-    receipts = sorted(ballot_cast(vote=vote, user=u, choice="agree").receipt_code for u in voters)
+    receipts = sorted(ballot_cast(vote=vote, actor=u, choice="agree").receipt_code for u in voters)
     vote = close(vote, clerk)
     monkeypatch.setattr("commonground.deliberation.views.votes_owner.RECEIPTS_PER_PAGE", 2)
     first = page_of(client, clerk, "vote_result", vote.pk).content.decode()
@@ -405,7 +405,7 @@ def test_result__receipts_table__paginated_no_names(client, open_vote, register,
 def test_result__election__candidates_ranked_unfilled(client, open_election, owner_user, clerk):
     vote = open_election()
     first = vote.candidates.order_by("position").first()
-    ballot_cast(vote=vote, user=owner_user, candidates=[first.pk])
+    ballot_cast(vote=vote, actor=owner_user, candidates=[first.pk])
     vote = close(vote, clerk)
     html = page_of(client, owner_user, "vote_result", vote.pk).content.decode()
     assert html.count('<tr data-candidate="') == 4
@@ -414,7 +414,7 @@ def test_result__election__candidates_ranked_unfilled(client, open_election, own
 
 def test_result__appeal_note_shown(client, open_vote, owner_user, clerk):
     vote = close(open_vote(), clerk)
-    vote_note_appeal(user=clerk, vote=vote, note="业主王二于2025年起诉至拱墅区人民法院")
+    vote_note_appeal(actor=clerk, vote=vote, note="业主王二于2025年起诉至拱墅区人民法院")
     html = page_of(client, owner_user, "vote_result", vote.pk).content.decode()
     assert 'data-section="appeal"' in html
     assert "业主王二于2025年起诉至拱墅区人民法院" in html
@@ -437,7 +437,7 @@ def test_result__anonymous__redirected_to_login(client, open_vote, clerk):
 
 def test_record__json_attachment_hashes_to_record_hash(client, open_vote, owner_user, clerk):
     vote = open_vote()
-    ballot = ballot_cast(vote=vote, user=owner_user, choice=Choice.AGREE)
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice=Choice.AGREE)
     vote = close(vote, clerk)
     response = page_of(client, owner_user, "vote_record", vote.pk)
     assert response.status_code == 200
@@ -455,6 +455,6 @@ def test_vote_page__cancelled__404_for_owner(client, open_vote, owner_user, cler
 
     now = timezone.now()
     vote = open_vote(opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=3))
-    vote_cancel(user=clerk, vote=vote)
+    vote_cancel(actor=clerk, vote=vote)
     assert page_of(client, owner_user, "vote", vote.pk).status_code == 404
     assert page_of(client, clerk, "vote", vote.pk).status_code == 200

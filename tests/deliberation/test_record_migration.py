@@ -53,8 +53,8 @@ def closed(request, open_vote, open_election, register, tree, make_user):
             user = make_user(RoleKind.RESIDENT, tree.estate, person=person)
             marks = {"candidates": candidates[n % 3:n % 3 + 2]} if kind == "election" else \
                 {"choice": ["agree", "against", "agree", "abstain", "agree"][n]}
-            ballot_cast(vote=vote, user=user, now=now - datetime.timedelta(hours=1), **marks)
-        vote = vote_close(user=request.getfixturevalue("clerk"), vote=vote, now=now)
+            ballot_cast(vote=vote, actor=user, now=now - datetime.timedelta(hours=1), **marks)
+        vote = vote_close(actor=request.getfixturevalue("clerk"), vote=vote, now=now)
         record = old_record(vote)
         new_hash, old_hash = vote.record_hash, record_hash(record)
         Vote.objects.filter(pk=vote.pk).update(result={**vote.result, "record": record}, record_hash=old_hash)

@@ -64,9 +64,9 @@ def outsider(tree, make_user):
 
 @pytest.fixture
 def approved(clerk, rep_estate) -> Representative:
-    rep = representative_nominate(user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
-    rep = representative_register(user=clerk, representative=rep)
-    return representative_review(user=clerk, representative=rep, approve=True)
+    rep = representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
+    rep = representative_register(actor=clerk, representative=rep)
+    return representative_review(actor=clerk, representative=rep, approve=True)
 
 
 # --- who sees what -------------------------------------------------------------------------------------------
@@ -167,13 +167,13 @@ def test_representatives_page__renewal_worker__steps_and_publish(client, rep_est
 
 def test_representatives_page__query_count_constant(client, clerk, rep_estate, tree):
     client.force_login(clerk)
-    representative_nominate(user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
+    representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
     client.get(board_url(rep_estate.estate))  # warm the session and the pinned-day cache
     with CaptureQueriesContext(connection) as few:
         client.get(board_url(rep_estate.estate))
     for n in range(4, 10):
         place_create(code=f"{tree.estate.code}-B{n}", name=f"{n}幢", kind=PlaceKind.BUILDING, parent=tree.estate)
-    representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
+    representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
     with CaptureQueriesContext(connection) as many:
         response = client.get(board_url(rep_estate.estate))
     assert len(shown_actions(response)) == 9
@@ -242,7 +242,7 @@ def test_nominate_form__anonymous__login_nothing_stored(client, rep_estate):
 
 def test_step_forms__nominated_to_confirmed(client, clerk, rep_estate):
     client.force_login(clerk)
-    rep = representative_nominate(user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
+    rep = representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner)
     assert shown_actions(client.get(board_url(rep_estate.estate)))["1幢"] == {"register", "withdraw"}
     assert client.post(act_url(rep, "register")).status_code == 302
     assert shown_actions(client.get(board_url(rep_estate.estate)))["1幢"] == {"approve", "reject", "withdraw"}
@@ -269,8 +269,8 @@ def test_step_forms__nominated_to_confirmed(client, clerk, rep_estate):
 
 
 def test_reject_form__without_reason__400_unchanged(client, clerk, rep_estate):
-    rep = representative_register(user=clerk, representative=representative_nominate(
-        user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner))
+    rep = representative_register(actor=clerk, representative=representative_nominate(
+        actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner))
     client.force_login(clerk)
     before = state()
     response = client.post(act_url(rep, "reject"), {"reason": " "})
@@ -280,8 +280,8 @@ def test_reject_form__without_reason__400_unchanged(client, clerk, rep_estate):
 
 
 def test_reject_form__with_reason__rejected_and_building_open_again(client, clerk, rep_estate):
-    rep = representative_register(user=clerk, representative=representative_nominate(
-        user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner))
+    rep = representative_register(actor=clerk, representative=representative_nominate(
+        actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner))
     client.force_login(clerk)
     assert client.post(act_url(rep, "reject"), {"reason": "登记表未签字"}).status_code == 302
     rep.refresh_from_db()
@@ -337,7 +337,7 @@ def test_publish_form__out_of_scope__404(client, outsider, approved, rep_estate)
 
 
 def test_object_form__upheld__rejected(client, clerk, approved, rep_estate):
-    representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=datetime.date(2025, 3, 1))
+    representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=datetime.date(2025, 3, 1))
     client.force_login(clerk)
     assert client.post(act_url(approved, "object"), {"reason": "居民异议成立"}).status_code == 302
     approved.refresh_from_db()

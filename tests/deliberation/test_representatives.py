@@ -39,7 +39,7 @@ def state() -> tuple[list[dict], int]:
 
 def nominated(clerk, rep_estate, index: int = 0, person=None) -> Representative:
     person = person or [rep_estate.owner, rep_estate.tenant][index]
-    return representative_nominate(user=clerk, building=rep_estate.buildings[index], person=person)
+    return representative_nominate(actor=clerk, building=rep_estate.buildings[index], person=person)
 
 
 def advanced(clerk, rep_estate, to: str, index: int = 0) -> Representative:
@@ -47,17 +47,17 @@ def advanced(clerk, rep_estate, to: str, index: int = 0) -> Representative:
     rep = nominated(clerk, rep_estate, index)
     if to == S.NOMINATED:
         return rep
-    rep = representative_register(user=clerk, representative=rep)
+    rep = representative_register(actor=clerk, representative=rep)
     if to == S.REGISTERED:
         return rep
-    rep = representative_review(user=clerk, representative=rep, approve=True)
+    rep = representative_review(actor=clerk, representative=rep, approve=True)
     if to == S.APPROVED:
         return rep
-    representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+    representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     rep.refresh_from_db()
     if to == S.NOTICED:
         return rep
-    return representative_confirm(user=clerk, representative=rep, on=ENDS + datetime.timedelta(days=1))
+    return representative_confirm(actor=clerk, representative=rep, on=ENDS + datetime.timedelta(days=1))
 
 
 @pytest.fixture
@@ -75,65 +75,65 @@ def test_representative_nominate__owner_living_there__nominated(clerk, rep_estat
 
 
 def test_representative_nominate__tenant_living_there__nominated(clerk, rep_estate):
-    rep = representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
+    rep = representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
     assert rep.status == S.NOMINATED
 
 
 def test_representative_nominate__owner_living_elsewhere__nominated(clerk, rep_estate):
-    rep = representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+    rep = representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     assert rep.person == rep_estate.landlord
 
 
 def test_representative_nominate__person_not_in_building__refused(clerk, rep_estate, tree):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_nominate(user=clerk, building=rep_estate.buildings[0], person=tree.neighbour_owner)
+        representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=tree.neighbour_owner)
     assert raised.value.message_dict == {"person": ["李四 neither lives nor owns a flat in 1幢."]}
     assert Representative.objects.count() == 0
 
 
 def test_representative_nominate__lives_in_another_building_of_the_estate__refused(clerk, rep_estate):
     with pytest.raises(ValidationError):
-        representative_nominate(user=clerk, building=rep_estate.buildings[0], person=rep_estate.tenant)
+        representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=rep_estate.tenant)
     assert Representative.objects.count() == 0
 
 
 def test_representative_nominate__title_ended__refused(clerk, rep_estate):
     ownership_end(ownership=Ownership.objects.get(person=rep_estate.landlord), ended_on=datetime.date(2021, 1, 1))
     with pytest.raises(ValidationError):
-        representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+        representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     assert Representative.objects.count() == 0
 
 
 def test_representative_nominate__second_for_building__refused(clerk, rep_estate):
-    first = representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
+    first = representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+        representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     assert raised.value.message_dict == {"building": ["2幢 already has a representative: 周七 (nominated)."]}
     assert state() == before
     assert list(Representative.objects.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_representative_nominate__race_past_the_check__database_refuses(clerk, rep_estate, monkeypatch):
-    representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
+    representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.tenant)
     monkeypatch.setattr(reps, "LIVE_STATUSES", [])  # as if a concurrent request had not committed yet
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+        representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     assert raised.value.message_dict == {"building": ["2幢 already has a representative."]}
     assert Representative.objects.count() == 1
 
 
 def test_representative_nominate__after_rejection__nominated_again(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.REGISTERED, index=1)
-    representative_review(user=clerk, representative=rep, approve=False, reason="未在本楼实际居住")
-    again = representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+    representative_review(actor=clerk, representative=rep, approve=False, reason="未在本楼实际居住")
+    again = representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     assert again.status == S.NOMINATED
     assert Representative.objects.filter(building=rep_estate.buildings[1]).count() == 2
 
 
 def test_representative_nominate__estate_not_building__refused(clerk, rep_estate):
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_nominate(user=clerk, building=rep_estate.estate, person=rep_estate.owner)
+        representative_nominate(actor=clerk, building=rep_estate.estate, person=rep_estate.owner)
     assert raised.value.message_dict == {"building": [f"{rep_estate.estate.name} is not a building of an estate."]}
     assert Representative.objects.count() == 0
 
@@ -141,7 +141,7 @@ def test_representative_nominate__estate_not_building__refused(clerk, rep_estate
 def test_representative_nominate__building_outside_an_estate__refused(clerk, tree):
     loose = place_create(code="LOOSE-B1", name="散楼1幢", kind=PlaceKind.BUILDING, parent=tree.community)
     with pytest.raises(ValidationError):
-        representative_nominate(user=clerk, building=loose, person=tree.owner)
+        representative_nominate(actor=clerk, building=loose, person=tree.owner)
     assert Representative.objects.count() == 0
 
 
@@ -152,22 +152,22 @@ def test_representative_nominate__not_allowed_here__denied(who, request, rep_est
             "resident": lambda: make_user(RoleKind.RESIDENT, tree.estate, person=rep_estate.owner),
             "anonymous": AnonymousUser}[who]()
     with pytest.raises(PermissionDenied):
-        representative_nominate(user=user, building=rep_estate.buildings[0], person=rep_estate.owner)
+        representative_nominate(actor=user, building=rep_estate.buildings[0], person=rep_estate.owner)
     assert Representative.objects.count() == 0
 
 
 def test_representative_nominate__street_staff_and_renewal_worker__nominated(rep_estate, make_user, tree):
     street = make_user(RoleKind.STREET_STAFF, tree.street)
     renewal = make_user(RoleKind.RENEWAL_WORKER, tree.estate)
-    first = representative_nominate(user=street, building=rep_estate.buildings[0], person=rep_estate.owner)
-    second = representative_nominate(user=renewal, building=rep_estate.buildings[1], person=rep_estate.tenant)
+    first = representative_nominate(actor=street, building=rep_estate.buildings[0], person=rep_estate.owner)
+    second = representative_nominate(actor=renewal, building=rep_estate.buildings[1], person=rep_estate.tenant)
     assert [first.nominated_by, second.nominated_by] == [street, renewal]
 
 
 # --- register ------------------------------------------------------------------------------------------------
 
 def test_representative_register__nominated__registered(clerk, rep_estate):
-    rep = representative_register(user=clerk, representative=nominated(clerk, rep_estate))
+    rep = representative_register(actor=clerk, representative=nominated(clerk, rep_estate))
     assert rep.status == S.REGISTERED
     assert Representative.objects.get().status == S.REGISTERED
 
@@ -176,31 +176,31 @@ def test_representative_register__already_registered__refused(clerk, rep_estate)
     rep = advanced(clerk, rep_estate, S.REGISTERED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_register(user=clerk, representative=rep)
+        representative_register(actor=clerk, representative=rep)
     assert raised.value.messages == ["This step is not open: the representative of 1幢 is registered."]
     assert state() == before
 
 
 def test_representative_register__stale_object__checks_the_stored_state(clerk, rep_estate):
     rep = nominated(clerk, rep_estate)
-    representative_register(user=clerk, representative=rep)
+    representative_register(actor=clerk, representative=rep)
     assert rep.status == S.NOMINATED  # the caller's copy is stale; the service reads the row
     with pytest.raises(ValidationError):
-        representative_register(user=clerk, representative=rep)
+        representative_register(actor=clerk, representative=rep)
 
 
 def test_representative_register__out_of_scope__denied(clerk, rep_estate, outsider):
     rep = nominated(clerk, rep_estate)
     before = state()
     with pytest.raises(PermissionDenied):
-        representative_register(user=outsider, representative=rep)
+        representative_register(actor=outsider, representative=rep)
     assert state() == before
 
 
 # --- review --------------------------------------------------------------------------------------------------
 
 def test_representative_review__approve__approved(clerk, rep_estate):
-    rep = representative_review(user=clerk, representative=advanced(clerk, rep_estate, S.REGISTERED), approve=True)
+    rep = representative_review(actor=clerk, representative=advanced(clerk, rep_estate, S.REGISTERED), approve=True)
     stored = Representative.objects.get()
     assert (stored.status, stored.reviewed_by, stored.rejection_reason) == (S.APPROVED, clerk, "")
     assert rep.status == S.APPROVED
@@ -208,7 +208,7 @@ def test_representative_review__approve__approved(clerk, rep_estate):
 
 def test_representative_review__reject_with_reason__rejected(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.REGISTERED)
-    representative_review(user=clerk, representative=rep, approve=False, reason="  登记表信息不全  ")
+    representative_review(actor=clerk, representative=rep, approve=False, reason="  登记表信息不全  ")
     stored = Representative.objects.get()
     assert (stored.status, stored.rejection_reason, stored.reviewed_by) == (S.REJECTED, "登记表信息不全", clerk)
 
@@ -217,7 +217,7 @@ def test_representative_review__reject_without_reason__refused(clerk, rep_estate
     rep = advanced(clerk, rep_estate, S.REGISTERED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_review(user=clerk, representative=rep, approve=False, reason="   ")
+        representative_review(actor=clerk, representative=rep, approve=False, reason="   ")
     assert raised.value.message_dict == {"reason": ["Give the reason."]}
     assert state() == before
 
@@ -227,7 +227,7 @@ def test_representative_review__not_registered__refused(status, clerk, rep_estat
     rep = advanced(clerk, rep_estate, status)
     before = state()
     with pytest.raises(ValidationError):
-        representative_review(user=clerk, representative=rep, approve=True)
+        representative_review(actor=clerk, representative=rep, approve=True)
     assert state() == before
 
 
@@ -235,7 +235,7 @@ def test_representative_review__out_of_scope__denied(clerk, rep_estate, outsider
     rep = advanced(clerk, rep_estate, S.REGISTERED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representative_review(user=outsider, representative=rep, approve=True)
+        representative_review(actor=outsider, representative=rep, approve=True)
     assert state() == before
 
 
@@ -245,7 +245,7 @@ def test_representatives_publish_notice__approved__one_notice_lists_building_and
     first = advanced(clerk, rep_estate, S.APPROVED, index=0)
     second = advanced(clerk, rep_estate, S.APPROVED, index=1)
     with translation.override("en"):
-        notice = representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+        notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     assert (notice.kind, notice.place, notice.posted_on, notice.ends_on, notice.published_by) == (
         NoticeKind.REPRESENTATIVES, rep_estate.estate, POSTED, ENDS, clerk)
     assert notice.title == f"Notice of the renewal representatives of {rep_estate.estate.name}"
@@ -262,7 +262,7 @@ def test_representatives_publish_notice__approved__one_notice_lists_building_and
 def test_representatives_publish_notice__only_approved_are_listed(clerk, rep_estate):
     advanced(clerk, rep_estate, S.APPROVED, index=0)
     registered = advanced(clerk, rep_estate, S.REGISTERED, index=1)
-    notice = representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+    notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     assert notice.table[1:] == [["1幢", "张三"]]
     registered.refresh_from_db()
     assert (registered.status, registered.notice) == (S.REGISTERED, None)
@@ -272,14 +272,14 @@ def test_representatives_publish_notice__default_day_is_today(clerk, rep_estate)
     from commonground.core.clock import today
 
     advanced(clerk, rep_estate, S.APPROVED)
-    notice = representatives_publish_notice(user=clerk, estate=rep_estate.estate)
+    notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate)
     assert (notice.posted_on, notice.ends_on) == (today(), today() + datetime.timedelta(days=5))
 
 
 def test_representatives_publish_notice__period_from_settings(clerk, rep_estate, settings):
     settings.CG_REPRESENTATIVE_NOTICE_DAYS = 7
     advanced(clerk, rep_estate, S.APPROVED)
-    notice = representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+    notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     assert notice.ends_on == datetime.date(2025, 3, 8)
 
 
@@ -287,7 +287,7 @@ def test_representatives_publish_notice__none_approved__refused(clerk, rep_estat
     advanced(clerk, rep_estate, S.REGISTERED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+        representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     assert raised.value.messages == [
         f"No representative of {rep_estate.estate.name} has been approved in the joint review yet."]
     assert state() == before
@@ -297,7 +297,7 @@ def test_representatives_publish_notice__already_noticed__refused(clerk, rep_est
     advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(ValidationError):
-        representatives_publish_notice(user=clerk, estate=rep_estate.estate, on=POSTED)
+        representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
     assert state() == before
 
 
@@ -305,7 +305,7 @@ def test_representatives_publish_notice__not_an_estate__refused(clerk, rep_estat
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(ValidationError):
-        representatives_publish_notice(user=clerk, estate=rep_estate.buildings[0], on=POSTED)
+        representatives_publish_notice(actor=clerk, estate=rep_estate.buildings[0], on=POSTED)
     assert state() == before
 
 
@@ -313,14 +313,14 @@ def test_representatives_publish_notice__owners_committee_member__denied(clerk, 
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representatives_publish_notice(user=make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate),
+        representatives_publish_notice(actor=make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate),
                                        estate=rep_estate.estate, on=POSTED)
     assert state() == before
 
 
 def test_representatives_publish_notice__renewal_worker__published(clerk, rep_estate, make_user, tree):
     advanced(clerk, rep_estate, S.APPROVED)
-    notice = representatives_publish_notice(user=make_user(RoleKind.RENEWAL_WORKER, tree.estate),
+    notice = representatives_publish_notice(actor=make_user(RoleKind.RENEWAL_WORKER, tree.estate),
                                             estate=rep_estate.estate, on=POSTED)
     assert notice.representatives.count() == 1
 
@@ -329,7 +329,7 @@ def test_representatives_publish_notice__out_of_scope__denied(clerk, rep_estate,
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representatives_publish_notice(user=outsider, estate=rep_estate.estate, on=POSTED)
+        representatives_publish_notice(actor=outsider, estate=rep_estate.estate, on=POSTED)
     assert state() == before
 
 
@@ -337,7 +337,7 @@ def test_representatives_publish_notice__out_of_scope__denied(clerk, rep_estate,
 
 def test_representative_confirm__after_the_notice__confirmed(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.NOTICED)
-    rep = representative_confirm(user=clerk, representative=rep, on=datetime.date(2025, 3, 7))
+    rep = representative_confirm(actor=clerk, representative=rep, on=datetime.date(2025, 3, 7))
     stored = Representative.objects.get()
     assert (stored.status, stored.confirmed_on) == (S.CONFIRMED, datetime.date(2025, 3, 7))
 
@@ -347,7 +347,7 @@ def test_representative_confirm__notice_still_running__refused(day, clerk, rep_e
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_confirm(user=clerk, representative=rep, on=day)
+        representative_confirm(actor=clerk, representative=rep, on=day)
     assert raised.value.messages == ["The notice runs until 2025-03-06; confirm the representative after that day."]
     assert state() == before
 
@@ -357,7 +357,7 @@ def test_representative_confirm__not_on_notice__refused(status, clerk, rep_estat
     rep = advanced(clerk, rep_estate, status)
     before = state()
     with pytest.raises(ValidationError):
-        representative_confirm(user=clerk, representative=rep, on=datetime.date(2025, 4, 1))
+        representative_confirm(actor=clerk, representative=rep, on=datetime.date(2025, 4, 1))
     assert state() == before
 
 
@@ -365,25 +365,25 @@ def test_representative_confirm__out_of_scope__denied(clerk, rep_estate, outside
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representative_confirm(user=outsider, representative=rep, on=datetime.date(2025, 4, 1))
+        representative_confirm(actor=outsider, representative=rep, on=datetime.date(2025, 4, 1))
     assert state() == before
 
 
 def test_representative_reject_after_notice__objection_upheld__rejected_and_building_free(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.NOTICED)
-    rep = representative_reject_after_notice(user=clerk, representative=rep, reason="居民异议：长期不在本楼居住")
+    rep = representative_reject_after_notice(actor=clerk, representative=rep, reason="居民异议：长期不在本楼居住")
     stored = Representative.objects.get()
     assert (stored.status, stored.rejection_reason, stored.reviewed_by) == (S.REJECTED, "居民异议：长期不在本楼居住",
                                                                             clerk)
     assert stored.notice is not None  # it was on that notice
-    assert representative_nominate(user=clerk, building=rep_estate.buildings[0], person=rep_estate.owner).pk != rep.pk
+    assert representative_nominate(actor=clerk, building=rep_estate.buildings[0], person=rep_estate.owner).pk != rep.pk
 
 
 def test_representative_reject_after_notice__without_reason__refused(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(ValidationError):
-        representative_reject_after_notice(user=clerk, representative=rep, reason="")
+        representative_reject_after_notice(actor=clerk, representative=rep, reason="")
     assert state() == before
 
 
@@ -392,7 +392,7 @@ def test_representative_reject_after_notice__not_on_notice__refused(status, cler
     rep = advanced(clerk, rep_estate, status)
     before = state()
     with pytest.raises(ValidationError):
-        representative_reject_after_notice(user=clerk, representative=rep, reason="异议")
+        representative_reject_after_notice(actor=clerk, representative=rep, reason="异议")
     assert state() == before
 
 
@@ -400,14 +400,14 @@ def test_representative_reject_after_notice__out_of_scope__denied(clerk, rep_est
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representative_reject_after_notice(user=outsider, representative=rep, reason="异议")
+        representative_reject_after_notice(actor=outsider, representative=rep, reason="异议")
     assert state() == before
 
 
 def test_representative_withdraw__nominated__rejected_with_reason(clerk, rep_estate):
     rep = nominated(clerk, rep_estate)
     with translation.override("en"):
-        representative_withdraw(user=clerk, representative=rep, reason="身体原因")
+        representative_withdraw(actor=clerk, representative=rep, reason="身体原因")
     stored = Representative.objects.get()
     assert (stored.status, stored.rejection_reason) == (S.REJECTED, "Withdrawn: 身体原因")
 
@@ -416,7 +416,7 @@ def test_representative_withdraw__confirmed__refused(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.CONFIRMED)
     before = state()
     with pytest.raises(ValidationError):
-        representative_withdraw(user=clerk, representative=rep, reason="身体原因")
+        representative_withdraw(actor=clerk, representative=rep, reason="身体原因")
     assert state() == before
 
 
@@ -426,15 +426,15 @@ def test_representatives_of__confirmed_only_by_building(clerk, rep_estate, tree)
     second = advanced(clerk, rep_estate, S.CONFIRMED, index=1)
     first = advanced(clerk, rep_estate, S.NOTICED, index=0)
     assert list(representatives_of(rep_estate.estate)) == [second]
-    representative_confirm(user=clerk, representative=first, on=datetime.date(2025, 4, 1))
+    representative_confirm(actor=clerk, representative=first, on=datetime.date(2025, 4, 1))
     assert list(representatives_of(rep_estate.estate)) == [first, second]
     assert list(representatives_of(tree.neighbour_estate)) == []
 
 
 def test_representative_board__every_building_with_its_current_representative(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.REGISTERED, index=1)
-    representative_review(user=clerk, representative=rep, approve=False, reason="信息不全")
-    current = representative_nominate(user=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
+    representative_review(actor=clerk, representative=rep, approve=False, reason="信息不全")
+    current = representative_nominate(actor=clerk, building=rep_estate.buildings[1], person=rep_estate.landlord)
     confirmed = advanced(clerk, rep_estate, S.CONFIRMED, index=0)
     board = representative_board(rep_estate.estate)
     assert [(row.building, row.representative) for row in board] == [

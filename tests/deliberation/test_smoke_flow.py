@@ -13,9 +13,9 @@ def test_vote__announce_cast_close__result_fixed_and_rechecks(open_vote, owner_u
     vote = open_vote()
     assert vote.electorate_heads == 7  # 6 in the register fixture + the tree's own owner of 75.50 m²
     assert str(vote.electorate_area_m2) == "875.50"
-    ballot = ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert len(ballot.receipt_code) == 10
-    vote = vote_close(user=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
     assert vote.status == VoteStatus.CLOSED
     assert vote.outcome == "no_quorum"
     assert vote.result["quorum"] == {"area": [20000, 87550], "heads": [1, 7]}

@@ -76,7 +76,7 @@ def stranger(tree, make_user):
 def draft(clerk, register, *, days: int = 20, kind: str = VoteKind.DECISION, **extra) -> Vote:
     now = timezone.now()
     opens = now + datetime.timedelta(days=days)
-    return vote_create(user=clerk, estate=register.estate, kind=kind, matter=extra.pop("matter", "5"),
+    return vote_create(actor=clerk, estate=register.estate, kind=kind, matter=extra.pop("matter", "5"),
                        title=extra.pop("title", "更换电梯"), record_date=timezone.localdate(), opens_at=opens,
                        closes_at=opens + datetime.timedelta(days=7), **extra)
 
@@ -104,7 +104,7 @@ def messages_of(response) -> list[str]:
 
 def test_votes__clerk__lists_votes_in_scope_with_turnout(client, clerk, open_vote, register, owner_user):
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")
     other = draft(clerk, register, title="修订管理规约", matter="2")
     client.force_login(clerk)
     response = client.get(url("votes"))
@@ -160,12 +160,12 @@ def _queries(client, address: str) -> int:
 
 def test_votes__query_count__same_for_2_and_6_votes(client, clerk, open_vote, register, owner_user):
     for _ in range(2):
-        ballot_cast(vote=open_vote(), user=owner_user, choice="agree")
+        ballot_cast(vote=open_vote(), actor=owner_user, choice="agree")
     client.force_login(clerk)
     client.get(url("votes"))  # warm the session and the pinned-day cache
     with_two = _queries(client, url("votes"))
     for _ in range(2):
-        ballot_cast(vote=open_vote(), user=owner_user, choice="against")
+        ballot_cast(vote=open_vote(), actor=owner_user, choice="against")
     draft(clerk, register)
     draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     assert Vote.objects.count() == 6
@@ -304,7 +304,7 @@ def test_vote_manage__anonymous__redirected_to_login(client, open_vote):
 
 def test_vote_manage__open_vote__names_and_channels_but_no_choices(client, clerk, open_vote, owner_user, register):
     vote = open_vote()
-    ballot = ballot_cast(vote=vote, user=owner_user, choice="against")
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice="against")
     client.force_login(clerk)
     response = client.get(url("vote_manage", vote.pk))
     assert response.status_code == 200
@@ -418,10 +418,10 @@ def test_election__group_and_candidates__announced(client, clerk, register):
 
 def test_election__even_preparatory_group__announce_refused(client, clerk, register):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
-    preparatory_member_add(user=clerk, vote=vote, name="周主任", role="leader")
-    preparatory_member_add(user=clerk, vote=vote, name="王一", role="owner")
+    preparatory_member_add(actor=clerk, vote=vote, name="周主任", role="leader")
+    preparatory_member_add(actor=clerk, vote=vote, name="王一", role="owner")
     for person in register.owners[3:6]:
-        candidate_review(user=clerk, candidate=candidate_register(user=clerk, vote=vote, person=person),
+        candidate_review(actor=clerk, candidate=candidate_register(actor=clerk, vote=vote, person=person),
                          conditions=ALL_CONDITIONS)
     before = snapshot(vote)
     client.force_login(clerk)
@@ -436,7 +436,7 @@ def test_election__even_preparatory_group__announce_refused(client, clerk, regis
 
 def test_election__candidate_not_qualified__reason_kept(client, clerk, register):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[3])
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     client.force_login(clerk)
     data = {f"review-{candidate.pk}-{key}": "on" for key in ALL_CONDITIONS if key != "no_arrears"}
     data[f"review-{candidate.pk}-reason"] = "欠缴物业费两年"
@@ -466,8 +466,8 @@ def test_election__candidate_from_other_estate__refused(client, clerk, register,
 
 def test_election__withdraw_and_remove_member(client, clerk, register):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
-    member = preparatory_member_add(user=clerk, vote=vote, name="王一", role="owner")
-    candidate = candidate_register(user=clerk, vote=vote, person=register.owners[3])
+    member = preparatory_member_add(actor=clerk, vote=vote, name="王一", role="owner")
+    candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     client.force_login(clerk)
     assert client.post(url("vote_group_remove", vote.pk, member.pk)).status_code == 302
     assert client.post(url("vote_candidate_withdraw", vote.pk, candidate.pk)).status_code == 302
@@ -548,7 +548,7 @@ def test_ballot_enter__elector_search__register_names(client, clerk, open_vote):
 
 def test_ballot_file__stranger__404(client, clerk, stranger, open_vote, register):
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
+    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           scan=png())
     client.force_login(stranger)
     assert client.get(url("ballot_file", vote.pk, ballot.pk, "scan")).status_code == 404
@@ -558,8 +558,8 @@ def test_ballot_file__stranger__404(client, clerk, stranger, open_vote, register
 
 def test_vote_turnout__fragment__exact_shares(client, clerk, open_vote, register, owner_user):
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")  # 王一: two flats, 200.00 m²
-    ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, register.owners[3]), choice="against", scan=png())
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")  # 王一: two flats, 200.00 m²
+    ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="against", scan=png())
     client.force_login(clerk)
     response = client.get(url("vote_turnout", vote.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
@@ -600,7 +600,7 @@ def test_vote_close__before_closes_at__refused_nothing_changed(client, clerk, op
 def test_vote_close__after_closes_at__outcome_hash_and_recheck(client, clerk, open_vote, register):
     vote = ended_vote(open_vote)
     for person in (register.owners[0], register.owners[1], *register.owners[3:6]):  # 5 of 7 heads, 600 m²
-        ballot_enter(vote=vote, clerk=clerk, elector=elector_of(vote, person), choice="agree", scan=png())
+        ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, person), choice="agree", scan=png())
     client.force_login(clerk)
     assert client.get(url("vote_manage", vote.pk)).context["can_close"] is True
     response = client.post(url("vote_close", vote.pk))

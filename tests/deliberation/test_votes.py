@@ -54,11 +54,11 @@ def _english(settings, tmp_path):
 def create(clerk, estate, **changes) -> Vote:
     fields = {"matter": "5", "title": "使用维修资金更换电梯", "record_date": RECORD, "opens_at": OPENS,
               "closes_at": CLOSES, "now": CREATED, **changes}
-    return vote_create(user=clerk, estate=estate, **fields)
+    return vote_create(actor=clerk, estate=estate, **fields)
 
 
 def announce(clerk, vote, on: datetime.date) -> Vote:
-    return vote_announce(user=clerk, vote=vote, on=on,
+    return vote_announce(actor=clerk, vote=vote, on=on,
                          now=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, 0))))
 
 
@@ -75,7 +75,7 @@ def announced(register, clerk):
 
 
 def cast_all(vote, voters, choices: dict[str, str]) -> dict[str, Ballot]:
-    return {name: ballot_cast(vote=vote, user=voters[name], choice=choice, now=OPENS + HOUR)
+    return {name: ballot_cast(vote=vote, actor=voters[name], choice=choice, now=OPENS + HOUR)
             for name, choice in choices.items()}
 
 
@@ -206,9 +206,9 @@ def test_vote_announce__worker_of_another_community__permission_denied(register,
 
 def test_vote_cancel__before_opening__cancelled_after_opening_refused(announced, clerk):
     with pytest.raises(ValidationError):
-        vote_cancel(user=clerk, vote=announced, now=OPENS)
+        vote_cancel(actor=clerk, vote=announced, now=OPENS)
     assert Vote.objects.get(pk=announced.pk).status == VoteStatus.ANNOUNCED
-    assert vote_cancel(user=clerk, vote=announced, now=OPENS - HOUR).status == VoteStatus.CANCELLED
+    assert vote_cancel(actor=clerk, vote=announced, now=OPENS - HOUR).status == VoteStatus.CANCELLED
 
 
 # --- close --------------------------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def test_vote_cancel__before_opening__cancelled_after_opening_refused(announced,
 def test_vote_close__before_closes_at__refused_nothing_fixed(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
     with pytest.raises(ValidationError) as refused:
-        vote_close(user=clerk, vote=announced, now=CLOSES - datetime.timedelta(seconds=1), on=COUNTED_ON)
+        vote_close(actor=clerk, vote=announced, now=CLOSES - datetime.timedelta(seconds=1), on=COUNTED_ON)
     assert refused.value.messages == ["Voting is still open until 2030-03-27 18:00."]
     vote = Vote.objects.get(pk=announced.pk)
     assert (vote.status, vote.outcome, vote.result, vote.record_hash) == ("announced", "", {}, "")
@@ -226,28 +226,28 @@ def test_vote_close__before_closes_at__refused_nothing_fixed(announced, clerk, v
 def test_vote_close__draft__refused(register, clerk):
     vote = create(clerk, register.estate)
     with pytest.raises(ValidationError) as refused:
-        vote_close(user=clerk, vote=vote, now=CLOSES + HOUR)
+        vote_close(actor=clerk, vote=vote, now=CLOSES + HOUR)
     assert refused.value.messages == ["Only an announced vote can be closed."]
 
 
 def test_vote_close__twice__refused_result_unchanged(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
-    vote = vote_close(user=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
     with pytest.raises(ValidationError):
-        vote_close(user=clerk, vote=vote, now=CLOSES + HOUR, on=COUNTED_ON)
+        vote_close(actor=clerk, vote=vote, now=CLOSES + HOUR, on=COUNTED_ON)
     assert Vote.objects.get(pk=vote.pk).closed_at == CLOSES
     assert Notice.objects.filter(kind=NoticeKind.RESULT).count() == 1
 
 
 def test_vote_close__worker_of_another_community__permission_denied(announced, make_user, tree):
     with pytest.raises(PermissionDenied):
-        vote_close(user=make_user(RoleKind.COMMUNITY_WORKER, tree.far_community), vote=announced, now=CLOSES)
+        vote_close(actor=make_user(RoleKind.COMMUNITY_WORKER, tree.far_community), vote=announced, now=CLOSES)
     assert Vote.objects.get(pk=announced.pk).status == VoteStatus.ANNOUNCED
 
 
 def test_vote_close__ordinary_matter__passed_with_every_share_and_hash(announced, clerk, voters):
     ballots = cast_all(announced, voters, PASSING)
-    vote = vote_close(user=clerk, vote=announced, now=CLOSES + HOUR, on=COUNTED_ON)
+    vote = vote_close(actor=clerk, vote=announced, now=CLOSES + HOUR, on=COUNTED_ON)
     vote.refresh_from_db()
     assert (vote.status, vote.outcome, vote.closed_at, vote.closed_by) == ("closed", "passed", CLOSES + HOUR, clerk)
     result = {k: v for k, v in vote.result.items() if k != "record"}
@@ -284,9 +284,9 @@ def test_vote_close__same_ballots__ordinary_passes_supermajority_fails(register,
     cast_all(vote, voters, {"zhang": "against", "o0": "agree", "o1": "agree", "o3": "agree", "o4": "agree",
                             "o5": "agree"})
     developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
-    ballot_enter(vote=vote, clerk=clerk, elector=developer, choice="against", now=OPENS + HOUR,
+    ballot_enter(vote=vote, actor=clerk, elector=developer, choice="against", now=OPENS + HOUR,
                  scan=SimpleUploadedFile("p.png", image_bytes("PNG"), content_type="image/png"))
-    vote = vote_close(user=clerk, vote=vote, now=CLOSES, on=COUNTED_ON)
+    vote = vote_close(actor=clerk, vote=vote, now=CLOSES, on=COUNTED_ON)
     assert vote.outcome == outcome
     assert vote.result["agree"] == {"area": [60000, 87550], "heads": [5, 7]}
     assert vote.result["threshold"] == ("three_quarters" if matter == "7" else "more_than_half")
@@ -294,7 +294,7 @@ def test_vote_close__same_ballots__ordinary_passes_supermajority_fails(register,
 
 def test_vote_close__too_few_take_part__no_quorum(announced, clerk, voters):
     cast_all(announced, voters, {"o0": "agree", "o1": "agree", "o3": "agree", "o4": "agree"})  # 4/7, 500/875.50
-    vote = vote_close(user=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
     assert vote.outcome == Outcome.NO_QUORUM
     assert vote.result["quorum"] == {"area": [50000, 87550], "heads": [4, 7]}
     assert "Result: no quorum" in Notice.objects.get(vote=vote, kind=NoticeKind.RESULT).body
@@ -302,8 +302,8 @@ def test_vote_close__too_few_take_part__no_quorum(announced, clerk, voters):
 
 def test_vote_close__changed_ballot__only_last_version_counted_all_kept(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
-    ballot_cast(vote=announced, user=voters["o4"], choice="agree", now=OPENS + 2 * HOUR)
-    vote = vote_close(user=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    ballot_cast(vote=announced, actor=voters["o4"], choice="agree", now=OPENS + 2 * HOUR)
+    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
     assert vote.result["agree"] == {"area": [50000, 60000], "heads": [4, 5]}
     ballot = Ballot.objects.get(elector__vote=vote, cast_by=voters["o4"])
     (changed,) = [b for b in vote.result["record"]["ballots"] if b["receipt"] == ballot.receipt_code]
@@ -316,7 +316,7 @@ def test_vote_close__changed_ballot__only_last_version_counted_all_kept(announce
 @pytest.fixture
 def closed(announced, clerk, voters) -> Vote:
     cast_all(announced, voters, PASSING)
-    return vote_close(user=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    return vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
 
 
 def test_vote_verify__untouched__both_checks_hold(closed):
@@ -364,13 +364,13 @@ def test_vote_verify__stored_outcome_replaced__first_check_fails(closed):
 
 def test_vote_note_appeal__before_close__refused(announced, clerk):
     with pytest.raises(ValidationError) as refused:
-        vote_note_appeal(user=clerk, vote=announced, note="业主王一向拱墅区人民法院起诉")
+        vote_note_appeal(actor=clerk, vote=announced, note="业主王一向拱墅区人民法院起诉")
     assert refused.value.messages == ["Only a decided vote can be appealed."]
     assert Vote.objects.get(pk=announced.pk).appeal_note == ""
 
 
 def test_vote_note_appeal__after_close__noted_decision_unchanged(closed, clerk):
-    vote = vote_note_appeal(user=clerk, vote=closed, note="  业主王一向拱墅区人民法院起诉 ")
+    vote = vote_note_appeal(actor=clerk, vote=closed, note="  业主王一向拱墅区人民法院起诉 ")
     vote.refresh_from_db()
     assert vote.appeal_note == "业主王一向拱墅区人民法院起诉"
     assert vote.appeal_noted_at is not None
@@ -380,7 +380,7 @@ def test_vote_note_appeal__after_close__noted_decision_unchanged(closed, clerk):
 
 def test_vote_note_appeal__empty_note__refused(closed, clerk):
     with pytest.raises(ValidationError) as refused:
-        vote_note_appeal(user=clerk, vote=closed, note="   ")
+        vote_note_appeal(actor=clerk, vote=closed, note="   ")
     assert refused.value.message_dict == {"note": ["Say who appealed, when and to which court."]}
     assert Vote.objects.get(pk=closed.pk).appeal_noted_at is None
 

@@ -106,24 +106,24 @@ def _connection_kept():
 def world(tree, located, categories, register, clerk, open_vote, make_user) -> World:  # noqa: F811
     resident = make_user(RoleKind.RESIDENT, tree.estate, person=register.owners[0])
     district = make_user(RoleKind.DISTRICT_ADMIN, tree.district)
-    case = case_report(reporter=resident, category=categories["rubbish"], description="楼道口垃圾三天没人清理",
+    case = case_report(actor=resident, category=categories["rubbish"], description="楼道口垃圾三天没人清理",
                        place=tree.building)
-    accepted = case_report(reporter=resident, category=categories["rubbish"], description="单元门口堆放建筑垃圾",
+    accepted = case_report(actor=resident, category=categories["rubbish"], description="单元门口堆放建筑垃圾",
                            place=tree.building)
     case_accept(case=accepted, actor=clerk)
     vote = open_vote()
     window = {"opens_at": timezone.now() + datetime.timedelta(days=20),
               "closes_at": timezone.now() + datetime.timedelta(days=27)}
     election = open_vote(kind="election", seats=3, term_years=5, announce=False, **window)
-    member = preparatory_member_add(user=clerk, vote=election, name="街道 陈", role="leader")
-    candidate = candidate_register(user=clerk, vote=election, person=register.owners[3], statement="愿为大家服务")
+    member = preparatory_member_add(actor=clerk, vote=election, name="街道 陈", role="leader")
+    candidate = candidate_register(actor=clerk, vote=election, person=register.owners[3], statement="愿为大家服务")
     committee = organisation_create(name="竹竿巷社区居委会", kind=OrganisationKind.RESIDENTS_COMMITTEE,
                                     place=tree.community)
     starts = timezone.now() - datetime.timedelta(hours=1)
-    meeting = meeting_create(user=clerk, place=tree.community, convener=committee, kind="council", title="红茶议事会",
+    meeting = meeting_create(actor=clerk, place=tree.community, convener=committee, kind="council", title="红茶议事会",
                              starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), venue="社区会议室",
                              agenda=["电梯加装"], invitees=[register.owners[0]])
-    resolution = resolution_add(user=clerk, meeting=meeting, text="先做楼道照明")
+    resolution = resolution_add(actor=clerk, meeting=meeting, text="先做楼道照明")
     soon = timezone.localtime() + datetime.timedelta(days=2)
     plausible = {
         "category": categories["rubbish"].code, "description": "楼道口垃圾三天没人清理", "place": tree.community.code,

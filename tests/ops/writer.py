@@ -25,6 +25,6 @@ n = 0
 while True:
     n += 1
     started = time.perf_counter()
-    case = case_report(reporter=owner, category=category, place=estate, description=f"测试第{n}次反映：楼道堆物")
+    case = case_report(actor=owner, category=category, place=estate, description=f"测试第{n}次反映：楼道堆物")
     sys.stdout.write(f"ACK {case.number} {time.perf_counter() - started:.3f}\n")
     sys.stdout.flush()

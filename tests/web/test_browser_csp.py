@@ -118,7 +118,7 @@ def test_map_labels__place_named_as_markup__shown_as_text_and_no_script_runs(bro
     worker = make_user(RoleKind.COMMUNITY_WORKER, tree.community)
     category = Category.objects.create(code="exposed-rubbish", name="暴露垃圾", sla_hours=4,
                                        default_level=Level.COMMUNITY, open_to=[ReporterKind.STAFF])
-    case = case_report(reporter=worker, category=category, place=evil, description="楼道口垃圾三天没人清理",
+    case = case_report(actor=worker, category=category, place=evil, description="楼道口垃圾三天没人清理",
                        latitude=Decimal("30.302000"), longitude=Decimal("120.152000"))
     tab = Tab(browser, live_server, worker)
     page = tab.page
@@ -159,7 +159,7 @@ def test_main_pages__each_role__no_policy_violation_or_console_error(browser, li
                                                                       plan_meeting, make_user):
     vote = open_vote()
     meeting = plan_meeting()
-    case = case_report(reporter=owner_user, category=categories["rubbish"], place=located.building,
+    case = case_report(actor=owner_user, category=categories["rubbish"], place=located.building,
                        description="楼道口垃圾三天没人清理", latitude=Decimal("30.280100"),
                        longitude=Decimal("120.160100"))
     admin = User.objects.create_superuser(username="root", password="pw-test-123")
@@ -218,7 +218,7 @@ def test_behaviours__autosubmit_confirm_and_bars__work_without_inline_handlers(b
         assert tab.dialogs == [translation.gettext("Cancel this meeting? Invitees should be told.")] * 2
 
     vote = open_vote()
-    ballot_cast(vote=vote, user=owner_user, choice="agree")  # 1 of 7 heads
+    ballot_cast(vote=vote, actor=owner_user, choice="agree")  # 1 of 7 heads
     tab.visit(f"/deliberation/votes/{vote.pk}/manage/")
     bar = page.locator("#vote-turnout [data-measure=heads] .turnout-fill")
     assert bar.get_attribute("data-width") == "14.29"
@@ -229,7 +229,7 @@ def test_behaviours__autosubmit_confirm_and_bars__work_without_inline_handlers(b
 def test_owner_page__copy_receipt_and_seat_limit__work_from_static_script(browser, live_server, live_static,
                                                                          open_vote, open_election, owner_user):
     vote = open_vote()
-    ballot = ballot_cast(vote=vote, user=owner_user, choice="agree")
+    ballot = ballot_cast(vote=vote, actor=owner_user, choice="agree")
     election = open_election(seats=3)
     tab = Tab(browser, live_server, owner_user)
     tab.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=tab.base)

@@ -148,7 +148,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     reporter = client.user if client.user_id else AnonymousUser()
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
     try:
-        case = case_report_once(client=f"open311:{client.pk}", key=key, reporter=reporter, channel=Channel.OPEN311,
+        case = case_report_once(client=f"open311:{client.pk}", key=key, actor=reporter, channel=Channel.OPEN311,
                                 **report_arguments(request.POST)).case
     except ValidationError as error:
         raise Open311Error(400, *error_descriptions(error)) from error

@@ -8,13 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
+from commonground.core.models import User
 from commonground.core.permissions import require
 from commonground.core.text import clean_text
 
 from ..models import Case, CaseEvent, Stage
 
 
-def log_event(*, case: Case, actor: Any, action: str, from_stage: str = "", to_stage: str = "", note: str = "",
+def log_event(*, case: Case, actor: User, action: str, from_stage: str = "", to_stage: str = "", note: str = "",
               data: dict | None = None) -> CaseEvent:
     """Append one line to the case's log (never updated or deleted); notes lose control characters here, so
     every transition of every channel is covered once."""
@@ -39,7 +40,7 @@ def expect_stage(case: Case, *stages: str, action: str) -> None:
         )
 
 
-def move(*, case: Case, actor: Any, permission: str, allowed: tuple[str, ...], to_stage: str, action: str,
+def move(*, case: Case, actor: User, permission: str, allowed: tuple[str, ...], to_stage: str, action: str,
          verb: str, note: str = "", data: dict | None = None, **changes: Any) -> Case:
     """Check permission and stage, set fields, change stage and log it: the shape of every transition."""
     case = locked(case)

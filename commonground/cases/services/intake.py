@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
-from commonground.core.models import Place, RoleKind
+from commonground.core.models import Place, RoleKind, User
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.reporting import top_place
 from commonground.core.text import clean_text
@@ -60,14 +61,14 @@ class Contact:
     email: str = ""
 
 
-def reporter_kind(user: Any, channel: str) -> str:
+def reporter_kind(actor: User | AnonymousUser, channel: str) -> str:
     """Who is reporting, for the category's "open to" list."""
-    if channel == Channel.OPEN311 and not getattr(user, "is_authenticated", False):
+    if channel == Channel.OPEN311 and not getattr(actor, "is_authenticated", False):
         return ReporterKind.PUBLIC
-    if can(user, "case.add_on_behalf"):
+    if can(actor, "case.add_on_behalf"):
         return ReporterKind.STAFF
-    if getattr(user, "organisation_id", None) or any(
-        r.role == RoleKind.ENTERPRISE_CONTACT for r in active_roles(user)
+    if getattr(actor, "organisation_id", None) or any(
+        r.role == RoleKind.ENTERPRISE_CONTACT for r in active_roles(actor)
     ):
         return ReporterKind.ENTERPRISE
     return ReporterKind.RESIDENT
@@ -191,26 +192,26 @@ def next_number(case: Case) -> str:
 
 @transaction.atomic
 def case_report(
-    *, reporter: Any, category: Category, description: str, place: Place | None = None,
+    *, actor: User | AnonymousUser, category: Category, description: str, place: Place | None = None,
     latitude: Decimal | None = None, longitude: Decimal | None = None, address: str = "",
     answers: dict[str, Any] | None = None, channel: str = Channel.WEB, contact: Contact | None = None,
     attachments: list[UploadedFile] = (), media_urls: list[str] = (),
 ) -> Case:
     """Record a reported matter (stage "collected"). Staff may record it on behalf of a caller (contact).
     Clients that retry (the API, Open311) go through `case_report_once`."""
-    is_anonymous_public = channel == Channel.OPEN311 and not getattr(reporter, "is_authenticated", False)
+    is_anonymous_public = channel == Channel.OPEN311 and not getattr(actor, "is_authenticated", False)
     if not is_anonymous_public:
-        require(reporter, "case.add")
+        require(actor, "case.add")
     contact = Contact(**{name: clean_text(value, multiline=False).strip()
                          for name, value in vars(contact or Contact()).items()})
     on_behalf = bool(contact.name or contact.phone) and channel in STAFF_CHANNELS
     if on_behalf:
-        require(reporter, "case.add_on_behalf")
+        require(actor, "case.add_on_behalf")
     errors: dict[str, Any] = {}
-    if channel in STAFF_CHANNELS and not can(reporter, "case.add_on_behalf"):
+    if channel in STAFF_CHANNELS and not can(actor, "case.add_on_behalf"):
         errors["channel"] = _("Only staff who record matters for callers may say a case came by phone or on the "
                               "spot.")
-    if not category.is_active or reporter_kind(reporter, channel) not in (category.open_to or list(ReporterKind)):
+    if not category.is_active or reporter_kind(actor, channel) not in (category.open_to or list(ReporterKind)):
         errors["category"] = _("This category is not open to you; choose another or call the hotline.")
     description = clean_text(description).strip()
     if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
@@ -257,7 +258,7 @@ def case_report(
         latitude, longitude = (Decimal(str(latitude)).quantize(COORDINATE_PLACES),
                                Decimal(str(longitude)).quantize(COORDINATE_PLACES))
 
-    user = reporter if getattr(reporter, "is_authenticated", False) else None
+    user = actor if getattr(actor, "is_authenticated", False) else None
     address = clean_text(address, multiline=False).strip()[:255]
     case = Case.objects.create(
         number=f"tmp-{uuid.uuid4().hex[:16]}", category=category, description=description, answers=clean_answers,

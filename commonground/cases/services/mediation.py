@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
+from commonground.core.models import User
 from commonground.core.permissions import require
 from commonground.core.uploads import validate_upload
 
@@ -18,7 +18,7 @@ from ..models import CLOCK_STAGES, Case, Mediation, MediationOutcome, MediationS
 from .events import expect_stage, locked, log_event
 
 
-def _editable(case: Case, actor: Any) -> Case:
+def _editable(case: Case, actor: User) -> Case:
     current = locked(case)
     require(actor, "case.handle", current)
     if not current.category.is_dispute:
@@ -28,7 +28,7 @@ def _editable(case: Case, actor: Any) -> Case:
 
 
 @transaction.atomic
-def mediation_open(*, case: Case, actor: Any, parties: list[str]) -> Mediation:
+def mediation_open(*, case: Case, actor: User, parties: list[str]) -> Mediation:
     current = _editable(case, actor)
     parties = [p.strip() for p in parties if p and p.strip()]
     if len(parties) < 2:
@@ -41,7 +41,7 @@ def mediation_open(*, case: Case, actor: Any, parties: list[str]) -> Mediation:
 
 
 @transaction.atomic
-def mediation_session_add(*, case: Case, actor: Any, held_on: datetime.date, venue: str, attendees: str,
+def mediation_session_add(*, case: Case, actor: User, held_on: datetime.date, venue: str, attendees: str,
                           summary: str) -> MediationSession:
     current = _editable(case, actor)
     mediation = Mediation.objects.filter(case=current).first()
@@ -59,7 +59,7 @@ def mediation_session_add(*, case: Case, actor: Any, held_on: datetime.date, ven
 
 
 @transaction.atomic
-def mediation_conclude(*, case: Case, actor: Any, outcome: str, agreement_text: str = "", referred_to: str = "",
+def mediation_conclude(*, case: Case, actor: User, outcome: str, agreement_text: str = "", referred_to: str = "",
                        signed_agreement: UploadedFile | None = None) -> Mediation:
     current = _editable(case, actor)
     mediation = Mediation.objects.filter(case=current).first()

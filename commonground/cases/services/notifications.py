@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -73,16 +72,16 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
     return sent
 
 
-def mark_read(*, user: Any, ids: list[int] | None = None) -> int:
-    notifications = Notification.objects.filter(user=user, read_at__isnull=True)
+def mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    notifications = Notification.objects.filter(user=actor, read_at__isnull=True)
     if ids is not None:
         notifications = notifications.filter(pk__in=ids)
     return notifications.update(read_at=clock.now())
 
 
 @transaction.atomic
-def notification_preference_set(*, user: Any, digest: bool, email: bool) -> NotificationPreference:
+def notification_preference_set(*, actor: User, digest: bool, email: bool) -> NotificationPreference:
     """A user's choice: each notification by e-mail, one daily digest, or in-app only."""
     preference, _created = NotificationPreference.objects.update_or_create(
-        user=user, defaults={"digest": digest, "email": email})
+        user=actor, defaults={"digest": digest, "email": email})
     return preference

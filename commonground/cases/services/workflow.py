@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
-from commonground.core.models import Organisation
+from commonground.core.models import Organisation, User
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.rules import role_permits
 from commonground.core.working_calendar import add_working_hours
@@ -46,14 +46,14 @@ def _start_clock(case: Case, level: str, now: datetime.datetime) -> dict[str, An
 
 
 @transaction.atomic
-def case_accept(*, case: Case, actor: Any, note: str = "") -> Case:
+def case_accept(*, case: Case, actor: User, note: str = "") -> Case:
     """立案: the matter is a real case for the platform."""
     return move(case=case, actor=actor, permission="case.accept", allowed=(Stage.COLLECT,), to_stage=Stage.CREATE,
                 action="accepted", verb=_("accepted"), note=note)
 
 
 @transaction.atomic
-def case_reject(*, case: Case, actor: Any, reason: str) -> Case:
+def case_reject(*, case: Case, actor: User, reason: str) -> Case:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the case is not accepted; the reporter will read it.")})
     case = move(case=case, actor=actor, permission="case.accept", allowed=(Stage.COLLECT,),
@@ -66,7 +66,7 @@ def case_reject(*, case: Case, actor: Any, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_dispatch(*, case: Case, actor: Any, level: str | None = None, handler: Organisation | None = None,
+def case_dispatch(*, case: Case, actor: User, level: str | None = None, handler: Organisation | None = None,
                   note: str = "") -> Case:
     """Send an accepted case to the handling place at `level` (default: the category's); the clock starts."""
     current = locked(case)
@@ -86,7 +86,7 @@ def case_dispatch(*, case: Case, actor: Any, level: str | None = None, handler: 
 
 
 @transaction.atomic
-def case_note(*, case: Case, actor: Any, note: str, attachments: list = ()) -> Case:
+def case_note(*, case: Case, actor: User, note: str, attachments: list = ()) -> Case:
     """The handler records progress (and photos); the first note moves a dispatched case into handling."""
     if not note.strip():
         raise ValidationError({"note": _("Write what was done.")})
@@ -106,7 +106,7 @@ def case_note(*, case: Case, actor: Any, note: str, attachments: list = ()) -> C
 
 
 @transaction.atomic
-def case_feedback(*, case: Case, actor: Any, note: str) -> Case:
+def case_feedback(*, case: Case, actor: User, note: str) -> Case:
     """The handler reports the matter done; it waits for an independent check."""
     if not note.strip():
         raise ValidationError({"note": _("Say how the matter was solved.")})
@@ -124,7 +124,7 @@ def _last_feedback_actor_id(case: Case) -> int | None:
 
 
 @transaction.atomic
-def case_verify(*, case: Case, actor: Any, approved: bool, note: str = "") -> Case:
+def case_verify(*, case: Case, actor: User, approved: bool, note: str = "") -> Case:
     """Independent check: close the case (recording the level that solved it) or send it back."""
     current = locked(case)
     if _last_feedback_actor_id(current) == actor.pk:
@@ -146,7 +146,7 @@ def case_verify(*, case: Case, actor: Any, approved: bool, note: str = "") -> Ca
 
 
 @transaction.atomic
-def case_rate(*, case: Case, actor: Any, rating: int, comment: str = "") -> Case:
+def case_rate(*, case: Case, actor: User, rating: int, comment: str = "") -> Case:
     """The reporter's revisit rating (1–5). A dissatisfied rating reopens the case once at the same
     level; a second one sends it up the ladder."""
     if rating not in range(1, 6):
@@ -172,7 +172,7 @@ def case_rate(*, case: Case, actor: Any, rating: int, comment: str = "") -> Case
                      from_stages=(Stage.EVALUATED,), reopen=True)
 
 
-def _escalate(case: Case, *, actor: Any, reason: str, from_stages: tuple[str, ...], reopen: bool = False,
+def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, ...], reopen: bool = False,
               now: datetime.datetime | None = None) -> Case:
     """Send a (locked, permission-checked) case one level up the ladder, restarting its clock there."""
     up = next_level(case.place, case.level, case.handling_place)
@@ -195,7 +195,7 @@ def _escalate(case: Case, *, actor: Any, reason: str, from_stages: tuple[str, ..
 
 
 @transaction.atomic
-def case_escalate(*, case: Case, actor: Any, reason: str) -> Case:
+def case_escalate(*, case: Case, actor: User, reason: str) -> Case:
     """A handler sends the case one level up: "this level cannot solve it"."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this level cannot solve it.")})
@@ -227,7 +227,7 @@ def case_escalate_overdue(*, case: Case, now: datetime.datetime) -> Case | None:
 
 
 @transaction.atomic
-def extension_request(*, case: Case, actor: Any, hours: Decimal, reason: str) -> ExtensionRequest:
+def extension_request(*, case: Case, actor: User, hours: Decimal, reason: str) -> ExtensionRequest:
     """Asked before the deadline, by the handler, for more working hours."""
     current = locked(case)
     require(actor, "case.handle", current)
@@ -246,20 +246,20 @@ def extension_request(*, case: Case, actor: Any, hours: Decimal, reason: str) ->
     return request
 
 
-def may_decide_extension(user: Any, case: Case) -> bool:
+def may_decide_extension(actor: User, case: Case) -> bool:
     """One level up: a role allowing "case.approve_extension" whose scope lies strictly above the handling place."""
-    if getattr(user, "is_superuser", False):
+    if getattr(actor, "is_superuser", False):
         return True
     place = case.handling_place
     return any(
         role_permits(r.role, "case.approve_extension") and place.path.startswith(r.scope.path)
         and len(r.scope.path) < len(place.path)
-        for r in active_roles(user)
+        for r in active_roles(actor)
     )
 
 
 @transaction.atomic
-def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) -> ExtensionRequest:
+def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool) -> ExtensionRequest:
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     current = locked(request.case)
     if not may_decide_extension(actor, current):
@@ -279,7 +279,7 @@ def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool) ->
 
 
 @transaction.atomic
-def case_merge(*, duplicate: Case, into: Case, actor: Any) -> Case:
+def case_merge(*, duplicate: Case, into: Case, actor: User) -> Case:
     """Merge a repeat report into the main case; it then shares the main case's outcome."""
     if duplicate.pk == into.pk:
         raise ValidationError(_("A case cannot be merged into itself."))
@@ -300,22 +300,22 @@ def case_merge(*, duplicate: Case, into: Case, actor: Any) -> Case:
     return merged
 
 
-def allowed_actions(user: Any, case: Case) -> list[str]:
+def allowed_actions(actor: User, case: Case) -> list[str]:
     """The buttons a case page shows this user: every transition the resolver and the stage allow."""
     actions = []
     stage = case.stage
-    if stage == Stage.COLLECT and can(user, "case.accept", case):
+    if stage == Stage.COLLECT and can(actor, "case.accept", case):
         actions += ["accept", "reject"]
-    if stage == Stage.CREATE and can(user, "case.dispatch", case):
+    if stage == Stage.CREATE and can(actor, "case.dispatch", case):
         actions.append("dispatch")
-    if stage in CLOCK_STAGES and case.handling_place_id and can(user, "case.handle", case):
+    if stage in CLOCK_STAGES and case.handling_place_id and can(actor, "case.handle", case):
         actions += ["note", "escalate", "extend"] + (["feedback"] if stage != Stage.FEEDBACK else [])
         if case.category.is_dispute:
             actions.append("mediate")
-    if stage == Stage.FEEDBACK and can(user, "case.verify", case) and _last_feedback_actor_id(case) != user.pk:
+    if stage == Stage.FEEDBACK and can(actor, "case.verify", case) and _last_feedback_actor_id(case) != actor.pk:
         actions.append("verify")  # the check is independent: never by whoever reported it done
-    if stage == Stage.CLOSED and case.is_own(user, "case.rate"):
+    if stage == Stage.CLOSED and case.is_own(actor, "case.rate"):
         actions.append("rate")
-    if stage in OPEN_STAGES and can(user, "case.merge", case):
+    if stage in OPEN_STAGES and can(actor, "case.merge", case):
         actions.append("merge")
     return actions

@@ -44,7 +44,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one notification read (only the user's own; others' ids change nothing)."""
-    mark_read(user=request.user, ids=[pk])
+    mark_read(actor=request.user, ids=[pk])
     return _back(request)
 
 
@@ -53,7 +53,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to its case, marking it read on the way."""
     notification = get_object_or_404(Notification.objects.select_related("case"), pk=pk, user=request.user)
-    mark_read(user=request.user, ids=[notification.pk])
+    mark_read(actor=request.user, ids=[notification.pk])
     if notification.case is None:
         return redirect("cases:notifications")
     return redirect("cases:detail", number=notification.case.number)
@@ -62,7 +62,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = mark_read(user=request.user)
+    count = mark_read(actor=request.user)
     messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
     return _back(request)
 
@@ -72,7 +72,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 def preference(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(request.POST)
     if form.is_valid():
-        notification_preference_set(user=request.user, digest=form.cleaned_data["digest"],
+        notification_preference_set(actor=request.user, digest=form.cleaned_data["digest"],
                                     email=form.cleaned_data["email"])
         messages.success(request, _("Your notification settings are saved."))
     return redirect("cases:notifications")

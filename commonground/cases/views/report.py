@@ -165,7 +165,7 @@ def _submit(request: HttpRequest, category: Category | None, values: dict[str, s
         else Contact()
     answers = {key.split(".", 1)[1]: value for key, value in values.items() if key.startswith("answers.")}
     try:
-        return case_report(reporter=user, category=category, description=values.get("description", ""),
+        return case_report(actor=user, category=category, description=values.get("description", ""),
                            place=place, latitude=latitude, longitude=longitude, address=values.get("address", ""),
                            answers=answers, channel=channel, contact=contact,
                            attachments=request.FILES.getlist("photos"))

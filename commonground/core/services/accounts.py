@@ -21,7 +21,7 @@ TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # nothing to misread whe
 TEMPORARY_LENGTH = 10
 
 
-def covers(actor: Any, action: str, role: str, scope: Place, *, appointing: bool = False) -> bool:
+def covers(actor: User, action: str, role: str, scope: Place, *, appointing: bool = False) -> bool:
     """Whether `actor` may `action` on a holder of `role` at `scope`: their own roles there permit `action` and
     carry every permission the role carries (nobody acts beyond their own reach). Appointing a role does not
     need its explicit-only rights (the street office appoints owners' committee members without inspecting
@@ -41,7 +41,7 @@ def may_grant(granter: Any, role: str, scope: Place) -> bool:
     return covers(granter, "roleassignment.add", role, scope, appointing=True)
 
 
-def may_reset_password(actor: Any, user: User) -> bool:
+def may_reset_password(actor: User, user: User) -> bool:
     """The community may reset a resident's password: every role the user holds lies in the actor's reach (so a
     community worker cannot take over an account that also acts for the street), never an administrator's."""
     if user.pk == getattr(actor, "pk", None) or user.is_superuser or user.is_staff:
@@ -62,7 +62,7 @@ def user_password_change(*, actor: User, new_password: str) -> User:
 
 
 @transaction.atomic
-def user_password_reset(*, actor: Any, user: User) -> str:
+def user_password_reset(*, actor: User, user: User) -> str:
     """A temporary password for `user`, to be told to them in person; they must change it at the next login."""
     if not may_reset_password(actor, user):
         raise PermissionDenied(_("You may not reset this user's password."))
@@ -77,10 +77,10 @@ def user_password_reset(*, actor: Any, user: User) -> str:
 @transaction.atomic
 def role_assign(
     *, user: User, role: str, scope: Place, valid_from: datetime.date, valid_to: datetime.date | None = None,
-    granted_by: Any = None,
+    actor: User | None = None,
 ) -> RoleAssignment:
-    """Give `user` the role `role` over the subtree of `scope`; `granted_by` may not grant beyond their own."""
-    if granted_by is not None and not may_grant(granted_by, role, scope):
+    """Give `user` the role `role` over the subtree of `scope`; the granting `actor` (None for the system) may not grant beyond their own."""
+    if actor is not None and not may_grant(actor, role, scope):
         raise ValidationError({"role": _("You may not grant a role that reaches beyond your own.")})
     assignment = RoleAssignment(user=user, role=role, scope=scope, valid_from=valid_from, valid_to=valid_to)
     assignment.full_clean()

@@ -117,7 +117,7 @@ def run_election(world: World, plan: Election) -> Vote:
     rng, user = world.rng, world.users[plan.user]
     estate = world.estate(plan.estate)
     created = local(plan.created, 10, 0)
-    vote = world.call(created, vote_create, user=user, estate=estate, kind=VoteKind.ELECTION, matter="3",
+    vote = world.call(created, vote_create, actor=user, estate=estate, kind=VoteKind.ELECTION, matter="3",
                       title=plan.title, description=plan.description, record_date=plan.record_date,
                       opens_at=plan.opens, closes_at=plan.closes, seats=plan.seats, term_years=plan.term_years,
                       now=created)
@@ -128,39 +128,39 @@ def run_election(world: World, plan: Election) -> Vote:
     members, people = chosen[:plan.owner_members], chosen[plan.owner_members:]
     at = created + datetime.timedelta(minutes=20)
     for name, role in plan.others:
-        world.call(at, preparatory_member_add, user=user, vote=vote, name=name, role=role)
+        world.call(at, preparatory_member_add, actor=user, vote=vote, name=name, role=role)
     for person in members:
-        world.call(at, preparatory_member_add, user=user, vote=vote, name=person.name, role=PreparatoryRole.OWNER,
+        world.call(at, preparatory_member_add, actor=user, vote=vote, name=person.name, role=PreparatoryRole.OWNER,
                    person=person)
     candidates = []
     for n, person in enumerate(people):
         at = local(plan.created + datetime.timedelta(days=7 + n), 9 + n % 8, 10 * (n % 6))
-        candidates.append(world.call(at, candidate_register, user=user, vote=vote, person=person,
+        candidates.append(world.call(at, candidate_register, actor=user, vote=vote, person=person,
                                      statement=STATEMENTS[n % len(STATEMENTS)]))
     reviewed = local(plan.announced_on - datetime.timedelta(days=6), 14, 30)
     rejected = set(rng.sample(range(len(candidates)), plan.rejected))
     for n, candidate in enumerate(candidates):
         if n in rejected:
-            world.call(reviewed, candidate_review, user=user, candidate=candidate,
+            world.call(reviewed, candidate_review, actor=user, candidate=candidate,
                        conditions={**CONDITIONS_MET, "no_arrears": False}, reason=REJECTION)
         else:
-            world.call(reviewed, candidate_review, user=user, candidate=candidate, conditions=CONDITIONS_MET)
+            world.call(reviewed, candidate_review, actor=user, candidate=candidate, conditions=CONDITIONS_MET)
     announced = local(plan.announced_on, 9, 30)
-    vote = world.call(announced, vote_announce, user=user, vote=vote, on=plan.announced_on, now=announced)
+    vote = world.call(announced, vote_announce, actor=user, vote=vote, on=plan.announced_on, now=announced)
     qualified = [c.pk for n, c in enumerate(candidates) if n not in rejected]
     favourites = rng.sample(qualified, len(qualified))  # the first `seats` of them win
     fixed = {}
     if plan.owner_marks and owner_login is not None:
         cast_at = plan.opens + datetime.timedelta(days=1, hours=10, minutes=34)
         marked = sorted(rng.sample(favourites[:plan.seats + 1], plan.owner_marks))
-        ballot = world.call(cast_at, ballot_cast, vote=vote, user=owner_login, candidates=marked, now=cast_at)
+        ballot = world.call(cast_at, ballot_cast, vote=vote, actor=owner_login, candidates=marked, now=cast_at)
         fixed[ballot.elector.key] = marked
     electors, electorate = electorate_of(vote)
     paper = draw_marks(rng, electorate, fixed, favourites, seats=plan.seats, turnout=plan.turnout)
     by_key = {e.key: e for e in electors}
     enter_paper_ballots(world, vote, world.users[plan.clerk], [(by_key[k], "", m) for k, m in paper.items()],
                         first=plan.opens, last=plan.closes)
-    vote = world.call(plan.closed_at, vote_close, user=user, vote=vote, now=plan.closed_at, on=plan.closed_at.date())
+    vote = world.call(plan.closed_at, vote_close, actor=user, vote=vote, now=plan.closed_at, on=plan.closed_at.date())
     if vote.outcome != Outcome.PASSED or vote.committee is None:
         raise RuntimeError(f"{plan.title}: {vote.outcome}")
     world.count("votes")

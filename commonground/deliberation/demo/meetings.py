@@ -121,16 +121,16 @@ def hold_meeting(world: World, series: Series, plan: Plan, place: Place, pool: l
     starts = local(plan.day, *series.starts)
     ends = starts + datetime.timedelta(hours=series.hours)
     planned = local(plan.day - datetime.timedelta(days=8), 10, 0)
-    meeting = world.call(planned, meeting_create, user=user, place=place, convener=convener, kind=series.kind,
+    meeting = world.call(planned, meeting_create, actor=user, place=place, convener=convener, kind=series.kind,
                          title=plan.title, starts_at=starts, ends_at=ends, venue=series.venue, agenda=plan.agenda)
     posted = plan.day - datetime.timedelta(days=5)
-    world.call(local(posted, 9, 0), meeting_publish_notice, user=user, meeting=meeting, on=posted)
+    world.call(local(posted, 9, 0), meeting_publish_notice, actor=user, meeting=meeting, on=posted)
     present = attend(world, series, meeting, rng.sample(pool, min(len(pool), rng.randint(4, 6))))
     recorded = ends + datetime.timedelta(minutes=40)
-    world.call(recorded, meeting_record_minutes, user=user, meeting=meeting,
+    world.call(recorded, meeting_record_minutes, actor=user, meeting=meeting,
                minutes=minutes_text(plan, convener.name, present, world), now=recorded)
     for text, outcome in plan.resolutions:
-        resolution = world.call(recorded, resolution_add, user=user, meeting=meeting, text=text, now=recorded)
+        resolution = world.call(recorded, resolution_add, actor=user, meeting=meeting, text=text, now=recorded)
         world.count("resolutions")
         if outcome:
             follow_up(world, resolution, category, ends + datetime.timedelta(hours=1), outcome)
@@ -143,7 +143,7 @@ def follow_up(world: World, resolution: Resolution, category: Category, opened: 
     """The case a resolution opens, taken through the case engine by 河东社区's logins as far as `outcome`."""
     rng = world.rng
     community, grid = world.users["community"], world.users["grid"]
-    case = world.call(opened, resolution_open_case, user=community, resolution=resolution, category=category)
+    case = world.call(opened, resolution_open_case, actor=community, resolution=resolution, category=category)
     accepted = add_working_hours(opened, round(rng.uniform(0.5, 3), 2))
     if outcome == "accepted":  # the clerk first settles where the money comes from
         accepted = local(NOW.date() - datetime.timedelta(days=1), 10, 20)
@@ -173,11 +173,11 @@ def plan_next_meeting(world: World) -> Meeting:
     day = NOW.date() + datetime.timedelta(days=14)
     starts = local(day, *series.starts)
     planned = local(NOW.date() - datetime.timedelta(days=3), 11, 0)
-    meeting = world.call(planned, meeting_create, user=user, place=place_of(world, series.place),
+    meeting = world.call(planned, meeting_create, actor=user, place=place_of(world, series.place),
                          convener=world.organisation(series.convener), kind=series.kind, title=plan.title,
                          starts_at=starts, ends_at=starts + datetime.timedelta(hours=series.hours),
                          venue=series.venue, agenda=plan.agenda)
-    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, user=user, meeting=meeting, on=NOW.date())
+    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, actor=user, meeting=meeting, on=NOW.date())
     world.count("meetings")
     return meeting
 
@@ -188,7 +188,7 @@ def read_by_now(world: World) -> None:
     told = Notification.objects.filter(case__resolutions__isnull=False, read_at__isnull=True,
                                        created_at__lt=NOW - datetime.timedelta(days=3)).select_related("user")
     for notification in told.order_by("pk"):
-        world.call(notification.created_at + datetime.timedelta(hours=20), mark_read, user=notification.user,
+        world.call(notification.created_at + datetime.timedelta(hours=20), mark_read, actor=notification.user,
                    ids=[notification.pk])
 
 

@@ -42,7 +42,7 @@ def build_representatives(world: World) -> list[Representative]:
     rng = world.rng
     estate = world.estate("浙工新村")
     renewal, street, community = world.users["renewal"], world.users["street"], world.users["community"]
-    world.call(local(CALL_ON, 10, 0), notice_publish, user=community, place=estate, kind=NoticeKind.OTHER,
+    world.call(local(CALL_ON, 10, 0), notice_publish, actor=community, place=estate, kind=NoticeKind.OTHER,
                title=CALL_TITLE, body=CALL_BODY, posted_on=CALL_ON, ends_on=NOMINATED_FROM + datetime.timedelta(days=7))
     owner = world.users.get("owner")
     people = residents_by_building(estate, on=REGISTERED_ON)
@@ -57,26 +57,26 @@ def build_representatives(world: World) -> list[Representative]:
     representatives = []
     for n, building in enumerate(buildings):
         at = local(NOMINATED_FROM + datetime.timedelta(days=n % 8), 9 + n % 7, 5 * n % 60)
-        representatives.append(world.call(at, representative_nominate, user=renewal, building=building,
+        representatives.append(world.call(at, representative_nominate, actor=renewal, building=building,
                                           person=persons[picks[building.pk][0]]))
     for n, representative in enumerate(representatives):
-        world.call(local(REGISTERED_ON, 14, n), representative_register, user=renewal, representative=representative)
+        world.call(local(REGISTERED_ON, 14, n), representative_register, actor=renewal, representative=representative)
     reviewed = local(REVIEWED_ON, 15, 0)
     for representative in representatives:
         keep = representative.building_id != withdrawn
-        world.call(reviewed, representative_review, user=street, representative=representative, approve=keep,
+        world.call(reviewed, representative_review, actor=street, representative=representative, approve=keep,
                    reason="" if keep else REJECTION)
     building = next(b for b in buildings if b.pk == withdrawn)
-    second = world.call(local(RENOMINATED_ON, 10, 0), representative_nominate, user=renewal, building=building,
+    second = world.call(local(RENOMINATED_ON, 10, 0), representative_nominate, actor=renewal, building=building,
                         person=persons[picks[withdrawn][1]])
-    world.call(local(RENOMINATED_ON, 16, 0), representative_register, user=renewal, representative=second)
-    world.call(local(RENOMINATED_ON + datetime.timedelta(days=4), 15, 0), representative_review, user=street,
+    world.call(local(RENOMINATED_ON, 16, 0), representative_register, actor=renewal, representative=second)
+    world.call(local(RENOMINATED_ON + datetime.timedelta(days=4), 15, 0), representative_review, actor=street,
                representative=second, approve=True)
-    world.call(local(NOTICE_ON, 9, 0), representatives_publish_notice, user=community, estate=estate, on=NOTICE_ON)
+    world.call(local(NOTICE_ON, 9, 0), representatives_publish_notice, actor=community, estate=estate, on=NOTICE_ON)
     confirmed = []
     for representative in Representative.objects.filter(building__parent=estate, status="noticed").order_by(
             "building__path"):
-        confirmed.append(world.call(local(CONFIRMED_ON, 10, 0), representative_confirm, user=community,
+        confirmed.append(world.call(local(CONFIRMED_ON, 10, 0), representative_confirm, actor=community,
                                     representative=representative, on=CONFIRMED_ON))
     world.count("representatives", len(confirmed))
     return confirmed

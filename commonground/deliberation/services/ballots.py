@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Sequence
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
+from commonground.core.models import User
 from commonground.core.permissions import can, require
 from commonground.core.uploads import StoredUpload
 
@@ -27,9 +27,9 @@ def new_receipt_code() -> str:
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
-def elector_of(vote: Vote, user: Any) -> Elector | None:
+def elector_of(vote: Vote, actor: User) -> Elector | None:
     """The register entry the user casts for (their own, or the one they share with co-owners)."""
-    person_id = getattr(user, "person_id", None)
+    person_id = getattr(actor, "person_id", None)
     if not person_id:
         return None
     return Elector.objects.filter(vote=vote, memberships__person_id=person_id).first()
@@ -73,7 +73,7 @@ def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
         raise ValidationError(_("Voting has closed."))
 
 
-def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int], channel: str, user: Any,
+def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int], channel: str, actor: User,
             clerk_name: str = "", proxy_name: str = "", scan: StoredUpload | None = None,
             authorisation: StoredUpload | None = None) -> Ballot:
     """Create the ballot or, where the rules allow, a new version of it; keep every version."""
@@ -87,7 +87,7 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
     else:
         ballot.version += 1
     ballot.choice, ballot.candidates, ballot.channel = choice, candidates, channel
-    ballot.cast_by, ballot.clerk_name, ballot.proxy_name = user, clerk_name, proxy_name
+    ballot.cast_by, ballot.clerk_name, ballot.proxy_name = actor, clerk_name, proxy_name
     if scan is not None:
         ballot.scan, ballot.scan_type = scan.file, scan.content_type
     if authorisation is not None:
@@ -98,31 +98,31 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
     except IntegrityError:  # a co-owner's or a second tab's first ballot won the race
         raise ValidationError(_("A ballot was just cast for this owner; reload the page to see it.")) from None
     BallotVersion.objects.create(ballot=ballot, version=ballot.version, choice=choice, candidates=candidates,
-                                 channel=channel, cast_by=user, clerk_name=clerk_name, proxy_name=proxy_name)
+                                 channel=channel, cast_by=actor, clerk_name=clerk_name, proxy_name=proxy_name)
     return ballot
 
 
 @transaction.atomic
-def ballot_cast(*, vote: Vote, user: Any, choice: str = "", candidates: Sequence[int] = (),
+def ballot_cast(*, vote: Vote, actor: User, choice: str = "", candidates: Sequence[int] = (),
                 now: datetime.datetime | None = None) -> Ballot:
     """An owner on the register votes online; returns the ballot with its receipt code."""
     vote = open_vote_for_ballots(vote)
-    elector = elector_of(vote, user)
-    if elector is None or not getattr(user, "is_active", False):
+    elector = elector_of(vote, actor)
+    if elector is None or not getattr(actor, "is_active", False):
         raise PermissionDenied(_("You are not on this vote's register of owners."))
     _check_open(vote, (now or clock.now()), paper=False)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=BallotChannel.ONLINE,
-                   user=user)
+                   actor=actor)
 
 
 @transaction.atomic
-def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", candidates: Sequence[int] = (),
+def ballot_enter(*, vote: Vote, actor: User, elector: Elector, choice: str = "", candidates: Sequence[int] = (),
                  scan: UploadedFile | None = None, proxy_name: str = "", authorisation: UploadedFile | None = None,
                  now: datetime.datetime | None = None) -> Ballot:
     """Staff enter a paper ballot (with its scan) or a proxy ballot (with the uploaded authorisation)."""
     vote = open_vote_for_ballots(vote)
-    require(clerk, "ballot.enter", vote)
+    require(actor, "ballot.enter", vote)
     if elector.vote_id != vote.pk:
         raise ValidationError({"elector": _("This owner is not on this vote's register.")})
     _check_open(vote, (now or clock.now()), paper=True)
@@ -133,15 +133,15 @@ def ballot_enter(*, vote: Vote, clerk: Any, elector: Elector, choice: str = "", 
     channel = BallotChannel.PROXY if proxy_name else BallotChannel.PAPER
     if Ballot.objects.filter(vote=vote, elector=elector, channel=BallotChannel.ONLINE).exists():
         raise ValidationError({"elector": _("This owner has voted online; only they can change that ballot.")})
-    return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=channel, user=clerk,
-                   clerk_name=display_name(clerk)[:100], proxy_name=proxy_name[:100], scan=stored_scan,
+    return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=channel, actor=actor,
+                   clerk_name=display_name(actor)[:100], proxy_name=proxy_name[:100], scan=stored_scan,
                    authorisation=stored_authorisation)
 
 
-def my_ballot(vote: Vote, user: Any) -> Ballot | None:
-    elector = elector_of(vote, user)
+def my_ballot(vote: Vote, actor: User) -> Ballot | None:
+    elector = elector_of(vote, actor)
     return Ballot.objects.filter(vote=vote, elector=elector).first() if elector else None
 
 
-def may_see_ballot_files(user: Any, vote: Vote) -> bool:
-    return can(user, "ballot.view", vote)
+def may_see_ballot_files(actor: User, vote: Vote) -> bool:
+    return can(actor, "ballot.view", vote)

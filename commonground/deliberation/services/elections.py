@@ -4,14 +4,13 @@ committee formed from the result, and the reminder before its term ends."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, Person
+from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, Person, User
 from commonground.core.permissions import require
 from commonground.core.text import clean_text
 
@@ -26,8 +25,8 @@ from ..models import (
 )
 
 
-def _draft_election(user: Any, vote: Vote, action: str) -> None:
-    require(user, action, vote)
+def _draft_election(actor: User, vote: Vote, action: str) -> None:
+    require(actor, action, vote)
     if not vote.is_election:
         raise ValidationError(_("This vote is not an election."))
     if vote.status != VoteStatus.DRAFT:
@@ -35,9 +34,9 @@ def _draft_election(user: Any, vote: Vote, action: str) -> None:
 
 
 @transaction.atomic
-def preparatory_member_add(*, user: Any, vote: Vote, name: str, role: str,
+def preparatory_member_add(*, actor: User, vote: Vote, name: str, role: str,
                            person: Person | None = None) -> PreparatoryMember:
-    _draft_election(user, vote, "vote.manage")
+    _draft_election(actor, vote, "vote.manage")
     name = clean_text(name or (person.name if person else ""), multiline=False).strip()
     if not name:
         raise ValidationError({"name": _("Give the member's name.")})
@@ -47,8 +46,8 @@ def preparatory_member_add(*, user: Any, vote: Vote, name: str, role: str,
 
 
 @transaction.atomic
-def preparatory_member_remove(*, user: Any, member: PreparatoryMember) -> None:
-    _draft_election(user, member.vote, "vote.manage")
+def preparatory_member_remove(*, actor: User, member: PreparatoryMember) -> None:
+    _draft_election(actor, member.vote, "vote.manage")
     member.delete()
 
 
@@ -66,9 +65,9 @@ def preparatory_group_problems(vote: Vote) -> list[str]:
 
 
 @transaction.atomic
-def candidate_register(*, user: Any, vote: Vote, person: Person, statement: str = "") -> Candidate:
+def candidate_register(*, actor: User, vote: Vote, person: Person, statement: str = "") -> Candidate:
     """Put a person forward; they must own a flat in the estate."""
-    _draft_election(user, vote, "candidate.add")
+    _draft_election(actor, vote, "candidate.add")
     if vote.candidates.filter(person=person).exists():
         raise ValidationError({"person": _("This person is already a candidate.")})
     position = (vote.candidates.aggregate(last=Max("position"))["last"] or 0) + 1  # never reuse a withdrawn number
@@ -85,9 +84,9 @@ def is_owner_in(vote: Vote, person: Person) -> bool:
 
 
 @transaction.atomic
-def candidate_review(*, user: Any, candidate: Candidate, conditions: dict[str, bool], reason: str = "") -> Candidate:
+def candidate_review(*, actor: User, candidate: Candidate, conditions: dict[str, bool], reason: str = "") -> Candidate:
     """Check the conditions one by one; a candidate who meets them all is qualified, otherwise not (with reason)."""
-    _draft_election(user, candidate.vote, "candidate.review")
+    _draft_election(actor, candidate.vote, "candidate.review")
     checked = {key: bool(conditions.get(key)) for key in CANDIDATE_CONDITIONS}
     checked["is_owner"] = is_owner_in(candidate.vote, candidate.person)  # from the register, not from the form
     candidate.conditions = checked
@@ -102,8 +101,8 @@ def candidate_review(*, user: Any, candidate: Candidate, conditions: dict[str, b
 
 
 @transaction.atomic
-def candidate_withdraw(*, user: Any, candidate: Candidate) -> None:
-    _draft_election(user, candidate.vote, "candidate.delete")
+def candidate_withdraw(*, actor: User, candidate: Candidate) -> None:
+    _draft_election(actor, candidate.vote, "candidate.delete")
     candidate.delete()
 
 

@@ -17,7 +17,7 @@ from commonground.cases.models import Case, Category, Channel
 from commonground.cases.rules import DESCRIPTION_MAX
 from commonground.cases.services.intake import case_report
 from commonground.core import clock
-from commonground.core.models import Organisation, Person, Place
+from commonground.core.models import Organisation, Person, Place, User
 from commonground.core.permissions import can, require
 from commonground.core.text import clean_text
 from commonground.core.validators import calendar_range_message, in_calendar_range
@@ -47,7 +47,7 @@ def _line(value: str | None) -> str:
     return clean_text(value, multiline=False).strip()
 
 
-def _check_details(*, user: Any, place: Place, convener: Organisation | None, kind: str, title: str,
+def _check_details(*, actor: User, place: Place, convener: Organisation | None, kind: str, title: str,
                    starts_at: datetime.datetime | None, ends_at: datetime.datetime | None, venue: str,
                    action: str) -> dict[str, str]:
     errors: dict[str, str] = {}
@@ -71,7 +71,7 @@ def _check_details(*, user: Any, place: Place, convener: Organisation | None, ki
         errors["ends_at"] = calendar_range_message()
     elif starts_at is not None and ends_at <= starts_at:
         errors["ends_at"] = _("The meeting must end after it starts.")
-    if convener is None or not convener_choices(user, place, action=action).filter(pk=convener.pk).exists():
+    if convener is None or not convener_choices(actor, place, action=action).filter(pk=convener.pk).exists():
         errors["convener"] = _("Choose an organisation in your area at this place or above it to convene the "
                                "meeting.")
     return errors
@@ -95,8 +95,8 @@ def _clean_agenda(agenda: Iterable[AgendaLine], *, already: int = 0) -> list[tup
     return items
 
 
-def _check_person(user: Any, person: Person, field: str) -> None:
-    if not can(user, "person.view", person):
+def _check_person(actor: User, person: Person, field: str) -> None:
+    if not can(actor, "person.view", person):
         raise ValidationError({field: _("Choose people from your own area.")})
 
 
@@ -119,26 +119,26 @@ def _check_started(meeting: Meeting, now: datetime.datetime | None) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, user: Any, place: Place, convener: Organisation, kind: str, title: str,
+def meeting_create(*, actor: User, place: Place, convener: Organisation, kind: str, title: str,
                    starts_at: datetime.datetime, ends_at: datetime.datetime, venue: str,
                    agenda: Sequence[AgendaLine] = (), invitees: Sequence[Person] = ()) -> Meeting:
     """Plan a meeting at a place, convened by an organisation there or above; agenda lines are a title or
     (title, presenter); invitees are people the user may see."""
-    require(user, "meeting.add", place)
+    require(actor, "meeting.add", place)
     title, venue = _line(title), _line(venue)
     starts_at, ends_at = _aware(starts_at), _aware(ends_at)
-    errors = _check_details(user=user, place=place, convener=convener, kind=kind, title=title, starts_at=starts_at,
+    errors = _check_details(actor=actor, place=place, convener=convener, kind=kind, title=title, starts_at=starts_at,
                             ends_at=ends_at, venue=venue, action="meeting.add")
     try:
         items = _clean_agenda(agenda)
         for person in invitees:
-            _check_person(user, person, "invitees")
+            _check_person(actor, person, "invitees")
     except ValidationError as error:
         errors.update({key: messages[0] for key, messages in error.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(place=place, convener=convener, kind=kind, title=title, starts_at=starts_at,
-                                     ends_at=ends_at, venue=venue, created_by=user)
+                                     ends_at=ends_at, venue=venue, created_by=actor)
     AgendaItem.objects.bulk_create([AgendaItem(meeting=meeting, position=n, title=item, presenter=presenter)
                                     for n, (item, presenter) in enumerate(items, start=1)])
     unique = list({person.pk: person for person in invitees}.values())
@@ -148,22 +148,22 @@ def meeting_create(*, user: Any, place: Place, convener: Organisation, kind: str
 
 
 @transaction.atomic
-def meeting_update(*, user: Any, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     """Change a planned meeting's place, convener, kind, title, times or venue."""
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(
             sorted(unknown))})
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_planned(meeting)
     place = fields.get("place", meeting.place)
     if place.pk != meeting.place_id:
-        require(user, "meeting.change", place)
+        require(actor, "meeting.change", place)
     values = {name: fields.get(name, getattr(meeting, name)) for name in UPDATABLE_FIELDS}
     values["title"], values["venue"] = _line(values["title"]), _line(values["venue"])
     values["starts_at"], values["ends_at"] = _aware(values["starts_at"]), _aware(values["ends_at"])
-    errors = _check_details(user=user, action="meeting.change", **values)
+    errors = _check_details(actor=actor, action="meeting.change", **values)
     if errors:
         raise ValidationError(errors)
     for name, value in values.items():
@@ -173,10 +173,10 @@ def meeting_update(*, user: Any, meeting: Meeting, **fields: Any) -> Meeting:
 
 
 @transaction.atomic
-def agenda_item_add(*, user: Any, meeting: Meeting, title: str, presenter: str = "") -> AgendaItem:
+def agenda_item_add(*, actor: User, meeting: Meeting, title: str, presenter: str = "") -> AgendaItem:
     """Add an item at the end of a planned meeting's agenda."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_planned(meeting)
     items = _clean_agenda([(title, presenter)], already=meeting.agenda.count())
     if not items:
@@ -186,15 +186,15 @@ def agenda_item_add(*, user: Any, meeting: Meeting, title: str, presenter: str =
 
 
 @transaction.atomic
-def attendee_invite(*, user: Any, meeting: Meeting, person: Person | None = None, name: str = "",
+def attendee_invite(*, actor: User, meeting: Meeting, person: Person | None = None, name: str = "",
                     affiliation: str = "") -> Attendee:
     """Invite someone to a planned meeting: a person on record, or anyone by name."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_planned(meeting)
     name, affiliation = _line(name) or (person.name if person else ""), _line(affiliation)
     if person is not None:
-        _check_person(user, person, "person")
+        _check_person(actor, person, "person")
         if meeting.attendees.filter(person=person).exists():
             raise ValidationError({"person": _("%(name)s is already invited.") % {"name": person.name}})
     if not name:
@@ -212,12 +212,12 @@ def _sign(attendee: Attendee, at: datetime.datetime) -> Attendee:
 
 
 @transaction.atomic
-def attendee_sign_in(*, user: Any, meeting: Meeting, attendee: Attendee | None = None, person: Person | None = None,
+def attendee_sign_in(*, actor: User, meeting: Meeting, attendee: Attendee | None = None, person: Person | None = None,
                      name: str = "", affiliation: str = "", at: datetime.datetime | None = None) -> Attendee:
     """Sign in an invitee at the door, or record a walk-in (by person or by name). Signing in twice changes
     nothing."""
     meeting = _locked(meeting)
-    require(user, "meeting.attend", meeting)
+    require(actor, "meeting.attend", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     at = _aware(at) or clock.now()
@@ -230,7 +230,7 @@ def attendee_sign_in(*, user: Any, meeting: Meeting, attendee: Attendee | None =
         existing = meeting.attendees.select_for_update().filter(person=person).first()
         if existing is not None:
             return _sign(existing, at)
-        _check_person(user, person, "person")
+        _check_person(actor, person, "person")
         name = name or person.name
     if not name:
         raise ValidationError({"name": _("Give the name of the person signing in.")})
@@ -250,11 +250,11 @@ def attendee_sign_in(*, user: Any, meeting: Meeting, attendee: Attendee | None =
 
 
 @transaction.atomic
-def meeting_record_minutes(*, user: Any, meeting: Meeting, minutes: str,
+def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
                            now: datetime.datetime | None = None) -> Meeting:
     """Record (or correct) the minutes; the meeting is then held."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_started(meeting, now)
     minutes = _text(minutes)
     if not minutes:
@@ -265,10 +265,10 @@ def meeting_record_minutes(*, user: Any, meeting: Meeting, minutes: str,
 
 
 @transaction.atomic
-def meeting_cancel(*, user: Any, meeting: Meeting) -> Meeting:
+def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
     """Call off a planned meeting (cancelling twice changes nothing)."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     if meeting.status == MeetingStatus.HELD:
         raise ValidationError(_("This meeting has been held; it cannot be cancelled."))
     if meeting.status != MeetingStatus.CANCELLED:
@@ -278,10 +278,10 @@ def meeting_cancel(*, user: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def resolution_add(*, user: Any, meeting: Meeting, text: str, now: datetime.datetime | None = None) -> Resolution:
+def resolution_add(*, actor: User, meeting: Meeting, text: str, now: datetime.datetime | None = None) -> Resolution:
     """Record what the meeting resolved (once it has started)."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_started(meeting, now)
     text = _text(text)
     if not text:
@@ -291,18 +291,18 @@ def resolution_add(*, user: Any, meeting: Meeting, text: str, now: datetime.date
 
 
 @transaction.atomic
-def resolution_open_case(*, user: Any, resolution: Resolution, category: Category, description: str = "",
+def resolution_open_case(*, actor: User, resolution: Resolution, category: Category, description: str = "",
                          place: Place | None = None) -> Case:
     """Open a case in the case engine to carry out a resolution (at the meeting's place unless another is
     given) and follow it from the meeting."""
     meeting = _locked(resolution.meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
     place = place or meeting.place
-    require(user, "case.add", place)
+    require(actor, "case.add", place)
     description = _text(description) or f"{meeting.title}：{resolution.text}"[:DESCRIPTION_MAX]
-    case = case_report(reporter=user, category=category, description=description, place=place,
+    case = case_report(actor=actor, category=category, description=description, place=place,
                        channel=Channel.MEETING)
     resolution.cases.add(case)
     return case
@@ -334,15 +334,15 @@ def meeting_notice_text(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_publish_notice(*, user: Any, meeting: Meeting, on: datetime.date | None = None) -> Notice:
+def meeting_publish_notice(*, actor: User, meeting: Meeting, on: datetime.date | None = None) -> Notice:
     """Post the meeting's notice on the place's board today, up to the meeting day."""
     meeting = _locked(meeting)
-    require(user, "meeting.change", meeting)
+    require(actor, "meeting.change", meeting)
     _check_planned(meeting)
     on = on or clock.today()
     day = timezone.localtime(meeting.starts_at).date()
     if day < on:
         raise ValidationError(_("The meeting day has passed; there is nothing to announce."))
-    return notice_publish(user=user, place=meeting.place, kind=NoticeKind.MEETING,
+    return notice_publish(actor=actor, place=meeting.place, kind=NoticeKind.MEETING,
                           title=_("Meeting notice: %(title)s") % {"title": meeting.title},
                           body=meeting_notice_text(meeting), posted_on=on, ends_on=day, meeting=meeting)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonground.core.models import Place
+from commonground.core.models import Place, User
 from commonground.core.permissions import require
 from commonground.core.text import clean_text
 
@@ -20,11 +20,11 @@ from ..presentation import area_text, choice_label, outcome_label, share_text, t
 
 
 @transaction.atomic
-def notice_publish(*, user: Any, place: Place, kind: str, title: str, body: str, table: list | None = None,
+def notice_publish(*, actor: User, place: Place, kind: str, title: str, body: str, table: list | None = None,
                    posted_on: datetime.date, ends_on: datetime.date | None = None, vote: Vote | None = None,
                    meeting: Any = None) -> Notice:
     """Post a notice; it never changes afterwards."""
-    require(user, "notice.publish", place)
+    require(actor, "notice.publish", place)
     errors = {}
     title, body = clean_text(title, multiline=False).strip(), clean_text(body).strip()
     if not title:
@@ -39,14 +39,14 @@ def notice_publish(*, user: Any, place: Place, kind: str, title: str, body: str,
         raise ValidationError(errors)
     return Notice.objects.create(place=place, kind=kind, title=title[:200], body=body,
                                  table=table or [], posted_on=posted_on, ends_on=ends_on, vote=vote, meeting=meeting,
-                                 published_by=user)
+                                 published_by=actor)
 
 
 def _local(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-def publish_vote_notice(*, vote: Vote, user: Any, on: datetime.date) -> Notice:
+def publish_vote_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
     """The notice before voting: matter, threshold, window, register totals (and for an election, the
     preparatory group and the qualified candidates)."""
     lines = [
@@ -72,12 +72,12 @@ def publish_vote_notice(*, vote: Vote, user: Any, on: datetime.date) -> Notice:
             [str(c.position), c.person.name, c.statement]
             for c in vote.candidates.filter(status=CandidateStatus.APPROVED).select_related("person")]
     return notice_publish(
-        user=user, place=vote.estate, kind=NoticeKind.VOTE, title=_("Notice: %(title)s") % {"title": vote.title},
+        actor=actor, place=vote.estate, kind=NoticeKind.VOTE, title=_("Notice: %(title)s") % {"title": vote.title},
         body="\n\n".join(line for line in lines if line), table=table, posted_on=on,
         ends_on=timezone.localtime(vote.closes_at).date(), vote=vote)
 
 
-def publish_result_notice(*, vote: Vote, user: Any, on: datetime.date) -> Notice:
+def publish_result_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
     """The result with every share as numerator/denominator, and every counted ballot by receipt code."""
     result = vote.result
     lines = [
@@ -110,7 +110,7 @@ def publish_result_notice(*, vote: Vote, user: Any, on: datetime.date) -> Notice
     else:
         rows = [[b["receipt"], choice_label(b["choice"])] for b in result["record"]["ballots"]]
     return notice_publish(
-        user=user, place=vote.estate, kind=NoticeKind.RESULT, title=_("Result: %(title)s") % {"title": vote.title},
+        actor=actor, place=vote.estate, kind=NoticeKind.RESULT, title=_("Result: %(title)s") % {"title": vote.title},
         body="\n\n".join(lines), table=[[_("Receipt code"), _("Choice")], *rows], posted_on=on,
         ends_on=on + datetime.timedelta(days=rules.notice_days()), vote=vote)
 

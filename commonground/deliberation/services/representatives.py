@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from commonground.core.clock import today
-from commonground.core.models import HouseholdMember, Ownership, Person, Place, PlaceKind
+from commonground.core.models import HouseholdMember, Ownership, Person, Place, PlaceKind, User
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import require
 from commonground.core.text import clean_text
@@ -87,9 +86,9 @@ def _estate_of(building: Place) -> Place:
     return building.parent
 
 
-def _locked(user: Any, representative: Representative, action: str, *expected: str) -> Representative:
+def _locked(actor: User, representative: Representative, action: str, *expected: str) -> Representative:
     """The representative's current row, locked, after the permission and state checks."""
-    require(user, action, representative)
+    require(actor, action, representative)
     current = Representative.objects.select_for_update(of=("self",)).select_related(
         "building", "person", "notice").get(pk=representative.pk)
     if current.status not in expected:
@@ -106,9 +105,9 @@ def _reason(reason: str) -> str:
 
 
 @transaction.atomic
-def representative_nominate(*, user: Any, building: Place, person: Person) -> Representative:
+def representative_nominate(*, actor: User, building: Place, person: Person) -> Representative:
     """Nominate a person who lives or owns in the building; one live nomination per building."""
-    require(user, "representative.add", building)
+    require(actor, "representative.add", building)
     _estate_of(building)
     if not lives_or_owns_in(person, building):
         raise ValidationError({"person": _("%(person)s neither lives nor owns a flat in %(building)s.") % {
@@ -119,27 +118,27 @@ def representative_nominate(*, user: Any, building: Place, person: Person) -> Re
             "building": building.name, "person": current.person.name, "status": current.get_status_display()}})
     try:
         with transaction.atomic():
-            return Representative.objects.create(building=building, person=person, nominated_by=user)
+            return Representative.objects.create(building=building, person=person, nominated_by=actor)
     except IntegrityError as error:  # a concurrent nomination won the race
         raise ValidationError({"building": _("%(building)s already has a representative.") % {
             "building": building.name}}) from error
 
 
 @transaction.atomic
-def representative_register(*, user: Any, representative: Representative) -> Representative:
+def representative_register(*, actor: User, representative: Representative) -> Representative:
     """The registration form was received: nominated → registered."""
-    current = _locked(user, representative, "representative.change", S.NOMINATED)
+    current = _locked(actor, representative, "representative.change", S.NOMINATED)
     current.status = S.REGISTERED
     current.save(update_fields=["status", "updated_at"])
     return current
 
 
 @transaction.atomic
-def representative_review(*, user: Any, representative: Representative, approve: bool,
+def representative_review(*, actor: User, representative: Representative, approve: bool,
                           reason: str = "") -> Representative:
     """The joint review by staff: registered → approved, or → rejected with a reason."""
-    current = _locked(user, representative, "representative.review", S.REGISTERED)
-    current.reviewed_by = user
+    current = _locked(actor, representative, "representative.review", S.REGISTERED)
+    current.reviewed_by = actor
     if approve:
         current.status, current.rejection_reason = S.APPROVED, ""
     else:
@@ -149,11 +148,11 @@ def representative_review(*, user: Any, representative: Representative, approve:
 
 
 @transaction.atomic
-def representatives_publish_notice(*, user: Any, estate: Place, on: datetime.date | None = None) -> Notice:
+def representatives_publish_notice(*, actor: User, estate: Place, on: datetime.date | None = None) -> Notice:
     """Post one notice listing every approved representative of the estate (building and name only) and put
     them on notice until `on` + the notice period."""
-    require(user, "representative.publish", estate)
-    require(user, "notice.publish", estate)
+    require(actor, "representative.publish", estate)
+    require(actor, "notice.publish", estate)
     if estate.kind != PlaceKind.ESTATE:
         raise ValidationError({"estate": _("%(place)s is not an estate.") % {"place": estate.name}})
     on = on or today()
@@ -172,7 +171,7 @@ def representatives_publish_notice(*, user: Any, estate: Place, on: datetime.dat
           "before the notice ends.") % {"on": on.isoformat(), "ends": ends_on.isoformat()},
     ])
     table = [[_("Building"), _("Representative")]] + [[r.building.name, r.person.name] for r in approved]
-    notice = notice_publish(user=user, place=estate, kind=NoticeKind.REPRESENTATIVES,
+    notice = notice_publish(actor=actor, place=estate, kind=NoticeKind.REPRESENTATIVES,
                             title=_("Notice of the renewal representatives of %(estate)s") % {"estate": estate.name},
                             body=body, table=table, posted_on=on, ends_on=ends_on)
     Representative.objects.filter(pk__in=[r.pk for r in approved]).update(status=S.NOTICED, notice=notice)
@@ -180,10 +179,10 @@ def representatives_publish_notice(*, user: Any, estate: Place, on: datetime.dat
 
 
 @transaction.atomic
-def representative_confirm(*, user: Any, representative: Representative,
+def representative_confirm(*, actor: User, representative: Representative,
                            on: datetime.date | None = None) -> Representative:
     """Noticed → confirmed, once the notice period is over without an objection upheld."""
-    current = _locked(user, representative, "representative.confirm", S.NOTICED)
+    current = _locked(actor, representative, "representative.confirm", S.NOTICED)
     on = on or today()
     ends_on = current.notice.ends_on if current.notice else None
     if ends_on is None or on <= ends_on:
@@ -195,19 +194,19 @@ def representative_confirm(*, user: Any, representative: Representative,
 
 
 @transaction.atomic
-def representative_reject_after_notice(*, user: Any, representative: Representative, reason: str) -> Representative:
+def representative_reject_after_notice(*, actor: User, representative: Representative, reason: str) -> Representative:
     """An objection raised during the notice was upheld: noticed → rejected with the reason."""
-    current = _locked(user, representative, "representative.review", S.NOTICED)
-    current.status, current.rejection_reason, current.reviewed_by = S.REJECTED, _reason(reason), user
+    current = _locked(actor, representative, "representative.review", S.NOTICED)
+    current.status, current.rejection_reason, current.reviewed_by = S.REJECTED, _reason(reason), actor
     current.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
     return current
 
 
 @transaction.atomic
-def representative_withdraw(*, user: Any, representative: Representative, reason: str) -> Representative:
+def representative_withdraw(*, actor: User, representative: Representative, reason: str) -> Representative:
     """The nominee steps down before confirmation (recorded as rejected with the reason), so the building
     can nominate someone else."""
-    current = _locked(user, representative, "representative.change", S.NOMINATED, S.REGISTERED, S.APPROVED,
+    current = _locked(actor, representative, "representative.change", S.NOMINATED, S.REGISTERED, S.APPROVED,
                       S.NOTICED)
     current.status, current.rejection_reason = S.REJECTED, _("Withdrawn: %(reason)s") % {"reason": _reason(reason)}
     current.rejection_reason = current.rejection_reason[:300]

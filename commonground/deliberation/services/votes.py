@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
-from commonground.core.models import Place, PlaceKind
+from commonground.core.models import Place, PlaceKind, User
 from commonground.core.permissions import require
 from commonground.core.text import clean_text
 from commonground.core.validators import calendar_range_message, in_calendar_range
@@ -84,15 +84,15 @@ def _clean(vote: Vote, now: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def vote_create(*, user: Any, estate: Place, kind: str = VoteKind.DECISION, matter: str = "", title: str,
+def vote_create(*, actor: User, estate: Place, kind: str = VoteKind.DECISION, matter: str = "", title: str,
                 description: str = "", record_date: datetime.date, opens_at: datetime.datetime,
                 closes_at: datetime.datetime, allow_change: bool = True, seats: int | None = None,
                 term_years: int | None = None, now: datetime.datetime | None = None) -> Vote:
     """A draft vote in an estate; an election decides matter 3 and has seats and a term."""
-    require(user, "vote.manage", estate)
+    require(actor, "vote.manage", estate)
     vote = Vote(estate=estate, kind=kind, matter=matter, title=title, description=description,
                 record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change,
-                seats=seats, term_years=term_years, created_by=user)
+                seats=seats, term_years=term_years, created_by=actor)
     _clean(vote, (now or clock.now()))
     vote.save()
     return vote
@@ -103,10 +103,10 @@ def _locked(vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def vote_update(*, user: Any, vote: Vote, now: datetime.datetime | None = None, **changes: Any) -> Vote:
+def vote_update(*, actor: User, vote: Vote, now: datetime.datetime | None = None, **changes: Any) -> Vote:
     """Change a draft (after announcement the notice is what owners rely on)."""
     vote = _locked(vote)
-    require(user, "vote.manage", vote)
+    require(actor, "vote.manage", vote)
     if vote.status != VoteStatus.DRAFT:
         raise ValidationError(_("Only a draft can be changed; cancel and start again."))
     unknown = set(changes) - set(VOTE_FIELDS)
@@ -120,7 +120,7 @@ def vote_update(*, user: Any, vote: Vote, now: datetime.datetime | None = None, 
 
 
 @transaction.atomic
-def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
+def vote_announce(*, actor: User, vote: Vote, on: datetime.date | None = None,
                   now: datetime.datetime | None = None) -> Vote:
     """Freeze the electorate from the register on the record date and post the notice, at least the configured
     number of days (15) before voting opens."""
@@ -128,7 +128,7 @@ def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
     from .notices import publish_vote_notice
 
     vote = _locked(vote)
-    require(user, "vote.manage", vote)
+    require(actor, "vote.manage", vote)
     on = on or clock.today()
     if vote.status != VoteStatus.DRAFT:
         raise ValidationError(_("Only a draft can be announced; this vote is %(status)s.") % {
@@ -160,14 +160,14 @@ def vote_announce(*, user: Any, vote: Vote, on: datetime.date | None = None,
     vote.status = VoteStatus.ANNOUNCED
     vote.announced_on = on
     vote.save()
-    publish_vote_notice(vote=vote, user=user, on=on)
+    publish_vote_notice(vote=vote, actor=actor, on=on)
     return vote
 
 
 @transaction.atomic
-def vote_cancel(*, user: Any, vote: Vote, now: datetime.datetime | None = None) -> Vote:
+def vote_cancel(*, actor: User, vote: Vote, now: datetime.datetime | None = None) -> Vote:
     vote = _locked(vote)
-    require(user, "vote.manage", vote)
+    require(actor, "vote.manage", vote)
     if vote.status not in {VoteStatus.DRAFT, VoteStatus.ANNOUNCED} or (
             vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= (now or clock.now())):
         raise ValidationError(_("A vote can be cancelled only before voting opens."))
@@ -217,14 +217,14 @@ def tally_record(record: dict) -> dict:
 
 
 @transaction.atomic
-def vote_close(*, user: Any, vote: Vote, now: datetime.datetime | None = None, on: datetime.date | None = None) -> Vote:
+def vote_close(*, actor: User, vote: Vote, now: datetime.datetime | None = None, on: datetime.date | None = None) -> Vote:
     """Fix the result once voting has closed: tally, store the record and its hash, publish the result notice;
     an election that filled its seats forms the owners' committee."""
     from .elections import form_committee
     from .notices import publish_result_notice
 
     vote = _locked(vote)
-    require(user, "vote.manage", vote)
+    require(actor, "vote.manage", vote)
     now = (now or clock.now())
     if vote.status != VoteStatus.ANNOUNCED:
         raise ValidationError(_("Only an announced vote can be closed."))
@@ -238,11 +238,11 @@ def vote_close(*, user: Any, vote: Vote, now: datetime.datetime | None = None, o
     vote.outcome = result["outcome"]
     vote.status = VoteStatus.CLOSED
     vote.closed_at = now
-    vote.closed_by = user
+    vote.closed_by = actor
     vote.save()
     if vote.is_election and vote.outcome == Outcome.PASSED:
         form_committee(vote=vote, on=on or clock.today())
-    publish_result_notice(vote=vote, user=user, on=on or clock.today())
+    publish_result_notice(vote=vote, actor=actor, on=on or clock.today())
     return vote
 
 
@@ -261,10 +261,10 @@ def vote_verify(vote: Vote) -> tuple[bool, bool]:
 
 
 @transaction.atomic
-def vote_note_appeal(*, user: Any, vote: Vote, note: str) -> Vote:
+def vote_note_appeal(*, actor: User, vote: Vote, note: str) -> Vote:
     """Note that an owner asked a court to revoke the decision (Art. 280); the decision binds meanwhile."""
     vote = _locked(vote)
-    require(user, "vote.manage", vote)
+    require(actor, "vote.manage", vote)
     if vote.status != VoteStatus.CLOSED:
         raise ValidationError(_("Only a decided vote can be appealed."))
     note = clean_text(note).strip()

@@ -83,7 +83,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_create(user=request.user, **form.service_fields(),
+            meeting = services.meeting_create(actor=request.user, **form.service_fields(),
                                               agenda=parse_agenda(form.cleaned_data["agenda"]),
                                               invitees=list(form.cleaned_data["invitees"]))
         except ValidationError as error:
@@ -107,7 +107,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                        initial=meeting_initial(meeting))
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(user=request.user, meeting=meeting, **form.service_fields())
+            services.meeting_update(actor=request.user, meeting=meeting, **form.service_fields())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -170,7 +170,7 @@ def _sign_in(request: HttpRequest, meeting: Meeting) -> str:
     attendee = meeting.attendees.filter(pk=form.cleaned_data["attendee"]).first()
     if attendee is None:
         raise ValidationError(_("This person is not on this meeting's list."))
-    attendee = services.attendee_sign_in(user=request.user, meeting=meeting, attendee=attendee)
+    attendee = services.attendee_sign_in(actor=request.user, meeting=meeting, attendee=attendee)
     return _("%(name)s is signed in.") % {"name": attendee.name}
 
 
@@ -178,7 +178,7 @@ def _walk_in(request: HttpRequest, meeting: Meeting) -> str:
     form = WalkInForm(request.POST, prefix="walkin")
     if not form.is_valid():
         raise ValidationError(_("Give the name of the person signing in."))
-    attendee = services.attendee_sign_in(user=request.user, meeting=meeting, **form.cleaned_data)
+    attendee = services.attendee_sign_in(actor=request.user, meeting=meeting, **form.cleaned_data)
     return _("%(name)s is signed in.") % {"name": attendee.name}
 
 
@@ -186,7 +186,7 @@ def _invite(request: HttpRequest, meeting: Meeting) -> str:
     form = InviteForm(request.POST, user=request.user, place=meeting.place, prefix="invite")
     if not form.is_valid():
         raise ValidationError(_("Choose a person on record or type a name."))
-    attendee = services.attendee_invite(user=request.user, meeting=meeting, **form.cleaned_data)
+    attendee = services.attendee_invite(actor=request.user, meeting=meeting, **form.cleaned_data)
     return _("%(name)s is invited.") % {"name": attendee.name}
 
 
@@ -194,7 +194,7 @@ def _agenda(request: HttpRequest, meeting: Meeting) -> str:
     form = AgendaItemForm(request.POST, prefix="agenda")
     if not form.is_valid():
         raise ValidationError(_("Give the agenda item."))
-    services.agenda_item_add(user=request.user, meeting=meeting, **form.cleaned_data)
+    services.agenda_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
     return _("The item is added to the agenda.")
 
 
@@ -202,7 +202,7 @@ def _minutes(request: HttpRequest, meeting: Meeting) -> str:
     form = MinutesForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("Write the minutes."))
-    services.meeting_record_minutes(user=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
+    services.meeting_record_minutes(actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"])
     return _("The minutes are saved; the meeting is recorded as held.")
 
 
@@ -210,7 +210,7 @@ def _resolution(request: HttpRequest, meeting: Meeting) -> str:
     form = ResolutionForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_("Write what the meeting resolved."))
-    services.resolution_add(user=request.user, meeting=meeting, text=form.cleaned_data["text"])
+    services.resolution_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"])
     return _("The resolution is recorded.")
 
 
@@ -221,19 +221,19 @@ def _open_case(request: HttpRequest, meeting: Meeting) -> str:
     resolution = meeting.resolutions.filter(pk=form.cleaned_data["resolution"]).first()
     if resolution is None:
         raise ValidationError(_("This resolution is not part of this meeting."))
-    case = services.resolution_open_case(user=request.user, resolution=resolution,
+    case = services.resolution_open_case(actor=request.user, resolution=resolution,
                                          category=form.cleaned_data["category"],
                                          description=form.cleaned_data["description"])
     return _("Case %(number)s is opened; its progress shows here.") % {"number": case.number}
 
 
 def _publish(request: HttpRequest, meeting: Meeting) -> str:
-    services.meeting_publish_notice(user=request.user, meeting=meeting)
+    services.meeting_publish_notice(actor=request.user, meeting=meeting)
     return _("The meeting notice is posted on the notice board.")
 
 
 def _cancel(request: HttpRequest, meeting: Meeting) -> str:
-    services.meeting_cancel(user=request.user, meeting=meeting)
+    services.meeting_cancel(actor=request.user, meeting=meeting)
     return _("The meeting is cancelled.")
 
 

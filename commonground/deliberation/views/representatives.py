@@ -170,7 +170,7 @@ def nominate(request: HttpRequest) -> HttpResponse:
         if person is None:
             raise ValidationError(_("Choose a person who lives or owns a flat in %(building)s.") % {
                 "building": building.name})
-        rep = representative_nominate(user=user, building=building, person=person)
+        rep = representative_nominate(actor=user, building=building, person=person)
     except ValidationError as error:
         return _refused(request, estate, error)
     return _done(request, estate, _("%(person)s was nominated for %(building)s.") % {
@@ -182,19 +182,19 @@ def _reason(request: HttpRequest) -> str:
 
 
 STEPS: dict[str, tuple[Callable[[Any, Representative, HttpRequest], Representative], Any]] = {
-    "register": (lambda user, rep, req: representative_register(user=user, representative=rep),
+    "register": (lambda user, rep, req: representative_register(actor=user, representative=rep),
                  gettext_lazy("The registration of %(person)s (%(building)s) was recorded.")),
-    "approve": (lambda user, rep, req: representative_review(user=user, representative=rep, approve=True),
+    "approve": (lambda user, rep, req: representative_review(actor=user, representative=rep, approve=True),
                 gettext_lazy("%(person)s (%(building)s) was approved in the joint review.")),
-    "reject": (lambda user, rep, req: representative_review(user=user, representative=rep, approve=False,
+    "reject": (lambda user, rep, req: representative_review(actor=user, representative=rep, approve=False,
                                                             reason=_reason(req)),
                gettext_lazy("%(person)s (%(building)s) was rejected in the joint review.")),
-    "confirm": (lambda user, rep, req: representative_confirm(user=user, representative=rep),
+    "confirm": (lambda user, rep, req: representative_confirm(actor=user, representative=rep),
                 gettext_lazy("%(person)s is confirmed as the representative of %(building)s.")),
-    "object": (lambda user, rep, req: representative_reject_after_notice(user=user, representative=rep,
+    "object": (lambda user, rep, req: representative_reject_after_notice(actor=user, representative=rep,
                                                                          reason=_reason(req)),
                gettext_lazy("The objection was upheld: %(person)s (%(building)s) is no longer the representative.")),
-    "withdraw": (lambda user, rep, req: representative_withdraw(user=user, representative=rep, reason=_reason(req)),
+    "withdraw": (lambda user, rep, req: representative_withdraw(actor=user, representative=rep, reason=_reason(req)),
                  gettext_lazy("%(person)s (%(building)s) withdrew.")),
 }
 
@@ -222,7 +222,7 @@ def publish(request: HttpRequest) -> HttpResponse:
     """Post the notice of every approved representative of the estate."""
     estate = _estate_or_404(request.user, _int(request.POST.get("estate")))
     try:
-        notice = representatives_publish_notice(user=request.user, estate=estate)
+        notice = representatives_publish_notice(actor=request.user, estate=estate)
     except ValidationError as error:
         return _refused(request, estate, error)
     return _done(request, estate, _("The notice was posted; it runs until %(ends)s.") % {

@@ -34,7 +34,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = GroupMemberForm(request.POST, prefix="group")
     if form.is_valid():
         try:
-            member = preparatory_member_add(user=request.user, vote=vote, **form.cleaned_data)
+            member = preparatory_member_add(actor=request.user, vote=vote, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -48,7 +48,7 @@ def group_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
     vote = managed_vote_or_404(request.user, pk)
     item = get_object_or_404(vote.preparatory_members, pk=member)
     try:
-        preparatory_member_remove(user=request.user, member=item)
+        preparatory_member_remove(actor=request.user, member=item)
     except ValidationError as error:
         form = GroupMemberForm(prefix="group")
         apply_service_errors(form, error)
@@ -64,7 +64,7 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CandidateForm(request.POST, prefix="candidate", vote=vote, user=user)
     if form.is_valid():
         try:
-            candidate = candidate_register(user=user, vote=vote, **form.cleaned_data)
+            candidate = candidate_register(actor=user, vote=vote, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -82,7 +82,7 @@ def candidate_check(request: HttpRequest, pk: int, candidate: int) -> HttpRespon
     form = CandidateReviewForm(request.POST, prefix=key)
     if form.is_valid():
         try:
-            item = candidate_review(user=request.user, candidate=item, conditions=form.conditions(),
+            item = candidate_review(actor=request.user, candidate=item, conditions=form.conditions(),
                                     reason=form.cleaned_data["reason"])
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -99,7 +99,7 @@ def candidate_remove(request: HttpRequest, pk: int, candidate: int) -> HttpRespo
     vote = managed_vote_or_404(request.user, pk)
     item = get_object_or_404(vote.candidates.select_related("person"), pk=candidate)
     try:
-        candidate_withdraw(user=request.user, candidate=item)
+        candidate_withdraw(actor=request.user, candidate=item)
     except ValidationError as error:
         form = CandidateForm(prefix="candidate", vote=vote, user=request.user)
         apply_service_errors(form, error)

@@ -109,7 +109,7 @@ def vote_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                vote = vote_create(user=user, **form.service_kwargs())
+                vote = vote_create(actor=user, **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -131,7 +131,7 @@ def vote_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                vote_update(user=user, vote=vote, **form.service_kwargs())
+                vote_update(actor=user, vote=vote, **form.service_kwargs())
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
@@ -173,7 +173,7 @@ def _act(request: HttpRequest, pk: int, key: str, run: Callable[[Vote, Any, dict
 @require_POST
 @login_required
 def announce(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "announce", lambda vote, user, d: vote_announce(user=user, vote=vote),
+    return _act(request, pk, "announce", lambda vote, user, d: vote_announce(actor=user, vote=vote),
                 lambda vote: _("Announced. The notice is posted and %(heads)d owners are on the register.")
                 % {"heads": vote.electorate_heads})
 
@@ -181,7 +181,7 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "close", lambda vote, user, d: vote_close(user=user, vote=vote),
+    return _act(request, pk, "close", lambda vote, user, d: vote_close(actor=user, vote=vote),
                 lambda vote: _("Voting is closed and the result is published: %(outcome)s.")
                 % {"outcome": outcome_label(vote.outcome)}, anchor="result")
 
@@ -189,14 +189,14 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "cancel", lambda vote, user, d: vote_cancel(user=user, vote=vote),
+    return _act(request, pk, "cancel", lambda vote, user, d: vote_cancel(actor=user, vote=vote),
                 lambda vote: _("The vote was cancelled."))
 
 
 @require_POST
 @login_required
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, "appeal", lambda vote, user, d: vote_note_appeal(user=user, vote=vote, note=d["note"]),
+    return _act(request, pk, "appeal", lambda vote, user, d: vote_note_appeal(actor=user, vote=vote, note=d["note"]),
                 lambda vote: _("The appeal was noted. The decision binds until a court revokes it."),
                 anchor="appeal", form_class=AppealForm)
 
@@ -212,7 +212,7 @@ def ballot_entry(request: HttpRequest, pk: int) -> HttpResponse:
     form = BallotForm(request.POST, request.FILES, prefix="ballot", vote=vote)
     if form.is_valid():
         try:
-            ballot = ballot_enter(vote=vote, clerk=user, **form.service_kwargs())
+            ballot = ballot_enter(vote=vote, actor=user, **form.service_kwargs())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

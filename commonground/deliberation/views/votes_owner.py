@@ -125,7 +125,7 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
         form = ballot_form(vote, candidates, request.POST)
         if form.is_valid():
             try:
-                ballot_cast(vote=vote, user=user, **form.cast_args())
+                ballot_cast(vote=vote, actor=user, **form.cast_args())
             except ValidationError as error:
                 apply_service_errors(form, error)
                 status = 400
