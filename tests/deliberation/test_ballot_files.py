@@ -40,7 +40,7 @@ def test_ballot_enter_page__html_declared_png__400_at_the_field_nothing_stored(c
     vote = open_vote()
     field = "scan" if channel == "paper" else "authorisation"
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector_of(vote, register.owners[3]).pk, "ballot-channel": channel,
         "ballot-choice": "agree", "ballot-proxy_name": "钱小五" if channel == "proxy" else "",
         f"ballot-{field}": html_as_png("ballot.html")})
@@ -63,7 +63,7 @@ def test_ballot_file__scan__stored_type_inline_nosniff_sandbox(client, clerk, op
     ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           scan=png("scan.png"))
     client.force_login(clerk)
-    response = client.get(url("ballot_file", vote.pk, ballot.pk, "scan"))
+    response = client.get(url("ballot-file", vote.pk, ballot.pk, "scan"))
     assert headers(response) == (
         "image/png", f'inline; filename="vote-{vote.pk}-ballot-{ballot.pk}-scan.png"', "nosniff")
     assert response["Content-Security-Policy"] == SANDBOX
@@ -74,7 +74,7 @@ def test_ballot_file__pdf_authorisation__stored_type_inline_nosniff(client, cler
     ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           proxy_name="钱小五", authorisation=pdf("委托书.pdf"))
     client.force_login(clerk)
-    response = client.get(url("ballot_file", vote.pk, ballot.pk, "authorisation"))
+    response = client.get(url("ballot-file", vote.pk, ballot.pk, "authorisation"))
     assert headers(response) == (
         "application/pdf", f'inline; filename="vote-{vote.pk}-ballot-{ballot.pk}-authorisation.pdf"', "nosniff")
     assert b"".join(response.streaming_content) == PDF
@@ -91,7 +91,7 @@ def test_ballot_file__stored_before_typing_from_content__html_as_octet_stream_at
     setattr(ballot, f"{field}_type", "")
     ballot.save()
     client.force_login(clerk)
-    response = client.get(url("ballot_file", vote.pk, ballot.pk, kind))
+    response = client.get(url("ballot-file", vote.pk, ballot.pk, kind))
     assert headers(response) == (
         "application/octet-stream", f'attachment; filename="vote-{vote.pk}-ballot-{ballot.pk}-{kind}.bin"',
         "nosniff")

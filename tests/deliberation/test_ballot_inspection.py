@@ -57,20 +57,20 @@ def expected_rows(vote: Vote) -> dict[str, list[str]]:
 @pytest.mark.parametrize("fixture", CLOSED)
 def test_vote_ballots__committee_member__owner_flats_channel_and_choice_of_every_ballot(request, fixture, committee):
     vote = request.getfixturevalue(fixture)
-    response = as_user(committee).get(reverse("deliberation:vote_ballots", args=[vote.pk]))
+    response = as_user(committee).get(reverse("deliberation:vote-ballots", args=[vote.pk]))
     assert response.status_code == 200
     assert table_rows(response.content.decode()) == expected_rows(vote)
 
 
 def test_vote_ballots__committee_member_searches_owner__only_that_owner(closed_decision, committee, register):
-    response = as_user(committee).get(reverse("deliberation:vote_ballots", args=[closed_decision.pk]), {"q": "王三"})
+    response = as_user(committee).get(reverse("deliberation:vote-ballots", args=[closed_decision.pk]), {"q": "王三"})
     (row,) = table_rows(response.content.decode()).values()
     assert row[:4] == ["王二、王三", "9幢301室", "online", "against"]
 
 
 def test_vote_ballots__committee_member__linked_from_manage_and_result_pages(closed_decision, committee, clerk):
-    url = reverse("deliberation:vote_ballots", args=[closed_decision.pk])
-    for page in ("vote_manage", "vote_result"):
+    url = reverse("deliberation:vote-ballots", args=[closed_decision.pk])
+    for page in ("vote-manage", "vote-result"):
         assert url in as_user(committee).get(reverse(f"deliberation:{page}", args=[closed_decision.pk])).content.decode()
         assert url not in as_user(clerk).get(reverse(f"deliberation:{page}", args=[closed_decision.pk])).content.decode()
 
@@ -79,13 +79,13 @@ def test_vote_ballots__vote_still_open__404_for_committee(open_vote, committee, 
     vote = open_vote()
     ballot_cast(vote=vote, actor=logins["o3"], choice="agree")
     client = as_user(committee)
-    assert client.get(reverse("deliberation:vote_ballots", args=[vote.pk])).status_code == 404
+    assert client.get(reverse("deliberation:vote-ballots", args=[vote.pk])).status_code == 404
     assert client.get(f"/api/votes/{vote.pk}/ballots").status_code == 409
 
 
 def test_vote_ballots__committee_of_another_estate__404_no_names(closed_decision, make_user, tree):
     other = make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.neighbour_estate)
-    assert as_user(other).get(reverse("deliberation:vote_ballots", args=[closed_decision.pk])).status_code == 404
+    assert as_user(other).get(reverse("deliberation:vote-ballots", args=[closed_decision.pk])).status_code == 404
     assert as_user(other).get(f"/api/votes/{closed_decision.pk}/ballots").status_code == 404
 
 
@@ -135,14 +135,14 @@ def no_names(content: bytes) -> list[str]:
 def test_vote_ballots__any_other_role__refused_without_names(closed_decision, make_user, tree, owner_user, role,
                                                            status):
     client = as_user(viewer(role, make_user, tree, owner_user))
-    page = client.get(reverse("deliberation:vote_ballots", args=[closed_decision.pk]))
+    page = client.get(reverse("deliberation:vote-ballots", args=[closed_decision.pk]))
     api = client.get(f"/api/votes/{closed_decision.pk}/ballots")
     assert (page.status_code, api.status_code) == (status, status)
     assert no_names(page.content) == no_names(api.content) == []
 
 
 def test_vote_ballots__anonymous__login_page_and_401(closed_decision):
-    page = Client().get(reverse("deliberation:vote_ballots", args=[closed_decision.pk]))
+    page = Client().get(reverse("deliberation:vote-ballots", args=[closed_decision.pk]))
     assert page.status_code == 302 and page["Location"].startswith(reverse("login"))
     assert Client().get(f"/api/votes/{closed_decision.pk}/ballots").status_code == 401
 
@@ -157,9 +157,9 @@ def test_vote_pages__closed_vote__no_owner_name_outside_the_inspection_page(clos
         make_user(role, tree.estate)
     vote, client = closed_decision, as_user(user)
     receipt = Ballot.objects.filter(vote=vote).order_by("receipt_code").values_list("receipt_code", flat=True)[0]
-    urls = [reverse("deliberation:vote", args=[vote.pk]), reverse("deliberation:vote_result", args=[vote.pk]),
-            reverse("deliberation:vote_result", args=[vote.pk]) + f"?receipt={receipt}",
-            reverse("deliberation:vote_record", args=[vote.pk]), reverse("deliberation:vote_manage", args=[vote.pk]),
+    urls = [reverse("deliberation:vote", args=[vote.pk]), reverse("deliberation:vote-result", args=[vote.pk]),
+            reverse("deliberation:vote-result", args=[vote.pk]) + f"?receipt={receipt}",
+            reverse("deliberation:vote-record", args=[vote.pk]), reverse("deliberation:vote-manage", args=[vote.pk]),
             reverse("deliberation:notices"), f"/api/votes/{vote.pk}/result?include_record=true",
             f"/api/votes/{vote.pk}/turnout", f"/api/votes/{vote.pk}", "/api/notices"]
     urls += [reverse("deliberation:notice", args=[pk]) for pk in vote.notices.values_list("pk", flat=True)]

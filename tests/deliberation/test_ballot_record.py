@@ -56,7 +56,7 @@ def published_records(vote: Vote, viewer) -> dict[str, dict]:
     """The record as stored, as record.json serves it and as the API's include_record serves it."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(viewer)
-    page = client.get(reverse("deliberation:vote_record", args=[vote.pk]))
+    page = client.get(reverse("deliberation:vote-record", args=[vote.pk]))
     api = client.get(f"/api/votes/{vote.pk}/result", {"include_record": "true"})
     assert (page.status_code, api.status_code) == (200, 200)
     return {"stored": Vote.objects.get(pk=vote.pk).result["record"], "record.json": json.loads(page.content),

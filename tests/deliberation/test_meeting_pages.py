@@ -111,7 +111,7 @@ def test_meetings__anonymous__sent_to_login(client):
 def test_meeting_create__posted__planned_with_agenda(worker_client, meeting_world, tree):
     organisation_member_add(organisation=meeting_world.owners_committee, person=tree.owner, position="主任")
     day = timezone.localdate() + datetime.timedelta(days=3)
-    response = worker_client.post(url("meeting_create"), {
+    response = worker_client.post(url("meeting-create"), {
         "place": tree.community.pk, "convener": meeting_world.committee.pk, "kind": "council", "title": "红茶议事会",
         "day": day.isoformat(), "starts": "14:00", "ends": "16:00", "venue": "社区二楼会议室",
         "agenda": "停车位划线方案｜王主任\n\n电动车充电桩", "invitees": [tree.owner.pk]})
@@ -124,7 +124,7 @@ def test_meeting_create__posted__planned_with_agenda(worker_client, meeting_worl
 
 def test_meeting_create__convener_of_another_community__400_nothing_stored(worker_client, meeting_world, tree):
     day = timezone.localdate() + datetime.timedelta(days=3)
-    response = worker_client.post(url("meeting_create"), {
+    response = worker_client.post(url("meeting-create"), {
         "place": tree.community.pk, "convener": meeting_world.neighbour_committee.pk, "kind": "council",
         "title": "红茶议事会", "day": day.isoformat(), "starts": "14:00", "ends": "16:00", "venue": "会议室"})
     assert response.status_code == 400
@@ -134,7 +134,7 @@ def test_meeting_create__convener_of_another_community__400_nothing_stored(worke
 
 def test_meeting_create__ends_before_starts__error_at_end_time(worker_client, meeting_world, tree):
     day = timezone.localdate() + datetime.timedelta(days=3)
-    response = worker_client.post(url("meeting_create"), {
+    response = worker_client.post(url("meeting-create"), {
         "place": tree.community.pk, "convener": meeting_world.committee.pk, "kind": "council", "title": "红茶议事会",
         "day": day.isoformat(), "starts": "14:00", "ends": "13:00", "venue": "会议室"})
     assert response.status_code == 400
@@ -144,11 +144,11 @@ def test_meeting_create__ends_before_starts__error_at_end_time(worker_client, me
 
 def test_meeting_create__grid_worker__403(client, meeting_world):
     client.force_login(meeting_world.grid)
-    assert client.get(url("meeting_create")).status_code == 403
+    assert client.get(url("meeting-create")).status_code == 403
 
 
 def test_meeting_place_fields__conveners_of_that_place(worker_client, meeting_world, tree):
-    response = worker_client.get(url("meeting_place_fields"), {"place": tree.estate.pk})
+    response = worker_client.get(url("meeting-place-fields"), {"place": tree.estate.pk})
     conveners = list(response.context["form"].fields["convener"].queryset)
     assert conveners == [meeting_world.owners_committee, meeting_world.committee]
 
@@ -156,7 +156,7 @@ def test_meeting_place_fields__conveners_of_that_place(worker_client, meeting_wo
 def test_meeting_edit__posted__saved(worker_client, plan_meeting, meeting_world, tree):
     meeting = plan_meeting()
     local = timezone.localtime(meeting.starts_at)
-    response = worker_client.post(url("meeting_edit", meeting.pk), {
+    response = worker_client.post(url("meeting-edit", meeting.pk), {
         "place": tree.community.pk, "convener": meeting_world.committee.pk, "kind": "pavilion", "title": "说事亭",
         "day": local.date().isoformat(), "starts": "09:00", "ends": "10:30", "venue": "说事亭"})
     assert response.status_code == 302
@@ -170,9 +170,9 @@ def test_meeting_edit__posted__saved(worker_client, plan_meeting, meeting_world,
 def test_meeting__another_community__404(client, plan_meeting, meeting_world):
     meeting = plan_meeting()
     client.force_login(meeting_world.neighbour_worker)
-    for name in ("meeting", "meeting_ics", "meeting_pdf", "meeting_edit"):
+    for name in ("meeting", "meeting-ics", "meeting-pdf", "meeting-edit"):
         assert client.get(url(name, meeting.pk)).status_code == 404
-    assert client.post(url("meeting_act", meeting.pk, "cancel")).status_code == 404
+    assert client.post(url("meeting-act", meeting.pk, "cancel")).status_code == 404
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PLANNED
 
@@ -214,7 +214,7 @@ def test_meeting__query_count_constant_for_1_and_4_resolutions(worker_client, pl
 def test_meeting_act__sign_in_through_htmx__attendance_panel_back(worker_client, plan_meeting, tree):
     meeting = plan_meeting(invitees=[tree.owner])
     invitee = meeting.attendees.get()
-    response = worker_client.post(url("meeting_act", meeting.pk, "sign-in"), {"attendee": invitee.pk},
+    response = worker_client.post(url("meeting-act", meeting.pk, "sign-in"), {"attendee": invitee.pk},
                                   HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response.templates[0].name == "deliberation/_meeting_attendance.html"
@@ -224,7 +224,7 @@ def test_meeting_act__sign_in_through_htmx__attendance_panel_back(worker_client,
 
 def test_meeting_act__walk_in__recorded_and_back_to_attendance(worker_client, plan_meeting):
     meeting = plan_meeting()
-    response = worker_client.post(url("meeting_act", meeting.pk, "walk-in"),
+    response = worker_client.post(url("meeting-act", meeting.pk, "walk-in"),
                                   {"walkin-name": "赵大妈", "walkin-affiliation": "3幢"})
     assert response["Location"] == url("meeting", meeting.pk) + "#attendance"
     assert list(Attendee.objects.values_list("name", "affiliation", "invited")) == [("赵大妈", "3幢", False)]
@@ -233,7 +233,7 @@ def test_meeting_act__walk_in__recorded_and_back_to_attendance(worker_client, pl
 def test_meeting_act__open_case__case_linked(worker_client, plan_meeting, meeting_world):
     meeting = plan_meeting(in_hours=-1)
     resolution = resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位 40 个")
-    worker_client.post(url("meeting_act", meeting.pk, "open-case"),
+    worker_client.post(url("meeting-act", meeting.pk, "open-case"),
                        {"resolution": resolution.pk, "category": meeting_world.category.pk})
     assert list(resolution.cases.values_list("channel", flat=True)) == ["meeting"]
 
@@ -242,7 +242,7 @@ def test_meeting_act__open_case_for_resolution_of_another_meeting__nothing_opene
                                                                                    meeting_world):
     meeting, other = plan_meeting(in_hours=-1), plan_meeting(in_hours=-1)
     resolution = resolution_add(actor=meeting_world.worker, meeting=other, text="施划停车位")
-    worker_client.post(url("meeting_act", meeting.pk, "open-case"),
+    worker_client.post(url("meeting-act", meeting.pk, "open-case"),
                        {"resolution": resolution.pk, "category": meeting_world.category.pk})
     assert Case.objects.count() == 0
 
@@ -250,14 +250,14 @@ def test_meeting_act__open_case_for_resolution_of_another_meeting__nothing_opene
 def test_meeting_act__grid_worker_minutes__403_unchanged(client, plan_meeting, meeting_world):
     meeting = plan_meeting(in_hours=-1)
     client.force_login(meeting_world.grid)
-    assert client.post(url("meeting_act", meeting.pk, "minutes"), {"minutes": "议定。"}).status_code == 403
+    assert client.post(url("meeting-act", meeting.pk, "minutes"), {"minutes": "议定。"}).status_code == 403
     meeting.refresh_from_db()
     assert (meeting.status, meeting.minutes) == (MeetingStatus.PLANNED, "")
 
 
 def test_meeting_act__publish__notice_linked(worker_client, plan_meeting):
     meeting = plan_meeting()
-    worker_client.post(url("meeting_act", meeting.pk, "publish"))
+    worker_client.post(url("meeting-act", meeting.pk, "publish"))
     assert list(meeting.notices.values_list("kind", flat=True)) == ["meeting"]
 
 
@@ -267,7 +267,7 @@ def test_meeting_ics__parses_with_shanghai_start(worker_client, plan_meeting):
     day = timezone.localdate() + datetime.timedelta(days=4)
     starts_at = datetime.datetime(day.year, day.month, day.day, 14, 30, tzinfo=SHANGHAI)
     meeting = plan_meeting(starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=2))
-    response = worker_client.get(url("meeting_ics", meeting.pk))
+    response = worker_client.get(url("meeting-ics", meeting.pk))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
     [event] = calendar.events
@@ -285,7 +285,7 @@ def test_meetings_ics__own_meetings_in_window_only(worker_client, plan_meeting, 
     plan_meeting(in_hours=-24 * 40)   # too long ago
     plan_meeting(in_hours=24 * 100)   # too far ahead
     neighbour_meeting(meeting_world, tree)
-    calendar = Calendar.from_ical(worker_client.get(url("meetings_ics")).content)
+    calendar = Calendar.from_ical(worker_client.get(url("meetings-ics")).content)
     assert sorted(str(e["UID"]) for e in calendar.events) == sorted(
         f"meeting-{m.pk}@commonground" for m in (recent, soon))
 
@@ -294,7 +294,7 @@ def test_meetings_ics__cancelled_meeting__marked_cancelled(worker_client, plan_m
     from commonground.deliberation.services.meetings import meeting_cancel
 
     meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
-    [event] = Calendar.from_ical(worker_client.get(url("meetings_ics")).content).events
+    [event] = Calendar.from_ical(worker_client.get(url("meetings-ics")).content).events
     assert str(event["STATUS"]) == "CANCELLED"
 
 
@@ -302,9 +302,9 @@ def test_meetings_ics__cancelled_meeting__marked_cancelled(worker_client, plan_m
 
 def test_meeting_pdf__agenda_before_and_minutes_after(worker_client, plan_meeting, meeting_world):
     meeting = with_cases(plan_meeting, meeting_world, resolutions=2, cases_each=1)
-    before = worker_client.get(url("meeting_pdf", meeting.pk))
+    before = worker_client.get(url("meeting-pdf", meeting.pk))
     meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定施划停车位。\n下次会议讨论充电桩。")
-    after = worker_client.get(url("meeting_pdf", meeting.pk))
+    after = worker_client.get(url("meeting-pdf", meeting.pk))
     assert before["Content-Type"] == after["Content-Type"] == "application/pdf"
     assert before.content.startswith(b"%PDF") and after.content.startswith(b"%PDF")
     assert len(after.content) > len(before.content)
@@ -317,7 +317,7 @@ def test_meeting_pdf__held__attendance_minutes_and_resolutions_with_cases(worker
     captured = {}
     monkeypatch.setattr("commonground.deliberation.views.meetings.render_pdf",
                         lambda **document: captured.update(document) or b"%PDF-stub")
-    worker_client.get(url("meeting_pdf", meeting.pk))
+    worker_client.get(url("meeting-pdf", meeting.pk))
     first, second = Case.objects.order_by("pk")
     assert captured["table"][1:] == [["1", "决议 1", f"{first.number} {first.get_stage_display()}"],
                                      ["2", "决议 2", f"{second.number} {second.get_stage_display()}"]]
@@ -335,13 +335,13 @@ def test_meeting_pdf__planned__agenda_table(worker_client, plan_meeting, monkeyp
     captured = {}
     monkeypatch.setattr("commonground.deliberation.views.meetings.render_pdf",
                         lambda **document: captured.update(document) or b"%PDF-stub")
-    worker_client.get(url("meeting_pdf", meeting.pk))
+    worker_client.get(url("meeting-pdf", meeting.pk))
     assert captured["table"][1:] == [["1", "停车位划线方案", ""], ["2", "电动车充电桩", "王主任"]]
 
 
 def test_meeting_edit__held_meeting__back_to_the_page_unchanged(worker_client, plan_meeting, meeting_world):
     meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=plan_meeting(in_hours=-1), minutes="议定。")
-    response = worker_client.post(url("meeting_edit", meeting.pk), {"title": "改"})
+    response = worker_client.post(url("meeting-edit", meeting.pk), {"title": "改"})
     assert response["Location"] == url("meeting", meeting.pk)
     meeting.refresh_from_db()
     assert meeting.title == "红茶议事会：小区停车"
@@ -350,7 +350,7 @@ def test_meeting_edit__held_meeting__back_to_the_page_unchanged(worker_client, p
 def test_meeting_ics__title_with_a_line_break__one_line_and_parses(worker_client, plan_meeting):
     meeting = plan_meeting()
     Meeting.objects.filter(pk=meeting.pk).update(title="红茶议事会\n停车")  # as stored before intake cleaned it
-    response = worker_client.get(url("meeting_ics", meeting.pk))
+    response = worker_client.get(url("meeting-ics", meeting.pk))
     assert response.status_code == 200
     calendar = Calendar.from_ical(response.content)
     assert (str(calendar["NAME"]), str(calendar.events[0]["SUMMARY"])) == ("红茶议事会 停车", "红茶议事会 停车")
@@ -360,7 +360,7 @@ def test_meeting_ics__meeting_stored_in_year_9999__200_left_out(worker_client, p
     meeting, kept = plan_meeting(), plan_meeting(in_hours=72)
     starts = datetime.datetime(9999, 12, 31, 20, 0, tzinfo=SHANGHAI)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts, ends_at=starts + datetime.timedelta(hours=2))
-    response = worker_client.get(url("meeting_ics", meeting.pk))
+    response = worker_client.get(url("meeting-ics", meeting.pk))
     assert (response.status_code, Calendar.from_ical(response.content).events) == (200, [])
-    assert [str(e["UID"]) for e in Calendar.from_ical(worker_client.get(url("meeting_ics", kept.pk)).content).events
+    assert [str(e["UID"]) for e in Calendar.from_ical(worker_client.get(url("meeting-ics", kept.pk)).content).events
             ] == [f"meeting-{kept.pk}@commonground"]

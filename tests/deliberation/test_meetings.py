@@ -109,7 +109,7 @@ def test_meeting_create__place_of_another_community__denied(plan_meeting, meetin
 
 def test_meeting_create__grid_worker__denied(plan_meeting, meeting_world):
     with pytest.raises(PermissionDenied):
-        plan_meeting(user=meeting_world.grid)
+        plan_meeting(actor=meeting_world.grid)
     assert Meeting.objects.count() == 0
 
 

@@ -149,7 +149,7 @@ def test_notice_page__body_line_breaks_and_table(client, clerk, owner_user, regi
     assert "<p>第二段</p>" in html
     assert "<th>回执码</th><th>选择</th>" in html
     assert "<td>ABCDE23456</td><td>同意</td>" in html
-    assert reverse("deliberation:notice_pdf", args=[notice.pk]) in html
+    assert reverse("deliberation:notice-pdf", args=[notice.pk]) in html
 
 
 def test_notice_page__vote_notice__links_the_vote(client, open_vote, owner_user):
@@ -172,7 +172,7 @@ def test_notice_page__scope(client, clerk, owner_user, far_staff, far_notice, re
 
 def test_notice_pdf__pdf_inline_named_by_id(client, open_vote, owner_user):
     notice = open_vote().notices.get()
-    response = get(client, owner_user, "notice_pdf", notice.pk)
+    response = get(client, owner_user, "notice-pdf", notice.pk)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="notice-{notice.pk}.pdf"'
@@ -180,6 +180,6 @@ def test_notice_pdf__pdf_inline_named_by_id(client, open_vote, owner_user):
 
 
 def test_notice_pdf__out_of_scope__404(client, owner_user, far_notice):
-    assert get(client, owner_user, "notice_pdf", far_notice.pk).status_code == 404
+    assert get(client, owner_user, "notice-pdf", far_notice.pk).status_code == 404
     client.logout()
-    assert client.get(reverse("deliberation:notice_pdf", args=[far_notice.pk])).status_code == 302
+    assert client.get(reverse("deliberation:notice-pdf", args=[far_notice.pk])).status_code == 302

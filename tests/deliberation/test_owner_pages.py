@@ -89,7 +89,7 @@ def open_election(register, clerk):
 
 def test_my_votes__elector__open_vote_listed_not_voted(client, open_vote, owner_user):
     vote = open_vote()
-    response = page_of(client, owner_user, "my_votes")
+    response = page_of(client, owner_user, "my-votes")
     assert response.status_code == 200
     html = response.content.decode()
     assert f'data-vote="{vote.pk}" data-phase="open"' in html
@@ -100,7 +100,7 @@ def test_my_votes__elector__open_vote_listed_not_voted(client, open_vote, owner_
 def test_my_votes__after_cast__receipt_shown(client, open_vote, owner_user):
     vote = open_vote()
     ballot = ballot_cast(vote=vote, actor=owner_user, choice="agree")
-    html = page_of(client, owner_user, "my_votes").content.decode()
+    html = page_of(client, owner_user, "my-votes").content.decode()
     assert 'data-voted="yes"' in html
     assert ballot.receipt_code in html
 
@@ -110,39 +110,39 @@ def test_my_votes__groups__open_upcoming_closed_with_outcome(client, open_vote, 
     opened = open_vote()
     upcoming = open_vote(opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=3))
     closed = close(open_vote(), clerk)
-    html = page_of(client, owner_user, "my_votes").content.decode()
+    html = page_of(client, owner_user, "my-votes").content.decode()
     assert f'data-vote="{opened.pk}" data-phase="open"' in html
     assert f'data-vote="{upcoming.pk}" data-phase="upcoming"' in html
     assert f'data-vote="{closed.pk}" data-phase="closed"' in html
     assert html.index('data-group="open"') < html.index('data-group="upcoming"') < html.index('data-group="closed"')
     assert 'class="owner-outcome-no_quorum"' in html
-    assert reverse("deliberation:vote_result", args=[closed.pk]) in html
+    assert reverse("deliberation:vote-result", args=[closed.pk]) in html
 
 
 def test_my_votes__not_on_any_register__explains_empty(client, make_user, tree, open_vote):
     open_vote()
     user = make_user(RoleKind.RESIDENT, tree.neighbour_estate, person=tree.neighbour_owner)
-    response = page_of(client, user, "my_votes")
+    response = page_of(client, user, "my-votes")
     assert response.status_code == 200
     assert 'data-state="none"' in response.content.decode()
 
 
 def test_my_votes__no_person_record__friendly_page(client, clerk, open_vote):
     open_vote()
-    response = page_of(client, clerk, "my_votes")
+    response = page_of(client, clerk, "my-votes")
     assert response.status_code == 200
     assert 'data-state="no-person"' in response.content.decode()
 
 
 def test_my_votes__anonymous__redirected_to_login(client):
-    response = client.get(reverse("deliberation:my_votes"))
+    response = client.get(reverse("deliberation:my-votes"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 def test_my_votes__queries__same_for_3_and_10_votes(client, open_vote, owner_user):
     client.force_login(owner_user)
-    url = reverse("deliberation:my_votes")
+    url = reverse("deliberation:my-votes")
     for _ in range(3):
         ballot_cast(vote=open_vote(), actor=owner_user, choice="agree")
     client.get(url)  # warm the cached `today`
@@ -183,7 +183,7 @@ def test_vote_page__lists_its_notice_with_pdf(client, open_vote, owner_user):
     notice = vote.notices.get()
     html = page_of(client, owner_user, "vote", vote.pk).content.decode()
     assert reverse("deliberation:notice", args=[notice.pk]) in html
-    assert reverse("deliberation:notice_pdf", args=[notice.pk]) in html
+    assert reverse("deliberation:notice-pdf", args=[notice.pk]) in html
 
 
 def test_vote_page__owner_of_another_estate__404(client, open_vote, stranger):
@@ -200,7 +200,7 @@ def test_vote_page__anonymous__redirected_to_login(client, open_vote):
 
 def test_vote_page__staff_in_scope__200_manage_link_no_ballot(client, open_vote, clerk, owner_user):
     vote = open_vote()
-    manage = reverse("deliberation:vote_manage", args=[vote.pk])
+    manage = reverse("deliberation:vote-manage", args=[vote.pk])
     response = page_of(client, clerk, "vote", vote.pk)
     assert response.status_code == 200
     html = response.content.decode()
@@ -355,15 +355,15 @@ def test_election_cast__four_marks__refused_nothing_stored(client, open_election
 
 def test_result__before_close__404(client, open_vote, owner_user):
     vote = open_vote()
-    assert page_of(client, owner_user, "vote_result", vote.pk).status_code == 404
-    assert page_of(client, owner_user, "vote_record", vote.pk).status_code == 404
+    assert page_of(client, owner_user, "vote-result", vote.pk).status_code == 404
+    assert page_of(client, owner_user, "vote-record", vote.pk).status_code == 404
 
 
 def test_result__closed__shares_as_fractions(client, open_vote, owner_user, clerk):
     vote = open_vote()
     ballot_cast(vote=vote, actor=owner_user, choice="agree")
     vote = close(vote, clerk)
-    response = page_of(client, owner_user, "vote_result", vote.pk)
+    response = page_of(client, owner_user, "vote-result", vote.pk)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-outcome="no_quorum"' in html
@@ -372,7 +372,7 @@ def test_result__closed__shares_as_fractions(client, open_vote, owner_user, cler
     assert 'data-quorum="not-met"' in html
     assert "200.00 m² / 200.00 m² (100.00%)" in html
     assert f'data-hash="{vote.record_hash}"' in html
-    assert reverse("deliberation:vote_record", args=[vote.pk]) in html
+    assert reverse("deliberation:vote-record", args=[vote.pk]) in html
 
 
 def test_result__receipt_search__found_and_not_found(client, open_vote, owner_user, clerk):
@@ -380,10 +380,10 @@ def test_result__receipt_search__found_and_not_found(client, open_vote, owner_us
     ballot = ballot_cast(vote=vote, actor=owner_user, choice="against")
     vote = close(vote, clerk)
     typed = f" {ballot.receipt_code[:5].lower()}-{ballot.receipt_code[5:]} "
-    html = page_of(client, owner_user, "vote_result", vote.pk, receipt=typed).content.decode()
+    html = page_of(client, owner_user, "vote-result", vote.pk, receipt=typed).content.decode()
     assert 'data-found="yes"' in html
     assert f"Ballot {ballot.receipt_code} was counted: <strong>against</strong>" in html
-    html = page_of(client, owner_user, "vote_result", vote.pk, receipt="ZZZZZZZZZZ").content.decode()
+    html = page_of(client, owner_user, "vote-result", vote.pk, receipt="ZZZZZZZZZZ").content.decode()
     assert 'data-found="no"' in html
 
 
@@ -394,8 +394,8 @@ def test_result__receipts_table__paginated_no_names(client, open_vote, register,
     receipts = sorted(ballot_cast(vote=vote, actor=u, choice="agree").receipt_code for u in voters)
     vote = close(vote, clerk)
     monkeypatch.setattr("commonground.deliberation.views.votes_owner.RECEIPTS_PER_PAGE", 2)
-    first = page_of(client, clerk, "vote_result", vote.pk).content.decode()
-    second = page_of(client, clerk, "vote_result", vote.pk, page=2).content.decode()
+    first = page_of(client, clerk, "vote-result", vote.pk).content.decode()
+    second = page_of(client, clerk, "vote-result", vote.pk, page=2).content.decode()
     assert [code in first for code in receipts] == [True, True, False]
     assert [code in second for code in receipts] == [False, False, True]
     assert "All 3 counted ballots" in first
@@ -407,7 +407,7 @@ def test_result__election__candidates_ranked_unfilled(client, open_election, own
     first = vote.candidates.order_by("position").first()
     ballot_cast(vote=vote, actor=owner_user, candidates=[first.pk])
     vote = close(vote, clerk)
-    html = page_of(client, owner_user, "vote_result", vote.pk).content.decode()
+    html = page_of(client, owner_user, "vote-result", vote.pk).content.decode()
     assert html.count('<tr data-candidate="') == 4
     assert 'data-unfilled="3"' in html  # no quorum: nobody elected
 
@@ -415,12 +415,12 @@ def test_result__election__candidates_ranked_unfilled(client, open_election, own
 def test_result__appeal_note_shown(client, open_vote, owner_user, clerk):
     vote = close(open_vote(), clerk)
     vote_note_appeal(actor=clerk, vote=vote, note="业主王二于2025年起诉至拱墅区人民法院")
-    html = page_of(client, owner_user, "vote_result", vote.pk).content.decode()
+    html = page_of(client, owner_user, "vote-result", vote.pk).content.decode()
     assert 'data-section="appeal"' in html
     assert "业主王二于2025年起诉至拱墅区人民法院" in html
 
 
-@pytest.mark.parametrize("name", ["vote_result", "vote_record"])
+@pytest.mark.parametrize("name", ["vote-result", "vote-record"])
 def test_result__stranger_and_far_staff__404(client, open_vote, clerk, stranger, far_staff, name):
     vote = close(open_vote(), clerk)
     assert page_of(client, stranger, name, vote.pk).status_code == 404
@@ -430,7 +430,7 @@ def test_result__stranger_and_far_staff__404(client, open_vote, clerk, stranger,
 
 def test_result__anonymous__redirected_to_login(client, open_vote, clerk):
     vote = close(open_vote(), clerk)
-    response = client.get(reverse("deliberation:vote_result", args=[vote.pk]))
+    response = client.get(reverse("deliberation:vote-result", args=[vote.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -439,7 +439,7 @@ def test_record__json_attachment_hashes_to_record_hash(client, open_vote, owner_
     vote = open_vote()
     ballot = ballot_cast(vote=vote, actor=owner_user, choice=Choice.AGREE)
     vote = close(vote, clerk)
-    response = page_of(client, owner_user, "vote_record", vote.pk)
+    response = page_of(client, owner_user, "vote-record", vote.pk)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == f'attachment; filename="vote-{vote.pk}-record.json"'

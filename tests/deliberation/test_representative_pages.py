@@ -39,7 +39,7 @@ def board_url(estate) -> str:
 
 
 def act_url(rep: Representative, step: str) -> str:
-    return reverse("deliberation:representative_act", args=[rep.pk, step])
+    return reverse("deliberation:representative-act", args=[rep.pk, step])
 
 
 def shown_actions(response) -> dict[str, set[str]]:
@@ -184,7 +184,7 @@ def test_representatives_page__query_count_constant(client, clerk, rep_estate, t
 
 def test_nominate_form__resident_of_building__nominated(client, clerk, rep_estate):
     client.force_login(clerk)
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[1].pk, "person": rep_estate.tenant.pk})
     assert response.status_code == 302
     assert response.url == board_url(rep_estate.estate) + f"#building-{rep_estate.buildings[1].pk}"
@@ -195,7 +195,7 @@ def test_nominate_form__resident_of_building__nominated(client, clerk, rep_estat
 
 def test_nominate_form__person_not_in_building__400_nothing_stored(client, clerk, rep_estate):
     client.force_login(clerk)
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[0].pk, "person": rep_estate.tenant.pk})
     assert response.status_code == 400
     assert translated("%(person)s neither lives nor owns a flat in %(building)s.") % {
@@ -209,7 +209,7 @@ def test_nominate_form__no_or_unknown_person__400(person, client, clerk, rep_est
     if person == "far":
         person = str(person_create(name="远方", registered_place=tree.far_community).pk)
     client.force_login(clerk)
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[0].pk, "person": person})
     assert response.status_code == 400
     assert "远方" not in response.content.decode()
@@ -219,7 +219,7 @@ def test_nominate_form__no_or_unknown_person__400(person, client, clerk, rep_est
 def test_nominate_form__second_nomination__400(client, clerk, rep_estate, approved):
     client.force_login(clerk)
     before = state()
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[0].pk, "person": rep_estate.owner.pk})
     assert response.status_code == 400
     assert state() == before
@@ -227,14 +227,14 @@ def test_nominate_form__second_nomination__400(client, clerk, rep_estate, approv
 
 def test_nominate_form__out_of_scope__404(client, outsider, rep_estate):
     client.force_login(outsider)
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[0].pk, "person": rep_estate.owner.pk})
     assert response.status_code == 404
     assert Representative.objects.count() == 0
 
 
 def test_nominate_form__anonymous__login_nothing_stored(client, rep_estate):
-    response = client.post(reverse("deliberation:representative_nominate"),
+    response = client.post(reverse("deliberation:representative-nominate"),
                            {"building": rep_estate.buildings[0].pk, "person": rep_estate.owner.pk})
     assert response.status_code == 302
     assert Representative.objects.count() == 0
@@ -248,7 +248,7 @@ def test_step_forms__nominated_to_confirmed(client, clerk, rep_estate):
     assert shown_actions(client.get(board_url(rep_estate.estate)))["1幢"] == {"approve", "reject", "withdraw"}
     assert client.post(act_url(rep, "approve")).status_code == 302
     pin_today(datetime.date(2025, 3, 1))
-    response = client.post(reverse("deliberation:representatives_publish"), {"estate": rep_estate.estate.pk})
+    response = client.post(reverse("deliberation:representatives-publish"), {"estate": rep_estate.estate.pk})
     assert response.status_code == 302
     notice = Notice.objects.get()
     assert (notice.kind, notice.posted_on, notice.ends_on) == (NoticeKind.REPRESENTATIVES, datetime.date(2025, 3, 1),
@@ -316,14 +316,14 @@ def test_step_form__out_of_scope__404_unchanged(client, outsider, approved):
 def test_publish_form__owners_committee_member__404_unchanged(client, approved, rep_estate, make_user, tree):
     client.force_login(make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate))
     before = state()
-    response = client.post(reverse("deliberation:representatives_publish"), {"estate": rep_estate.estate.pk})
+    response = client.post(reverse("deliberation:representatives-publish"), {"estate": rep_estate.estate.pk})
     assert response.status_code == 404
     assert state() == before
 
 
 def test_publish_form__none_approved__400(client, clerk, rep_estate):
     client.force_login(clerk)
-    response = client.post(reverse("deliberation:representatives_publish"), {"estate": rep_estate.estate.pk})
+    response = client.post(reverse("deliberation:representatives-publish"), {"estate": rep_estate.estate.pk})
     assert response.status_code == 400
     assert Notice.objects.count() == 0
 
@@ -331,7 +331,7 @@ def test_publish_form__none_approved__400(client, clerk, rep_estate):
 def test_publish_form__out_of_scope__404(client, outsider, approved, rep_estate):
     client.force_login(outsider)
     before = state()
-    assert client.post(reverse("deliberation:representatives_publish"),
+    assert client.post(reverse("deliberation:representatives-publish"),
                        {"estate": rep_estate.estate.pk}).status_code == 404
     assert state() == before
 

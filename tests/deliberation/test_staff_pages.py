@@ -115,7 +115,7 @@ def test_votes__clerk__lists_votes_in_scope_with_turnout(client, clerk, open_vot
     assert shown[vote.pk].turnout_area == "200.00 m² / 875.50 m² (22.84%)"
     assert not hasattr(shown[other.pk], "turnout_heads")
     html = response.content.decode()
-    assert url("vote_create") in html and url("vote_manage", vote.pk) in html
+    assert url("vote-create") in html and url("vote-manage", vote.pk) in html
 
 
 def test_votes__filters__status_and_kind(client, clerk, open_vote, register):
@@ -183,7 +183,7 @@ def _create_data(register, **overrides) -> dict:
 
 def test_vote_create__page__shows_thresholds_and_my_estates(client, clerk, register):
     client.force_login(clerk)
-    response = client.get(url("vote_create"))
+    response = client.get(url("vote-create"))
     assert response.status_code == 200
     html = response.content.decode()
     assert [e.pk for e in response.context["estates"]] == [register.estate.pk]
@@ -194,7 +194,7 @@ def test_vote_create__page__shows_thresholds_and_my_estates(client, clerk, regis
 def test_vote_create__user_scoped_at_one_estate__estate_preselected(client, make_user, tree, register):
     member = make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate)
     client.force_login(member)
-    response = client.get(url("vote_create"))
+    response = client.get(url("vote-create"))
     assert response.status_code == 200
     assert response.context["form"].initial["estate"] == register.estate.pk
     assert f'<option value="{register.estate.pk}" selected>' in response.content.decode()
@@ -202,9 +202,9 @@ def test_vote_create__user_scoped_at_one_estate__estate_preselected(client, make
 
 def test_vote_create__valid__draft_saved_and_redirected_to_manage(client, clerk, register):
     client.force_login(clerk)
-    response = client.post(url("vote_create"), _create_data(register))
+    response = client.post(url("vote-create"), _create_data(register))
     vote = Vote.objects.get()
-    assert response.status_code == 302 and response["Location"] == url("vote_manage", vote.pk)
+    assert response.status_code == 302 and response["Location"] == url("vote-manage", vote.pk)
     assert (vote.status, vote.kind, vote.matter, vote.title, vote.allow_change, vote.created_by) == (
         VoteStatus.DRAFT, VoteKind.DECISION, "6", "续筹维修资金", True, clerk)
     assert timezone.localtime(vote.opens_at).strftime("%Y-%m-%dT%H:%M") == local(20)
@@ -212,7 +212,7 @@ def test_vote_create__valid__draft_saved_and_redirected_to_manage(client, clerk,
 
 def test_vote_create__election__matter_fixed_to_3(client, clerk, register):
     client.force_login(clerk)
-    response = client.post(url("vote_create"), _create_data(register, kind=VoteKind.ELECTION, matter="6",
+    response = client.post(url("vote-create"), _create_data(register, kind=VoteKind.ELECTION, matter="6",
                                                             seats="3", term_years="5"))
     assert response.status_code == 302
     vote = Vote.objects.get()
@@ -221,7 +221,7 @@ def test_vote_create__election__matter_fixed_to_3(client, clerk, register):
 
 def test_vote_create__past_opening__field_error_and_nothing_created(client, clerk, register):
     client.force_login(clerk)
-    response = client.post(url("vote_create"), _create_data(register, opens_at=local(-1), closes_at=local(5)))
+    response = client.post(url("vote-create"), _create_data(register, opens_at=local(-1), closes_at=local(5)))
     assert response.status_code == 400
     assert response.context["form"].errors["opens_at"] == [translated("Voting must open in the future.")]
     assert Vote.objects.count() == 0
@@ -229,7 +229,7 @@ def test_vote_create__past_opening__field_error_and_nothing_created(client, cler
 
 def test_vote_create__decision_without_matter__field_error(client, clerk, register):
     client.force_login(clerk)
-    response = client.post(url("vote_create"), _create_data(register, matter=""))
+    response = client.post(url("vote-create"), _create_data(register, matter=""))
     assert response.status_code == 400
     assert "matter" in response.context["form"].errors
     assert Vote.objects.count() == 0
@@ -237,7 +237,7 @@ def test_vote_create__decision_without_matter__field_error(client, clerk, regist
 
 def test_vote_create__stranger_with_foreign_estate__refused_nothing_created(client, stranger, register):
     client.force_login(stranger)
-    response = client.post(url("vote_create"), _create_data(register))
+    response = client.post(url("vote-create"), _create_data(register))
     assert response.status_code == 400
     assert "estate" in response.context["form"].errors
     assert Vote.objects.count() == 0
@@ -245,8 +245,8 @@ def test_vote_create__stranger_with_foreign_estate__refused_nothing_created(clie
 
 def test_vote_create__owner__403(client, owner_user, register):
     client.force_login(owner_user)
-    assert client.get(url("vote_create")).status_code == 403
-    assert client.post(url("vote_create"), _create_data(register)).status_code == 403
+    assert client.get(url("vote-create")).status_code == 403
+    assert client.post(url("vote-create"), _create_data(register)).status_code == 403
     assert Vote.objects.count() == 0
 
 
@@ -254,7 +254,7 @@ def test_vote_edit__draft__changed_through_service(client, clerk, register):
     vote = draft(clerk, register)
     client.force_login(clerk)
     data = _create_data(register, title="改：更换电梯")
-    response = client.post(url("vote_edit", vote.pk), data)
+    response = client.post(url("vote-edit", vote.pk), data)
     assert response.status_code == 302
     vote.refresh_from_db()
     assert (vote.title, vote.matter) == ("改：更换电梯", "6")
@@ -264,8 +264,8 @@ def test_vote_edit__stranger__404_nothing_changed(client, stranger, clerk, regis
     vote = draft(clerk, register)
     before = snapshot(vote)
     client.force_login(stranger)
-    assert client.get(url("vote_edit", vote.pk)).status_code == 404
-    assert client.post(url("vote_edit", vote.pk), _create_data(register, title="x")).status_code == 404
+    assert client.get(url("vote-edit", vote.pk)).status_code == 404
+    assert client.post(url("vote-edit", vote.pk), _create_data(register, title="x")).status_code == 404
     assert snapshot(vote) == before
 
 
@@ -274,17 +274,17 @@ def test_vote_edit__stranger__404_nothing_changed(client, stranger, clerk, regis
 def test_vote_manage__clerk__draft_shows_earliest_opening(client, clerk, register):
     vote = draft(clerk, register)
     client.force_login(clerk)
-    response = client.get(url("vote_manage", vote.pk))
+    response = client.get(url("vote-manage", vote.pk))
     assert response.status_code == 200
     assert response.context["earliest_opening"] == timezone.localdate() + datetime.timedelta(days=15)
     assert response.context["announce_checks"][0][0] is True
-    assert url("vote_announce", vote.pk) in response.content.decode()
+    assert url("vote-announce", vote.pk) in response.content.decode()
 
 
 def test_vote_manage__stranger__404(client, stranger, open_vote):
     vote = open_vote()
     client.force_login(stranger)
-    response = client.get(url("vote_manage", vote.pk))
+    response = client.get(url("vote-manage", vote.pk))
     assert response.status_code == 404
     assert vote.title not in response.content.decode()
 
@@ -292,13 +292,13 @@ def test_vote_manage__stranger__404(client, stranger, open_vote):
 def test_vote_manage__owner_on_register__403(client, owner_user, open_vote):
     vote = open_vote()
     client.force_login(owner_user)
-    assert client.get(url("vote_manage", vote.pk)).status_code == 403
-    assert client.get(url("vote_turnout", vote.pk)).status_code == 403
+    assert client.get(url("vote-manage", vote.pk)).status_code == 403
+    assert client.get(url("vote-turnout", vote.pk)).status_code == 403
 
 
 def test_vote_manage__anonymous__redirected_to_login(client, open_vote):
     vote = open_vote()
-    response = client.get(url("vote_manage", vote.pk))
+    response = client.get(url("vote-manage", vote.pk))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
@@ -306,7 +306,7 @@ def test_vote_manage__open_vote__names_and_channels_but_no_choices(client, clerk
     vote = open_vote()
     ballot = ballot_cast(vote=vote, actor=owner_user, choice="against")
     client.force_login(clerk)
-    response = client.get(url("vote_manage", vote.pk))
+    response = client.get(url("vote-manage", vote.pk))
     assert response.status_code == 200
     html = response.content.decode()
     register_table = html[html.index('class="striped staff-electors"'):html.index("</table>", html.index(
@@ -318,8 +318,8 @@ def test_vote_manage__open_vote__names_and_channels_but_no_choices(client, clerk
     assert 'hx-trigger="every 10s"' in html
 
 
-@pytest.mark.parametrize("action", ["vote_announce", "vote_cancel", "vote_close", "vote_appeal", "ballot_enter",
-                                    "vote_group_add", "vote_candidate_add"])
+@pytest.mark.parametrize("action", ["vote-announce", "vote-cancel", "vote-close", "vote-appeal", "ballot-enter",
+                                    "vote-group-add", "vote-candidate-add"])
 def test_vote_actions__stranger__404_nothing_changed(client, stranger, clerk, register, action):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     before = snapshot(vote)
@@ -330,7 +330,7 @@ def test_vote_actions__stranger__404_nothing_changed(client, stranger, clerk, re
     assert snapshot(vote) == before
 
 
-@pytest.mark.parametrize("action", ["vote_announce", "vote_cancel", "ballot_enter", "vote_group_add"])
+@pytest.mark.parametrize("action", ["vote-announce", "vote-cancel", "ballot-enter", "vote-group-add"])
 def test_vote_actions__owner__403_nothing_changed(client, owner_user, clerk, register, action):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     before = snapshot(vote)
@@ -343,7 +343,7 @@ def test_vote_actions__owner__403_nothing_changed(client, owner_user, clerk, reg
 def test_vote_actions__anonymous__redirected_nothing_changed(client, clerk, register):
     vote = draft(clerk, register)
     before = snapshot(vote)
-    response = client.post(url("vote_announce", vote.pk))
+    response = client.post(url("vote-announce", vote.pk))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert snapshot(vote) == before
 
@@ -353,8 +353,8 @@ def test_vote_actions__anonymous__redirected_nothing_changed(client, clerk, regi
 def test_vote_announce__15_days_ahead__announced_with_register_and_notice(client, clerk, register):
     vote = draft(clerk, register, days=16)
     client.force_login(clerk)
-    response = client.post(url("vote_announce", vote.pk))
-    assert response.status_code == 302 and response["Location"] == url("vote_manage", vote.pk)
+    response = client.post(url("vote-announce", vote.pk))
+    assert response.status_code == 302 and response["Location"] == url("vote-manage", vote.pk)
     vote.refresh_from_db()
     assert (vote.status, vote.electorate_heads, str(vote.electorate_area_m2)) == (VoteStatus.ANNOUNCED, 7, "875.50")
     assert Notice.objects.filter(vote=vote).count() == 1
@@ -364,7 +364,7 @@ def test_vote_announce__less_than_15_days__error_nothing_changed(client, clerk, 
     vote = draft(clerk, register, days=10)
     before = snapshot(vote)
     client.force_login(clerk)
-    response = client.post(url("vote_announce", vote.pk))
+    response = client.post(url("vote-announce", vote.pk))
     assert response.status_code == 400
     earliest = timezone.localdate() + datetime.timedelta(days=15)
     expected = translated("The notice must be posted %(days)d days before voting opens: open on %(date)s or "
@@ -378,7 +378,7 @@ def test_vote_announce__less_than_15_days__error_nothing_changed(client, clerk, 
 def test_vote_cancel__before_opening__cancelled(client, clerk, register):
     vote = draft(clerk, register)
     client.force_login(clerk)
-    assert client.post(url("vote_cancel", vote.pk)).status_code == 302
+    assert client.post(url("vote-cancel", vote.pk)).status_code == 302
     vote.refresh_from_db()
     assert vote.status == VoteStatus.CANCELLED
 
@@ -387,7 +387,7 @@ def test_vote_cancel__after_opening__refused_nothing_changed(client, clerk, open
     vote = open_vote()
     before = snapshot(vote)
     client.force_login(clerk)
-    response = client.post(url("vote_cancel", vote.pk))
+    response = client.post(url("vote-cancel", vote.pk))
     assert response.status_code == 400
     assert translated("A vote can be cancelled only before voting opens.") in response.content.decode()
     assert snapshot(vote) == before
@@ -399,18 +399,18 @@ def test_election__group_and_candidates__announced(client, clerk, register):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     client.force_login(clerk)
     for name, role in (("街道 周主任", "leader"), ("王一", "owner"), ("赵四", "owner")):
-        assert client.post(url("vote_group_add", vote.pk), {"group-name": name, "group-role": role}).status_code == 302
+        assert client.post(url("vote-group-add", vote.pk), {"group-name": name, "group-role": role}).status_code == 302
     for person in register.owners[3:6]:
-        response = client.post(url("vote_candidate_add", vote.pk), {"candidate-person": person.pk,
+        response = client.post(url("vote-candidate-add", vote.pk), {"candidate-person": person.pk,
                                                                     "candidate-statement": "愿意服务"})
         assert response.status_code == 302
     for candidate in Candidate.objects.filter(vote=vote):
         data = {f"review-{candidate.pk}-{key}": "on" for key in ALL_CONDITIONS}
-        assert client.post(url("vote_candidate_review", vote.pk, candidate.pk), data).status_code == 302
+        assert client.post(url("vote-candidate-review", vote.pk, candidate.pk), data).status_code == 302
     assert set(Candidate.objects.values_list("status", flat=True)) == {CandidateStatus.APPROVED}
-    page = client.get(url("vote_manage", vote.pk))
+    page = client.get(url("vote-manage", vote.pk))
     assert page.context["group_problems"] == []
-    response = client.post(url("vote_announce", vote.pk))
+    response = client.post(url("vote-announce", vote.pk))
     assert response.status_code == 302
     vote.refresh_from_db()
     assert vote.status == VoteStatus.ANNOUNCED
@@ -425,10 +425,10 @@ def test_election__even_preparatory_group__announce_refused(client, clerk, regis
                          conditions=ALL_CONDITIONS)
     before = snapshot(vote)
     client.force_login(clerk)
-    page = client.get(url("vote_manage", vote.pk))
+    page = client.get(url("vote-manage", vote.pk))
     odd = translated("The preparatory group needs an odd number of members.")
     assert odd in page.context["group_problems"]
-    response = client.post(url("vote_announce", vote.pk))
+    response = client.post(url("vote-announce", vote.pk))
     assert response.status_code == 400
     assert odd in response.content.decode()
     assert snapshot(vote) == before
@@ -440,7 +440,7 @@ def test_election__candidate_not_qualified__reason_kept(client, clerk, register)
     client.force_login(clerk)
     data = {f"review-{candidate.pk}-{key}": "on" for key in ALL_CONDITIONS if key != "no_arrears"}
     data[f"review-{candidate.pk}-reason"] = "欠缴物业费两年"
-    assert client.post(url("vote_candidate_review", vote.pk, candidate.pk), data).status_code == 302
+    assert client.post(url("vote-candidate-review", vote.pk, candidate.pk), data).status_code == 302
     candidate.refresh_from_db()
     assert (candidate.status, candidate.rejection_reason, candidate.conditions["no_arrears"]) == (
         CandidateStatus.REJECTED, "欠缴物业费两年", False)
@@ -449,16 +449,16 @@ def test_election__candidate_not_qualified__reason_kept(client, clerk, register)
 def test_election__owner_search__only_owners_of_the_estate(client, clerk, register, tree):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     client.force_login(clerk)
-    response = client.get(url("vote_owner_options", vote.pk), {"owner_q": "王"})
+    response = client.get(url("vote-owner-options", vote.pk), {"owner_q": "王"})
     assert [p.name for p in response.context["owners"]] == ["王二", "王三", "王一"]  # by pinyin
-    response = client.get(url("vote_owner_options", vote.pk), {"owner_q": "李四"})  # owns in the neighbour estate
+    response = client.get(url("vote-owner-options", vote.pk), {"owner_q": "李四"})  # owns in the neighbour estate
     assert list(response.context["owners"]) == []
 
 
 def test_election__candidate_from_other_estate__refused(client, clerk, register, tree):
     vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
     client.force_login(clerk)
-    response = client.post(url("vote_candidate_add", vote.pk), {"candidate-person": tree.neighbour_owner.pk})
+    response = client.post(url("vote-candidate-add", vote.pk), {"candidate-person": tree.neighbour_owner.pk})
     assert response.status_code == 400
     assert "person" in response.context["candidate_form"].errors
     assert Candidate.objects.count() == 0
@@ -469,8 +469,8 @@ def test_election__withdraw_and_remove_member(client, clerk, register):
     member = preparatory_member_add(actor=clerk, vote=vote, name="王一", role="owner")
     candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[3])
     client.force_login(clerk)
-    assert client.post(url("vote_group_remove", vote.pk, member.pk)).status_code == 302
-    assert client.post(url("vote_candidate_withdraw", vote.pk, candidate.pk)).status_code == 302
+    assert client.post(url("vote-group-remove", vote.pk, member.pk)).status_code == 302
+    assert client.post(url("vote-candidate-withdraw", vote.pk, candidate.pk)).status_code == 302
     assert (PreparatoryMember.objects.count(), Candidate.objects.count()) == (0, 0)
 
 
@@ -479,7 +479,7 @@ def test_election__withdraw_and_remove_member(client, clerk, register):
 def test_ballot_enter__paper_without_scan__error_nothing_stored(client, clerk, open_vote, register):
     vote = open_vote()
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector_of(vote, register.owners[3]).pk, "ballot-channel": "paper",
         "ballot-choice": "agree"})
     assert response.status_code == 400
@@ -491,16 +491,16 @@ def test_ballot_enter__paper_with_scan__stored_with_clerk_name(client, clerk, op
     vote = open_vote()
     elector = elector_of(vote, register.owners[3])
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector.pk, "ballot-channel": "paper", "ballot-choice": "agree", "ballot-scan": png()})
-    assert response.status_code == 302 and response["Location"] == url("vote_manage", vote.pk) + "#ballot-entry"
+    assert response.status_code == 302 and response["Location"] == url("vote-manage", vote.pk) + "#ballot-entry"
     ballot = Ballot.objects.get()
     assert (ballot.elector, ballot.choice, ballot.channel, ballot.clerk_name, ballot.cast_by) == (
         elector, "agree", BallotChannel.PAPER, str(clerk), clerk)
     assert ballot.scan.name.endswith(".png")
     page = client.get(response["Location"])
     assert any(ballot.receipt_code in message for message in messages_of(page))
-    scan = client.get(url("ballot_file", vote.pk, ballot.pk, "scan"))
+    scan = client.get(url("ballot-file", vote.pk, ballot.pk, "scan"))
     assert (scan["Content-Type"], b"".join(scan.streaming_content)) == ("image/png", ballot.scan.open("rb").read())
 
 
@@ -508,7 +508,7 @@ def test_ballot_enter__proxy__stored_with_proxy_and_authorisation(client, clerk,
     vote = open_vote()
     elector = elector_of(vote, register.owners[4])
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector.pk, "ballot-channel": "proxy", "ballot-choice": "against",
         "ballot-proxy_name": "钱小五", "ballot-authorisation": png("auth.png")})
     assert response.status_code == 302
@@ -521,7 +521,7 @@ def test_ballot_enter__proxy__stored_with_proxy_and_authorisation(client, clerk,
 def test_ballot_enter__proxy_without_authorisation__error_nothing_stored(client, clerk, open_vote, register):
     vote = open_vote()
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector_of(vote, register.owners[4]).pk, "ballot-channel": "proxy",
         "ballot-choice": "against", "ballot-proxy_name": "钱小五"})
     assert response.status_code == 400
@@ -532,7 +532,7 @@ def test_ballot_enter__proxy_without_authorisation__error_nothing_stored(client,
 def test_ballot_enter__elector_of_another_vote__refused(client, clerk, open_vote, register):
     vote, other = open_vote(), open_vote()
     client.force_login(clerk)
-    response = client.post(url("ballot_enter", vote.pk), {
+    response = client.post(url("ballot-enter", vote.pk), {
         "ballot-elector": elector_of(other, register.owners[3]).pk, "ballot-channel": "paper",
         "ballot-choice": "agree", "ballot-scan": png()})
     assert response.status_code == 400
@@ -542,7 +542,7 @@ def test_ballot_enter__elector_of_another_vote__refused(client, clerk, open_vote
 def test_ballot_enter__elector_search__register_names(client, clerk, open_vote):
     vote = open_vote()
     client.force_login(clerk)
-    response = client.get(url("vote_elector_options", vote.pk), {"elector_q": "王"})
+    response = client.get(url("vote-elector-options", vote.pk), {"elector_q": "王"})
     assert [e.label for e in response.context["electors"]] == ["王二、王三", "王一"]  # by pinyin
 
 
@@ -551,7 +551,7 @@ def test_ballot_file__stranger__404(client, clerk, stranger, open_vote, register
     ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="agree",
                           scan=png())
     client.force_login(stranger)
-    assert client.get(url("ballot_file", vote.pk, ballot.pk, "scan")).status_code == 404
+    assert client.get(url("ballot-file", vote.pk, ballot.pk, "scan")).status_code == 404
 
 
 # --- turnout --------------------------------------------------------------------------------------
@@ -561,7 +561,7 @@ def test_vote_turnout__fragment__exact_shares(client, clerk, open_vote, register
     ballot_cast(vote=vote, actor=owner_user, choice="agree")  # 王一: two flats, 200.00 m²
     ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, register.owners[3]), choice="against", scan=png())
     client.force_login(clerk)
-    response = client.get(url("vote_turnout", vote.pk), HTTP_HX_REQUEST="true")
+    response = client.get(url("vote-turnout", vote.pk), HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     rows = {row["key"]: row for row in response.context["turnout"]["rows"]}
     assert rows["area"]["register"] == "300.00 m² / 875.50 m² (34.27%)"
@@ -578,7 +578,7 @@ def test_vote_turnout__fragment__exact_shares(client, clerk, open_vote, register
 def test_vote_turnout__stranger__404(client, stranger, open_vote):
     vote = open_vote()
     client.force_login(stranger)
-    assert client.get(url("vote_turnout", vote.pk)).status_code == 404
+    assert client.get(url("vote-turnout", vote.pk)).status_code == 404
 
 
 # --- close, verify, appeal ------------------------------------------------------------------------
@@ -587,9 +587,9 @@ def test_vote_close__before_closes_at__refused_nothing_changed(client, clerk, op
     vote = open_vote()
     before = snapshot(vote)
     client.force_login(clerk)
-    page = client.get(url("vote_manage", vote.pk))
+    page = client.get(url("vote-manage", vote.pk))
     assert page.context["can_close"] is False
-    response = client.post(url("vote_close", vote.pk))
+    response = client.post(url("vote-close", vote.pk))
     assert response.status_code == 400
     expected = translated("Voting is still open until %(time)s.") % {
         "time": f"{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}"}
@@ -602,13 +602,13 @@ def test_vote_close__after_closes_at__outcome_hash_and_recheck(client, clerk, op
     for person in (register.owners[0], register.owners[1], *register.owners[3:6]):  # 5 of 7 heads, 600 m²
         ballot_enter(vote=vote, actor=clerk, elector=elector_of(vote, person), choice="agree", scan=png())
     client.force_login(clerk)
-    assert client.get(url("vote_manage", vote.pk)).context["can_close"] is True
-    response = client.post(url("vote_close", vote.pk))
-    assert response.status_code == 302 and response["Location"] == url("vote_manage", vote.pk) + "#result"
+    assert client.get(url("vote-manage", vote.pk)).context["can_close"] is True
+    response = client.post(url("vote-close", vote.pk))
+    assert response.status_code == 302 and response["Location"] == url("vote-manage", vote.pk) + "#result"
     vote.refresh_from_db()
     assert (vote.status, vote.outcome, vote.closed_by) == (VoteStatus.CLOSED, "passed", clerk)
     assert vote.result["quorum"] == {"area": [60000, 87550], "heads": [5, 7]}
-    page = client.get(url("vote_manage", vote.pk))
+    page = client.get(url("vote-manage", vote.pk))
     result = page.context["result"]
     assert result["verified"] is True
     assert result["rows"][0][1:] == ("600.00 m² / 875.50 m² (68.53%)", "5 / 7 (71.43%)")
@@ -616,14 +616,14 @@ def test_vote_close__after_closes_at__outcome_hash_and_recheck(client, clerk, op
     html = page.content.decode()
     assert vote.record_hash in html
     assert translated("Re-tallied from the stored ballots: same result.") in html
-    assert url("vote_result", vote.pk) in html
+    assert url("vote-result", vote.pk) in html
 
 
 def test_vote_appeal__closed_vote__noted(client, clerk, open_vote):
     vote = ended_vote(open_vote)
     client.force_login(clerk)
-    client.post(url("vote_close", vote.pk))
-    response = client.post(url("vote_appeal", vote.pk), {"appeal-note": "业主王一2025年3月向拱墅区人民法院起诉"})
+    client.post(url("vote-close", vote.pk))
+    response = client.post(url("vote-appeal", vote.pk), {"appeal-note": "业主王一2025年3月向拱墅区人民法院起诉"})
     assert response.status_code == 302
     vote.refresh_from_db()
     assert vote.appeal_note == "业主王一2025年3月向拱墅区人民法院起诉" and vote.appeal_noted_at is not None
@@ -633,7 +633,7 @@ def test_vote_appeal__open_vote__refused_nothing_changed(client, clerk, open_vot
     vote = open_vote()
     before = snapshot(vote)
     client.force_login(clerk)
-    response = client.post(url("vote_appeal", vote.pk), {"appeal-note": "有人起诉"})
+    response = client.post(url("vote-appeal", vote.pk), {"appeal-note": "有人起诉"})
     assert response.status_code == 400
     assert translated("Only a decided vote can be appealed.") in response.content.decode()
     assert snapshot(vote) == before
@@ -642,16 +642,16 @@ def test_vote_appeal__open_vote__refused_nothing_changed(client, clerk, open_vot
 def test_vote_manage__cancelled__shown_and_announce_refused(client, clerk, register):
     vote = draft(clerk, register)
     client.force_login(clerk)
-    client.post(url("vote_cancel", vote.pk))
-    page = client.get(url("vote_manage", vote.pk))
+    client.post(url("vote-cancel", vote.pk))
+    page = client.get(url("vote-manage", vote.pk))
     assert page.status_code == 200
-    assert url("vote_announce", vote.pk) not in page.content.decode()
+    assert url("vote-announce", vote.pk) not in page.content.decode()
     before = snapshot(vote)
-    assert client.post(url("vote_announce", vote.pk)).status_code == 400
+    assert client.post(url("vote-announce", vote.pk)).status_code == 400
     assert snapshot(vote) == before
 
 
 def test_vote_turnout__anonymous__redirected_to_login(client, open_vote):
     vote = open_vote()
-    response = client.get(url("vote_turnout", vote.pk))
+    response = client.get(url("vote-turnout", vote.pk))
     assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -29,9 +29,9 @@ MUST_REACH = {
     "core:place-list", "core:place-detail", "core:person-detail", "core:household-detail", "core:roster-index",
     "core:roster-download", "core:report", "cases:queue", "cases:detail", "cases:dashboard", "cases:map",
     "cases:export-csv", "cases:export-xlsx", "cases:export-geojson", "cases:mine", "cases:report",
-    "deliberation:my_votes", "deliberation:vote", "deliberation:vote_result", "deliberation:vote_record",
-    "deliberation:votes", "deliberation:vote_manage", "deliberation:notices", "deliberation:notice",
-    "deliberation:notice_pdf", "deliberation:meetings", "deliberation:meeting", "deliberation:meeting_ics",
+    "deliberation:my-votes", "deliberation:vote", "deliberation:vote-result", "deliberation:vote-record",
+    "deliberation:votes", "deliberation:vote-manage", "deliberation:notices", "deliberation:notice",
+    "deliberation:notice-pdf", "deliberation:meetings", "deliberation:meeting", "deliberation:meeting-ics",
     "deliberation:representatives", "admin:index",
 }
 VISITS: dict[str, list[Visit]] = {}

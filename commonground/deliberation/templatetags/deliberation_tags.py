@@ -15,7 +15,7 @@ register = template.Library()
 
 # (label, permission or "own" for owners with a person record, URL name)
 TABS: list[tuple[Any, str, str]] = [
-    (_("My votes"), "own", "deliberation:my_votes"),
+    (_("My votes"), "own", "deliberation:my-votes"),
     (_("Votes and elections"), "vote.manage", "deliberation:votes"),
     (_("Notices"), "notice.view", "deliberation:notices"),
     (_("Meetings"), "meeting.view", "deliberation:meetings"),

@@ -67,7 +67,7 @@ class MeetingForm(forms.Form):
             self.fields["invitees"].queryset = invitee_choices(user, self.place)
             # picking another place refreshes the convener and invitee choices in place
             self.fields["place"].widget.attrs.update({
-                "hx-get": reverse("deliberation:meeting_place_fields"), "hx-target": "#place-fields",
+                "hx-get": reverse("deliberation:meeting-place-fields"), "hx-target": "#place-fields",
                 "hx-swap": "outerHTML", "hx-trigger": "change"})
 
     def chosen_place(self, meeting: Meeting | None) -> Place | None:

@@ -71,7 +71,7 @@ def url_or_empty(name: str, *args: Any) -> str:
 
 
 def manage_url(vote: Vote, anchor: str = "") -> str:
-    return reverse("deliberation:vote_manage", args=[vote.pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("deliberation:vote-manage", args=[vote.pk]) + (f"#{anchor}" if anchor else "")
 
 
 def done(request: HttpRequest, vote: Vote, message: str, anchor: str = "") -> HttpResponse:
@@ -178,8 +178,8 @@ def result_context(vote: Vote) -> dict[str, Any]:
     return {"outcome": outcome_label(vote.outcome), "rows": rows, "candidates": candidates,
             "quorum_met": result.get("quorum_met"), "unfilled": result.get("unfilled", 0),
             "verified": stored_ok and same, "stored_ok": stored_ok, "same": same,
-            "result_url": url_or_empty("deliberation:vote_result", vote.pk),
-            "record_url": url_or_empty("deliberation:vote_record", vote.pk)}
+            "result_url": url_or_empty("deliberation:vote-result", vote.pk),
+            "record_url": url_or_empty("deliberation:vote-record", vote.pk)}
 
 
 def announce_checks(vote: Vote) -> tuple[datetime.date, list[tuple[bool, str]]]:

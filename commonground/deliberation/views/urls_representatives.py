@@ -6,7 +6,7 @@ from . import representatives as views
 
 urlpatterns = [
     path("", views.representatives, name="representatives"),
-    path("nominate/", views.nominate, name="representative_nominate"),
-    path("publish/", views.publish, name="representatives_publish"),
-    path("<int:pk>/<slug:step>/", views.act, name="representative_act"),
+    path("nominate/", views.nominate, name="representative-nominate"),
+    path("publish/", views.publish, name="representatives-publish"),
+    path("<int:pk>/<slug:step>/", views.act, name="representative-act"),
 ]

@@ -59,7 +59,7 @@ def visible_vote_or_404(user: Any, pk: int) -> Vote:
 
 
 def manage_url(user: Any, vote: Vote) -> str | None:
-    return reverse("deliberation:vote_manage", args=[vote.pk]) if can(user, "vote.manage", vote) else None
+    return reverse("deliberation:vote-manage", args=[vote.pk]) if can(user, "vote.manage", vote) else None
 
 
 @dataclass
@@ -206,7 +206,7 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
         "page": Paginator(rows, RECEIPTS_PER_PAGE).get_page(request.GET.get("page")), "counted": len(rows),
         "notices": list(notices_for(user).filter(vote=vote).order_by("posted_on", "pk")),
         "manage_url": manage_url(user, vote),
-        "ballots_url": reverse("deliberation:vote_ballots", args=[vote.pk])
+        "ballots_url": reverse("deliberation:vote-ballots", args=[vote.pk])
         if can(user, "ballot.inspect", vote) else None,
     }
     return render(request, "deliberation/vote_result.html", context)
