@@ -25,11 +25,24 @@ def log_event(*, case: Case, actor: User, action: str, from_stage: str = "", to_
     )
 
 
+RELATED = ("category", "place", "handling_place")  # what every transition reads beside the case row
+
+
 def locked(case: Case) -> Case:
-    """The case row, locked for this transaction, so two clerks cannot move it at once."""
+    """The case row, locked for this transaction, so two clerks cannot move it at once. Its category and places
+    (not locked either) are the ones the caller has loaded when they are still the case's; the rest are read with
+    the row."""
+    known = {name: field.get_cached_value(case) for name in RELATED
+             if (field := Case._meta.get_field(name)).is_cached(case)}
     # of=("self",): lock the case row only; PostgreSQL refuses FOR UPDATE across the outer join to handling_place
-    return (Case.objects.select_for_update(of=("self",)).select_related("category", "place", "handling_place")
-            .get(pk=case.pk))
+    query = Case.objects.select_for_update(of=("self",))
+    if missing := [name for name in RELATED if name not in known]:
+        query = query.select_related(*missing)  # (with no names it would follow every relation)
+    current = query.get(pk=case.pk)
+    for name, value in known.items():
+        if getattr(value, "pk", None) == getattr(current, f"{name}_id"):
+            Case._meta.get_field(name).set_cached_value(current, value)
+    return current
 
 
 def expect_stage(case: Case, *stages: str, action: str) -> None:
@@ -41,9 +54,10 @@ def expect_stage(case: Case, *stages: str, action: str) -> None:
 
 
 def move(*, case: Case, actor: User, permission: str, allowed: tuple[str, ...], to_stage: str, action: str,
-         verb: str, note: str = "", data: dict | None = None, **changes: Any) -> Case:
-    """Check permission and stage, set fields, change stage and log it: the shape of every transition."""
-    case = locked(case)
+         verb: str, note: str = "", data: dict | None = None, held: bool = False, **changes: Any) -> Case:
+    """Check permission and stage, set fields, change stage and log it: the shape of every transition. The case is
+    locked first, unless the caller holds the lock already (`held`: it came from `locked`)."""
+    case = case if held else locked(case)
     if actor is not None:
         require(actor, "case.view", case)  # strangers learn nothing, not even the stage
         expect_stage(case, *allowed, action=verb)
@@ -54,6 +68,6 @@ def move(*, case: Case, actor: User, permission: str, allowed: tuple[str, ...], 
     for field, value in changes.items():
         setattr(case, field, value)
     case.stage = to_stage
-    case.save()
+    case.save(update_fields=[*changes, "stage", "updated_at"])
     log_event(case=case, actor=actor, action=action, from_stage=from_stage, to_stage=to_stage, note=note, data=data)
     return case

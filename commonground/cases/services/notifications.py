@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
@@ -23,13 +24,11 @@ def handler_roles() -> list[str]:
 def handlers_of(case: Case) -> list[User]:
     """Users whose role is held exactly at the handling place (the level that must act), plus members
     of the handling organisation who have a login."""
-    users = User.objects.filter(
-        is_active=True, role_assignments__in=RoleAssignment.objects.active().filter(
-            scope=case.handling_place, role__in=handler_roles()),
-    )
+    roles = RoleAssignment.objects.active().filter(scope_id=case.handling_place_id, role__in=handler_roles())
+    told = Q(pk__in=roles.values("user_id"))
     if case.handler_id:
-        users = users | User.objects.filter(is_active=True, organisation_id=case.handler_id)
-    return list(users.distinct())
+        told |= Q(organisation_id=case.handler_id)
+    return list(User.objects.filter(told, is_active=True).order_by("pk"))
 
 
 def notify_user(user: User, case: Case | None, kind: str, message: str) -> Notification | None:
@@ -39,8 +38,10 @@ def notify_user(user: User, case: Case | None, kind: str, message: str) -> Notif
             notification = Notification.objects.create(user=user, case=case, kind=kind, message=message[:300])
     except IntegrityError:  # already told (deadline warnings are once per case and user)
         return None
+    if not (user.email and settings.CG_EMAIL_NOTIFICATIONS):
+        return notification
     preference = NotificationPreference.objects.filter(user=user).first()
-    if user.email and settings.CG_EMAIL_NOTIFICATIONS and not (preference and (preference.digest or not preference.email)):
+    if not (preference and (preference.digest or not preference.email)):
         transaction.on_commit(lambda: _email_one(notification.pk))
     return notification
 

@@ -76,7 +76,7 @@ def case_dispatch(*, case: Case, actor: User, level: str | None = None, handler:
     fields = _start_clock(current, level, clock.now())
     if handler is not None and not handler.place.is_within(fields["handling_place"]):
         raise ValidationError({"handler": _("The handling organisation must be at or under the handling place.")})
-    case = move(case=current, actor=actor, permission="case.dispatch", allowed=(Stage.CREATE,),
+    case = move(case=current, held=True, actor=actor, permission="case.dispatch", allowed=(Stage.CREATE,),
                 to_stage=Stage.DISPATCH, action="dispatched", verb=_("dispatched"), note=note, handler=handler,
                 data={"level": fields["level"], "handling_place": fields["handling_place"].code}, **fields)
     notify_handlers(case, NotificationKind.ASSIGNED, _("New case %(number)s: %(category)s, due %(deadline)s")
@@ -115,8 +115,9 @@ def case_feedback(*, case: Case, actor: User, note: str) -> Case:
         mediation = Mediation.objects.filter(case=current).first()
         if mediation is None or mediation.outcome == MediationOutcome.PENDING:
             raise ValidationError(_("A dispute needs a mediation record with its outcome before it is reported done."))
-    return move(case=current, actor=actor, permission="case.handle", allowed=(Stage.DISPATCH, Stage.HANDLE),
-                to_stage=Stage.FEEDBACK, action="feedback", verb=_("reported done"), note=note.strip())
+    return move(case=current, held=True, actor=actor, permission="case.handle",
+                allowed=(Stage.DISPATCH, Stage.HANDLE), to_stage=Stage.FEEDBACK, action="feedback",
+                verb=_("reported done"), note=note.strip())
 
 
 def _last_feedback_actor_id(case: Case) -> int | None:
@@ -131,17 +132,19 @@ def case_verify(*, case: Case, actor: User, approved: bool, note: str = "") -> C
         raise PermissionDenied(_("The check must be made by someone other than the handler who reported it done."))
     if approved:
         now = clock.now()
-        case = move(case=current, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
+        case = move(case=current, held=True, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
                     to_stage=Stage.CLOSED, action="closed", verb=_("closed"), note=note, closed_at=now,
                     closed_level=current.level)
-        Case.objects.filter(merged_into=case).update(closed_at=now, closed_level=case.level)
-        for user in {case.reporter, *[c.reporter for c in case.merged_cases.select_related("reporter")]} - {None}:
+        merged = list(case.merged_cases.select_related("reporter"))  # none can join: the main case is locked
+        if merged:
+            Case.objects.filter(pk__in=[c.pk for c in merged]).update(closed_at=now, closed_level=case.level)
+        for user in {case.reporter, *[c.reporter for c in merged]} - {None}:
             notify_user(user, case, NotificationKind.CLOSED, _("Case %(number)s is closed. Please rate how it was "
                                                                "handled.") % {"number": case.number})
         return case
     if not note.strip():
         raise ValidationError({"note": _("Say what is still missing.")})
-    return move(case=current, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
+    return move(case=current, held=True, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
                 to_stage=Stage.HANDLE, action="sent_back", verb=_("sent back"), note=note.strip())
 
 
@@ -155,20 +158,21 @@ def case_rate(*, case: Case, actor: User, rating: int, comment: str = "") -> Cas
     if not current.is_own(actor, "case.rate"):
         raise PermissionDenied(_("Only the person who reported the case can rate it."))
     expect_stage(current, Stage.CLOSED, action=_("rated"))
-    case = move(case=current, actor=actor, permission="case.rate", allowed=(Stage.CLOSED,), to_stage=Stage.EVALUATED,
-                action="rated", verb=_("rated"), note=comment.strip(), data={"rating": rating}, rating=rating)
+    case = move(case=current, held=True, actor=actor, permission="case.rate", allowed=(Stage.CLOSED,),
+                to_stage=Stage.EVALUATED, action="rated", verb=_("rated"), note=comment.strip(), data={"rating": rating},
+                rating=rating)
     if rating > DISSATISFIED_AT_MOST:
         return case
     now = clock.now()
     if case.reopenings == 0:
-        reopened = move(case=case, actor=None, permission="case.rate", allowed=(Stage.EVALUATED,),
+        reopened = move(case=case, held=True, actor=None, permission="case.rate", allowed=(Stage.EVALUATED,),
                         to_stage=Stage.HANDLE, action="reopened", verb=_("reopened"),
                         note=_("Reopened after a dissatisfied rating."), reopenings=1, closed_at=None,
                         closed_level="", rating=None, **_start_clock(case, case.level, now))
         notify_handlers(reopened, NotificationKind.REOPENED, _("Case %(number)s was reopened after a dissatisfied "
                                                               "rating.") % {"number": reopened.number})
         return reopened
-    return _escalate(locked(case), actor=None, reason=_("Dissatisfied again after reopening."),
+    return _escalate(case, actor=None, reason=_("Dissatisfied again after reopening."),
                      from_stages=(Stage.EVALUATED,), reopen=True)
 
 
@@ -183,10 +187,11 @@ def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, .
     if reopen:
         fields.update(reopenings=case.reopenings + 1, closed_at=None, closed_level="", rating=None)
     from_stage = case.stage
-    for field, value in {**fields, "handler": None, "escalations": case.escalations + 1}.items():
+    changes = {**fields, "handler": None, "escalations": case.escalations + 1}
+    for field, value in changes.items():
         setattr(case, field, value)
     case.stage = Stage.DISPATCH
-    case.save()
+    case.save(update_fields=[*changes, "stage", "updated_at"])
     log_event(case=case, actor=actor, action="escalated", from_stage=from_stage, to_stage=Stage.DISPATCH,
               note=reason, data={"level": case.level, "handling_place": case.handling_place.code})
     notify_handlers(case, NotificationKind.ESCALATED, _("Case %(number)s was escalated to you: %(reason)s")
