@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .common import World, seeded_receipts
+from ..services.ballots import receipts_from
+from .common import World
 from .elections import build_elections
 from .meetings import build_meetings
 from .representatives import build_representatives
@@ -20,7 +21,7 @@ def build(ctx: DemoContext) -> World:
     """Elections (2020, 2022), the renewal representatives (March 2023), decisions of 2023 and one upcoming
     vote, then the year's meetings with their resolutions and cases."""
     world = World.of(ctx)
-    with seeded_receipts(world.rng):
+    with receipts_from(world.rng):  # seeded receipt codes: the same seed builds the same ballots
         build_elections(world)
         build_representatives(world)
         build_decisions(world)

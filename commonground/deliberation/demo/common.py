@@ -1,5 +1,5 @@
-"""What the deliberation demo steps share: the demo logins, a clock the services read, seeded receipt codes,
-and paper ballots written in bulk exactly as `ballot_enter` writes them (with one shared sample scan)."""
+"""What the deliberation demo steps share: the demo logins, a clock the services read, and paper ballots written
+in bulk as `ballot_enter` writes them (with one shared sample scan)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import datetime
 import io
 import random
 import zoneinfo
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from faker import Faker
 
-from commonground.cases.demo_data import own_timestamps
 from commonground.core import clock, uploads
 from commonground.core.models import Organisation, Place, User
 
@@ -36,22 +35,6 @@ SCAN_NAME, SCAN_TYPE = "ballots/demo/paper-ballot-sample.png", uploads.PNG
 
 def local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
-
-
-@contextmanager
-def seeded_receipts(rng: random.Random) -> Iterator[None]:
-    """Receipt codes of the ballots cast through the services come from the demo's seed, not `secrets`."""
-    real = ballot_services.new_receipt_code
-    ballot_services.new_receipt_code = lambda: receipt_code(rng)
-    try:
-        yield
-    finally:
-        ballot_services.new_receipt_code = real
-
-
-def receipt_code(rng: random.Random) -> str:
-    alphabet = ballot_services.RECEIPT_ALPHABET
-    return "".join(rng.choice(alphabet) for _ in range(ballot_services.RECEIPT_LENGTH))
 
 
 @dataclass
@@ -112,31 +95,37 @@ def sample_scan() -> str:
 
 def enter_paper_ballots(world: World, vote: Vote, clerk: User, marks: Sequence[tuple[Elector, str, list[int]]],
                         *, first: datetime.datetime, last: datetime.datetime) -> int:
-    """Paper ballots collected during the window and entered by `clerk`, as `ballot_enter` records them
-    (ballot, version 1, the clerk's name, a receipt code), in bulk; every one points at the sample scan."""
+    """Paper ballots collected during the window and entered by `clerk` at the end of each day's collection, as
+    `ballot_enter` records them (ballot, version 1, the clerk's name, a receipt code), a day's pile in one insert;
+    every one points at the sample scan (ballot_enter would store a scan per ballot)."""
     assert vote.status == VoteStatus.ANNOUNCED
     rng = world.rng
     taken = set(vote.ballots.values_list("receipt_code", flat=True))
     span = (last - first).total_seconds()
     moments = sorted(first + datetime.timedelta(seconds=rng.uniform(0, span)) for _ in marks)
     scan, clerk_name = sample_scan(), display_name(clerk)[:100]
-    rows = []
+    piles: dict[datetime.date, list[Ballot]] = {}
+    entered: dict[datetime.date, datetime.datetime] = {}
     for (elector, choice, candidates), at in zip(marks, moments, strict=True):
-        code = receipt_code(rng)
+        code = ballot_services.new_receipt_code()
         while code in taken:
-            code = receipt_code(rng)
+            code = ballot_services.new_receipt_code()
         taken.add(code)
-        rows.append(Ballot(vote=vote, elector=elector, choice=choice, candidates=sorted(candidates),
-                           channel=BallotChannel.PAPER, cast_by=clerk, clerk_name=clerk_name, scan=scan,
-                           scan_type=SCAN_TYPE, receipt_code=code, version=1, created_at=at, updated_at=at))
-    with own_timestamps(Ballot, BallotVersion):
-        created = Ballot.objects.bulk_create(rows, batch_size=500)
-        BallotVersion.objects.bulk_create([
-            BallotVersion(ballot=ballot, version=1, choice=ballot.choice, candidates=ballot.candidates,
-                          channel=ballot.channel, cast_by=clerk, clerk_name=clerk_name, recorded_at=ballot.created_at)
-            for ballot in created], batch_size=500)
-    world.count("deliberation ballots", len(created))
-    return len(created)
+        day = timezone.localtime(at).date()
+        piles.setdefault(day, []).append(Ballot(
+            vote=vote, elector=elector, choice=choice, candidates=sorted(candidates), channel=BallotChannel.PAPER,
+            cast_by=clerk, clerk_name=clerk_name, scan=scan, scan_type=SCAN_TYPE, receipt_code=code, version=1))
+        entered[day] = at  # the pile goes in once its last ballot has come
+    count = 0
+    for day, pile in piles.items():
+        with clock.frozen_at(entered[day]):
+            created = Ballot.objects.bulk_create(pile)
+            BallotVersion.objects.bulk_create([
+                BallotVersion(ballot=ballot, version=1, choice=ballot.choice, candidates=ballot.candidates,
+                              channel=ballot.channel, cast_by=clerk, clerk_name=clerk_name) for ballot in created])
+        count += len(created)
+    world.count("deliberation ballots", count)
+    return count
 
 
 def electorate_of(vote: Vote) -> tuple[list[Elector], dict[str, int]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import random
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,10 +24,26 @@ from ._common import display_name, stored_upload
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud and typed from paper
 RECEIPT_LENGTH = 10
+_receipt_source: contextvars.ContextVar[random.Random | None] = contextvars.ContextVar("cg_receipt_source",
+                                                                                      default=None)
 
 
 def new_receipt_code() -> str:
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    """Unguessable, from `secrets`, unless the caller draws them from a seeded source (`receipts_from`)."""
+    source = _receipt_source.get()
+    choice = source.choice if source is not None else secrets.choice
+    return "".join(choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+
+
+@contextmanager
+def receipts_from(source: random.Random) -> Iterator[None]:
+    """Receipt codes drawn from `source` for the code inside (this thread or task only): the demo builds the same
+    ballots from the same seed."""
+    token = _receipt_source.set(source)
+    try:
+        yield
+    finally:
+        _receipt_source.reset(token)
 
 
 def elector_of(vote: Vote, actor: User) -> Elector | None:
