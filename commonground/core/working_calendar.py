@@ -9,6 +9,7 @@ never raises, so deadlines keep working past the package's last year.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from decimal import Decimal
 
@@ -37,12 +38,19 @@ def forget_calendar(year: int) -> None:
     cache.delete(CACHE_KEY.format(year=year))
 
 
+@functools.lru_cache(maxsize=4096)
+def _bundled_is_workday(day: datetime.date) -> bool:
+    """The bundled chinese-calendar data (fixed for the life of the process; the package checks its range on
+    every call, which costs more than the answer). Raises NotImplementedError outside its years."""
+    return chinese_calendar.is_workday(day)
+
+
 def has_official_data(year: int) -> bool:
     """Whether the holidays of `year` are known (bundled data or entries in the database)."""
     if _overrides(year):
         return True
     try:
-        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+        _bundled_is_workday(datetime.date(year, 6, 1))
     except NotImplementedError:
         return False
     return True
@@ -53,7 +61,7 @@ def is_workday(day: datetime.date) -> bool:
     if day in overrides:
         return overrides[day]
     try:
-        return chinese_calendar.is_workday(day)
+        return _bundled_is_workday(day)
     except NotImplementedError:
         logger.warning("No holiday data for %s: counting Monday to Friday as working days", day.year)
         return day.weekday() < 5
