@@ -25,6 +25,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils import timezone
 
+from commonground.core import clock
 from commonground.core.models import OrganisationKind, Ownership, Person, Place, PlaceKind, User
 from commonground.core.models.places import SEGMENT_WIDTH
 from commonground.core.services.organisations import organisation_create
@@ -116,15 +117,17 @@ def draft_votes(estate: Estate, count: int, *, allow_change: bool = False) -> li
     """Votes that open a minute ago and close tomorrow, created as if a month back."""
     opens_at = timezone.now() - datetime.timedelta(minutes=1)
     then = opens_at - datetime.timedelta(days=20)
-    return [vote_create(actor=estate.clerk, estate=estate.estate, matter="5", title=f"基准表决 {n + 1}",
-                        record_date=timezone.localtime(then).date(), opens_at=opens_at,
-                        closes_at=opens_at + datetime.timedelta(days=1), allow_change=allow_change, now=then)
-            for n in range(count)]
+    with clock.frozen_at(then):
+        return [vote_create(actor=estate.clerk, estate=estate.estate, matter="5", title=f"基准表决 {n + 1}",
+                            record_date=timezone.localtime(then).date(), opens_at=opens_at,
+                            closes_at=opens_at + datetime.timedelta(days=1), allow_change=allow_change)
+                for n in range(count)]
 
 
 def announce(estate: Estate, vote: Vote) -> Vote:
     then = vote.opens_at - datetime.timedelta(days=16)
-    return vote_announce(actor=estate.clerk, vote=vote, on=timezone.localtime(then).date(), now=then)
+    with clock.frozen_at(then):
+        return vote_announce(actor=estate.clerk, vote=vote)
 
 
 def fill_ballots(vote: Vote) -> int:
@@ -198,7 +201,8 @@ def part_a(estate: Estate, votes: list[Vote]) -> None:
     print(f"  outcome {result['outcome']}; agree {result['agree']['area']} cents, {result['agree']['heads']} heads; "
           f"floor gives the same figures: {'yes' if same else 'NO'}")
     start = time.perf_counter()
-    vote_close(actor=estate.clerk, vote=vote, now=vote.closes_at)
+    with clock.frozen_at(vote.closes_at):
+        vote_close(actor=estate.clerk, vote=vote)
     print(f"  vote_close once (tally, hash, store, result notice with {cast:,} receipt codes): "
           f"{(time.perf_counter() - start) * 1000:.2f} ms")
     print(f"\nAnnouncement: freeze the electorate of {vote.electorate_heads:,} owners from "

@@ -58,11 +58,10 @@ def invitee_choices(user: Any, place: Place | None) -> QuerySet[Person]:
     return visible_to(user, "person.view", Person.objects.filter(pk__in=serving)).order_by("name_pinyin", "pk")
 
 
-def meeting_list(user: Any, *, past: bool = False, place: Place | None = None,
-                 now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+def meeting_list(user: Any, *, past: bool = False, place: Place | None = None) -> QuerySet[Meeting]:
     """Meetings the user may see: upcoming (not yet over, soonest first) or past (latest first), optionally
     under one place; each with its counts of resolutions and of people signed in."""
-    now = now or clock.now()
+    now = clock.now()
     meetings = meetings_for(user)
     if place is not None:
         meetings = meetings.filter(within_q("place__path", [place.path]))
@@ -131,9 +130,9 @@ def case_categories_for(user: Any) -> list[Category]:
     return [c for c in categories if c.pk not in parents and not any(q.required for q in c.questions.all())]
 
 
-def calendar_meetings(user: Any, *, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+def calendar_meetings(user: Any) -> QuerySet[Meeting]:
     """The calendar feed: meetings the user may see from 30 days ago to 90 days ahead, with their agenda."""
-    now = now or clock.now()
+    now = clock.now()
     return (meetings_for(user)
             .filter(starts_at__gte=now - datetime.timedelta(days=FEED_PAST_DAYS),
                     starts_at__lte=now + datetime.timedelta(days=FEED_FUTURE_DAYS))
@@ -141,5 +140,5 @@ def calendar_meetings(user: Any, *, now: datetime.datetime | None = None) -> Que
             .order_by("starts_at", "pk"))
 
 
-def is_upcoming(meeting: Meeting, now: datetime.datetime | None = None) -> bool:
-    return meeting.status == MeetingStatus.PLANNED and meeting.ends_at >= (now or clock.now())
+def is_upcoming(meeting: Meeting) -> bool:
+    return meeting.status == MeetingStatus.PLANNED and meeting.ends_at >= clock.now()

@@ -42,14 +42,14 @@ def test_tick__overdue_case__escalated_once_and_second_run_changes_nothing(locat
     case = dispatch_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])  # 4 working hours: due 14:30
     late = at(2024, 9, 24, 9, 0)
     with frozen(late):
-        first = tick(now=late)
+        first = tick()
     case.refresh_from_db()
     assert (first.escalated, case.level, case.handling_place, case.is_overdue, case.stage) == (
         1, Level.STREET, located.street, True, Stage.DISPATCH)
     assert case.deadline > late
     state = (list(Case.objects.values()), CaseEvent.objects.count(), Notification.objects.count())
     with frozen(late):
-        second = tick(now=late)
+        second = tick()
     assert (second.escalated, second.warned) == (0, 0)
     assert (list(Case.objects.values()), CaseEvent.objects.count(), Notification.objects.count()) == state
     assert Notification.objects.filter(user=people["street"], case=case, kind="escalated").count() == 1
@@ -58,19 +58,21 @@ def test_tick__overdue_case__escalated_once_and_second_run_changes_nothing(locat
 def test_tick__at_75_percent__one_warning(located, categories, people):
     case = dispatch_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])  # 4 working hours: due 14:30
     early, warn = at(2024, 9, 23, 10, 0), at(2024, 9, 23, 13, 15)  # 3 h of 4 have passed at 12:00
-    assert tick(now=early).warned == 0
-    assert tick(now=warn).warned == 1
-    assert tick(now=warn).warned == 0
+    with frozen(early):
+        assert tick().warned == 0
+    with frozen(warn):
+        assert tick().warned == 1
+        assert tick().warned == 0
     assert Notification.objects.filter(case=case, kind="deadline", user=people["grid"]).count() == 1
 
 
 def test_tick__top_of_ladder__marked_overdue_once(located, categories, people):
     case = dispatch_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])
     Case.objects.filter(pk=case.pk).update(level=Level.DISTRICT, handling_place=located.district)
-    late = at(2024, 9, 30, 9, 0)
-    assert tick(now=late).escalated == 1
-    events = CaseEvent.objects.filter(case=case).count()
-    assert tick(now=late).escalated == 0
+    with frozen(at(2024, 9, 30, 9, 0)):
+        assert tick().escalated == 1
+        events = CaseEvent.objects.filter(case=case).count()
+        assert tick().escalated == 0
     assert CaseEvent.objects.filter(case=case).count() == events
     assert Case.objects.get(pk=case.pk).is_overdue is True
 

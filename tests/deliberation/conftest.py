@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from commonground.core import clock
 from commonground.core.models import (
     Household,
     Organisation,
@@ -118,11 +119,13 @@ def open_vote(register, clerk):
         opens_at = opens_at or now - datetime.timedelta(hours=1)
         closes_at = closes_at or now + datetime.timedelta(days=1)
         back_then = opens_at - datetime.timedelta(days=16)
-        vote = vote_create(actor=clerk, estate=register.estate, kind=kind, matter=matter, title="使用维修资金更换电梯",
-                           record_date=timezone.localtime(back_then).date(), opens_at=opens_at, closes_at=closes_at,
-                           allow_change=allow_change, now=back_then - datetime.timedelta(days=1), **extra)
+        with clock.frozen_at(back_then - datetime.timedelta(days=1)):
+            vote = vote_create(actor=clerk, estate=register.estate, kind=kind, matter=matter, title="使用维修资金更换电梯",
+                               record_date=timezone.localtime(back_then).date(), opens_at=opens_at,
+                               closes_at=closes_at, allow_change=allow_change, **extra)
         if announce:
-            vote = vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+            with clock.frozen_at(back_then):
+                vote = vote_announce(actor=clerk, vote=vote)
         return vote
 
     return factory
@@ -176,8 +179,8 @@ def open_election(open_vote, register, clerk):
             candidate = candidate_register(actor=clerk, vote=vote, person=person)
             candidate_review(actor=clerk, candidate=candidate, conditions=dict.fromkeys(
                 ["law_abiding", "no_arrears", "capable", "no_conflict", "no_record"], True))
-        back_then = vote.opens_at - datetime.timedelta(days=16)
-        return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+        with clock.frozen_at(vote.opens_at - datetime.timedelta(days=16)):
+            return vote_announce(actor=clerk, vote=vote)
 
     return factory
 
@@ -211,15 +214,19 @@ def _close_with_every_channel(vote: Vote, clerk, logins, register, marks: dict, 
 
     cast_at = vote.opens_at + datetime.timedelta(minutes=10)
     key = "candidates" if vote.is_election else "choice"
-    for name, mark in marks.items():
-        ballot_cast(vote=vote, actor=logins[name], **{key: mark}, now=cast_at)
-    ballot_cast(vote=vote, actor=logins["o4"], **{key: marks["o3"]}, now=cast_at + datetime.timedelta(minutes=5))
-    developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
-    ballot_enter(vote=vote, actor=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"), now=cast_at)
-    proxied = Elector.objects.get(vote=vote, memberships__person=register.owners[5])
-    ballot_enter(vote=vote, actor=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
-                 authorisation=scan_png("proxy.png"), now=cast_at)
-    return vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    with clock.frozen_at(cast_at):
+        for name, mark in marks.items():
+            ballot_cast(vote=vote, actor=logins[name], **{key: mark})
+    with clock.frozen_at(cast_at + datetime.timedelta(minutes=5)):
+        ballot_cast(vote=vote, actor=logins["o4"], **{key: marks["o3"]})
+    with clock.frozen_at(cast_at + datetime.timedelta(minutes=10)):
+        developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
+        ballot_enter(vote=vote, actor=clerk, elector=developer, **{key: paper}, scan=scan_png("paper.png"))
+        proxied = Elector.objects.get(vote=vote, memberships__person=register.owners[5])
+        ballot_enter(vote=vote, actor=clerk, elector=proxied, **{key: proxy}, proxy_name="孙六的女儿",
+                     authorisation=scan_png("proxy.png"))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(minutes=1)):
+        return vote_close(actor=clerk, vote=vote)
 
 
 def _ended_window() -> dict[str, datetime.datetime]:

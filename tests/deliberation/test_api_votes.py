@@ -15,6 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from commonground.core import clock
 from commonground.core.models import RoleKind
 from commonground.deliberation.models import (
     CANDIDATE_CONDITIONS,
@@ -74,8 +75,9 @@ def ended_vote(open_vote, voters):
     """A vote whose window has just ended, not yet closed: owners 0, 1, 3, 4 and 5 agreed (quorum met)."""
     now = timezone.now()
     vote = open_vote(opens_at=now - datetime.timedelta(hours=2), closes_at=now - datetime.timedelta(minutes=1))
-    for user in [voters[0], voters[1], *voters[3:]]:
-        ballot_cast(vote=vote, actor=user, choice="agree", now=now - datetime.timedelta(hours=1))
+    with clock.frozen_at(now - datetime.timedelta(hours=1)):
+        for user in [voters[0], voters[1], *voters[3:]]:
+            ballot_cast(vote=vote, actor=user, choice="agree")
     return vote
 
 
@@ -88,8 +90,8 @@ def announced_election(open_vote, register, clerk, **window) -> Vote:
     for i in (0, 3, 4, 5):
         candidate = candidate_register(actor=clerk, vote=vote, person=register.owners[i], statement=f"候选人{i}")
         candidate_review(actor=clerk, candidate=candidate, conditions={**ALL_MET, "no_arrears": i != 5})
-    back_then = vote.opens_at - datetime.timedelta(days=16)
-    return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+    with clock.frozen_at(vote.opens_at - datetime.timedelta(days=16)):
+        return vote_announce(actor=clerk, vote=vote)
 
 
 def snapshot(vote: Vote) -> tuple[dict, int, int, int]:
@@ -562,8 +564,9 @@ def test_vote_result__election__candidates_named_and_ranked(as_user, clerk, owne
     vote = announced_election(open_vote, register, clerk, opens_at=now - datetime.timedelta(hours=2),
                               closes_at=now - datetime.timedelta(minutes=1))
     qualified = list(vote.candidates.filter(status="approved").values_list("pk", flat=True))
-    for user in [voters[0], voters[1], *voters[3:]]:
-        ballot_cast(vote=vote, actor=user, candidates=qualified, now=now - datetime.timedelta(hours=1))
+    with clock.frozen_at(now - datetime.timedelta(hours=1)):
+        for user in [voters[0], voters[1], *voters[3:]]:
+            ballot_cast(vote=vote, actor=user, candidates=qualified)
     vote_close(actor=clerk, vote=vote)
     body = as_user(owner_user).get(f"/api/votes/{vote.pk}/result", {"include_record": "1"}).json()
     assert (body["outcome"], body["seats"], body["unfilled"]) == ("passed", 3, 0)

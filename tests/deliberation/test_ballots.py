@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from commonground.core import clock
 from commonground.core.models import RoleKind
 from commonground.core.services.people import person_create
 from commonground.deliberation.models import (
@@ -67,21 +68,23 @@ def test_ballot_cast__before_opening__refused_nothing_stored(open_vote, owner_us
 
 def test_ballot_cast__at_closes_at__refused_nothing_stored(open_vote, owner_user):
     vote = open_vote()
-    with pytest.raises(ValidationError) as refused:
-        ballot_cast(vote=vote, actor=owner_user, choice="agree", now=vote.closes_at)
+    with pytest.raises(ValidationError) as refused, clock.frozen_at(vote.closes_at):
+        ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert refused.value.messages == ["Voting has closed."]
     assert stored() == (0, 0)
 
 
 def test_ballot_cast__last_moment_before_closes_at__accepted(open_vote, owner_user):
     vote = open_vote()
-    ballot_cast(vote=vote, actor=owner_user, choice="agree", now=vote.closes_at - datetime.timedelta(seconds=1))
+    with clock.frozen_at(vote.closes_at - datetime.timedelta(seconds=1)):
+        ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert stored() == (1, 1)
 
 
 def test_ballot_cast__after_vote_closed__refused_nothing_stored(open_vote, owner_user, clerk):
     vote = open_vote()
-    vote_close(actor=clerk, vote=vote, now=vote.closes_at + MINUTE)
+    with clock.frozen_at(vote.closes_at + MINUTE):
+        vote_close(actor=clerk, vote=vote)
     with pytest.raises(ValidationError) as refused:
         ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert refused.value.messages == ["This vote is closed; its result is fixed."]
@@ -99,8 +102,8 @@ def test_ballot_cast__cancelled_vote__refused_nothing_stored(open_vote, owner_us
     now = timezone.now()
     vote = open_vote(opens_at=now + datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1))
     vote_cancel(actor=clerk, vote=vote)
-    with pytest.raises(ValidationError) as refused:
-        ballot_cast(vote=vote, actor=owner_user, choice="agree", now=vote.opens_at + MINUTE)
+    with pytest.raises(ValidationError) as refused, clock.frozen_at(vote.opens_at + MINUTE):
+        ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert refused.value.messages == ["This vote is not open for voting."]
     assert stored() == (0, 0)
 
@@ -355,15 +358,16 @@ def test_ballot_enter__paper_collected_by_deadline_entered_after_closes_at_befor
         open_vote, clerk, register):
     """Rule: paper ballots handed in by the deadline may be entered after closes_at, until vote_close."""
     vote = open_vote()
-    ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_for(vote, register), choice="agree", scan=scan(),
-                          now=vote.closes_at + datetime.timedelta(hours=2))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(hours=2)):
+        ballot = ballot_enter(vote=vote, actor=clerk, elector=elector_for(vote, register), choice="agree", scan=scan())
     assert ballot.channel == BallotChannel.PAPER
     assert stored() == (1, 1)
 
 
 def test_ballot_enter__paper_after_vote_close__refused_nothing_stored(open_vote, clerk, register):
     vote = open_vote()
-    vote_close(actor=clerk, vote=vote, now=vote.closes_at + MINUTE)
+    with clock.frozen_at(vote.closes_at + MINUTE):
+        vote_close(actor=clerk, vote=vote)
     with pytest.raises(ValidationError) as refused:
         ballot_enter(vote=vote, actor=clerk, elector=elector_for(vote, register), choice="agree", scan=scan())
     assert refused.value.messages == ["This vote is closed; its result is fixed."]
@@ -372,9 +376,8 @@ def test_ballot_enter__paper_after_vote_close__refused_nothing_stored(open_vote,
 
 def test_ballot_enter__paper_before_opening__refused_nothing_stored(open_vote, clerk, register):
     vote = open_vote()
-    with pytest.raises(ValidationError) as refused:
-        ballot_enter(vote=vote, actor=clerk, elector=elector_for(vote, register), choice="agree", scan=scan(),
-                     now=vote.opens_at - MINUTE)
+    with pytest.raises(ValidationError) as refused, clock.frozen_at(vote.opens_at - MINUTE):
+        ballot_enter(vote=vote, actor=clerk, elector=elector_for(vote, register), choice="agree", scan=scan())
     assert refused.value.messages == ["Voting has not opened yet."]
     assert stored() == (0, 0)
 

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 
+from commonground.core import clock
 from commonground.deliberation.models import Ballot, VoteStatus
 from commonground.deliberation.services.votes import vote_close
 from tests.browser import ARTIFACTS, VIEWPORTS
@@ -62,7 +63,8 @@ def test_owner_vote__phone__cast_then_find_receipt_in_result(browser, live_serve
     assert receipt == ballot.receipt_code
     shot("receipt")
 
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(minutes=1)):
+        vote = vote_close(actor=clerk, vote=vote)
     assert vote.status == VoteStatus.CLOSED
     page.goto(f"{base}/deliberation/votes/mine/")
     with page.expect_navigation():

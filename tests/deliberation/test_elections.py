@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, RoleKind
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import ownership_create, person_create
@@ -53,10 +54,10 @@ def _english():
 
 
 def election(clerk, estate, *, seats: int | None = 5, term_years: int | None = 3, **changes) -> Vote:
-    fields = {"title": "第三届业主委员会选举", "record_date": RECORD, "opens_at": OPENS, "closes_at": CLOSES,
-              "now": CREATED, **changes}
-    return vote_create(actor=clerk, estate=estate, kind="election", matter="9", seats=seats, term_years=term_years,
-                       **fields)
+    fields = {"title": "第三届业主委员会选举", "record_date": RECORD, "opens_at": OPENS, "closes_at": CLOSES, **changes}
+    with clock.frozen_at(CREATED):
+        return vote_create(actor=clerk, estate=estate, kind="election", matter="9", seats=seats,
+                           term_years=term_years, **fields)
 
 
 def group(clerk, vote, roles: list[str]) -> None:
@@ -119,8 +120,9 @@ def test_vote_create__term_outside_three_to_five__refused(register, clerk, years
 
 
 def test_vote_create__decision_with_seats__seats_and_term_dropped(register, clerk):
-    vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
-                       opens_at=OPENS, closes_at=CLOSES, seats=5, term_years=3, now=CREATED)
+    with clock.frozen_at(CREATED):
+        vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
+                           opens_at=OPENS, closes_at=CLOSES, seats=5, term_years=3)
     assert (vote.seats, vote.term_years) == (None, None)
 
 
@@ -164,8 +166,9 @@ def test_preparatory_member_add__person_without_name__takes_persons_name(registe
 
 
 def test_preparatory_member_add__decision_vote__refused(register, clerk):
-    vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
-                       opens_at=OPENS, closes_at=CLOSES, now=CREATED)
+    with clock.frozen_at(CREATED):
+        vote = vote_create(actor=clerk, estate=register.estate, matter="5", title="电梯", record_date=RECORD,
+                           opens_at=OPENS, closes_at=CLOSES)
     with pytest.raises(ValidationError) as refused:
         preparatory_member_add(actor=clerk, vote=vote, name="钱五", role=PreparatoryRole.OWNER)
     assert refused.value.messages == ["This vote is not an election."]
@@ -259,8 +262,8 @@ def test_candidate_withdraw__draft__removed(register, clerk):
 # --- ready for announcement --------------------------------------------------------------------------------------
 
 def announce(clerk, vote) -> Vote:
-    return vote_announce(actor=clerk, vote=vote, on=ANNOUNCED_ON,
-                         now=timezone.make_aware(datetime.datetime(2030, 3, 1, 10, 0)))
+    with clock.frozen_at(timezone.make_aware(datetime.datetime.combine(ANNOUNCED_ON, datetime.time(10, 0)))):
+        return vote_announce(actor=clerk, vote=vote)
 
 
 def test_vote_announce__election_fewer_qualified_than_seats__refused_nothing_frozen(register, clerk):
@@ -333,6 +336,12 @@ def owners_users(register, make_user, tree) -> list:
     return [make_user(RoleKind.RESIDENT, tree.estate, person=p) for p in register.owners]
 
 
+def close(clerk, vote, day: datetime.date) -> Vote:
+    """The clerk closes the vote on `day` (after it closed)."""
+    with clock.frozen_at(timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))):
+        return vote_close(actor=clerk, vote=vote)
+
+
 def mark(vote, users, marks: dict[int, list[int]]) -> None:
     """marks: owner index -> candidate indexes (candidates in ballot order)."""
     candidates = list(vote.candidates.values_list("pk", flat=True))
@@ -349,7 +358,7 @@ def test_vote_close__election_fills_seats__committee_formed_previous_dissolved(o
     vote = open_election(seats=3, term_years=3)  # candidates: owners 0, 1, 3, 4
     mark(vote, owners_users, {0: [0, 1, 2], 1: [0, 1, 2], 3: [0, 2, 3], 4: [1, 2, 3], 5: [0, 1, 3]})
     day = datetime.date(2031, 5, 6)
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=day)
+    vote = close(clerk, vote, day)
     assert vote.outcome == "passed"
     assert (vote.result["elected"], vote.result["tied"], vote.result["unfilled"]) == (
         sorted(vote.result["elected"]), [], 0)
@@ -371,7 +380,7 @@ def test_vote_close__election_fills_seats__committee_formed_previous_dissolved(o
 def test_vote_close__election_five_year_term__term_to_five_years_less_a_day(open_election, clerk, owners_users):
     vote = open_election(seats=3, term_years=5)
     mark(vote, owners_users, {0: [0, 1, 2], 1: [0, 1, 2], 3: [0, 1, 2], 4: [0, 1, 2], 5: [0, 1, 2]})
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 1, 1))
+    vote = close(clerk, vote, datetime.date(2031, 1, 1))
     assert set(OrganisationMembership.objects.filter(organisation=vote.committee)
                .values_list("term_from", "term_to")) == {(datetime.date(2031, 1, 1), datetime.date(2035, 12, 31))}
 
@@ -383,7 +392,7 @@ def test_vote_close__election_tie_across_last_seat__no_committee_tie_reported(op
     vote = open_election(seats=3)
     # 0: 4 owners, 500 m²; 1: 4 owners, 400 m²; 2 and 3: 3 owners, 400 m² each, level across the third seat.
     mark(vote, owners_users, {0: [0, 2, 3], 1: [0, 1], 3: [0, 1, 2], 4: [0, 1, 3], 5: [1, 2, 3]})
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = close(clerk, vote, datetime.date(2031, 5, 6))
     candidates = list(vote.candidates.values_list("pk", flat=True))
     rows = {row["candidate"]: row for row in vote.result["candidates"]}
     assert rows[candidates[2]]["area"] == rows[candidates[3]]["area"] == [40000, 60000]
@@ -402,7 +411,7 @@ def test_vote_close__election_tie_across_last_seat__no_committee_tie_reported(op
 def test_vote_close__election_no_quorum__no_committee(open_election, clerk, owners_users):
     vote = open_election(seats=3)
     mark(vote, owners_users, {0: [0, 1, 2], 3: [0, 1, 2]})
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = close(clerk, vote, datetime.date(2031, 5, 6))
     assert (vote.outcome, vote.committee, vote.result["unfilled"]) == ("no_quorum", None, 3)
     assert not Organisation.objects.filter(kind=OrganisationKind.OWNERS_COMMITTEE).exists()
 
@@ -410,7 +419,7 @@ def test_vote_close__election_no_quorum__no_committee(open_election, clerk, owne
 def test_vote_close__election_result_notice__receipts_with_marked_names(open_election, clerk, owners_users):
     vote = open_election(seats=3)
     mark(vote, owners_users, {0: [0, 1, 2], 1: [], 3: [0, 3]})
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at, on=datetime.date(2031, 5, 6))
+    vote = close(clerk, vote, datetime.date(2031, 5, 6))
     notice = Notice.objects.get(vote=vote, kind=NoticeKind.RESULT)
     by_receipt = {row[0]: row[1] for row in notice.table[1:]}
     receipts = {b.cast_by_id: b.receipt_code for b in vote.ballots.all()}

@@ -402,7 +402,7 @@ def test_case_progress__one_of_two_closed(plan_meeting, meeting_world):
 def test_meeting_publish_notice__posted_today_until_the_meeting_day(plan_meeting, meeting_world, tree):
     meeting = plan_meeting(in_hours=24 * 5)
     today = timezone.localdate()
-    notice = meeting_publish_notice(actor=meeting_world.worker, meeting=meeting, on=today)
+    notice = meeting_publish_notice(actor=meeting_world.worker, meeting=meeting)
     day = timezone.localtime(meeting.starts_at).date()
     assert (notice.kind, notice.place, notice.meeting, notice.posted_on, notice.ends_on) == (
         NoticeKind.MEETING, tree.community, meeting, today, day)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commonground.core import clock
 from commonground.core.clock import today
 from commonground.core.models import Place, RoleKind
 from commonground.deliberation.models import Notice, NoticeKind
@@ -94,7 +95,8 @@ def test_notices__place_not_a_number__empty(client, clerk, register):
 
 def test_notices__kind_filter__only_results(client, open_vote, owner_user, clerk):
     vote = open_vote()
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(minutes=1)):
+        vote = vote_close(actor=clerk, vote=vote)
     result = vote.notices.get(kind=NoticeKind.RESULT)
     html = get(client, owner_user, "notices", kind="result").content.decode()
     assert html.count('class="panel notice-card"') == 1

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from commonground.core import clock
 from commonground.core.models import RoleKind
 from commonground.deliberation.models import Ballot, BallotVersion, Choice, Vote, VoteKind, VoteStatus
 from commonground.deliberation.services.ballots import ballot_cast
@@ -43,7 +44,8 @@ def translated(message: str) -> str:
 
 
 def close(vote: Vote, clerk) -> Vote:
-    return vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(minutes=1)):
+        return vote_close(actor=clerk, vote=vote)
 
 
 def page_of(client, user, name: str, *args, **query):
@@ -70,16 +72,18 @@ def open_election(register, clerk):
         now = timezone.now()
         opens_at, closes_at = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=1)
         back_then = opens_at - datetime.timedelta(days=16)
-        vote = vote_create(actor=clerk, estate=register.estate, kind=VoteKind.ELECTION, matter="3", title="选举业委会",
-                           record_date=timezone.localtime(back_then).date(), opens_at=opens_at, closes_at=closes_at,
-                           seats=3, term_years=3, now=back_then - datetime.timedelta(days=1))
+        with clock.frozen_at(back_then - datetime.timedelta(days=1)):
+            vote = vote_create(actor=clerk, estate=register.estate, kind=VoteKind.ELECTION, matter="3", title="选举业委会",
+                               record_date=timezone.localtime(back_then).date(), opens_at=opens_at, closes_at=closes_at,
+                               seats=3, term_years=3)
         preparatory_member_add(actor=clerk, vote=vote, name="街道 王主任", role="leader")
         preparatory_member_add(actor=clerk, vote=vote, name="业主 甲", role="owner")
         preparatory_member_add(actor=clerk, vote=vote, name="业主 乙", role="owner")
         for i, person in enumerate([register.owners[0], *register.owners[3:6]]):
             candidate = candidate_register(actor=clerk, vote=vote, person=person, statement=f"第{i + 1}号候选人的陈述")
             candidate_review(actor=clerk, candidate=candidate, conditions=ALL_CONDITIONS)
-        return vote_announce(actor=clerk, vote=vote, on=timezone.localtime(back_then).date(), now=back_then)
+        with clock.frozen_at(back_then):
+            return vote_announce(actor=clerk, vote=vote)
 
     return factory
 

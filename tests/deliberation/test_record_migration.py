@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
+from commonground.core import clock
 from commonground.core.models import RoleKind
 from commonground.deliberation.models import Ballot, Notice, NoticeKind, Vote
 from commonground.deliberation.services.ballots import ballot_cast
@@ -53,8 +54,10 @@ def closed(request, open_vote, open_election, register, tree, make_user):
             user = make_user(RoleKind.RESIDENT, tree.estate, person=person)
             marks = {"candidates": candidates[n % 3:n % 3 + 2]} if kind == "election" else \
                 {"choice": ["agree", "against", "agree", "abstain", "agree"][n]}
-            ballot_cast(vote=vote, actor=user, now=now - datetime.timedelta(hours=1), **marks)
-        vote = vote_close(actor=request.getfixturevalue("clerk"), vote=vote, now=now)
+            with clock.frozen_at(now - datetime.timedelta(hours=1)):
+                ballot_cast(vote=vote, actor=user, **marks)
+        with clock.frozen_at(now):
+            vote = vote_close(actor=request.getfixturevalue("clerk"), vote=vote)
         record = old_record(vote)
         new_hash, old_hash = vote.record_hash, record_hash(record)
         Vote.objects.filter(pk=vote.pk).update(result={**vote.result, "record": record}, record_hash=old_hash)

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
+from commonground.core import clock
 from commonground.core.models import PlaceKind, RoleKind
 from commonground.core.rules import ROLE_PERMISSIONS
 from commonground.core.services.places import place_create
@@ -337,7 +338,8 @@ def test_publish_form__out_of_scope__404(client, outsider, approved, rep_estate)
 
 
 def test_object_form__upheld__rejected(client, clerk, approved, rep_estate):
-    representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=datetime.date(2025, 3, 1))
+    with clock.frozen_at(timezone.make_aware(datetime.datetime(2025, 3, 1, 10, 0))):
+        representatives_publish_notice(actor=clerk, estate=rep_estate.estate)
     client.force_login(clerk)
     assert client.post(act_url(approved, "object"), {"reason": "居民异议成立"}).status_code == 302
     approved.refresh_from_db()

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
+from commonground.core import clock
 from commonground.core.models import Ownership, PlaceKind, RoleKind
 from commonground.core.services.people import ownership_end
 from commonground.core.services.places import place_create
@@ -33,6 +34,20 @@ POSTED = datetime.date(2025, 3, 1)
 ENDS = datetime.date(2025, 3, 6)  # POSTED + 5 days (CG_REPRESENTATIVE_NOTICE_DAYS default)
 
 
+def on_day(day: datetime.date):
+    return clock.frozen_at(timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0))))
+
+
+def publish(actor, estate, day: datetime.date = POSTED) -> Notice:
+    with on_day(day):
+        return representatives_publish_notice(actor=actor, estate=estate)
+
+
+def confirm(actor, rep, day: datetime.date) -> Representative:
+    with on_day(day):
+        return representative_confirm(actor=actor, representative=rep)
+
+
 def state() -> tuple[list[dict], int]:
     return list(Representative.objects.order_by("pk").values()), Notice.objects.count()
 
@@ -53,11 +68,11 @@ def advanced(clerk, rep_estate, to: str, index: int = 0) -> Representative:
     rep = representative_review(actor=clerk, representative=rep, approve=True)
     if to == S.APPROVED:
         return rep
-    representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+    publish(clerk, rep_estate.estate)
     rep.refresh_from_db()
     if to == S.NOTICED:
         return rep
-    return representative_confirm(actor=clerk, representative=rep, on=ENDS + datetime.timedelta(days=1))
+    return confirm(clerk, rep, ENDS + datetime.timedelta(days=1))
 
 
 @pytest.fixture
@@ -245,7 +260,7 @@ def test_representatives_publish_notice__approved__one_notice_lists_building_and
     first = advanced(clerk, rep_estate, S.APPROVED, index=0)
     second = advanced(clerk, rep_estate, S.APPROVED, index=1)
     with translation.override("en"):
-        notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+        notice = publish(clerk, rep_estate.estate)
     assert (notice.kind, notice.place, notice.posted_on, notice.ends_on, notice.published_by) == (
         NoticeKind.REPRESENTATIVES, rep_estate.estate, POSTED, ENDS, clerk)
     assert notice.title == f"Notice of the renewal representatives of {rep_estate.estate.name}"
@@ -262,7 +277,7 @@ def test_representatives_publish_notice__approved__one_notice_lists_building_and
 def test_representatives_publish_notice__only_approved_are_listed(clerk, rep_estate):
     advanced(clerk, rep_estate, S.APPROVED, index=0)
     registered = advanced(clerk, rep_estate, S.REGISTERED, index=1)
-    notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+    notice = publish(clerk, rep_estate.estate)
     assert notice.table[1:] == [["1幢", "张三"]]
     registered.refresh_from_db()
     assert (registered.status, registered.notice) == (S.REGISTERED, None)
@@ -279,7 +294,7 @@ def test_representatives_publish_notice__default_day_is_today(clerk, rep_estate)
 def test_representatives_publish_notice__period_from_settings(clerk, rep_estate, settings):
     settings.CG_REPRESENTATIVE_NOTICE_DAYS = 7
     advanced(clerk, rep_estate, S.APPROVED)
-    notice = representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+    notice = publish(clerk, rep_estate.estate)
     assert notice.ends_on == datetime.date(2025, 3, 8)
 
 
@@ -287,7 +302,7 @@ def test_representatives_publish_notice__none_approved__refused(clerk, rep_estat
     advanced(clerk, rep_estate, S.REGISTERED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+        publish(clerk, rep_estate.estate)
     assert raised.value.messages == [
         f"No representative of {rep_estate.estate.name} has been approved in the joint review yet."]
     assert state() == before
@@ -297,7 +312,7 @@ def test_representatives_publish_notice__already_noticed__refused(clerk, rep_est
     advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(ValidationError):
-        representatives_publish_notice(actor=clerk, estate=rep_estate.estate, on=POSTED)
+        publish(clerk, rep_estate.estate)
     assert state() == before
 
 
@@ -305,7 +320,7 @@ def test_representatives_publish_notice__not_an_estate__refused(clerk, rep_estat
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(ValidationError):
-        representatives_publish_notice(actor=clerk, estate=rep_estate.buildings[0], on=POSTED)
+        publish(clerk, rep_estate.buildings[0])
     assert state() == before
 
 
@@ -313,15 +328,13 @@ def test_representatives_publish_notice__owners_committee_member__denied(clerk, 
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representatives_publish_notice(actor=make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate),
-                                       estate=rep_estate.estate, on=POSTED)
+        publish(make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate), rep_estate.estate)
     assert state() == before
 
 
 def test_representatives_publish_notice__renewal_worker__published(clerk, rep_estate, make_user, tree):
     advanced(clerk, rep_estate, S.APPROVED)
-    notice = representatives_publish_notice(actor=make_user(RoleKind.RENEWAL_WORKER, tree.estate),
-                                            estate=rep_estate.estate, on=POSTED)
+    notice = publish(make_user(RoleKind.RENEWAL_WORKER, tree.estate), rep_estate.estate)
     assert notice.representatives.count() == 1
 
 
@@ -329,7 +342,7 @@ def test_representatives_publish_notice__out_of_scope__denied(clerk, rep_estate,
     advanced(clerk, rep_estate, S.APPROVED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representatives_publish_notice(actor=outsider, estate=rep_estate.estate, on=POSTED)
+        publish(outsider, rep_estate.estate)
     assert state() == before
 
 
@@ -337,7 +350,7 @@ def test_representatives_publish_notice__out_of_scope__denied(clerk, rep_estate,
 
 def test_representative_confirm__after_the_notice__confirmed(clerk, rep_estate):
     rep = advanced(clerk, rep_estate, S.NOTICED)
-    rep = representative_confirm(actor=clerk, representative=rep, on=datetime.date(2025, 3, 7))
+    rep = confirm(clerk, rep, datetime.date(2025, 3, 7))
     stored = Representative.objects.get()
     assert (stored.status, stored.confirmed_on) == (S.CONFIRMED, datetime.date(2025, 3, 7))
 
@@ -347,7 +360,7 @@ def test_representative_confirm__notice_still_running__refused(day, clerk, rep_e
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with translation.override("en"), pytest.raises(ValidationError) as raised:
-        representative_confirm(actor=clerk, representative=rep, on=day)
+        confirm(clerk, rep, day)
     assert raised.value.messages == ["The notice runs until 2025-03-06; confirm the representative after that day."]
     assert state() == before
 
@@ -357,7 +370,7 @@ def test_representative_confirm__not_on_notice__refused(status, clerk, rep_estat
     rep = advanced(clerk, rep_estate, status)
     before = state()
     with pytest.raises(ValidationError):
-        representative_confirm(actor=clerk, representative=rep, on=datetime.date(2025, 4, 1))
+        confirm(clerk, rep, datetime.date(2025, 4, 1))
     assert state() == before
 
 
@@ -365,7 +378,7 @@ def test_representative_confirm__out_of_scope__denied(clerk, rep_estate, outside
     rep = advanced(clerk, rep_estate, S.NOTICED)
     before = state()
     with pytest.raises(PermissionDenied):
-        representative_confirm(actor=outsider, representative=rep, on=datetime.date(2025, 4, 1))
+        confirm(outsider, rep, datetime.date(2025, 4, 1))
     assert state() == before
 
 
@@ -426,7 +439,7 @@ def test_representatives_of__confirmed_only_by_building(clerk, rep_estate, tree)
     second = advanced(clerk, rep_estate, S.CONFIRMED, index=1)
     first = advanced(clerk, rep_estate, S.NOTICED, index=0)
     assert list(representatives_of(rep_estate.estate)) == [second]
-    representative_confirm(actor=clerk, representative=first, on=datetime.date(2025, 4, 1))
+    confirm(clerk, first, datetime.date(2025, 4, 1))
     assert list(representatives_of(rep_estate.estate)) == [first, second]
     assert list(representatives_of(tree.neighbour_estate)) == []
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from commonground.core import clock
 from commonground.deliberation.models import Ballot, Notice, NoticeKind, VoteStatus
 from commonground.deliberation.services.ballots import ballot_cast
 from commonground.deliberation.services.votes import vote_close, vote_verify
@@ -15,7 +16,8 @@ def test_vote__announce_cast_close__result_fixed_and_rechecks(open_vote, owner_u
     assert str(vote.electorate_area_m2) == "875.50"
     ballot = ballot_cast(vote=vote, actor=owner_user, choice="agree")
     assert len(ballot.receipt_code) == 10
-    vote = vote_close(actor=clerk, vote=vote, now=vote.closes_at + datetime.timedelta(minutes=1))
+    with clock.frozen_at(vote.closes_at + datetime.timedelta(minutes=1)):
+        vote = vote_close(actor=clerk, vote=vote)
     assert vote.status == VoteStatus.CLOSED
     assert vote.outcome == "no_quorum"
     assert vote.result["quorum"] == {"area": [20000, 87550], "heads": [1, 7]}

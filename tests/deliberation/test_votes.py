@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from commonground.core import clock
 from commonground.core.models import PlaceKind, RoleKind
 from commonground.core.services.places import place_create
 from commonground.deliberation.models import (
@@ -41,6 +42,7 @@ CREATED = timezone.make_aware(datetime.datetime(2030, 2, 20, 9, 0))
 OPENS = timezone.make_aware(datetime.datetime(2030, 3, 20, 9, 0))
 CLOSES = timezone.make_aware(datetime.datetime(2030, 3, 27, 18, 0))
 COUNTED_ON = datetime.date(2030, 3, 28)
+COUNTED = timezone.make_aware(datetime.datetime(2030, 3, 28, 9, 0))  # the clerk closes the vote the next morning
 HOUR = datetime.timedelta(hours=1)
 
 
@@ -53,13 +55,19 @@ def _english(settings, tmp_path):
 
 def create(clerk, estate, **changes) -> Vote:
     fields = {"matter": "5", "title": "使用维修资金更换电梯", "record_date": RECORD, "opens_at": OPENS,
-              "closes_at": CLOSES, "now": CREATED, **changes}
-    return vote_create(actor=clerk, estate=estate, **fields)
+              "closes_at": CLOSES, **changes}
+    with clock.frozen_at(CREATED):
+        return vote_create(actor=clerk, estate=estate, **fields)
 
 
 def announce(clerk, vote, on: datetime.date) -> Vote:
-    return vote_announce(actor=clerk, vote=vote, on=on,
-                         now=timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, 0))))
+    with clock.frozen_at(timezone.make_aware(datetime.datetime.combine(on, datetime.time(10, 0)))):
+        return vote_announce(actor=clerk, vote=vote)
+
+
+def close(clerk, vote, at: datetime.datetime = COUNTED) -> Vote:
+    with clock.frozen_at(at):
+        return vote_close(actor=clerk, vote=vote)
 
 
 @pytest.fixture
@@ -75,8 +83,8 @@ def announced(register, clerk):
 
 
 def cast_all(vote, voters, choices: dict[str, str]) -> dict[str, Ballot]:
-    return {name: ballot_cast(vote=vote, actor=voters[name], choice=choice, now=OPENS + HOUR)
-            for name, choice in choices.items()}
+    with clock.frozen_at(OPENS + HOUR):
+        return {name: ballot_cast(vote=vote, actor=voters[name], choice=choice) for name, choice in choices.items()}
 
 
 PASSING = {"o0": "agree", "o1": "agree", "o3": "agree", "o4": "against", "o5": "abstain"}
@@ -205,10 +213,11 @@ def test_vote_announce__worker_of_another_community__permission_denied(register,
 
 
 def test_vote_cancel__before_opening__cancelled_after_opening_refused(announced, clerk):
-    with pytest.raises(ValidationError):
-        vote_cancel(actor=clerk, vote=announced, now=OPENS)
+    with pytest.raises(ValidationError), clock.frozen_at(OPENS):
+        vote_cancel(actor=clerk, vote=announced)
     assert Vote.objects.get(pk=announced.pk).status == VoteStatus.ANNOUNCED
-    assert vote_cancel(actor=clerk, vote=announced, now=OPENS - HOUR).status == VoteStatus.CANCELLED
+    with clock.frozen_at(OPENS - HOUR):
+        assert vote_cancel(actor=clerk, vote=announced).status == VoteStatus.CANCELLED
 
 
 # --- close --------------------------------------------------------------------------------------------------------
@@ -216,7 +225,7 @@ def test_vote_cancel__before_opening__cancelled_after_opening_refused(announced,
 def test_vote_close__before_closes_at__refused_nothing_fixed(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
     with pytest.raises(ValidationError) as refused:
-        vote_close(actor=clerk, vote=announced, now=CLOSES - datetime.timedelta(seconds=1), on=COUNTED_ON)
+        close(clerk, announced, at=CLOSES - datetime.timedelta(seconds=1))
     assert refused.value.messages == ["Voting is still open until 2030-03-27 18:00."]
     vote = Vote.objects.get(pk=announced.pk)
     assert (vote.status, vote.outcome, vote.result, vote.record_hash) == ("announced", "", {}, "")
@@ -226,30 +235,30 @@ def test_vote_close__before_closes_at__refused_nothing_fixed(announced, clerk, v
 def test_vote_close__draft__refused(register, clerk):
     vote = create(clerk, register.estate)
     with pytest.raises(ValidationError) as refused:
-        vote_close(actor=clerk, vote=vote, now=CLOSES + HOUR)
+        close(clerk, vote, at=CLOSES + HOUR)
     assert refused.value.messages == ["Only an announced vote can be closed."]
 
 
 def test_vote_close__twice__refused_result_unchanged(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
-    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    vote = close(clerk, announced)
     with pytest.raises(ValidationError):
-        vote_close(actor=clerk, vote=vote, now=CLOSES + HOUR, on=COUNTED_ON)
-    assert Vote.objects.get(pk=vote.pk).closed_at == CLOSES
+        close(clerk, vote, at=COUNTED + HOUR)
+    assert Vote.objects.get(pk=vote.pk).closed_at == COUNTED
     assert Notice.objects.filter(kind=NoticeKind.RESULT).count() == 1
 
 
 def test_vote_close__worker_of_another_community__permission_denied(announced, make_user, tree):
     with pytest.raises(PermissionDenied):
-        vote_close(actor=make_user(RoleKind.COMMUNITY_WORKER, tree.far_community), vote=announced, now=CLOSES)
+        close(make_user(RoleKind.COMMUNITY_WORKER, tree.far_community), announced, at=CLOSES)
     assert Vote.objects.get(pk=announced.pk).status == VoteStatus.ANNOUNCED
 
 
 def test_vote_close__ordinary_matter__passed_with_every_share_and_hash(announced, clerk, voters):
     ballots = cast_all(announced, voters, PASSING)
-    vote = vote_close(actor=clerk, vote=announced, now=CLOSES + HOUR, on=COUNTED_ON)
+    vote = close(clerk, announced)
     vote.refresh_from_db()
-    assert (vote.status, vote.outcome, vote.closed_at, vote.closed_by) == ("closed", "passed", CLOSES + HOUR, clerk)
+    assert (vote.status, vote.outcome, vote.closed_at, vote.closed_by) == ("closed", "passed", COUNTED, clerk)
     result = {k: v for k, v in vote.result.items() if k != "record"}
     assert result == {
         "outcome": "passed", "quorum_met": True, "threshold": "more_than_half",
@@ -284,9 +293,10 @@ def test_vote_close__same_ballots__ordinary_passes_supermajority_fails(register,
     cast_all(vote, voters, {"zhang": "against", "o0": "agree", "o1": "agree", "o3": "agree", "o4": "agree",
                             "o5": "agree"})
     developer = Elector.objects.get(vote=vote, memberships__organisation=register.developer)
-    ballot_enter(vote=vote, actor=clerk, elector=developer, choice="against", now=OPENS + HOUR,
-                 scan=SimpleUploadedFile("p.png", image_bytes("PNG"), content_type="image/png"))
-    vote = vote_close(actor=clerk, vote=vote, now=CLOSES, on=COUNTED_ON)
+    with clock.frozen_at(OPENS + HOUR):
+        ballot_enter(vote=vote, actor=clerk, elector=developer, choice="against",
+                     scan=SimpleUploadedFile("p.png", image_bytes("PNG"), content_type="image/png"))
+    vote = close(clerk, vote)
     assert vote.outcome == outcome
     assert vote.result["agree"] == {"area": [60000, 87550], "heads": [5, 7]}
     assert vote.result["threshold"] == ("three_quarters" if matter == "7" else "more_than_half")
@@ -294,7 +304,7 @@ def test_vote_close__same_ballots__ordinary_passes_supermajority_fails(register,
 
 def test_vote_close__too_few_take_part__no_quorum(announced, clerk, voters):
     cast_all(announced, voters, {"o0": "agree", "o1": "agree", "o3": "agree", "o4": "agree"})  # 4/7, 500/875.50
-    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    vote = close(clerk, announced)
     assert vote.outcome == Outcome.NO_QUORUM
     assert vote.result["quorum"] == {"area": [50000, 87550], "heads": [4, 7]}
     assert "Result: no quorum" in Notice.objects.get(vote=vote, kind=NoticeKind.RESULT).body
@@ -302,8 +312,9 @@ def test_vote_close__too_few_take_part__no_quorum(announced, clerk, voters):
 
 def test_vote_close__changed_ballot__only_last_version_counted_all_kept(announced, clerk, voters):
     cast_all(announced, voters, PASSING)
-    ballot_cast(vote=announced, actor=voters["o4"], choice="agree", now=OPENS + 2 * HOUR)
-    vote = vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    with clock.frozen_at(OPENS + 2 * HOUR):
+        ballot_cast(vote=announced, actor=voters["o4"], choice="agree")
+    vote = close(clerk, announced)
     assert vote.result["agree"] == {"area": [50000, 60000], "heads": [4, 5]}
     ballot = Ballot.objects.get(elector__vote=vote, cast_by=voters["o4"])
     (changed,) = [b for b in vote.result["record"]["ballots"] if b["receipt"] == ballot.receipt_code]
@@ -316,7 +327,7 @@ def test_vote_close__changed_ballot__only_last_version_counted_all_kept(announce
 @pytest.fixture
 def closed(announced, clerk, voters) -> Vote:
     cast_all(announced, voters, PASSING)
-    return vote_close(actor=clerk, vote=announced, now=CLOSES, on=COUNTED_ON)
+    return close(clerk, announced)
 
 
 def test_vote_verify__untouched__both_checks_hold(closed):

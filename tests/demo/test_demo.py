@@ -24,6 +24,7 @@ from commonground.cases.models import ApiClient, Case, CaseEvent, MediationOutco
 from commonground.cases.services.categories import SeedResult, category_seed
 from commonground.cases.services.deadlines import tick
 from commonground.cases.services.ladder import handling_place
+from commonground.core import clock
 from commonground.core.clock import today
 from commonground.core.models import (
     Household,
@@ -302,7 +303,8 @@ def test_demo_cases__deadlines_and_handling_places__as_the_services_compute_them
 def test_demo_cases__tick_at_the_demo_now__nothing_left_to_do(demo, db):
     before = (CaseEvent.objects.count(), Notification.objects.count())
 
-    result = tick(now=datetime.datetime(2023, 8, 31, 16, 0, tzinfo=SHANGHAI))
+    with clock.frozen_at(DEMO_NOW):
+        result = tick()
 
     assert (result.warned, result.escalated) == (0, 0)
     assert (CaseEvent.objects.count(), Notification.objects.count()) == before
@@ -312,7 +314,6 @@ def test_demo_clock__runs_from_the_demo_now__tick_command_escalates_only_what_is
     """The demo's clock started at 2023-08-31 16:00 when the demo was built; `tick` reads it, not the wall clock
     (on which every open case of 2023 would be years overdue)."""
     from commonground.cases.services.deadlines import CLOCK_STAGES
-    from commonground.core import clock
 
     started = clock.now()
     assert DEMO_NOW <= started < DEMO_NOW + datetime.timedelta(minutes=10)

@@ -32,7 +32,9 @@ def warning_due_at(case: Case) -> datetime.datetime:
 
 
 @transaction.atomic
-def case_warn_deadline(*, case: Case, now: datetime.datetime) -> bool:
+def case_warn_deadline(*, case: Case) -> bool:
+    """The tick's warning for one case, once its time limit is 75% gone (and not yet over)."""
+    now = clock.now()
     current = locked(case)
     if current.stage not in CLOCK_STAGES or current.warned_at or current.dispatched_at is None:
         return False
@@ -45,15 +47,15 @@ def case_warn_deadline(*, case: Case, now: datetime.datetime) -> bool:
     return True
 
 
-def tick(*, now: datetime.datetime | None = None) -> TickResult:
-    """Run the deadline job once over every running case."""
-    now = now or clock.now()
+def tick() -> TickResult:
+    """Run the deadline job once over every running case, at the clock's now."""
+    now = clock.now()
     result = TickResult()
     running = Case.objects.filter(stage__in=CLOCK_STAGES)
     for case in running.filter(deadline__lte=now).only("pk").iterator():
-        if case_escalate_overdue(case=case, now=now):
+        if case_escalate_overdue(case=case):
             result.escalated += 1
     for case in running.filter(warned_at__isnull=True, deadline__gt=now).select_related("category").iterator():
-        if now >= warning_due_at(case) and case_warn_deadline(case=case, now=now):
+        if now >= warning_due_at(case) and case_warn_deadline(case=case):
             result.warned += 1
     return result

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -57,9 +55,9 @@ def _email_one(notification_id: int) -> None:
     Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
 
 
-def send_digests(*, now: datetime.datetime | None = None) -> int:
+def send_digests() -> int:
     """One e-mail per digest user with everything not yet e-mailed; idempotent. Returns e-mails sent."""
-    now = now or clock.now()
+    now = clock.now()
     sent = 0
     for preference in NotificationPreference.objects.filter(digest=True, email=True).select_related("user"):
         pending = Notification.objects.filter(user=preference.user, emailed_at__isnull=True, read_at__isnull=True)

@@ -176,14 +176,13 @@ def case_rate(*, case: Case, actor: User, rating: int, comment: str = "") -> Cas
                      from_stages=(Stage.EVALUATED,), reopen=True)
 
 
-def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, ...], reopen: bool = False,
-              now: datetime.datetime | None = None) -> Case:
+def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, ...], reopen: bool = False) -> Case:
     """Send a (locked, permission-checked) case one level up the ladder, restarting its clock there."""
     up = next_level(case.place, case.level, case.handling_place)
     if up is None:
         raise ValidationError(_("This case is already at the top of the ladder."))
     expect_stage(case, *from_stages, action=_("escalated"))
-    fields = _start_clock(case, up[0], now or clock.now())
+    fields = _start_clock(case, up[0], clock.now())
     if reopen:
         fields.update(reopenings=case.reopenings + 1, closed_at=None, closed_level="", rating=None)
     from_stage = case.stage
@@ -210,11 +209,11 @@ def case_escalate(*, case: Case, actor: User, reason: str) -> Case:
 
 
 @transaction.atomic
-def case_escalate_overdue(*, case: Case, now: datetime.datetime) -> Case | None:
+def case_escalate_overdue(*, case: Case) -> Case | None:
     """The deadline job's step for one case: mark it overdue and send it one level up (or, at the
     top, only mark it). Does nothing when the case is no longer overdue: safe to run twice."""
     current = locked(case)
-    if current.stage not in CLOCK_STAGES or current.deadline is None or current.deadline > now:
+    if current.stage not in CLOCK_STAGES or current.deadline is None or current.deadline > clock.now():
         return None
     if next_level(current.place, current.level, current.handling_place) is None:
         if current.is_overdue:
@@ -224,8 +223,7 @@ def case_escalate_overdue(*, case: Case, now: datetime.datetime) -> Case | None:
         log_event(case=current, actor=None, action="overdue", from_stage=current.stage, to_stage=current.stage,
                   note=_("Overdue at the top of the ladder."))
         return current
-    escalated = _escalate(current, actor=None, reason=_("Deadline passed."), from_stages=tuple(CLOCK_STAGES),
-                          now=now)
+    escalated = _escalate(current, actor=None, reason=_("Deadline passed."), from_stages=tuple(CLOCK_STAGES))
     escalated.is_overdue = True
     escalated.save(update_fields=["is_overdue"])
     return escalated

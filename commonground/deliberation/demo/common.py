@@ -67,7 +67,7 @@ class World:
         return Organisation.objects.get(name=name)
 
     def call(self, moment: datetime.datetime, service: Callable[..., Any], **kwargs: Any) -> Any:
-        """Run one service with the one clock stopped at `moment` (callers still pass `now=`/`on=` where taken)."""
+        """Run one service with the one clock stopped at `moment`."""
         with clock.frozen_at(moment):
             return service(**kwargs)
 

@@ -119,8 +119,7 @@ def run_election(world: World, plan: Election) -> Vote:
     created = local(plan.created, 10, 0)
     vote = world.call(created, vote_create, actor=user, estate=estate, kind=VoteKind.ELECTION, matter="3",
                       title=plan.title, description=plan.description, record_date=plan.record_date,
-                      opens_at=plan.opens, closes_at=plan.closes, seats=plan.seats, term_years=plan.term_years,
-                      now=created)
+                      opens_at=plan.opens, closes_at=plan.closes, seats=plan.seats, term_years=plan.term_years)
     owner_login = world.users.get("owner")
     owners = [p for p in owners_on(world, plan.estate, plan.record_date)
               if owner_login is None or p.pk != owner_login.person_id]
@@ -146,21 +145,21 @@ def run_election(world: World, plan: Election) -> Vote:
         else:
             world.call(reviewed, candidate_review, actor=user, candidate=candidate, conditions=CONDITIONS_MET)
     announced = local(plan.announced_on, 9, 30)
-    vote = world.call(announced, vote_announce, actor=user, vote=vote, on=plan.announced_on, now=announced)
+    vote = world.call(announced, vote_announce, actor=user, vote=vote)
     qualified = [c.pk for n, c in enumerate(candidates) if n not in rejected]
     favourites = rng.sample(qualified, len(qualified))  # the first `seats` of them win
     fixed = {}
     if plan.owner_marks and owner_login is not None:
         cast_at = plan.opens + datetime.timedelta(days=1, hours=10, minutes=34)
         marked = sorted(rng.sample(favourites[:plan.seats + 1], plan.owner_marks))
-        ballot = world.call(cast_at, ballot_cast, vote=vote, actor=owner_login, candidates=marked, now=cast_at)
+        ballot = world.call(cast_at, ballot_cast, vote=vote, actor=owner_login, candidates=marked)
         fixed[ballot.elector.key] = marked
     electors, electorate = electorate_of(vote)
     paper = draw_marks(rng, electorate, fixed, favourites, seats=plan.seats, turnout=plan.turnout)
     by_key = {e.key: e for e in electors}
     enter_paper_ballots(world, vote, world.users[plan.clerk], [(by_key[k], "", m) for k, m in paper.items()],
                         first=plan.opens, last=plan.closes)
-    vote = world.call(plan.closed_at, vote_close, actor=user, vote=vote, now=plan.closed_at, on=plan.closed_at.date())
+    vote = world.call(plan.closed_at, vote_close, actor=user, vote=vote)
     if vote.outcome != Outcome.PASSED or vote.committee is None:
         raise RuntimeError(f"{plan.title}: {vote.outcome}")
     world.count("votes")

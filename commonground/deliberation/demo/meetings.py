@@ -124,13 +124,13 @@ def hold_meeting(world: World, series: Series, plan: Plan, place: Place, pool: l
     meeting = world.call(planned, meeting_create, actor=user, place=place, convener=convener, kind=series.kind,
                          title=plan.title, starts_at=starts, ends_at=ends, venue=series.venue, agenda=plan.agenda)
     posted = plan.day - datetime.timedelta(days=5)
-    world.call(local(posted, 9, 0), meeting_publish_notice, actor=user, meeting=meeting, on=posted)
+    world.call(local(posted, 9, 0), meeting_publish_notice, actor=user, meeting=meeting)
     present = attend(world, series, meeting, rng.sample(pool, min(len(pool), rng.randint(4, 6))))
     recorded = ends + datetime.timedelta(minutes=40)
     world.call(recorded, meeting_record_minutes, actor=user, meeting=meeting,
-               minutes=minutes_text(plan, convener.name, present, world), now=recorded)
+               minutes=minutes_text(plan, convener.name, present, world))
     for text, outcome in plan.resolutions:
-        resolution = world.call(recorded, resolution_add, actor=user, meeting=meeting, text=text, now=recorded)
+        resolution = world.call(recorded, resolution_add, actor=user, meeting=meeting, text=text)
         world.count("resolutions")
         if outcome:
             follow_up(world, resolution, category, ends + datetime.timedelta(hours=1), outcome)
@@ -177,7 +177,7 @@ def plan_next_meeting(world: World) -> Meeting:
                          convener=world.organisation(series.convener), kind=series.kind, title=plan.title,
                          starts_at=starts, ends_at=starts + datetime.timedelta(hours=series.hours),
                          venue=series.venue, agenda=plan.agenda)
-    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, actor=user, meeting=meeting, on=NOW.date())
+    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, actor=user, meeting=meeting)
     world.count("meetings")
     return meeting
 

@@ -45,7 +45,7 @@ def build_representatives(world: World) -> list[Representative]:
     world.call(local(CALL_ON, 10, 0), notice_publish, actor=community, place=estate, kind=NoticeKind.OTHER,
                title=CALL_TITLE, body=CALL_BODY, posted_on=CALL_ON, ends_on=NOMINATED_FROM + datetime.timedelta(days=7))
     owner = world.users.get("owner")
-    people = residents_by_building(estate, on=REGISTERED_ON)
+    people = world.call(local(REGISTERED_ON, 9, 0), residents_by_building, estate=estate)
     buildings = list(buildings_of(estate))
     persons = {p.pk: p for p in Person.objects.filter(
         pk__in=[pk for rows in people.values() for pk, _name in rows])}
@@ -72,11 +72,11 @@ def build_representatives(world: World) -> list[Representative]:
     world.call(local(RENOMINATED_ON, 16, 0), representative_register, actor=renewal, representative=second)
     world.call(local(RENOMINATED_ON + datetime.timedelta(days=4), 15, 0), representative_review, actor=street,
                representative=second, approve=True)
-    world.call(local(NOTICE_ON, 9, 0), representatives_publish_notice, actor=community, estate=estate, on=NOTICE_ON)
+    world.call(local(NOTICE_ON, 9, 0), representatives_publish_notice, actor=community, estate=estate)
     confirmed = []
     for representative in Representative.objects.filter(building__parent=estate, status="noticed").order_by(
             "building__path"):
         confirmed.append(world.call(local(CONFIRMED_ON, 10, 0), representative_confirm, actor=community,
-                                    representative=representative, on=CONFIRMED_ON))
+                                    representative=representative))
     world.count("representatives", len(confirmed))
     return confirmed

@@ -123,12 +123,12 @@ def run_decision(world: World, plan: Decision) -> Vote:
     created = local(plan.announced_on - datetime.timedelta(days=2), 10, 15)
     vote = world.call(created, vote_create, actor=user, estate=world.estate(plan.estate), matter=plan.matter,
                       title=plan.title, description=plan.description, record_date=plan.record_date,
-                      opens_at=plan.opens, closes_at=plan.closes, now=created)
+                      opens_at=plan.opens, closes_at=plan.closes)
     announced = local(plan.announced_on, 9, 30)
-    vote = world.call(announced, vote_announce, actor=user, vote=vote, on=plan.announced_on, now=announced)
+    vote = world.call(announced, vote_announce, actor=user, vote=vote)
     for login, casts in plan.online.items():
         for at, choice in casts:
-            world.call(at, ballot_cast, vote=vote, actor=world.users[login], choice=choice, now=at)
+            world.call(at, ballot_cast, vote=vote, actor=world.users[login], choice=choice)
     electors, electorate = electorate_of(vote)
     fixed = _final_choices(world, plan, vote)
     paper = draw_choices(world.rng, electorate, fixed, turnout=plan.turnout, agree=plan.agree,
@@ -136,7 +136,7 @@ def run_decision(world: World, plan: Decision) -> Vote:
     by_key = {e.key: e for e in electors}
     enter_paper_ballots(world, vote, user, [(by_key[key], choice, []) for key, choice in paper.items()],
                         first=plan.opens, last=plan.closes)
-    vote = world.call(plan.closed_at, vote_close, actor=user, vote=vote, now=plan.closed_at, on=plan.closed_at.date())
+    vote = world.call(plan.closed_at, vote_close, actor=user, vote=vote)
     if vote.outcome != plan.expected:
         raise RuntimeError(f"{plan.title}: {vote.outcome}, planned {plan.expected}")
     if plan.appeal:
@@ -152,10 +152,10 @@ def run_upcoming(world: World) -> Vote:
     created = local(plan.announced_on - datetime.timedelta(days=1), 16, 40)
     vote = world.call(created, vote_create, actor=user, estate=world.estate(plan.estate), kind=VoteKind.DECISION,
                       matter=plan.matter, title=plan.title, description=plan.description,
-                      record_date=plan.record_date, opens_at=plan.opens, closes_at=plan.closes, now=created)
+                      record_date=plan.record_date, opens_at=plan.opens, closes_at=plan.closes)
     announced = local(plan.announced_on, 9, 0)
     world.count("votes")
-    return world.call(announced, vote_announce, actor=user, vote=vote, on=plan.announced_on, now=announced)
+    return world.call(announced, vote_announce, actor=user, vote=vote)
 
 
 def build_decisions(world: World) -> list[Vote]:

@@ -122,14 +122,13 @@ def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int],
 
 
 @transaction.atomic
-def ballot_cast(*, vote: Vote, actor: User, choice: str = "", candidates: Sequence[int] = (),
-                now: datetime.datetime | None = None) -> Ballot:
+def ballot_cast(*, vote: Vote, actor: User, choice: str = "", candidates: Sequence[int] = ()) -> Ballot:
     """An owner on the register votes online; returns the ballot with its receipt code."""
     vote = open_vote_for_ballots(vote)
     elector = elector_of(vote, actor)
     if elector is None or not getattr(actor, "is_active", False):
         raise PermissionDenied(_("You are not on this vote's register of owners."))
-    _check_open(vote, (now or clock.now()), paper=False)
+    _check_open(vote, clock.now(), paper=False)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     return _record(vote=vote, elector=elector, choice=choice, candidates=marked, channel=BallotChannel.ONLINE,
                    actor=actor)
@@ -138,13 +137,13 @@ def ballot_cast(*, vote: Vote, actor: User, choice: str = "", candidates: Sequen
 @transaction.atomic
 def ballot_enter(*, vote: Vote, actor: User, elector: Elector, choice: str = "", candidates: Sequence[int] = (),
                  scan: UploadedFile | None = None, proxy_name: str = "", authorisation: UploadedFile | None = None,
-                 now: datetime.datetime | None = None) -> Ballot:
+                 ) -> Ballot:
     """Staff enter a paper ballot (with its scan) or a proxy ballot (with the uploaded authorisation)."""
     vote = open_vote_for_ballots(vote)
     require(actor, "ballot.enter", vote)
     if elector.vote_id != vote.pk:
         raise ValidationError({"elector": _("This owner is not on this vote's register.")})
-    _check_open(vote, (now or clock.now()), paper=True)
+    _check_open(vote, clock.now(), paper=True)
     choice, marked = clean_marks(vote, choice=choice, candidates=candidates)
     proxy_name = (proxy_name or "").strip()
     stored_scan = stored_upload(scan, "scan", required=not proxy_name)

@@ -111,10 +111,10 @@ def _check_planned(meeting: Meeting) -> None:
         raise ValidationError(_("This meeting was cancelled."))
 
 
-def _check_started(meeting: Meeting, now: datetime.datetime | None) -> None:
+def _check_started(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    if (now or clock.now()) < meeting.starts_at:
+    if clock.now() < meeting.starts_at:
         raise ValidationError(_("The meeting has not started yet."))
 
 
@@ -250,12 +250,11 @@ def attendee_sign_in(*, actor: User, meeting: Meeting, attendee: Attendee | None
 
 
 @transaction.atomic
-def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str,
-                           now: datetime.datetime | None = None) -> Meeting:
+def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str) -> Meeting:
     """Record (or correct) the minutes; the meeting is then held."""
     meeting = _locked(meeting)
     require(actor, "meeting.change", meeting)
-    _check_started(meeting, now)
+    _check_started(meeting)
     minutes = _text(minutes)
     if not minutes:
         raise ValidationError({"minutes": _("Write the minutes.")})
@@ -278,11 +277,11 @@ def meeting_cancel(*, actor: User, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def resolution_add(*, actor: User, meeting: Meeting, text: str, now: datetime.datetime | None = None) -> Resolution:
+def resolution_add(*, actor: User, meeting: Meeting, text: str) -> Resolution:
     """Record what the meeting resolved (once it has started)."""
     meeting = _locked(meeting)
     require(actor, "meeting.change", meeting)
-    _check_started(meeting, now)
+    _check_started(meeting)
     text = _text(text)
     if not text:
         raise ValidationError({"text": _("Write what the meeting resolved.")})
@@ -334,12 +333,12 @@ def meeting_notice_text(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_publish_notice(*, actor: User, meeting: Meeting, on: datetime.date | None = None) -> Notice:
+def meeting_publish_notice(*, actor: User, meeting: Meeting) -> Notice:
     """Post the meeting's notice on the place's board today, up to the meeting day."""
     meeting = _locked(meeting)
     require(actor, "meeting.change", meeting)
     _check_planned(meeting)
-    on = on or clock.today()
+    on = clock.today()
     day = timezone.localtime(meeting.starts_at).date()
     if day < on:
         raise ValidationError(_("The meeting day has passed; there is nothing to announce."))

@@ -54,14 +54,14 @@ def representative_board(estate: Place) -> list[BoardRow]:
     return [BoardRow(b, b.live[0] if b.live else None) for b in buildings]
 
 
-def residents_by_building(estate: Place, *, on: datetime.date | None = None) -> dict[int, list[tuple[int, str]]]:
+def residents_by_building(estate: Place) -> dict[int, list[tuple[int, str]]]:
     """For each building of the estate, the people who live (household) or own (current title) there, as
     (person id, name) sorted by pinyin: two queries, whatever the number of buildings."""
     cut = len(estate.path) + SEGMENT_WIDTH  # a building's path is its flats' path prefix
     rows = list(HouseholdMember.objects.filter(within_q("household__flat__path", [estate.path]))
                 .values_list("household__flat__path", "person_id", "person__name", "person__name_pinyin"))
-    rows += list(Ownership.objects.current(on or today()).filter(within_q("flat__path", [estate.path]),
-                                                                  person__isnull=False)
+    rows += list(Ownership.objects.current(today()).filter(within_q("flat__path", [estate.path]),
+                                                           person__isnull=False)
                  .values_list("flat__path", "person_id", "person__name", "person__name_pinyin"))
     found: dict[int, dict[int, tuple[str, str]]] = defaultdict(dict)
     for path, person_id, name, pinyin in rows:
@@ -71,10 +71,10 @@ def residents_by_building(estate: Place, *, on: datetime.date | None = None) -> 
             for building, people in found.items()}
 
 
-def lives_or_owns_in(person: Person, building: Place, *, on: datetime.date | None = None) -> bool:
+def lives_or_owns_in(person: Person, building: Place) -> bool:
     """Does `person` belong to a household or hold a current title in `building`?"""
     lives = HouseholdMember.objects.filter(within_q("household__flat__path", [building.path]), person=person)
-    owns = Ownership.objects.current(on or today()).filter(within_q("flat__path", [building.path]), person=person)
+    owns = Ownership.objects.current(today()).filter(within_q("flat__path", [building.path]), person=person)
     return lives.exists() or owns.exists()
 
 
@@ -148,14 +148,14 @@ def representative_review(*, actor: User, representative: Representative, approv
 
 
 @transaction.atomic
-def representatives_publish_notice(*, actor: User, estate: Place, on: datetime.date | None = None) -> Notice:
+def representatives_publish_notice(*, actor: User, estate: Place) -> Notice:
     """Post one notice listing every approved representative of the estate (building and name only) and put
-    them on notice until `on` + the notice period."""
+    them on notice from today for the notice period."""
     require(actor, "representative.publish", estate)
     require(actor, "notice.publish", estate)
     if estate.kind != PlaceKind.ESTATE:
         raise ValidationError({"estate": _("%(place)s is not an estate.") % {"place": estate.name}})
-    on = on or today()
+    on = today()
     approved = list(Representative.objects.select_for_update(of=("self",)).select_related("building", "person")
                     .filter(building__parent=estate, building__kind=PlaceKind.BUILDING, status=S.APPROVED)
                     .order_by("building__path", "pk"))
@@ -179,11 +179,10 @@ def representatives_publish_notice(*, actor: User, estate: Place, on: datetime.d
 
 
 @transaction.atomic
-def representative_confirm(*, actor: User, representative: Representative,
-                           on: datetime.date | None = None) -> Representative:
+def representative_confirm(*, actor: User, representative: Representative) -> Representative:
     """Noticed → confirmed, once the notice period is over without an objection upheld."""
     current = _locked(actor, representative, "representative.confirm", S.NOTICED)
-    on = on or today()
+    on = today()
     ends_on = current.notice.ends_on if current.notice else None
     if ends_on is None or on <= ends_on:
         raise ValidationError(_("The notice runs until %(ends)s; confirm the representative after that day.") % {

@@ -87,13 +87,13 @@ def _clean(vote: Vote, now: datetime.datetime) -> None:
 def vote_create(*, actor: User, estate: Place, kind: str = VoteKind.DECISION, matter: str = "", title: str,
                 description: str = "", record_date: datetime.date, opens_at: datetime.datetime,
                 closes_at: datetime.datetime, allow_change: bool = True, seats: int | None = None,
-                term_years: int | None = None, now: datetime.datetime | None = None) -> Vote:
+                term_years: int | None = None) -> Vote:
     """A draft vote in an estate; an election decides matter 3 and has seats and a term."""
     require(actor, "vote.manage", estate)
     vote = Vote(estate=estate, kind=kind, matter=matter, title=title, description=description,
                 record_date=record_date, opens_at=opens_at, closes_at=closes_at, allow_change=allow_change,
                 seats=seats, term_years=term_years, created_by=actor)
-    _clean(vote, (now or clock.now()))
+    _clean(vote, clock.now())
     vote.save()
     return vote
 
@@ -103,7 +103,7 @@ def _locked(vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def vote_update(*, actor: User, vote: Vote, now: datetime.datetime | None = None, **changes: Any) -> Vote:
+def vote_update(*, actor: User, vote: Vote, **changes: Any) -> Vote:
     """Change a draft (after announcement the notice is what owners rely on)."""
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
@@ -114,22 +114,21 @@ def vote_update(*, actor: User, vote: Vote, now: datetime.datetime | None = None
         raise ValueError(f"unknown fields {sorted(unknown)}")
     for name, value in changes.items():
         setattr(vote, name, value)
-    _clean(vote, (now or clock.now()))
+    _clean(vote, clock.now())
     vote.save()
     return vote
 
 
 @transaction.atomic
-def vote_announce(*, actor: User, vote: Vote, on: datetime.date | None = None,
-                  now: datetime.datetime | None = None) -> Vote:
-    """Freeze the electorate from the register on the record date and post the notice, at least the configured
-    number of days (15) before voting opens."""
+def vote_announce(*, actor: User, vote: Vote) -> Vote:
+    """Freeze the electorate from the register on the record date and post the notice today, at least the
+    configured number of days (15) before voting opens."""
     from .elections import check_ready_for_announcement
     from .notices import publish_vote_notice
 
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
-    on = on or clock.today()
+    on = clock.today()
     if vote.status != VoteStatus.DRAFT:
         raise ValidationError(_("Only a draft can be announced; this vote is %(status)s.") % {
             "status": vote.get_status_display()})
@@ -138,7 +137,7 @@ def vote_announce(*, actor: User, vote: Vote, on: datetime.date | None = None,
     if timezone.localtime(vote.opens_at).date() < earliest:
         errors["opens_at"] = _("The notice must be posted %(days)d days before voting opens: open on %(date)s or "
                                "later.") % {"days": rules.notice_days(), "date": earliest.isoformat()}
-    if vote.opens_at <= (now or clock.now()):
+    if vote.opens_at <= clock.now():
         errors["opens_at"] = _("Voting must open in the future.")
     if vote.record_date > on:
         errors["record_date"] = _("The record date must be today or earlier, so the register is known.")
@@ -165,11 +164,11 @@ def vote_announce(*, actor: User, vote: Vote, on: datetime.date | None = None,
 
 
 @transaction.atomic
-def vote_cancel(*, actor: User, vote: Vote, now: datetime.datetime | None = None) -> Vote:
+def vote_cancel(*, actor: User, vote: Vote) -> Vote:
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
     if vote.status not in {VoteStatus.DRAFT, VoteStatus.ANNOUNCED} or (
-            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= (now or clock.now())):
+            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= clock.now()):
         raise ValidationError(_("A vote can be cancelled only before voting opens."))
     vote.status = VoteStatus.CANCELLED
     vote.save(update_fields=["status", "updated_at"])
@@ -217,15 +216,15 @@ def tally_record(record: dict) -> dict:
 
 
 @transaction.atomic
-def vote_close(*, actor: User, vote: Vote, now: datetime.datetime | None = None, on: datetime.date | None = None) -> Vote:
-    """Fix the result once voting has closed: tally, store the record and its hash, publish the result notice;
-    an election that filled its seats forms the owners' committee."""
+def vote_close(*, actor: User, vote: Vote) -> Vote:
+    """Fix the result once voting has closed: tally, store the record and its hash, publish the result notice
+    today; an election that filled its seats forms the owners' committee today."""
     from .elections import form_committee
     from .notices import publish_result_notice
 
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
-    now = (now or clock.now())
+    now = clock.now()
     if vote.status != VoteStatus.ANNOUNCED:
         raise ValidationError(_("Only an announced vote can be closed."))
     if now < vote.closes_at:
@@ -241,8 +240,8 @@ def vote_close(*, actor: User, vote: Vote, now: datetime.datetime | None = None,
     vote.closed_by = actor
     vote.save()
     if vote.is_election and vote.outcome == Outcome.PASSED:
-        form_committee(vote=vote, on=on or clock.today())
-    publish_result_notice(vote=vote, actor=actor, on=on or clock.today())
+        form_committee(vote=vote, on=clock.today())
+    publish_result_notice(vote=vote, actor=actor, on=clock.today())
     return vote
 
 

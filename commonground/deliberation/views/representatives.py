@@ -88,7 +88,7 @@ def _rows(user: Any, estate: Place) -> list[Row]:
     """The board with masked personal data and allowed steps: a constant number of queries."""
     day = today()
     board = representative_board(estate)
-    residents = residents_by_building(estate, on=day) if can(user, "representative.add", estate) else {}
+    residents = residents_by_building(estate) if can(user, "representative.add", estate) else {}
     ids = [row.representative.person_id for row in board if row.representative]
     cleared = set(visible_to(user, "person.view_personal_data", Person.objects.filter(pk__in=ids))
                   .values_list("pk", flat=True)) if ids else set()

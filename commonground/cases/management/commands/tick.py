@@ -25,10 +25,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, digests: bool, **options) -> None:
         now = clock.now()
-        result = tick(now=now)
+        result = tick()
         self.stdout.write(_("Deadlines at %(now)s: %(warned)d warned, %(escalated)d escalated.") % {
             "now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}", "warned": result.warned,
             "escalated": result.escalated})
         if digests:
-            sent = send_digests(now=now)
+            sent = send_digests()
             self.stdout.write(_("Digests: %(sent)d sent.") % {"sent": sent})
