@@ -79,7 +79,7 @@ def build_accounts(ctx: DemoContext) -> None:
             role_assign(user=user, role=account.role, scope=account.scope(ctx), valid_from=VALID_FROM)
 
 
-DEMO_API_KEY_PREFIX = "demo-"  # the demo's Open311 clients (commonground/cases/demo_data.py)
+DEMO_API_KEY_PREFIX = "demo-"  # the demo's Open311 clients (commonground/cases/demo/__init__.py)
 
 
 def api_client_rows() -> list[tuple[str, str, str, str]]:

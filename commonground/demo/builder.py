@@ -1,6 +1,6 @@
 """Builds the demo district in one transaction, step by step, deterministically from a seed.
 
-Apps above core add their own demo records with a `demo_data` module defining
+Apps above core add their own demo records with a `demo` module or package defining
 `build_demo_data(ctx: DemoContext) -> None`; it runs after the core steps, in
 INSTALLED_APPS order, with `ctx.rng("<its name>")` and `ctx.faker(...)` as its random sources.
 """
@@ -61,12 +61,12 @@ CORE_STEPS: tuple[tuple[str, Step], ...] = (
 
 
 def extension_steps() -> list[tuple[str, Step]]:
-    """`build_demo_data` of every CommonGround app that has a `demo_data` module."""
+    """`build_demo_data` of every CommonGround app that has a `demo` module or package."""
     steps = []
     for config in apps.get_app_configs():
         if not config.name.startswith("commonground.") or config.name == __package__:
             continue
-        module_name = f"{config.name}.demo_data"
+        module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is not None:
             steps.append((config.label, importlib.import_module(module_name).build_demo_data))
     return steps

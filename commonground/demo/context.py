@@ -12,7 +12,7 @@ from commonground.core.models import Organisation, Person, Place
 
 @dataclass
 class DemoContext:
-    """Handed to every demo step, including the `demo_data` modules of other apps."""
+    """Handed to every demo step, including the `demo` modules of other apps."""
 
     seed: int
     district: Place | None = None

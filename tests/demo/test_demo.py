@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from commonground.cases.categories import ENTERPRISE, walk
-from commonground.cases.demo_data import DEMO_API_CLIENT, FIRST_YEAR_SETTING
+from commonground.cases.demo import DEMO_API_CLIENT, FIRST_YEAR_SETTING
 from commonground.cases.models import ApiClient, Case, CaseEvent, MediationOutcome, Notification, Stage
 from commonground.cases.services.categories import SeedResult, category_seed
 from commonground.cases.services.deadlines import tick

@@ -147,7 +147,8 @@ def test_demo_election__qiutaoli_term_ends_in_october__street_login_reminded(dem
 
     assert vote.committee in ending
     assert vote.committee.memberships.aggregate(end=Max("term_to"))["end"] == datetime.date(2023, 10, 19)
-    assert sent == 1  # 和平坊's committee ends too, but no demo login works in 湖墅街道
+    # 和平坊's committee (湖墅街道) ends too: every street's staff are told, 朝晖's login and handler, 湖墅's two staff
+    assert sent == 4
     reminders = Notification.objects.filter(user=street, kind=NotificationKind.TERM_ENDING)
     assert reminders.count() == 1 and "秋涛里" in reminders.get().message
 

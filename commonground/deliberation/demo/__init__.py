@@ -1,6 +1,15 @@
-"""The deliberation app's demo records (see `build`), split by subject: votes, elections, representatives,
-meetings. Everything goes through the app's services at its date on the one clock (World.call), except the
-paper ballots, written in bulk as `ballot_enter` writes them (see common.enter_paper_ballots)."""
+"""The deliberation step of the demo (found by commonground/demo/builder.py; runs after the cases step).
+
+Builds, in 拱墅区's demo estates: two owners' committee elections (浙工新村 2022, 秋涛里 2020 whose term ends
+within three months of the demo's today), the 13 renewal representatives of 浙工新村, five owners' decisions
+of 2023 (passed, no quorum, passed by three quarters with an appeal noted, failed three quarters) and one
+upcoming vote, and the meetings of the year: 红茶议事会, 说事亭, 三和楼事会, 小哥面对面, with resolutions
+whose cases run through the case engine. Split by subject: votes, elections, representatives, meetings.
+
+Everything goes through the app's services at its date on the one clock (World.call), except the paper
+ballots, written in bulk as `ballot_enter` writes them (see common.enter_paper_ballots). Deterministic from
+ctx.rng("deliberation").
+"""
 
 from __future__ import annotations
 
@@ -17,7 +26,7 @@ if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
 
 
-def build(ctx: DemoContext) -> World:
+def build_demo_data(ctx: DemoContext) -> None:
     """Elections (2020, 2022), the renewal representatives (March 2023), decisions of 2023 and one upcoming
     vote, then the year's meetings with their resolutions and cases."""
     world = World.of(ctx)
@@ -28,4 +37,3 @@ def build(ctx: DemoContext) -> World:
         build_meetings(world)
     for name, n in sorted(world.counts.items()):
         ctx.add_count(name, n)
-    return world
