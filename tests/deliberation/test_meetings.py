@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from commonground.cases.models import Case, Category, Channel, ReporterKind, Stage
 from commonground.cases.selectors import visible_cases
+from commonground.core import clock
 from commonground.core.models import RoleKind
 from commonground.deliberation.meeting_selectors import case_progress, meeting_with_details
 from commonground.deliberation.models import (
@@ -216,9 +217,10 @@ def test_attendee_sign_in__invitee_twice__first_time_kept(plan_meeting, meeting_
     meeting = plan_meeting(invitees=[tree.owner])
     invitee = meeting.attendees.get()
     first = timezone.now()
-    attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee, at=first)
-    again = attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee,
-                             at=first + datetime.timedelta(minutes=5))
+    with clock.frozen_at(first):
+        attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee)
+    with clock.frozen_at(first + datetime.timedelta(minutes=5)):
+        again = attendee_sign_in(actor=meeting_world.grid, meeting=meeting, attendee=invitee)
     assert (again.pk, again.signed_in_at) == (invitee.pk, first)
     assert Attendee.objects.filter(meeting=meeting).count() == 1
 

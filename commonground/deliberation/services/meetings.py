@@ -213,14 +213,14 @@ def _sign(attendee: Attendee, at: datetime.datetime) -> Attendee:
 
 @transaction.atomic
 def attendee_sign_in(*, actor: User, meeting: Meeting, attendee: Attendee | None = None, person: Person | None = None,
-                     name: str = "", affiliation: str = "", at: datetime.datetime | None = None) -> Attendee:
+                     name: str = "", affiliation: str = "") -> Attendee:
     """Sign in an invitee at the door, or record a walk-in (by person or by name). Signing in twice changes
     nothing."""
     meeting = _locked(meeting)
     require(actor, "meeting.attend", meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled."))
-    at = _aware(at) or clock.now()
+    at = clock.now()
     if attendee is not None:
         if attendee.meeting_id != meeting.pk:
             raise ValidationError({"attendee": _("This person is not on this meeting's list.")})
