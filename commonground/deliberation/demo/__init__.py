@@ -6,8 +6,10 @@ of 2023 (passed, no quorum, passed by three quarters with an appeal noted, faile
 upcoming vote, and the meetings of the year: 红茶议事会, 说事亭, 三和楼事会, 小哥面对面, with resolutions
 whose cases run through the case engine. Split by subject: votes, elections, representatives, meetings.
 
-Everything goes through the app's services at its date on the one clock (World.call), except the paper
-ballots, written in bulk as `ballot_enter` writes them (see common.enter_paper_ballots). Deterministic from
+Everything goes through the app's services at its date on the one clock (World.call), except two kinds of rows
+written in bulk as the services write them: the paper ballots (`ballot_enter`, one insert per day's pile with the
+clock stopped then, all pointing at one sample scan: see common.enter_paper_ballots) and the attendance lists
+(`attendee_invite` and `attendee_sign_in`, one insert per meeting: see meetings.attend). Deterministic from
 ctx.rng("deliberation").
 """
 
