@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel, ConfigDict
 
@@ -14,6 +13,7 @@ from .api_types import Code, Day
 from .models import Place
 from .permissions import require, visible_to
 from .reporting import build_report, default_report_scope
+from .selectors import access_place
 
 router = Router(tags=["core"])
 
@@ -40,15 +40,13 @@ def place_list(request: HttpRequest, kind: str | None = None, within: str | None
     if kind:
         places = places.of_kind(kind)
     if within:
-        places = places.within(get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=within))
+        places = places.within(access_place(request.user, within))
     return list(places[:limit])
 
 
 @router.get("/places/{code}", response=PlaceOut)
 def place_detail(request: HttpRequest, code: Code):
-    return get_object_or_404(
-        visible_to(request.user, "place.view", Place.objects.select_related("parent")), code=code
-    )
+    return access_place(request.user, code)
 
 
 class ReportScopeOut(Schema):
@@ -78,7 +76,7 @@ def report(request: HttpRequest, scope: str | None = None, from_: Day | None = Q
     """The district report (REPORT.md): for `scope`, or the highest place the caller may report on; the period
     (ISO dates, `from` to `to`) defaults to this year up to today."""
     if scope:
-        place = get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=scope)
+        place = access_place(request.user, scope)
     else:
         place = default_report_scope(request.user)
         if place is None:

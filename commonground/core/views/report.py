@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from ..models import Place, PlaceKind
 from ..permissions import require, visible_to
 from ..reporting import build_report, default_report_scope
+from ..selectors import access_place
 from ..tables import Sheet, Styled, xlsx_book
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -233,7 +234,7 @@ def parse_day(value: str | None, name: str) -> datetime.date | None:
 def report_scope(user: Any, code: str | None) -> Place:
     """The place to report on: the one asked for (404 outside the user's sight), or the user's highest."""
     if code:
-        place = get_object_or_404(visible_to(user, "place.view", Place.objects), code=code)
+        place = access_place(user, code)
     else:
         try:
             place = default_report_scope(user)
