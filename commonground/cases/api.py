@@ -33,8 +33,8 @@ from commonground.core.permissions import require
 from .models import Case, CaseEvent, Category, CategoryQuestion, Channel, Stage
 from .selectors import (
     QueueFilters,
+    access_case,
     active_categories,
-    case_for,
     case_queue,
     case_reloaded,
     is_open_to,
@@ -305,10 +305,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
 
 
 def _visible(request: HttpRequest, number: str, *, with_events: bool = False) -> Case:
-    case = case_for(request.user, number, with_events=with_events)
-    if case is None:
-        raise Http404(_("No such case."))
-    return case
+    return access_case(request.user, number, with_events=with_events)
 
 
 def _handler(payload: ActionIn) -> Organisation | None:
