@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -50,7 +50,7 @@ from .api_schemas import (
     VoteQuery,
     local,
 )
-from .meeting_selectors import case_is_done, meeting_list, meeting_with_details
+from .meeting_selectors import access_meeting, access_resolution, case_is_done, meeting_list
 from .models import (
     Ballot,
     BallotVersion,
@@ -58,12 +58,20 @@ from .models import (
     CandidateStatus,
     Meeting,
     Notice,
-    PreparatoryMember,
-    Resolution,
     Vote,
     VoteStatus,
 )
-from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
+from .selectors import (
+    access_candidate,
+    access_notice,
+    access_preparatory_member,
+    access_vote,
+    ballots_to_inspect,
+    meetings_for,
+    notices_for,
+    turnout,
+    votes_for,
+)
 from .services.ballots import ballot_cast, my_ballot
 from .services.elections import (
     candidate_register,
@@ -81,17 +89,8 @@ NULLABLE_VOTE_FIELDS = {"seats", "term_years"}
 HASH_METHOD = "sha256(json.dumps(record, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))"
 
 
-def visible_votes(user: Any) -> QuerySet[Vote]:
-    """Votes the user may see, drafts only where they may manage votes (a draft is not yet public)."""
-    managed = visible_to(user, "vote.manage", Vote.objects.all()).values("pk")
-    return votes_for(user).filter(~Q(status=VoteStatus.DRAFT) | Q(pk__in=managed))
-
-
 def _vote(request: HttpRequest, pk: int) -> Vote:
-    vote = visible_votes(request.user).filter(pk=pk).first()
-    if vote is None:
-        raise Http404(_("No such vote."))
-    return vote
+    return access_vote(request.user, pk)
 
 
 def _place(user: Any, code: str, field: str) -> Place:
@@ -116,9 +115,9 @@ def _person(user: Any, pk: int | None) -> Person | None:
 @router.get("/votes", response=VotePage)
 def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: PageNumber = 1,
               page_size: PageSize = PAGE_SIZE):
-    """Votes the caller may see (drafts only for those who manage them), newest first; by estate (code),
+    """Votes the caller may see (drafts and cancelled votes only for those who run them), newest first; by estate (code),
     status (draft, announced, closed, cancelled) and kind (decision, election)."""
-    votes = visible_votes(request.user)
+    votes = votes_for(request.user)
     if filters.estate:
         votes = votes.filter(estate__code=filters.estate)
     if filters.status:
@@ -251,11 +250,7 @@ def vote_result(request: HttpRequest, vote_id: Id, include_record: bool = False)
 # Elections ---------------------------------------------------------------------------------------------------------
 
 def _candidate(request: HttpRequest, pk: int) -> Candidate:
-    candidate = (Candidate.objects.filter(pk=pk, vote__in=visible_votes(request.user))
-                 .select_related("vote__estate", "person").first())
-    if candidate is None:
-        raise Http404(_("No such candidate."))
-    return candidate
+    return access_candidate(request.user, pk)
 
 
 def _candidate_out(candidate: Candidate, *, reviewer: bool) -> dict[str, Any]:
@@ -319,10 +314,7 @@ def preparatory_group_add(request: HttpRequest, vote_id: Id, payload: Preparator
 
 @router.delete("/preparatory-members/{int:member_id}", response={204: None})
 def preparatory_group_remove(request: HttpRequest, member_id: Id):
-    member = (PreparatoryMember.objects.filter(pk=member_id, vote__in=visible_votes(request.user))
-              .select_related("vote__estate").first())
-    if member is None:
-        raise Http404(_("No such member of a preparatory group."))
+    member = access_preparatory_member(request.user, member_id)
     preparatory_member_remove(actor=request.user, member=member)
     return Status(204, None)
 
@@ -344,19 +336,13 @@ def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: P
 
 @router.get("/notices/{int:notice_id}", response=NoticeOut)
 def notice_detail(request: HttpRequest, notice_id: Id) -> Notice:
-    notice = notices_for(request.user).filter(pk=notice_id).first()
-    if notice is None:
-        raise Http404(_("No such notice."))
-    return notice
+    return access_notice(request.user, notice_id)
 
 
 # Meetings ----------------------------------------------------------------------------------------------------------
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = meetings_for(request.user).filter(pk=pk).first()
-    if meeting is None:
-        raise Http404(_("No such meeting."))
-    return meeting
+    return access_meeting(request.user, pk)
 
 
 @router.get("/meetings", response=MeetingPage)
@@ -385,10 +371,7 @@ def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page
 @router.get("/meetings/{int:meeting_id}", response=MeetingDetailOut)
 def meeting_detail(request: HttpRequest, meeting_id: Id):
     """One meeting with its agenda, attendance counts, minutes, and resolutions with their cases' progress."""
-    meeting = meeting_with_details(request.user, meeting_id)
-    if meeting is None:
-        raise Http404(_("No such meeting."))
-    return meeting
+    return access_meeting(request.user, meeting_id, details=True)
 
 
 @router.post("/meetings", response={201: MeetingDetailOut})
@@ -401,7 +384,7 @@ def meeting_new(request: HttpRequest, payload: MeetingIn):
         convener=Organisation.objects.filter(pk=payload.convener).first(), kind=payload.kind, title=payload.title,
         starts_at=payload.starts_at, ends_at=payload.ends_at, venue=payload.venue,
         agenda=[(item.title, item.presenter) for item in payload.agenda], invitees=invitees)
-    return Status(201, meeting_with_details(request.user, meeting.pk))
+    return Status(201, access_meeting(request.user, meeting.pk, details=True))
 
 
 @router.post("/meetings/{int:meeting_id}/resolutions", response={201: ResolutionOut})
@@ -414,10 +397,7 @@ def meeting_resolve(request: HttpRequest, meeting_id: Id, payload: ResolutionIn)
 def resolution_case(request: HttpRequest, resolution_id: Id, payload: ResolutionCaseIn):
     """Open a case in the case engine to carry out a resolution (category code; place code, by default the
     meeting's place); the meeting then follows its progress."""
-    resolution = (Resolution.objects.filter(pk=resolution_id, meeting__in=meetings_for(request.user))
-                  .select_related("meeting").first())
-    if resolution is None:
-        raise Http404(_("No such resolution."))
+    resolution = access_resolution(request.user, resolution_id)
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})

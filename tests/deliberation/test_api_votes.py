@@ -34,7 +34,7 @@ from commonground.deliberation.services.elections import (
     candidate_review,
     preparatory_member_add,
 )
-from commonground.deliberation.services.votes import vote_announce, vote_close, vote_create
+from commonground.deliberation.services.votes import vote_announce, vote_cancel, vote_close, vote_create
 
 ALL_MET = {key: True for key in CANDIDATE_CONDITIONS}
 
@@ -192,6 +192,19 @@ def test_vote_detail__owner__draft_404_announced_200(as_user, owner_user, draft,
     assert response.status_code == 200
     assert response.json()["matter"] == "5"
     assert response.json()["outcome"] is None
+
+
+def test_vote_detail__cancelled__404_for_owner_as_on_its_page(as_user, owner_user, clerk, open_vote):
+    """A cancelled vote is no longer public: the API answers as the vote page does (test_owner_pages)."""
+    now = timezone.now()
+    vote = open_vote(opens_at=now + datetime.timedelta(days=2), closes_at=now + datetime.timedelta(days=3))
+    vote_cancel(actor=clerk, vote=vote)
+    owner = as_user(owner_user)
+    assert owner.get(f"/api/votes/{vote.pk}").status_code == 404
+    assert owner.get(f"/api/votes/{vote.pk}/result").status_code == 404
+    assert ids(owner.get("/api/votes")) == []
+    assert as_user(clerk).get(f"/api/votes/{vote.pk}").json()["status"] == VoteStatus.CANCELLED
+    assert ids(as_user(clerk).get("/api/votes")) == [vote.pk]
 
 
 def test_vote_detail__other_community_staff__404(as_user, outsider, open_vote):

@@ -331,12 +331,23 @@ def test_vote_actions__stranger__404_nothing_changed(client, stranger, clerk, re
 
 
 @pytest.mark.parametrize("action", ["vote-announce", "vote-cancel", "ballot-enter", "vote-group-add"])
-def test_vote_actions__owner__403_nothing_changed(client, owner_user, clerk, register, action):
-    vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
+def test_vote_actions__owner__403_nothing_changed(client, owner_user, open_vote, action):
+    vote = open_vote()  # the owner is on its register: they see the vote but may not run it
     before = snapshot(vote)
     client.force_login(owner_user)
     response = client.post(url(action, vote.pk), {"group-name": "x", "group-role": "owner"})
     assert response.status_code == 403
+    assert snapshot(vote) == before
+
+
+@pytest.mark.parametrize("action", ["vote-announce", "vote-cancel", "ballot-enter", "vote-group-add"])
+def test_vote_actions__owner_on_a_draft__404_nothing_changed(client, owner_user, clerk, register, action):
+    """A draft is not public: only those who may run it see it, as on the vote page and in the API."""
+    vote = draft(clerk, register, kind=VoteKind.ELECTION, seats=3, term_years=5)
+    before = snapshot(vote)
+    client.force_login(owner_user)
+    response = client.post(url(action, vote.pk), {"group-name": "x", "group-role": "owner"})
+    assert response.status_code == 404
     assert snapshot(vote) == before
 
 
