@@ -72,11 +72,10 @@ def my_votes(user: User) -> QuerySet[Vote]:
             .select_related("estate").order_by("-opens_at", "-pk"))
 
 
-def _of_visible_vote(actor: User, row: Candidate | PreparatoryMember, action: str):
+def _require_on_vote(actor: User, vote: Vote, action: str) -> None:
     """Parts of a vote are seen with it; what is done to them is asked of the vote, as the services do."""
     if action != "vote.view":
-        require(actor, action, row.vote)
-    return row
+        require(actor, action, vote)
 
 
 def access_candidate(actor: User, pk: int, action: str = "vote.view") -> Candidate:
@@ -85,7 +84,8 @@ def access_candidate(actor: User, pk: int, action: str = "vote.view") -> Candida
     candidates = Candidate.objects.filter(vote__in=votes_for(actor)).select_related("vote__estate", "person")
     candidate = access_object(actor, candidates, "vote.view", view_action="vote.view",
                               missing=_("No such candidate."), pk=pk)
-    return _of_visible_vote(actor, candidate, action)
+    _require_on_vote(actor, candidate.vote, action)
+    return candidate
 
 
 def access_preparatory_member(actor: User, pk: int, action: str = "vote.view") -> PreparatoryMember:
@@ -94,7 +94,8 @@ def access_preparatory_member(actor: User, pk: int, action: str = "vote.view") -
     members = PreparatoryMember.objects.filter(vote__in=votes_for(actor)).select_related("vote__estate")
     member = access_object(actor, members, "vote.view", view_action="vote.view",
                            missing=_("No such member of a preparatory group."), pk=pk)
-    return _of_visible_vote(actor, member, action)
+    _require_on_vote(actor, member.vote, action)
+    return member
 
 
 @dataclass(frozen=True)
