@@ -196,7 +196,7 @@ def test_roster_import__households__query_count_does_not_grow_with_rows(tree):
 def test_roster_import__people_update__name_pinyin_and_phone_changed(tree, make_user):
     admin = make_user(RoleKind.DISTRICT_ADMIN, tree.district)
     unchanged = [tree.neighbour_owner.id_number, "李四", "13800000002"]
-    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张叁", "13911112222"], unchanged], user=admin)
+    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张叁", "13911112222"], unchanged], actor=admin)
     assert (result.ok, result.created, result.updated, result.unchanged) == (True, 0, 1, 1)
     owner = Person.objects.get(pk=tree.owner.pk)
     assert (owner.name, owner.name_pinyin, owner.phone) == ("张叁", "zhang san", "13911112222")
@@ -331,13 +331,13 @@ def test_roster_import__dry_run__counts_but_writes_nothing(tree, nothing_written
 
 def test_roster_import__without_roster_import_permission__denied(tree, role_users, nothing_written):
     with nothing_written(), pytest.raises(PermissionDenied):
-        run("people", PEOPLE_HEADERS, [[make_id_number(seq=96), "冯二", ""]], user=role_users[RoleKind.GRID_WORKER])
+        run("people", PEOPLE_HEADERS, [[make_id_number(seq=96), "冯二", ""]], actor=role_users[RoleKind.GRID_WORKER])
 
 
 def test_roster_import__new_people_by_scoped_user__registered_in_their_scope(tree, role_users):
     worker = role_users[RoleKind.COMMUNITY_WORKER]
     number = make_id_number(seq=102)
-    assert run("people", PEOPLE_HEADERS, [[number, "秦九", ""]], user=worker).ok
+    assert run("people", PEOPLE_HEADERS, [[number, "秦九", ""]], actor=worker).ok
     person = Person.objects.get(id_number=number)
     assert person.registered_place == tree.community
     assert visible_to(worker, "person.view", Person.objects.filter(pk=person.pk)).count() == 1
@@ -358,7 +358,7 @@ def test_roster_import__places_outside_scope__refused_and_nothing_written(tree, 
             [tree.neighbour_estate.code, "改名", "", "", "", "", "", "", "", ""],
             ["S3", "新街道", "街道", tree.district.code, "", "", "", "", "", ""],
         ]
-        result = run("places", PLACE_HEADERS, rows, user=worker)
+        result = run("places", PLACE_HEADERS, rows, actor=worker)
         assert located(result) == [
             (3, "parent_code", "out_of_scope"), (4, "code", "out_of_scope"), (5, "parent_code", "out_of_scope"),
         ]
@@ -372,13 +372,13 @@ def test_roster_import__people_known_only_outside_scope__answered_as_unknown_and
     unknown = make_id_number(seq=104)
     outside = [[tree.neighbour_owner.id_number, "李肆", "13900000004"]]
 
-    result_outside = run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=True)
-    result_unknown = run("people", PEOPLE_HEADERS, [[unknown, "李肆", "13900000004"]], user=worker, dry_run=True)
+    result_outside = run("people", PEOPLE_HEADERS, outside, actor=worker, dry_run=True)
+    result_unknown = run("people", PEOPLE_HEADERS, [[unknown, "李肆", "13900000004"]], actor=worker, dry_run=True)
     assert (result_outside.ok, result_outside.created, result_outside.updated, result_outside.unchanged,
             located(result_outside)) == (result_unknown.ok, result_unknown.created, result_unknown.updated,
                                          result_unknown.unchanged, located(result_unknown)) == (True, 1, 0, 0, [])
 
-    run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=dry_run)
+    run("people", PEOPLE_HEADERS, outside, actor=worker, dry_run=dry_run)
     neighbour = Person.objects.get(pk=tree.neighbour_owner.pk)
     assert (neighbour.name, neighbour.phone, neighbour.registered_place_id) == ("李四", "13800000002", None)
     assert Person.objects.filter(id_number=tree.neighbour_owner.id_number).count() == 1
@@ -386,7 +386,7 @@ def test_roster_import__people_known_only_outside_scope__answered_as_unknown_and
 
 def test_roster_import__people_in_scope__updated_and_unchanged(tree, role_users):
     worker = role_users[RoleKind.COMMUNITY_WORKER]
-    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张三", "13800000001"]], user=worker)
+    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张三", "13800000001"]], actor=worker)
     assert (result.ok, result.created, result.updated, result.unchanged) == (True, 0, 0, 1)
 
 
@@ -395,9 +395,9 @@ def test_roster_import__households_and_ownership_outside_scope__refused(tree, ro
     newcomer = person_create(name="褚三", id_number=make_id_number(seq=97))
     with nothing_written():
         households = run("households", HOUSEHOLD_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "租户"]],
-                         user=worker)
+                         actor=worker)
         titles = run("ownership", OWNERSHIP_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "", "60.00", ""]],
-                     user=worker)
+                     actor=worker)
         assert located(households) == [(2, "flat_code", "out_of_scope")]
         assert located(titles) == [(2, "flat_code", "out_of_scope")]
 
