@@ -8,4 +8,5 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from . import report_sections, rules  # noqa: F401  (permissions and report sections)
+        from . import report, rules  # noqa: F401  (permissions and report sections)
+
