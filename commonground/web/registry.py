@@ -99,7 +99,10 @@ def register_header_tools(*tools: HeaderTool) -> None:
 
 
 def nav_entry(name: str) -> NavEntry:
-    return next(entry for entry in NAV if entry.name == name)
+    for entry in NAV:
+        if entry.name == name:
+            return entry
+    raise LookupError(f"no nav entry is registered as {name!r}")
 
 
 def first_url(names: tuple[str, ...]) -> str | None:
