@@ -62,8 +62,8 @@ class ReportPeriodOut(Schema):
 
 
 class ReportOut(BaseModel):
-    """The scope, the period, and one object per section the apps register (`organisation`,
-    `coordination`, ...; see REPORT.md for their keys)."""
+    """The scope, the period, and one object per section the apps register (`organisation`, ...; see
+    REPORT.md for their keys)."""
 
     model_config = ConfigDict(extra="allow")
     __pydantic_extra__: dict[str, dict[str, Any]]
