@@ -19,7 +19,20 @@ from commonground.core.models import Organisation, Person, Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
 
-from .api_schemas import (
+from .meeting_selectors import case_is_done, meeting_list, meeting_with_details
+from .models import (
+    Ballot,
+    BallotVersion,
+    Candidate,
+    CandidateStatus,
+    Meeting,
+    Notice,
+    PreparatoryMember,
+    Resolution,
+    Vote,
+    VoteStatus,
+)
+from .schemas import (
     AppealIn,
     BallotIn,
     BallotOut,
@@ -49,19 +62,6 @@ from .api_schemas import (
     VotePatch,
     VoteQuery,
     local,
-)
-from .meeting_selectors import case_is_done, meeting_list, meeting_with_details
-from .models import (
-    Ballot,
-    BallotVersion,
-    Candidate,
-    CandidateStatus,
-    Meeting,
-    Notice,
-    PreparatoryMember,
-    Resolution,
-    Vote,
-    VoteStatus,
 )
 from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
 from .services.ballots import ballot_cast, my_ballot
