@@ -6,25 +6,20 @@ the caller may not view → 404."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from commonground.core.api_types import (
-    PAGE_SIZE,
-    Code,
-    PageNumber,
-    PageSize,
-    page_of,
-)
+from commonground.core.api_pages import Page, PageQuery, paginate
+from commonground.core.api_types import Code
 from commonground.core.models import Organisation, Place
 from commonground.core.permissions import require
 
 from .models import Case, Category
-from .schemas import ActionIn, CaseDetailOut, CaseIn, CasePage, CategoryOut, QueueQuery
+from .schemas import ActionIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut, QueueQuery
 from .selectors import (
     QueueFilters,
     active_categories,
@@ -49,12 +44,11 @@ router = Router(tags=["cases"])
 CaseAction = Literal["accept", "reject", "dispatch", "note", "feedback", "verify", "rate", "escalate", "merge"]
 
 
-@router.get("/cases", response=CasePage)
-def case_list(request: HttpRequest, filters: QueueQuery = Query(...), page: PageNumber = 1,
-              page_size: PageSize = PAGE_SIZE):
+@router.get("/cases", response=Page[CaseOut])
+def case_list(request: HttpRequest, filters: QueueQuery = Query(...), pages: PageQuery = Query(...)) -> dict[str, Any]:
     """The caller's queue: cases they may view (open ones unless `stage` says "all", "closed" or a
     stage), by category, place (code, with everything under it) and overdue; soonest deadline first."""
-    return page_of(case_queue(request.user, QueueFilters(**filters.dict())), page, page_size)
+    return paginate(case_queue(request.user, QueueFilters(**filters.dict())), pages)
 
 
 @router.get("/cases/{number}", response=CaseDetailOut)

@@ -147,11 +147,6 @@ class CaseDetailOut(CaseOut):
         return allowed_actions(context["request"].user, obj)
 
 
-class CasePage(Schema):
-    items: list[CaseOut]
-    count: int
-
-
 class QueueQuery(Schema):
     stage: str = ""
     category: str = ""

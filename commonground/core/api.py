@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router
+from ninja import Query, Router
 
+from .api_pages import Page, PageQuery, paginate
 from .api_types import Code, Day
 from .models import Place
 from .permissions import require, visible_to
@@ -18,16 +19,16 @@ from .schemas import PlaceOut, ReportOut
 router = Router(tags=["core"])
 
 
-@router.get("/places", response=list[PlaceOut])
+@router.get("/places", response=Page[PlaceOut])
 def place_list(request: HttpRequest, kind: str | None = None, within: str | None = None,
-               limit: Annotated[int, Field(ge=1, le=1000)] = 200):
-    """Places the caller may see, optionally of one kind and under one place (by code), at most `limit`."""
+               pages: PageQuery = Query(...)) -> dict[str, Any]:
+    """Places the caller may see in tree order, optionally of one kind and under one place (by code)."""
     places = visible_to(request.user, "place.view", Place.objects.select_related("parent"))
     if kind:
         places = places.of_kind(kind)
     if within:
         places = places.within(get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=within))
-    return list(places[:limit])
+    return paginate(places, pages)
 
 
 @router.get("/places/{code}", response=PlaceOut)

@@ -10,7 +10,6 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema
@@ -102,8 +101,3 @@ Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 
-
-def page_of(rows: QuerySet, page: int, page_size: int) -> dict[str, Any]:
-    """One page of `rows` and the count of all of them; page and size are bounded by their types."""
-    start = (page - 1) * page_size
-    return {"items": list(rows[start:start + page_size]), "count": rows.count()}

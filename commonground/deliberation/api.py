@@ -14,7 +14,8 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from commonground.cases.models import Category
-from commonground.core.api_types import PAGE_SIZE, ErrorOut, Id, PageNumber, PageSize, page_of
+from commonground.core.api_pages import Page, PageQuery, paginate
+from commonground.core.api_types import ErrorOut, Id
 from commonground.core.models import Organisation, Person, Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
@@ -38,13 +39,12 @@ from .schemas import (
     BallotOut,
     CandidateIn,
     CandidateOut,
-    InspectedBallotPage,
+    InspectedBallotOut,
     MeetingDetailOut,
     MeetingIn,
-    MeetingPage,
+    MeetingOut,
     MeetingQuery,
     NoticeOut,
-    NoticePage,
     NoticeQuery,
     PreparatoryGroupOut,
     PreparatoryMemberIn,
@@ -58,7 +58,6 @@ from .schemas import (
     TurnoutOut,
     VoteIn,
     VoteOut,
-    VotePage,
     VotePatch,
     VoteQuery,
     local,
@@ -113,9 +112,8 @@ def _person(user: Any, pk: int | None) -> Person | None:
 
 # Votes -------------------------------------------------------------------------------------------------------------
 
-@router.get("/votes", response=VotePage)
-def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: PageNumber = 1,
-              page_size: PageSize = PAGE_SIZE):
+@router.get("/votes", response=Page[VoteOut])
+def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Votes the caller may see (drafts only for those who manage them), newest first; by estate (code),
     status (draft, announced, closed, cancelled) and kind (decision, election)."""
     votes = visible_votes(request.user)
@@ -125,7 +123,7 @@ def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: PageN
         votes = votes.filter(status=filters.status)
     if filters.kind:
         votes = votes.filter(kind=filters.kind)
-    return page_of(votes, page, page_size)
+    return paginate(votes, pages)
 
 
 @router.get("/votes/{int:vote_id}", response=VoteOut)
@@ -210,9 +208,8 @@ def ballot_mine(request: HttpRequest, vote_id: Id):
     return _ballot_out(ballot)
 
 
-@router.get("/votes/{int:vote_id}/ballots", response={200: InspectedBallotPage, 409: ErrorOut})
-def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", page: PageNumber = 1,
-                      page_size: PageSize = PAGE_SIZE):
+@router.get("/votes/{int:vote_id}/ballots", response={200: Page[InspectedBallotOut], 409: ErrorOut})
+def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Who voted how in a closed vote: every ballot with its owner, flats, channel and choice (or candidates
     marked), by owner name; `q` keeps owners whose name contains it. Only for those who may inspect ballots
     (the owners' committee of the estate): 403 for anyone else who sees the vote, 409 while it is not closed."""
@@ -220,7 +217,7 @@ def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", page: Page
     if not can(request.user, "ballot.inspect", vote):
         raise PermissionDenied(_("Only the owners' committee may inspect who voted how."))
     _require_closed(vote)
-    return page_of(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
+    return paginate(ballots_to_inspect(vote, q.strip()[:100]), pages)
 
 
 # Results -----------------------------------------------------------------------------------------------------------
@@ -329,9 +326,9 @@ def preparatory_group_remove(request: HttpRequest, member_id: Id):
 
 # Notices -----------------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=NoticePage)
-def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: PageNumber = 1,
-                page_size: PageSize = PAGE_SIZE):
+@router.get("/notices", response=Page[NoticeOut])
+def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...),
+                pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Public notices the caller may see, newest first; by place (code, with everything under it) and kind."""
     notices = notices_for(request.user)
     if filters.place:
@@ -339,7 +336,7 @@ def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: P
         notices = notices.filter(within_q("place__path", [place.path])) if place else notices.none()
     if filters.kind:
         notices = notices.filter(kind=filters.kind)
-    return page_of(notices, page, page_size)
+    return paginate(notices, pages)
 
 
 @router.get("/notices/{int:notice_id}", response=NoticeOut)
@@ -359,16 +356,16 @@ def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return meeting
 
 
-@router.get("/meetings", response=MeetingPage)
-def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page: PageNumber = 1,
-                  page_size: PageSize = PAGE_SIZE):
+@router.get("/meetings", response=Page[MeetingOut])
+def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...),
+                  pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Meetings the caller may see, latest first, or with `when` upcoming (soonest first) or past; by place
     (code, with everything under it), kind and status."""
     place = None
     if filters.place:
         place = visible_to(request.user, "place.view", Place.objects).filter(code=filters.place).first()
         if place is None:
-            return {"items": [], "count": 0}
+            return paginate(Meeting.objects.none(), pages)
     if filters.when:
         meetings = meeting_list(request.user, past=filters.when == "past", place=place)
     else:
@@ -379,7 +376,7 @@ def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page
         meetings = meetings.filter(kind=filters.kind)
     if filters.status:
         meetings = meetings.filter(status=filters.status)
-    return page_of(meetings, page, page_size)
+    return paginate(meetings, pages)
 
 
 @router.get("/meetings/{int:meeting_id}", response=MeetingDetailOut)

@@ -42,10 +42,6 @@ def m2(area: Any) -> str:
     return f"{area:.2f}"
 
 
-class Page(Schema):
-    count: int
-
-
 # Votes -------------------------------------------------------------------------------------------------------------
 
 class VoteOut(Schema):
@@ -142,10 +138,6 @@ class VoteOut(Schema):
     @staticmethod
     def resolve_committee(obj: Vote) -> int | None:
         return obj.committee_id
-
-
-class VotePage(Page):
-    items: list[VoteOut]
 
 
 class VoteQuery(Schema):
@@ -284,10 +276,6 @@ class InspectedBallotOut(Schema):
         return str(obj.get_channel_display())
 
 
-class InspectedBallotPage(Page):
-    items: list[InspectedBallotOut]
-
-
 # Results -----------------------------------------------------------------------------------------------------------
 
 class CountedOut(Schema):
@@ -416,10 +404,6 @@ class NoticeOut(Schema):
         return obj.meeting_id
 
 
-class NoticePage(Page):
-    items: list[NoticeOut]
-
-
 class NoticeQuery(Schema):
     place: str = ""
     kind: str = ""
@@ -473,10 +457,6 @@ class MeetingOut(Schema):
     @staticmethod
     def resolve_ends_at(obj: Meeting) -> datetime.datetime | None:
         return local(obj.ends_at)
-
-
-class MeetingPage(Page):
-    items: list[MeetingOut]
 
 
 class MeetingQuery(Schema):
