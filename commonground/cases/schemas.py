@@ -2,110 +2,58 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from commonground.core.api_types import Id, Latitude, Longitude
+from commonground.core.api_types import Id, Latitude, LocalDateTime, Longitude
 from commonground.core.masking import in_full, shown
 
-from .models import Case, CaseEvent, Category, CategoryQuestion, Channel, Stage
+from .models import Case, CaseEvent, Category, Channel
 from .selectors import is_open_to
 from .services.intake import reporter_kind
 from .services.workflow import allowed_actions
 
 
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """Times in the district's zone (+08:00), as the pages show them."""
-    return timezone.localtime(moment) if moment else None
-
-
 class CaseOut(Schema):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     number: str
-    category: str
-    category_name: str
+    category: str = Field(alias="category.code")
+    category_name: str = Field(alias="category.name")
     stage: str
-    stage_label: str
+    stage_label: str = Field(alias="get_stage_display")
     level: str
-    place: str
-    place_name: str
-    handling_place: str | None
-    handler: str | None
+    place: str = Field(alias="place.code")
+    place_name: str = Field(alias="place.name")
+    handling_place: str | None = Field(None, alias="handling_place.code")
+    handler: str | None = Field(None, alias="handler.name")
     description: str
     address: str
     latitude: float | None
     longitude: float | None
     channel: str
-    deadline: datetime.datetime | None
+    deadline: LocalDateTime | None
     is_overdue: bool
     escalations: int
     reopenings: int
-    created_at: datetime.datetime
-    closed_at: datetime.datetime | None
+    created_at: LocalDateTime
+    closed_at: LocalDateTime | None
     closed_level: str
     rating: int | None
-    merged_into: str | None
-
-    @staticmethod
-    def resolve_deadline(obj: Case) -> datetime.datetime | None:
-        return _local(obj.deadline)
-
-    @staticmethod
-    def resolve_created_at(obj: Case) -> datetime.datetime:
-        return _local(obj.created_at)
-
-    @staticmethod
-    def resolve_closed_at(obj: Case) -> datetime.datetime | None:
-        return _local(obj.closed_at)
-
-    @staticmethod
-    def resolve_category(obj: Case) -> str:
-        return obj.category.code
-
-    @staticmethod
-    def resolve_category_name(obj: Case) -> str:
-        return obj.category.name
-
-    @staticmethod
-    def resolve_stage_label(obj: Case) -> str:
-        return str(Stage(obj.stage).label)
-
-    @staticmethod
-    def resolve_place(obj: Case) -> str:
-        return obj.place.code
-
-    @staticmethod
-    def resolve_place_name(obj: Case) -> str:
-        return obj.place.name
-
-    @staticmethod
-    def resolve_handling_place(obj: Case) -> str | None:
-        return obj.handling_place.code if obj.handling_place_id else None
-
-    @staticmethod
-    def resolve_handler(obj: Case) -> str | None:
-        return obj.handler.name if obj.handler_id else None
-
-    @staticmethod
-    def resolve_merged_into(obj: Case) -> str | None:
-        return obj.merged_into.number if obj.merged_into_id else None
+    merged_into: str | None = Field(None, alias="merged_into.number")
 
 
 class EventOut(Schema):
-    at: datetime.datetime
+    at: LocalDateTime
     actor: str | None
     action: str
     from_stage: str
     to_stage: str
     note: str
     data: dict[str, Any]
-
-    @staticmethod
-    def resolve_at(obj: CaseEvent) -> datetime.datetime:
-        return _local(obj.at)
 
     @staticmethod
     def resolve_actor(obj: CaseEvent) -> str | None:
@@ -137,10 +85,6 @@ class CaseDetailOut(CaseOut):
     @staticmethod
     def resolve_media(obj: Case) -> list[str]:
         return [a.url or a.file_path() for a in obj.attachments.all()]
-
-    @staticmethod
-    def resolve_events(obj: Case) -> list[CaseEvent]:
-        return list(obj.events.all())
 
     @staticmethod
     def resolve_actions(obj: Case, context: dict[str, Any]) -> list[str]:
@@ -198,10 +142,12 @@ class QuestionOut(Schema):
 
 
 class CategoryOut(Schema):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     code: str
     name: str
     name_en: str
-    parent: str | None
+    parent: str | None = Field(None, alias="parent.code")
     kind: str
     default_level: str
     sla_hours: Decimal
@@ -213,13 +159,5 @@ class CategoryOut(Schema):
     questions: list[QuestionOut]
 
     @staticmethod
-    def resolve_parent(obj: Category) -> str | None:
-        return obj.parent.code if obj.parent_id else None
-
-    @staticmethod
     def resolve_may_report(obj: Category, context: dict[str, Any]) -> bool:
         return is_open_to(obj, reporter_kind(context["request"].user, Channel.API))
-
-    @staticmethod
-    def resolve_questions(obj: Category) -> list[CategoryQuestion]:
-        return list(obj.questions.all())

@@ -8,21 +8,18 @@ from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict
 
 from .api_types import Day
-from .models import Place
 
 
 class PlaceOut(Schema):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     code: str
     name: str
     kind: str
-    parent_code: str | None
+    parent_code: str | None = Field(None, alias="parent.code")
     depth: int
     latitude: float | None
     longitude: float | None
-
-    @staticmethod
-    def resolve_parent_code(obj: Place) -> str | None:
-        return obj.parent.code if obj.parent_id else None
 
 
 class ReportScopeOut(Schema):

@@ -20,7 +20,7 @@ from commonground.core.models import Organisation, Person, Place
 from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
 
-from .meeting_selectors import case_is_done, meeting_list, meeting_with_details
+from .meeting_selectors import meeting_list, meeting_with_details
 from .models import (
     Ballot,
     BallotVersion,
@@ -60,7 +60,6 @@ from .schemas import (
     VoteOut,
     VotePatch,
     VoteQuery,
-    local,
 )
 from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
 from .services.ballots import ballot_cast, my_ballot
@@ -241,7 +240,7 @@ def vote_result(request: HttpRequest, vote_id: Id, include_record: bool = False)
     names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
     stored["candidates"] = [{**row, "name": names.get(row["candidate"], "")} for row in stored.get("candidates", [])]
     return {**stored, "vote": vote.pk, "outcome_label": str(vote.get_outcome_display()),
-            "closed_at": local(vote.closed_at), "record_hash": vote.record_hash, "hash_method": HASH_METHOD,
+            "closed_at": vote.closed_at, "record_hash": vote.record_hash, "hash_method": HASH_METHOD,
             "record": vote.result["record"] if include_record else None}
 
 
@@ -419,7 +418,5 @@ def resolution_case(request: HttpRequest, resolution_id: Id, payload: Resolution
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})
     place = _place(request.user, payload.place, "place") if payload.place else None
-    case = resolution_open_case(actor=request.user, resolution=resolution, category=category,
-                                description=payload.description, place=place)
-    return Status(201, {"number": case.number, "stage": case.stage, "stage_label": str(case.get_stage_display()),
-                        "done": case_is_done(case)})
+    return Status(201, resolution_open_case(actor=request.user, resolution=resolution, category=category,
+                                            description=payload.description, place=place))
