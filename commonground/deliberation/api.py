@@ -17,10 +17,9 @@ from commonground.cases.models import Category
 from commonground.core.api_pages import Page, PageQuery, paginate
 from commonground.core.api_types import ErrorOut, Id
 from commonground.core.models import Organisation, Person, Place
-from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
 
-from .meeting_selectors import meeting_list, meeting_with_details
+from .meeting_selectors import meeting_search, meeting_with_details
 from .models import (
     Ballot,
     BallotVersion,
@@ -61,7 +60,15 @@ from .schemas import (
     VotePatch,
     VoteQuery,
 )
-from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
+from .selectors import (
+    ballots_to_inspect,
+    meetings_for,
+    notice_search,
+    notices_for,
+    turnout,
+    vote_search,
+    votes_for,
+)
 from .services.ballots import ballot_cast, my_ballot
 from .services.elections import (
     candidate_register,
@@ -115,13 +122,7 @@ def _person(user: Any, pk: int | None) -> Person | None:
 def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Votes the caller may see (drafts only for those who manage them), newest first; by estate (code),
     status (draft, announced, closed, cancelled) and kind (decision, election)."""
-    votes = visible_votes(request.user)
-    if filters.estate:
-        votes = votes.filter(estate__code=filters.estate)
-    if filters.status:
-        votes = votes.filter(status=filters.status)
-    if filters.kind:
-        votes = votes.filter(kind=filters.kind)
+    votes = vote_search(visible_votes(request.user), estate=filters.estate, status=filters.status, kind=filters.kind)
     return paginate(votes, pages)
 
 
@@ -329,13 +330,12 @@ def preparatory_group_remove(request: HttpRequest, member_id: Id):
 def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...),
                 pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Public notices the caller may see, newest first; by place (code, with everything under it) and kind."""
-    notices = notices_for(request.user)
+    place = None
     if filters.place:
         place = visible_to(request.user, "place.view", Place.objects).filter(code=filters.place).first()
-        notices = notices.filter(within_q("place__path", [place.path])) if place else notices.none()
-    if filters.kind:
-        notices = notices.filter(kind=filters.kind)
-    return paginate(notices, pages)
+        if place is None:
+            return paginate(Notice.objects.none(), pages)
+    return paginate(notice_search(notices_for(request.user), place=place, kind=filters.kind), pages)
 
 
 @router.get("/notices/{int:notice_id}", response=NoticeOut)
@@ -365,16 +365,7 @@ def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...),
         place = visible_to(request.user, "place.view", Place.objects).filter(code=filters.place).first()
         if place is None:
             return paginate(Meeting.objects.none(), pages)
-    if filters.when:
-        meetings = meeting_list(request.user, past=filters.when == "past", place=place)
-    else:
-        meetings = meetings_for(request.user)
-        if place is not None:
-            meetings = meetings.filter(within_q("place__path", [place.path]))
-    if filters.kind:
-        meetings = meetings.filter(kind=filters.kind)
-    if filters.status:
-        meetings = meetings.filter(status=filters.status)
+    meetings = meeting_search(request.user, place=place, when=filters.when, kind=filters.kind, status=filters.status)
     return paginate(meetings, pages)
 
 
