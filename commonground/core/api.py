@@ -2,72 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
-from pydantic import BaseModel, ConfigDict
+from ninja import Query, Router
 
+from .api_pages import Page, PageQuery, paginate
 from .api_types import Code, Day
 from .models import Place
 from .permissions import require, visible_to
 from .reporting import build_report, default_report_scope
+from .schemas import PlaceOut, ReportOut
 from .selectors import access_place
 
 router = Router(tags=["core"])
 
 
-class PlaceOut(Schema):
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-    depth: int
-    latitude: float | None
-    longitude: float | None
-
-    @staticmethod
-    def resolve_parent_code(obj: Place) -> str | None:
-        return obj.parent.code if obj.parent_id else None
-
-
-@router.get("/places", response=list[PlaceOut])
+@router.get("/places", response=Page[PlaceOut])
 def place_list(request: HttpRequest, kind: str | None = None, within: str | None = None,
-               limit: Annotated[int, Field(ge=1, le=1000)] = 200):
-    """Places the caller may see, optionally of one kind and under one place (by code), at most `limit`."""
+               pages: PageQuery = Query(...)) -> dict[str, Any]:
+    """Places the caller may see in tree order, optionally of one kind and under one place (by code)."""
     places = visible_to(request.user, "place.view", Place.objects.select_related("parent"))
     if kind:
         places = places.of_kind(kind)
     if within:
         places = places.within(access_place(request.user, within))
-    return list(places[:limit])
+    return paginate(places, pages)
 
 
 @router.get("/places/{code}", response=PlaceOut)
 def place_detail(request: HttpRequest, code: Code):
     return access_place(request.user, code)
-
-
-class ReportScopeOut(Schema):
-    code: str
-    name: str
-
-
-class ReportPeriodOut(Schema):
-    start: Day = Field(alias="from")
-    to: Day
-
-
-class ReportOut(BaseModel):
-    """The scope, the period, and one object per section the apps register (`organisation`,
-    `coordination`, ...; see REPORT.md for their keys)."""
-
-    model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, dict[str, Any]]
-
-    scope: ReportScopeOut
-    period: ReportPeriodOut
 
 
 @router.get("/report", response=ReportOut, by_alias=True)

@@ -63,7 +63,7 @@ def scope_condition(model: type[models.Model], paths: list[str], action: str = "
 
 
 def own_condition(user: Any, model: type[models.Model], action: str) -> Q:
-    """Rows a user reaches as themselves, whatever their roles (their person record, cases they reported).
+    """Rows a user reaches as themselves, whatever their roles (their person record, what they reported).
 
     Models opt in with a classmethod `own_q(user, action) -> Q | None`.
     """

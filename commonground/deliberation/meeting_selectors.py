@@ -75,6 +75,23 @@ def meeting_list(user: Any, *, past: bool = False, place: Place | None = None,
     return meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
 
 
+def meeting_search(user: Any, *, place: Place | None = None, when: str = "", kind: str = "",
+                   status: str = "") -> QuerySet[Meeting]:
+    """Meetings the user may see, latest first, or with `when` "upcoming" or "past" as `meeting_list` has them;
+    at or under `place`, of one kind and of one status (each filter only where given)."""
+    if when:
+        meetings = meeting_list(user, past=when == "past", place=place)
+    else:
+        meetings = meetings_for(user)
+        if place is not None:
+            meetings = meetings.filter(within_q("place__path", [place.path]))
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if status:
+        meetings = meetings.filter(status=status)
+    return meetings
+
+
 def _with_details(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     cases = Case.objects.select_related("place", "merged_into").order_by("created_at", "pk")
     return (meetings.select_related("place__parent", "created_by")

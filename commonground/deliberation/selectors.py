@@ -9,6 +9,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, PlaceKind, User
+from commonground.core.models.places import within_q
 from commonground.core.permissions import access_object, require, visible_to
 
 from .models import (
@@ -114,6 +115,26 @@ def turnout(vote: Vote) -> Turnout:
     row = Ballot.objects.filter(vote=vote).aggregate(heads=Count("pk"), area=Sum("elector__area_m2"))
     return Turnout(Share(to_cents(row["area"] or 0), to_cents(vote.electorate_area_m2)),
                    Share(row["heads"], vote.electorate_heads), row["heads"])
+
+
+def vote_search(votes: QuerySet[Vote], *, estate: str = "", status: str = "", kind: str = "") -> QuerySet[Vote]:
+    """`votes` in one estate (by code), of one status and of one kind; a filter not given keeps them all."""
+    if estate:
+        votes = votes.filter(estate__code=estate)
+    if status:
+        votes = votes.filter(status=status)
+    if kind:
+        votes = votes.filter(kind=kind)
+    return votes
+
+
+def notice_search(notices: QuerySet[Notice], *, place: Place | None = None, kind: str = "") -> QuerySet[Notice]:
+    """`notices` at or under `place` and of one kind; a filter not given keeps them all."""
+    if place is not None:
+        notices = notices.filter(within_q("place__path", [place.path]))
+    if kind:
+        notices = notices.filter(kind=kind)
+    return notices
 
 
 def ballot_channels(vote: Vote) -> dict[str, int]:
