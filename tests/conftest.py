@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -170,3 +174,38 @@ def make_user(db):
 def role_users(tree, make_user) -> dict[str, User]:
     """One user per role kind, each scoped as ROLE_SCOPE says (in the first community's chain)."""
     return {role: make_user(role, getattr(tree, attr)) for role, attr in ROLE_SCOPE.items()}
+
+
+# What a refused call must leave alone: every row of every CommonGround table (audit history included).
+# Sessions, login records and a user's last login are the test client's logging in, not the refused call's.
+LOGIN_BOOKKEEPING = {"last_login"}
+
+
+def database_state() -> dict[str, tuple[int, str]]:
+    """Each CommonGround table's row count and a digest of its rows, in primary-key order."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model.__module__.startswith("commonground."):
+            continue
+        columns = [f.attname for f in model._meta.concrete_fields if f.attname not in LOGIN_BOOKKEEPING]
+        rows = model._base_manager.order_by("pk").values_list(*columns)
+        digest = hashlib.sha256(repr(list(rows)).encode()).hexdigest()
+        state[model._meta.label] = (len(rows), digest)
+    return state
+
+
+@contextmanager
+def _unchanged(*but: type) -> Iterator[None]:
+    before = database_state()
+    yield
+    after = database_state()
+    allowed = {model._meta.label for model in but}
+    changed = sorted(label for label in before if before[label] != after[label] and label not in allowed)
+    assert not changed, f"written by a call that should have written nothing: {', '.join(changed)}"
+
+
+@pytest.fixture
+def nothing_written(db):
+    """`with nothing_written(): refused_call()` fails if the block changed any row of any CommonGround table;
+    `nothing_written(ImportJob)` allows the record of the attempt itself."""
+    return _unchanged

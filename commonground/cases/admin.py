@@ -21,6 +21,7 @@ from commonground.core.masking import shown
 from commonground.core.permissions import can, visible_to
 
 from .models import ApiClient, Case, CaseEvent, Category, CategoryQuestion
+from .selectors import visible_cases
 from .services.categories import (
     category_question_delete,
     category_question_save,
@@ -86,8 +87,8 @@ class CaseEventInline(ScopedInline, admin.TabularInline):
     max_num = 0
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        visible_cases = visible_to(request.user, "case.view", Case.objects.all())
-        return super(ScopedInline, self).get_queryset(request).filter(case__in=visible_cases.values("pk"))
+        cases = visible_cases(request.user)
+        return super(ScopedInline, self).get_queryset(request).filter(case__in=cases.values("pk"))
 
     def may(self, request: HttpRequest, verb: str, parent: models.Model | None) -> bool:
         return verb == "view" and can(request.user, "case.view", parent)

@@ -10,15 +10,18 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
-from commonground.core.models import Place
+from commonground.core.models import Place, User
 from commonground.core.models.places import within_q
-from commonground.core.permissions import visible_to
+from commonground.core.permissions import access_object, visible_to
 
 from .models import OPEN_STAGES, Case, CaseEvent, Category, Level, ReporterKind, Stage
 
 CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
 QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into")
+# What a case page shows beside the queue's columns.
+CASE_RELATED = (*QUEUE_RELATED, "place__parent", "reporter__person")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -43,7 +46,8 @@ class QueueFilters:
 
 
 def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
-    """The cases `user` may do `action` on (their own reports included for viewing)."""
+    """The cases `user` may do `action` on: in the scope of their roles (for handling, where the handling place
+    lies), and for viewing and rating their own reports. The one rule of `access_case` and every list."""
     return visible_to(user, action, Case.objects.all())
 
 
@@ -78,17 +82,28 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
 
 def with_details(cases: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a case page shows: related rows joined, the event log and attachments prefetched."""
-    return cases.select_related(*QUEUE_RELATED, "reporter", "recorded_by").prefetch_related(
+    return cases.select_related(*CASE_RELATED, "recorded_by").prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor").order_by("at", "pk")),
         "attachments",
     )
 
 
+def _one_case(actor: User, with_events: bool) -> QuerySet[Case]:
+    cases = visible_cases(actor)
+    return with_details(cases) if with_events else cases.select_related(*CASE_RELATED)
+
+
 def case_for(user: Any, number: str, *, with_events: bool = False) -> Case | None:
-    """One case by number if `user` may view it, else None (callers answer 404: strangers learn nothing)."""
-    cases = visible_cases(user)
-    cases = with_details(cases) if with_events else cases.select_related(*QUEUE_RELATED)
-    return cases.filter(number=number).first()
+    """One case by number if `user` may view it, else None (for a lookup that is not the page's own key)."""
+    return _one_case(user, with_events).filter(number=number).first()
+
+
+def access_case(actor: User, number: str, action: str = "case.view", *, with_events: bool = False) -> Case:
+    """The case for `action`: Http404 unless the actor may view it (`visible_cases`), so numbers leak nothing;
+    PermissionDenied when they see it but may not do `action`. With `with_events`, the log and the attachments
+    come along (`with_details`)."""
+    return access_object(actor, _one_case(actor, with_events), action, view_action="case.view",
+                         missing=_("No such case."), number=number)
 
 
 def case_reloaded(case: Case) -> Case:

@@ -2,7 +2,8 @@
 
 Each admin asks `can(user, "<model>.<verb>", obj)` (resources are lowercase model names) and
 lists only `visible_to(user, "<model>.view", ...)`; every foreign-key choice and autocomplete
-is scoped the same way. Saves go through the services where one exists.
+is scoped the same way. Saves go through the services where one exists, with the user as `actor`, so a
+write out of scope is refused by the service too.
 """
 
 from __future__ import annotations
@@ -247,14 +248,15 @@ class PlaceAdmin(ScopedHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Place, form: Any, change: bool) -> None:
         if not change:
             values = {field: getattr(obj, field) for field in PLACE_EDITABLE_FIELDS}
-            self.use_service(obj, place_create(code=obj.code, kind=obj.kind, parent=obj.parent, **values))
+            self.use_service(obj, place_create(code=obj.code, kind=obj.kind, parent=obj.parent, actor=request.user,
+                                               **values))
             return
         current = Place.objects.get(pk=obj.pk)
         changes = {field: getattr(obj, field) for field in PLACE_EDITABLE_FIELDS if field in form.changed_data}
         if changes:
-            current = place_update(place=current, **changes)
+            current = place_update(place=current, actor=request.user, **changes)
         if "parent" in form.changed_data and obj.parent is not None:
-            current = place_move(place=current, new_parent=obj.parent)
+            current = place_move(place=current, new_parent=obj.parent, actor=request.user)
         self.use_service(obj, current)
 
 
@@ -327,10 +329,11 @@ class PersonAdmin(ScopedHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
         if not change:
             self.use_service(obj, person_create(name=obj.name, id_number=obj.id_number, phone=obj.phone,
-                                                registered_place=obj.registered_place))
+                                                registered_place=obj.registered_place, actor=request.user))
             return
         phone = obj.phone if "phone" in form.changed_data else None
-        self.use_service(obj, person_update(person=Person.objects.get(pk=obj.pk), name=obj.name, phone=phone))
+        self.use_service(obj, person_update(person=Person.objects.get(pk=obj.pk), name=obj.name, phone=phone,
+                                            actor=request.user))
 
 
 class HouseholdMemberFormSet(forms.BaseInlineFormSet):
@@ -370,18 +373,19 @@ class HouseholdAdmin(ScopedHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Household, form: Any, change: bool) -> None:
         if not change:
-            self.use_service(obj, household_create(flat=obj.flat, head=obj.head, registered_on=obj.registered_on))
+            self.use_service(obj, household_create(flat=obj.flat, head=obj.head, registered_on=obj.registered_on,
+                                                   actor=request.user))
             return
-        self.use_service(obj, household_update(household=obj, registered_on=obj.registered_on))
+        self.use_service(obj, household_update(household=obj, registered_on=obj.registered_on, actor=request.user))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         household = form.instance
         for member in formset.save(commit=False):
             if not change and member.person_id == household.head_id:
                 continue  # the head is already a member: household_create added them
-            household_member_save(member=member)
+            household_member_save(member=member, actor=request.user)
         for member in formset.deleted_objects:
-            household_member_remove(member=member)
+            household_member_remove(member=member, actor=request.user)
 
 
 @admin.register(Ownership)
@@ -415,13 +419,14 @@ class OwnershipAdmin(ScopedHistoryAdmin):
         if not change:
             created = ownership_create(
                 flat=obj.flat, exclusive_area_m2=obj.exclusive_area_m2, person=obj.person,
-                organisation=obj.organisation, acquired_on=obj.acquired_on,
+                organisation=obj.organisation, acquired_on=obj.acquired_on, actor=request.user,
             )
             if obj.ended_on:
-                created = ownership_end(ownership=created, ended_on=obj.ended_on)
+                created = ownership_end(ownership=created, ended_on=obj.ended_on, actor=request.user)
             self.use_service(obj, created)
         elif "ended_on" in form.changed_data:
-            self.use_service(obj, ownership_end(ownership=Ownership.objects.get(pk=obj.pk), ended_on=obj.ended_on))
+            self.use_service(obj, ownership_end(ownership=Ownership.objects.get(pk=obj.pk), ended_on=obj.ended_on,
+                                                actor=request.user))
 
 
 # --- organisations ----------------------------------------------------------------------------
@@ -432,25 +437,25 @@ class OrganisationMembershipInline(ScopedInline, admin.TabularInline):
     autocomplete_fields = ("person",)
 
 
-def save_membership(membership: OrganisationMembership) -> OrganisationMembership:
+def save_membership(membership: OrganisationMembership, *, actor: User) -> OrganisationMembership:
     """New members and edits of existing ones, through the services."""
     if membership.pk is None:
         return organisation_member_add(
             organisation=membership.organisation, person=membership.person, position=membership.position,
-            term_from=membership.term_from, term_to=membership.term_to,
+            term_from=membership.term_from, term_to=membership.term_to, actor=actor,
         )
     return organisation_member_update(
         membership=membership, position=membership.position, term_from=membership.term_from,
-        term_to=membership.term_to,
+        term_to=membership.term_to, actor=actor,
     )
 
 
-def save_memberships(formset: Any, organisation: Organisation) -> None:
+def save_memberships(formset: Any, organisation: Organisation, *, actor: User) -> None:
     for membership in formset.save(commit=False):
         membership.organisation = organisation
-        save_membership(membership)
+        save_membership(membership, actor=actor)
     for membership in formset.deleted_objects:
-        organisation_member_remove(membership=membership)
+        organisation_member_remove(membership=membership, actor=actor)
 
 
 @admin.register(Organisation)
@@ -466,18 +471,19 @@ class OrganisationAdmin(ScopedHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         if change:
             self.use_service(obj, organisation_update(
-                organisation=obj, **{field: getattr(obj, field) for field in ORGANISATION_EDITABLE_FIELDS}))
+                organisation=obj, actor=request.user,
+                **{field: getattr(obj, field) for field in ORGANISATION_EDITABLE_FIELDS}))
             return
         created = organisation_create(
             name=obj.name, kind=obj.kind, place=obj.place, parent=obj.parent, credit_code=obj.credit_code,
-            phone=obj.phone, established_on=obj.established_on,
+            phone=obj.phone, established_on=obj.established_on, actor=request.user,
         )
         if obj.dissolved_on:
-            created = organisation_update(organisation=created, dissolved_on=obj.dissolved_on)
+            created = organisation_update(organisation=created, dissolved_on=obj.dissolved_on, actor=request.user)
         self.use_service(obj, created)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        save_memberships(formset, form.instance)
+        save_memberships(formset, form.instance, actor=request.user)
 
 
 @admin.register(OrganisationMembership)
@@ -489,7 +495,7 @@ class OrganisationMembershipAdmin(ScopedHistoryAdmin):
     fields = ("organisation", "person", "position", "term_from", "term_to")
 
     def save_model(self, request: HttpRequest, obj: OrganisationMembership, form: Any, change: bool) -> None:
-        self.use_service(obj, save_membership(obj))
+        self.use_service(obj, save_membership(obj, actor=request.user))
 
 
 # --- accounts and settings ------------------------------------------------------------------------
@@ -516,7 +522,7 @@ class RoleAssignmentAdmin(ScopedHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool) -> None:
         if change:
             self.use_service(obj, role_assignment_update(
-                assignment=obj, valid_from=obj.valid_from, valid_to=obj.valid_to))
+                assignment=obj, valid_from=obj.valid_from, valid_to=obj.valid_to, actor=request.user))
             return
         self.use_service(obj, role_assign(
             user=obj.user, role=obj.role, scope=obj.scope, valid_from=obj.valid_from, valid_to=obj.valid_to,
@@ -585,4 +591,4 @@ class SettingAdmin(ScopedAdmin):
         return super().get_readonly_fields(request, obj) + (["key"] if obj else [])
 
     def save_model(self, request: HttpRequest, obj: Setting, form: Any, change: bool) -> None:
-        self.use_service(obj, setting_set(key=obj.key, value=obj.value))
+        self.use_service(obj, setting_set(key=obj.key, value=obj.value, actor=request.user))

@@ -2,74 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
-from pydantic import BaseModel, ConfigDict
+from ninja import Query, Router
 
+from .api_pages import Page, PageQuery, paginate
 from .api_types import Code, Day
 from .models import Place
 from .permissions import require, visible_to
 from .reporting import build_report, default_report_scope
+from .schemas import PlaceOut, ReportOut
+from .selectors import access_place
 
 router = Router(tags=["core"])
 
 
-class PlaceOut(Schema):
-    code: str
-    name: str
-    kind: str
-    parent_code: str | None
-    depth: int
-    latitude: float | None
-    longitude: float | None
-
-    @staticmethod
-    def resolve_parent_code(obj: Place) -> str | None:
-        return obj.parent.code if obj.parent_id else None
-
-
-@router.get("/places", response=list[PlaceOut])
+@router.get("/places", response=Page[PlaceOut])
 def place_list(request: HttpRequest, kind: str | None = None, within: str | None = None,
-               limit: Annotated[int, Field(ge=1, le=1000)] = 200):
-    """Places the caller may see, optionally of one kind and under one place (by code), at most `limit`."""
+               pages: PageQuery = Query(...)) -> dict[str, Any]:
+    """Places the caller may see in tree order, optionally of one kind and under one place (by code)."""
     places = visible_to(request.user, "place.view", Place.objects.select_related("parent"))
     if kind:
         places = places.of_kind(kind)
     if within:
-        places = places.within(get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=within))
-    return list(places[:limit])
+        places = places.within(access_place(request.user, within))
+    return paginate(places, pages)
 
 
 @router.get("/places/{code}", response=PlaceOut)
 def place_detail(request: HttpRequest, code: Code):
-    return get_object_or_404(
-        visible_to(request.user, "place.view", Place.objects.select_related("parent")), code=code
-    )
-
-
-class ReportScopeOut(Schema):
-    code: str
-    name: str
-
-
-class ReportPeriodOut(Schema):
-    start: Day = Field(alias="from")
-    to: Day
-
-
-class ReportOut(BaseModel):
-    """The scope, the period, and one object per section the apps register (`organisation`,
-    `coordination`, ...; see REPORT.md for their keys)."""
-
-    model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, dict[str, Any]]
-
-    scope: ReportScopeOut
-    period: ReportPeriodOut
+    return access_place(request.user, code)
 
 
 @router.get("/report", response=ReportOut, by_alias=True)
@@ -78,7 +42,7 @@ def report(request: HttpRequest, scope: str | None = None, from_: Day | None = Q
     """The district report (REPORT.md): for `scope`, or the highest place the caller may report on; the period
     (ISO dates, `from` to `to`) defaults to this year up to today."""
     if scope:
-        place = get_object_or_404(visible_to(request.user, "place.view", Place.objects), code=scope)
+        place = access_place(request.user, scope)
     else:
         place = default_report_scope(request.user)
         if place is None:

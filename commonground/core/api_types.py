@@ -1,6 +1,6 @@
 """Types every API router shares: the one error body, strict dates and times in the platform's range,
-coordinates, ids, and page bounds. The OpenAPI schema each type writes is exactly what it accepts, so clients
-(and schemathesis) can rely on it; anything else is a 422 before a handler runs.
+coordinates, ids, page bounds, and the local time every answer shows. The OpenAPI schema each type writes is
+exactly what it accepts, so clients (and schemathesis) can rely on it; anything else is a 422 before a handler runs.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any
 
-from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
 
 from .validators import calendar_range_message, in_calendar_range
 
@@ -65,6 +65,10 @@ def _moment(value: Any) -> datetime.datetime:
     return moment
 
 
+def _local(value: Any) -> Any:
+    return timezone.localtime(value) if isinstance(value, datetime.datetime) else value
+
+
 def _degrees(limit: int, pattern: str) -> Any:
     def check(value: Any) -> Decimal:
         if isinstance(value, str) and re.fullmatch(pattern, value):
@@ -91,6 +95,8 @@ Day = Annotated[datetime.date, PlainValidator(_day),
 # An ISO 8601 time with its offset, in the same years.
 Moment = Annotated[datetime.datetime, PlainValidator(_moment),
                    WithJsonSchema({"type": "string", "format": "date-time", "pattern": DATETIME_PATTERN})]
+# A time in an answer, in the district's zone (+08:00) as the pages show it; write `LocalDateTime | None` for none.
+LocalDateTime = Annotated[datetime.datetime, BeforeValidator(_local)]
 # Degrees, kept to six places like the database.
 Latitude = Annotated[Decimal, PlainValidator(_degrees(90, LATITUDE_PATTERN)),
                      WithJsonSchema(_degrees_schema(90, LATITUDE_PATTERN))]
@@ -102,8 +108,3 @@ Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^
 PageNumber = Annotated[int, Field(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Field(ge=1, le=MAX_PAGE_SIZE)]
 
-
-def page_of(rows: QuerySet, page: int, page_size: int) -> dict[str, Any]:
-    """One page of `rows` and the count of all of them; page and size are bounded by their types."""
-    start = (page - 1) * page_size
-    return {"items": list(rows[start:start + page_size]), "count": rows.count()}

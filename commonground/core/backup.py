@@ -1,7 +1,7 @@
 """Backup and restore of a whole deployment: the database, the uploaded files and the secret key, in one archive.
 
 The database is copied as a consistent snapshot while the site keeps serving: SQLite through its online
-backup API (which includes what is still in the WAL — a plain file copy lost acknowledged cases), PostgreSQL
+backup API (which includes what is still in the WAL — a plain file copy lost acknowledged writes), PostgreSQL
 through pg_dump inside an exported snapshot, so the row counts written to the manifest are those of the dump.
 The database goes first, then the files: an uploaded file is written before the row that names it, so every
 file the snapshot names is in the archive.

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import RoleAssignment
@@ -62,7 +63,7 @@ def scope_condition(model: type[models.Model], paths: list[str], action: str = "
 
 
 def own_condition(user: Any, model: type[models.Model], action: str) -> Q:
-    """Rows a user reaches as themselves, whatever their roles (their person record, cases they reported).
+    """Rows a user reaches as themselves, whatever their roles (their person record, what they reported).
 
     Models opt in with a classmethod `own_q(user, action) -> Q | None`.
     """
@@ -125,6 +126,22 @@ def require(user: Any, action: str, obj: models.Model | None = None) -> None:
     """Raise PermissionDenied unless `can(user, action, obj)`."""
     if not can(user, action, obj):
         raise PermissionDenied(_("You do not have permission to do this here."))
+
+
+def access_object(actor: Any, visible: models.QuerySet, action: str, *, view_action: str, missing: str = "",
+                  **lookup: Any) -> Any:
+    """The row of `visible` (what the actor may see, narrowed by its model's rule) matching `lookup`, for `action`.
+
+    Http404 with `missing` when there is none, so keys tell strangers nothing; PermissionDenied when the actor
+    sees it but `action` (other than `view_action`, which seeing already grants) is not theirs. The access
+    functions of every app (`access_vote`, `access_case`, ...) are this with their model's rule."""
+    try:
+        obj = visible.get(**lookup)
+    except visible.model.DoesNotExist:
+        raise Http404(missing) from None
+    if action != view_action:
+        require(actor, action, obj)
+    return obj
 
 
 def _follow(obj: models.Model, lookup: str) -> str | None:

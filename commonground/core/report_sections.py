@@ -1,16 +1,34 @@
-"""The report's `organisation` section, computed from the place tree and organisations."""
+"""The report's `organisation` section, computed from the place tree and organisations, and the labels of the
+place levels any section may count by."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, OrganisationKind, Place, PlaceKind
-from .reporting import Period, rate, report_section
+from .reporting import Period, rate, report_labels, report_section
+
+report_labels({
+    "district": _("District level"),
+    "street": _("Street level"),
+    "community": _("Community level"),
+    "estate": _("Estate level"),
+    "building": _("Building level"),
+})
 
 
-@report_section("organisation")
+@report_section("organisation", title=_("Party building and organisations"), labels={
+    "estates": _("Estates"),
+    "estate_party_organisations": _("Estate party organisations"),
+    "corridor_party_branches": _("Corridor party branches"),
+    "mass_associations": _("Mass associations"),
+    "owners_committee_formation_rate": _("Owners' committee formation rate"),
+    "property_service_coverage_rate": _("Professional property service coverage"),
+    "three_party_offices": _("Three-party offices"),
+})
 def organisation_section(scope: Place, period: Period) -> dict[str, Any]:
     """Organisations in force on the last day of the period, inside the scope."""
     orgs = Organisation.objects.active_on(period.end).filter(place__in=Place.objects.within(scope))

@@ -1,18 +1,20 @@
 """The district report (shared/domain/REPORT.md): a JSON document built from sections.
 
-Each app registers what it contributes with `@report_section("name")`; a contribution is a
-function of (scope place, period) returning plain JSON data computed from the records. Several
-apps may contribute keys to one section (cases and coordination both fill `coordination`).
+Each app registers what it contributes with `@report_section("name", title=..., labels=...)`; a contribution is
+a function of (scope place, period) returning plain JSON data computed from the records, registered with the
+section's title and the labels of the keys it fills (the printable report and the workbook show those). Several
+apps may contribute keys to one section.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from .clock import today
@@ -38,9 +40,26 @@ def _shift_year(day: datetime.date, years: int) -> datetime.date:
 
 SectionBuilder = Callable[[Place, Period], dict[str, Any]]
 SECTIONS: dict[str, list[SectionBuilder]] = {}
+LABELS: dict[str, Any] = {}  # a key means one thing anywhere in the report, so it has one label
 
 
-def report_section(name: str) -> Callable[[SectionBuilder], SectionBuilder]:
+def report_labels(labels: Mapping[str, Any]) -> None:
+    """Labels for report keys (lazy translations); a key already labelled must keep its label."""
+    for key, label in labels.items():
+        if key in LABELS and str(LABELS[key]) != str(label):
+            raise ImproperlyConfigured(f"report key {key!r} is labelled both {LABELS[key]!r} and {label!r}")
+        LABELS[key] = label
+
+
+def report_label(key: str) -> str:
+    return str(LABELS.get(key, key.replace("_", " ")))
+
+
+def report_section(name: str, *, title: Any = None,
+                   labels: Mapping[str, Any] | None = None) -> Callable[[SectionBuilder], SectionBuilder]:
+    """Register a contribution to the section `name`, with the section's `title` and its keys' `labels`."""
+    report_labels({**({name: title} if title is not None else {}), **(labels or {})})
+
     def register(builder: SectionBuilder) -> SectionBuilder:
         builders = SECTIONS.setdefault(name, [])
         if builder not in builders:
@@ -70,6 +89,20 @@ def default_report_scope(user: Any) -> Place | None:
     if not paths:
         return None
     return Place.objects.get(path=min(paths, key=lambda path: (len(path), path)))
+
+
+def parse_day(value: str | None, name: str) -> datetime.date | None:
+    """A YYYY-MM-DD parameter, or None when absent; ValidationError when it is no real date."""
+    if not value:
+        return None
+    try:
+        day = parse_date(value.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError(_("%(name)s must be a real date written YYYY-MM-DD, not “%(value)s”.")
+                              % {"name": name, "value": value})
+    return day
 
 
 def resolve_period(start: datetime.date | None, end: datetime.date | None) -> Period:

@@ -1,4 +1,5 @@
-"""Reads the core pages need: children with counts, organisations, a flat's records, the audit trail.
+"""Reads the core pages need: a place, person or household by key, children with counts, organisations, a
+flat's records, the audit trail.
 
 Every function narrows through the resolver and runs a fixed number of queries, whatever the rows.
 """
@@ -11,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from .clock import today
 from .models import (
@@ -22,11 +24,34 @@ from .models import (
     Person,
     Place,
     PlaceKind,
+    User,
 )
 from .models.places import SEGMENT_WIDTH, within_q
-from .permissions import can, visible_to
+from .permissions import access_object, can, visible_to
 
 HISTORY_LIMIT = 20
+
+
+def access_place(actor: User, code: str, action: str = "place.view") -> Place:
+    """The place with this code, with its parent: Http404 unless the actor may `place.view` it (a role's scope
+    holds it), PermissionDenied when they see it but may not do `action` there (`report.view`, ...)."""
+    return access_object(actor, visible_to(actor, "place.view", Place.objects.select_related("parent")), action,
+                         view_action="place.view", missing=_("There is no place with this code."), code=code)
+
+
+def access_person(actor: User, pk: int, action: str = "person.view") -> Person:
+    """The person, with their login: Http404 unless the actor may `person.view` them (in a role's scope, or
+    themselves), PermissionDenied when they see them but may not do `action`."""
+    return access_object(actor, visible_to(actor, "person.view", Person.objects.select_related("user")), action,
+                         view_action="person.view", pk=pk)
+
+
+def access_household(actor: User, pk: int, action: str = "household.view") -> Household:
+    """The household with its flat and head: Http404 unless the actor may `household.view` it (in a role's
+    scope, or their own), PermissionDenied when they see it but may not do `action`."""
+    households = visible_to(actor, "household.view", Household.objects.select_related("flat", "head"))
+    return access_object(actor, households, action, view_action="household.view", pk=pk)
+
 
 @dataclass
 class ChildRow:

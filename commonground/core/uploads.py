@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 OCTET_STREAM = "application/octet-stream"
 IMAGES = frozenset({JPEG, PNG, WEBP})
-DOCUMENTS = IMAGES | {PDF}  # photos and scans: what cases and deliberation accept
+DOCUMENTS = IMAGES | {PDF}  # photos and scans: what the apps accept as documents
 
 EXTENSIONS = {JPEG: ".jpg", PNG: ".png", WEBP: ".webp", PDF: ".pdf", OCTET_STREAM: ".bin"}
 LABELS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WebP", PDF: "PDF"}

@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from commonground.core.admin import ScopedAdmin, ScopedHistoryAdmin
 
 from .models import Meeting, Notice, Representative, Vote
+from .selectors import votes_for
 
 
 class ReadOnlyMixin:
@@ -35,6 +37,10 @@ class VoteAdmin(ReadOnlyMixin, ScopedHistoryAdmin):
     search_fields = ("title", "estate__name")
     exclude = ("result",)  # the full record is on the result page and in record.json
     readonly_fields = ("record_hash",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Vote]:
+        """The votes `access_vote` gives: drafts and cancelled votes only to those who run them."""
+        return super().get_queryset(request).filter(pk__in=votes_for(request.user).values("pk"))
 
 
 @admin.register(Notice)

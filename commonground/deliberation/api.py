@@ -7,31 +7,41 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from commonground.cases.models import Category
-from commonground.core.api_types import PAGE_SIZE, ErrorOut, Id, PageNumber, PageSize, page_of
+from commonground.core.api_pages import Page, PageQuery, paginate
+from commonground.core.api_types import ErrorOut, Id
 from commonground.core.models import Organisation, Person, Place
-from commonground.core.models.places import within_q
 from commonground.core.permissions import can, visible_to
 
-from .api_schemas import (
+from .meeting_selectors import access_meeting, access_resolution, meeting_search
+from .models import (
+    Ballot,
+    BallotVersion,
+    Candidate,
+    CandidateStatus,
+    Meeting,
+    Notice,
+    Vote,
+    VoteStatus,
+)
+from .schemas import (
     AppealIn,
     BallotIn,
     BallotOut,
     CandidateIn,
     CandidateOut,
-    InspectedBallotPage,
+    InspectedBallotOut,
     MeetingDetailOut,
     MeetingIn,
-    MeetingPage,
+    MeetingOut,
     MeetingQuery,
     NoticeOut,
-    NoticePage,
     NoticeQuery,
     PreparatoryGroupOut,
     PreparatoryMemberIn,
@@ -45,25 +55,21 @@ from .api_schemas import (
     TurnoutOut,
     VoteIn,
     VoteOut,
-    VotePage,
     VotePatch,
     VoteQuery,
-    local,
 )
-from .meeting_selectors import case_is_done, meeting_list, meeting_with_details
-from .models import (
-    Ballot,
-    BallotVersion,
-    Candidate,
-    CandidateStatus,
-    Meeting,
-    Notice,
-    PreparatoryMember,
-    Resolution,
-    Vote,
-    VoteStatus,
+from .selectors import (
+    access_candidate,
+    access_notice,
+    access_preparatory_member,
+    access_vote,
+    ballots_to_inspect,
+    notice_search,
+    notices_for,
+    turnout,
+    vote_search,
+    votes_for,
 )
-from .selectors import ballots_to_inspect, meetings_for, notices_for, turnout, votes_for
 from .services.ballots import ballot_cast, my_ballot
 from .services.elections import (
     candidate_register,
@@ -81,17 +87,8 @@ NULLABLE_VOTE_FIELDS = {"seats", "term_years"}
 HASH_METHOD = "sha256(json.dumps(record, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8'))"
 
 
-def visible_votes(user: Any) -> QuerySet[Vote]:
-    """Votes the user may see, drafts only where they may manage votes (a draft is not yet public)."""
-    managed = visible_to(user, "vote.manage", Vote.objects.all()).values("pk")
-    return votes_for(user).filter(~Q(status=VoteStatus.DRAFT) | Q(pk__in=managed))
-
-
 def _vote(request: HttpRequest, pk: int) -> Vote:
-    vote = visible_votes(request.user).filter(pk=pk).first()
-    if vote is None:
-        raise Http404(_("No such vote."))
-    return vote
+    return access_vote(request.user, pk)
 
 
 def _place(user: Any, code: str, field: str) -> Place:
@@ -113,19 +110,12 @@ def _person(user: Any, pk: int | None) -> Person | None:
 
 # Votes -------------------------------------------------------------------------------------------------------------
 
-@router.get("/votes", response=VotePage)
-def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), page: PageNumber = 1,
-              page_size: PageSize = PAGE_SIZE):
-    """Votes the caller may see (drafts only for those who manage them), newest first; by estate (code),
-    status (draft, announced, closed, cancelled) and kind (decision, election)."""
-    votes = visible_votes(request.user)
-    if filters.estate:
-        votes = votes.filter(estate__code=filters.estate)
-    if filters.status:
-        votes = votes.filter(status=filters.status)
-    if filters.kind:
-        votes = votes.filter(kind=filters.kind)
-    return page_of(votes, page, page_size)
+@router.get("/votes", response=Page[VoteOut])
+def vote_list(request: HttpRequest, filters: VoteQuery = Query(...), pages: PageQuery = Query(...)) -> dict[str, Any]:
+    """Votes the caller may see (drafts and cancelled votes only for those who run them), newest first; by estate
+    (code), status (draft, announced, closed, cancelled) and kind (decision, election)."""
+    votes = vote_search(votes_for(request.user), estate=filters.estate, status=filters.status, kind=filters.kind)
+    return paginate(votes, pages)
 
 
 @router.get("/votes/{int:vote_id}", response=VoteOut)
@@ -210,9 +200,8 @@ def ballot_mine(request: HttpRequest, vote_id: Id):
     return _ballot_out(ballot)
 
 
-@router.get("/votes/{int:vote_id}/ballots", response={200: InspectedBallotPage, 409: ErrorOut})
-def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", page: PageNumber = 1,
-                      page_size: PageSize = PAGE_SIZE):
+@router.get("/votes/{int:vote_id}/ballots", response={200: Page[InspectedBallotOut], 409: ErrorOut})
+def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Who voted how in a closed vote: every ballot with its owner, flats, channel and choice (or candidates
     marked), by owner name; `q` keeps owners whose name contains it. Only for those who may inspect ballots
     (the owners' committee of the estate): 403 for anyone else who sees the vote, 409 while it is not closed."""
@@ -220,7 +209,7 @@ def ballot_inspection(request: HttpRequest, vote_id: Id, q: str = "", page: Page
     if not can(request.user, "ballot.inspect", vote):
         raise PermissionDenied(_("Only the owners' committee may inspect who voted how."))
     _require_closed(vote)
-    return page_of(ballots_to_inspect(vote, q.strip()[:100]), page, page_size)
+    return paginate(ballots_to_inspect(vote, q.strip()[:100]), pages)
 
 
 # Results -----------------------------------------------------------------------------------------------------------
@@ -244,18 +233,14 @@ def vote_result(request: HttpRequest, vote_id: Id, include_record: bool = False)
     names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
     stored["candidates"] = [{**row, "name": names.get(row["candidate"], "")} for row in stored.get("candidates", [])]
     return {**stored, "vote": vote.pk, "outcome_label": str(vote.get_outcome_display()),
-            "closed_at": local(vote.closed_at), "record_hash": vote.record_hash, "hash_method": HASH_METHOD,
+            "closed_at": vote.closed_at, "record_hash": vote.record_hash, "hash_method": HASH_METHOD,
             "record": vote.result["record"] if include_record else None}
 
 
 # Elections ---------------------------------------------------------------------------------------------------------
 
 def _candidate(request: HttpRequest, pk: int) -> Candidate:
-    candidate = (Candidate.objects.filter(pk=pk, vote__in=visible_votes(request.user))
-                 .select_related("vote__estate", "person").first())
-    if candidate is None:
-        raise Http404(_("No such candidate."))
-    return candidate
+    return access_candidate(request.user, pk)
 
 
 def _candidate_out(candidate: Candidate, *, reviewer: bool) -> dict[str, Any]:
@@ -319,76 +304,54 @@ def preparatory_group_add(request: HttpRequest, vote_id: Id, payload: Preparator
 
 @router.delete("/preparatory-members/{int:member_id}", response={204: None})
 def preparatory_group_remove(request: HttpRequest, member_id: Id):
-    member = (PreparatoryMember.objects.filter(pk=member_id, vote__in=visible_votes(request.user))
-              .select_related("vote__estate").first())
-    if member is None:
-        raise Http404(_("No such member of a preparatory group."))
+    member = access_preparatory_member(request.user, member_id)
     preparatory_member_remove(actor=request.user, member=member)
     return Status(204, None)
 
 
 # Notices -----------------------------------------------------------------------------------------------------------
 
-@router.get("/notices", response=NoticePage)
-def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...), page: PageNumber = 1,
-                page_size: PageSize = PAGE_SIZE):
+@router.get("/notices", response=Page[NoticeOut])
+def notice_list(request: HttpRequest, filters: NoticeQuery = Query(...),
+                pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Public notices the caller may see, newest first; by place (code, with everything under it) and kind."""
-    notices = notices_for(request.user)
+    place = None
     if filters.place:
         place = visible_to(request.user, "place.view", Place.objects).filter(code=filters.place).first()
-        notices = notices.filter(within_q("place__path", [place.path])) if place else notices.none()
-    if filters.kind:
-        notices = notices.filter(kind=filters.kind)
-    return page_of(notices, page, page_size)
+        if place is None:
+            return paginate(Notice.objects.none(), pages)
+    return paginate(notice_search(notices_for(request.user), place=place, kind=filters.kind), pages)
 
 
 @router.get("/notices/{int:notice_id}", response=NoticeOut)
 def notice_detail(request: HttpRequest, notice_id: Id) -> Notice:
-    notice = notices_for(request.user).filter(pk=notice_id).first()
-    if notice is None:
-        raise Http404(_("No such notice."))
-    return notice
+    return access_notice(request.user, notice_id)
 
 
 # Meetings ----------------------------------------------------------------------------------------------------------
 
 def _meeting(request: HttpRequest, pk: int) -> Meeting:
-    meeting = meetings_for(request.user).filter(pk=pk).first()
-    if meeting is None:
-        raise Http404(_("No such meeting."))
-    return meeting
+    return access_meeting(request.user, pk)
 
 
-@router.get("/meetings", response=MeetingPage)
-def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...), page: PageNumber = 1,
-                  page_size: PageSize = PAGE_SIZE):
+@router.get("/meetings", response=Page[MeetingOut])
+def meeting_index(request: HttpRequest, filters: MeetingQuery = Query(...),
+                  pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Meetings the caller may see, latest first, or with `when` upcoming (soonest first) or past; by place
     (code, with everything under it), kind and status."""
     place = None
     if filters.place:
         place = visible_to(request.user, "place.view", Place.objects).filter(code=filters.place).first()
         if place is None:
-            return {"items": [], "count": 0}
-    if filters.when:
-        meetings = meeting_list(request.user, past=filters.when == "past", place=place)
-    else:
-        meetings = meetings_for(request.user)
-        if place is not None:
-            meetings = meetings.filter(within_q("place__path", [place.path]))
-    if filters.kind:
-        meetings = meetings.filter(kind=filters.kind)
-    if filters.status:
-        meetings = meetings.filter(status=filters.status)
-    return page_of(meetings, page, page_size)
+            return paginate(Meeting.objects.none(), pages)
+    meetings = meeting_search(request.user, place=place, when=filters.when, kind=filters.kind, status=filters.status)
+    return paginate(meetings, pages)
 
 
 @router.get("/meetings/{int:meeting_id}", response=MeetingDetailOut)
 def meeting_detail(request: HttpRequest, meeting_id: Id):
     """One meeting with its agenda, attendance counts, minutes, and resolutions with their cases' progress."""
-    meeting = meeting_with_details(request.user, meeting_id)
-    if meeting is None:
-        raise Http404(_("No such meeting."))
-    return meeting
+    return access_meeting(request.user, meeting_id, details=True)
 
 
 @router.post("/meetings", response={201: MeetingDetailOut})
@@ -401,7 +364,7 @@ def meeting_new(request: HttpRequest, payload: MeetingIn):
         convener=Organisation.objects.filter(pk=payload.convener).first(), kind=payload.kind, title=payload.title,
         starts_at=payload.starts_at, ends_at=payload.ends_at, venue=payload.venue,
         agenda=[(item.title, item.presenter) for item in payload.agenda], invitees=invitees)
-    return Status(201, meeting_with_details(request.user, meeting.pk))
+    return Status(201, access_meeting(request.user, meeting.pk, details=True))
 
 
 @router.post("/meetings/{int:meeting_id}/resolutions", response={201: ResolutionOut})
@@ -414,15 +377,10 @@ def meeting_resolve(request: HttpRequest, meeting_id: Id, payload: ResolutionIn)
 def resolution_case(request: HttpRequest, resolution_id: Id, payload: ResolutionCaseIn):
     """Open a case in the case engine to carry out a resolution (category code; place code, by default the
     meeting's place); the meeting then follows its progress."""
-    resolution = (Resolution.objects.filter(pk=resolution_id, meeting__in=meetings_for(request.user))
-                  .select_related("meeting").first())
-    if resolution is None:
-        raise Http404(_("No such resolution."))
+    resolution = access_resolution(request.user, resolution_id)
     category = Category.objects.filter(code=payload.category).first()
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})
     place = _place(request.user, payload.place, "place") if payload.place else None
-    case = resolution_open_case(actor=request.user, resolution=resolution, category=category,
-                                description=payload.description, place=place)
-    return Status(201, {"number": case.number, "stage": case.stage, "stage_label": str(case.get_stage_display()),
-                        "done": case_is_done(case)})
+    return Status(201, resolution_open_case(actor=request.user, resolution=resolution, category=category,
+                                            description=payload.description, place=place))

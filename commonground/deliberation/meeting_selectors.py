@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from commonground.cases.models import Case, Category, Channel, Stage
 from commonground.cases.selectors import categories_open_to
 from commonground.cases.services.intake import reporter_kind
 from commonground.core import clock
-from commonground.core.models import Organisation, OrganisationMembership, Person, Place, PlaceKind
+from commonground.core.models import Organisation, OrganisationMembership, Person, Place, PlaceKind, User
 from commonground.core.models.places import ancestor_ids, within_q
-from commonground.core.permissions import active_roles, visible_to
+from commonground.core.permissions import access_object, active_roles, require, visible_to
 from commonground.core.rules import role_permits
 
 from .models import AgendaItem, Attendee, Meeting, MeetingStatus, Resolution
@@ -73,18 +74,52 @@ def meeting_list(user: Any, *, past: bool = False, place: Place | None = None) -
     return meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
 
 
-def meeting_with_details(user: Any, pk: int) -> Meeting | None:
-    """The meeting if `user` may see it, with agenda, attendees, resolutions and their cases loaded in a fixed
-    number of queries (however many of each there are)."""
+def meeting_search(user: Any, *, place: Place | None = None, when: str = "", kind: str = "",
+                   status: str = "") -> QuerySet[Meeting]:
+    """Meetings the user may see, latest first, or with `when` "upcoming" or "past" as `meeting_list` has them;
+    at or under `place`, of one kind and of one status (each filter only where given)."""
+    if when:
+        meetings = meeting_list(user, past=when == "past", place=place)
+    else:
+        meetings = meetings_for(user)
+        if place is not None:
+            meetings = meetings.filter(within_q("place__path", [place.path]))
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    if status:
+        meetings = meetings.filter(status=status)
+    return meetings
+
+
+def _with_details(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     cases = Case.objects.select_related("place", "merged_into").order_by("created_at", "pk")
-    return (meetings_for(user).select_related("place__parent", "created_by")
+    return (meetings.select_related("place__parent", "created_by")
             .prefetch_related(
                 Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk")),
                 Prefetch("attendees", queryset=Attendee.objects.order_by("-invited", "pk")),
                 Prefetch("resolutions", queryset=Resolution.objects.order_by("position", "pk")
                          .prefetch_related(Prefetch("cases", queryset=cases))),
-                "notices")
-            .filter(pk=pk).first())
+                "notices"))
+
+
+def access_meeting(actor: User, pk: int, action: str = "meeting.view", *, details: bool = False) -> Meeting:
+    """The meeting for `action`: Http404 unless the actor sees it (`meetings_for`: the scope of their
+    `meeting.view` roles), PermissionDenied when they see it but may not do `action`. With `details`, its
+    agenda, attendees, resolutions and their cases come in a fixed number of queries, however many there are."""
+    meetings = _with_details(meetings_for(actor)) if details else meetings_for(actor)
+    return access_object(actor, meetings, action, view_action="meeting.view", missing=_("No such meeting."),
+                         pk=pk)
+
+
+def access_resolution(actor: User, pk: int, action: str = "meeting.view") -> Resolution:
+    """A resolution of a meeting the actor sees (Http404 otherwise); PermissionDenied unless they may do
+    `action` on that meeting, as the services ask."""
+    resolutions = Resolution.objects.filter(meeting__in=meetings_for(actor)).select_related("meeting")
+    resolution = access_object(actor, resolutions, "meeting.view", view_action="meeting.view",
+                               missing=_("No such resolution."), pk=pk)
+    if action != "meeting.view":
+        require(actor, action, resolution.meeting)
+    return resolution
 
 
 def case_is_done(case: Case) -> bool:

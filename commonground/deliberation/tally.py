@@ -41,6 +41,10 @@ class Share:
     def as_list(self) -> list[int]:
         return [self.part, self.whole]
 
+    def needed_for(self, threshold: Fraction) -> int:
+        """The least part that is at least `threshold` of the whole (what `at_least` asks for)."""
+        return -(-self.whole * threshold.numerator // threshold.denominator)
+
 
 @dataclass(frozen=True)
 class Counted:

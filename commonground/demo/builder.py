@@ -14,7 +14,9 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
@@ -79,7 +81,9 @@ def build_demo(*, seed: int = DEFAULT_SEED, progress: bool = True) -> DemoContex
     # Statistics after the core district too, so the apps' steps query it with sane plans (PostgreSQL
     # otherwise plans over empty-table estimates: one demo query took minutes on a fresh cluster).
     steps = [*CORE_STEPS, ("statistics", refresh_statistics), *extension_steps(), ("statistics", refresh_statistics)]
-    with tqdm(steps, desc=_("Building the demo district"), unit=_("step"), disable=not progress) as bar:
+    # Stored texts (event notes, notices) are written in the district's language, whoever calls the build.
+    with translation.override(settings.LANGUAGE_CODE), \
+            tqdm(steps, desc=_("Building the demo district"), unit=_("step"), disable=not progress) as bar:
         for name, step in bar:
             bar.set_postfix_str(name)
             step(ctx)

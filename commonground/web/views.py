@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -23,49 +22,9 @@ from commonground.core.permissions import active_roles, can, visible_to
 from commonground.core.services.accounts import user_password_change
 from commonground.core.throttle import is_secret_label
 
-from .templatetags.cg import first_url
-
-
-@dataclass(frozen=True)
-class Capability:
-    label: Any
-    url: str | None
-
-
-# (permission, what it lets the user do, page names tried for a link)
-CAPABILITIES: list[tuple[str, Any, tuple[str, ...]]] = [
-    ("place.view", _("View the places in your area"), ("core:place-list",)),
-    ("person.view", _("Look up residents and households"), ()),
-    ("person.view_personal_data", _("See full ID numbers and phone numbers"), ()),
-    ("roster.import", _("Import rosters from Excel or CSV"), ("core:roster-upload",)),
-    ("roster.export", _("Export rosters"), ("core:roster-index", "core:roster-export")),
-    ("report.view", _("See the district report"), ("core:report", "cockpit:report")),
-    ("person.change", _("Manage people and households"), ("admin:core_person_changelist",)),
-    ("place.change", _("Maintain the place tree"), ("admin:core_place_changelist",)),
-    ("organisation.change", _("Manage organisations and their members"), ("admin:core_organisation_changelist",)),
-    ("roleassignment.add", _("Assign roles to staff"), ("admin:core_roleassignment_changelist",)),
-    ("history.view", _("See who changed what (audit history)"), ()),
-    ("case.view", _("Work on the cases (事项) in your area"), ("cases:queue",)),
-    ("case.add", _("Report a matter and follow your cases"), ("cases:report",)),
-    ("case.stats", _("See case figures for your area"), ("cases:dashboard",)),
-]
+from .registry import capabilities_for
 
 COUNTED_PLACE_KINDS = (PlaceKind.COMMUNITY, PlaceKind.ESTATE, PlaceKind.BUILDING)
-
-
-def capabilities(user: Any) -> list[Capability]:
-    """What the resolver lets this user do somewhere; admin-only work only for staff who may use the admin."""
-    admin_ok = user.is_staff and can(user, "admin.access")
-    result = []
-    for permission, label, names in CAPABILITIES:
-        if not can(user, permission):
-            continue
-        admin_only = bool(names) and all(name.startswith("admin:") for name in names)
-        if admin_only and not admin_ok:
-            continue  # done only in the admin, which this user cannot enter
-        usable = tuple(name for name in names if admin_ok or not name.startswith("admin:"))
-        result.append(Capability(label, first_url(usable)))
-    return result
 
 
 def scope_counts(user: Any) -> list[tuple[Any, int]]:
@@ -101,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     return render(request, "web/home.html", {
         "roles": roles,
-        "capabilities": capabilities(user),
+        "capabilities": capabilities_for(user),
         "counts": scope_counts(user) if can(user, "place.view") else [],
         "today": today(),
     })

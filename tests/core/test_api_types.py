@@ -15,6 +15,7 @@ from commonground.core.api_types import (
     Day,
     Id,
     Latitude,
+    LocalDateTime,
     Longitude,
     Moment,
     PageNumber,
@@ -53,6 +54,13 @@ def test_moment__iso_with_offset__accepted(raw, moment):
 def test_moment__no_offset_not_iso_or_out_of_range__refused(raw):
     with pytest.raises(ValidationError):
         TypeAdapter(Moment).validate_python(raw)
+
+
+def test_local_datetime__any_zone__shown_at_plus_0800_and_none_stays_none():
+    moment = datetime.datetime(2025, 3, 1, 1, tzinfo=datetime.UTC)
+    shown = TypeAdapter(LocalDateTime | None).validate_python(moment)
+    assert (shown, shown.utcoffset()) == (moment, datetime.timedelta(hours=8))
+    assert TypeAdapter(LocalDateTime | None).validate_python(None) is None
 
 
 @pytest.mark.parametrize(("kind", "raw", "value"), [

@@ -196,7 +196,7 @@ def test_roster_import__households__query_count_does_not_grow_with_rows(tree):
 def test_roster_import__people_update__name_pinyin_and_phone_changed(tree, make_user):
     admin = make_user(RoleKind.DISTRICT_ADMIN, tree.district)
     unchanged = [tree.neighbour_owner.id_number, "李四", "13800000002"]
-    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张叁", "13911112222"], unchanged], user=admin)
+    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张叁", "13911112222"], unchanged], actor=admin)
     assert (result.ok, result.created, result.updated, result.unchanged) == (True, 0, 1, 1)
     owner = Person.objects.get(pk=tree.owner.pk)
     assert (owner.name, owner.name_pinyin, owner.phone) == ("张叁", "zhang san", "13911112222")
@@ -234,84 +234,80 @@ def test_roster_import__ownership_update__area_and_date(tree):
 # --- bad rows: reported by row and column, nothing written --------------------------------------
 
 
-def test_roster_import__people_bad_rows__each_reported_and_nothing_written(tree):
+def test_roster_import__people_bad_rows__each_reported_and_nothing_written(tree, nothing_written):
     good = make_id_number(seq=81)
     valid = make_id_number(seq=82)
     bad_check = valid[:-1] + ("0" if valid[-1] != "0" else "1")
-    before = counts()
-    rows = [
-        [good, "好人", "13900000081"],          # row 2: fine
-        [bad_check, "错号", ""],                 # row 3: checksum
-        [good, "重复", ""],                      # row 4: repeats row 2
-        [make_id_number(seq=83), "", "123"],     # row 5: no name, bad phone
-        ["3.30105E+17", "科学计数", ""],          # row 6: Excel's scientific notation
-    ]
-    result = run("people", PEOPLE_HEADERS, rows)
-    assert located(result) == [
-        (3, "id_number", "id_checksum"), (4, "id_number", "duplicate"), (5, "name", "required"),
-        (5, "phone", "phone"), (6, "id_number", "id_scientific"),
-    ]
-    assert [error.column for error in result.errors[:2]] == ["身份证号", "身份证号"]
-    assert counts() == before
+    with nothing_written():
+        rows = [
+            [good, "好人", "13900000081"],          # row 2: fine
+            [bad_check, "错号", ""],                 # row 3: checksum
+            [good, "重复", ""],                      # row 4: repeats row 2
+            [make_id_number(seq=83), "", "123"],     # row 5: no name, bad phone
+            ["3.30105E+17", "科学计数", ""],          # row 6: Excel's scientific notation
+        ]
+        result = run("people", PEOPLE_HEADERS, rows)
+        assert located(result) == [
+            (3, "id_number", "id_checksum"), (4, "id_number", "duplicate"), (5, "name", "required"),
+            (5, "phone", "phone"), (6, "id_number", "id_scientific"),
+        ]
+        assert [error.column for error in result.errors[:2]] == ["身份证号", "身份证号"]
     assert not Person.objects.filter(id_number=good).exists()
 
 
-def test_roster_import__places_bad_rows__each_reported_and_nothing_written(tree):
-    before = counts()
-    rows = [
-        ["X1", "飞地", "小区", "NOPE", "", "", "", "", "", ""],                       # unknown parent
-        ["X2", "错层", "房屋", tree.street.code, "", "", "", "", "", ""],              # flat under a street
-        [tree.estate.code, "竹竿巷小区", "小区", tree.neighbour.code, "", "", "", "", "", ""],  # a move
-        ["L1", "环1", "楼幢", "L2", "", "", "", "", "", ""],                            # loop (and a
-        ["L2", "环2", "楼幢", "L1", "", "", "", "", "", ""],                            # building under one)
-        ["X3", "坏面积", "小区", tree.community.code, "95", "", "-3", "", "", ""],      # latitude, area
-        ["X4", "", "星球", tree.community.code, "", "", "", "", "", ""],               # no name, bad kind
-    ]
-    result = run("places", PLACE_HEADERS, rows)
-    assert located(result) == [
-        (2, "parent_code", "unknown_parent"), (3, "parent_code", "parent_kind"), (4, "parent_code", "move_needed"),
-        (5, "parent_code", "parent_kind"), (5, "parent_code", "loop"), (6, "parent_code", "parent_kind"),
-        (6, "parent_code", "loop"), (7, "latitude", "out_of_range"),
-        (7, "floor_area_m2", "area_positive"), (8, "name", "required"), (8, "kind", "choice"),
-    ]
-    assert counts() == before
+def test_roster_import__places_bad_rows__each_reported_and_nothing_written(tree, nothing_written):
+    with nothing_written():
+        rows = [
+            ["X1", "飞地", "小区", "NOPE", "", "", "", "", "", ""],                       # unknown parent
+            ["X2", "错层", "房屋", tree.street.code, "", "", "", "", "", ""],              # flat under a street
+            [tree.estate.code, "竹竿巷小区", "小区", tree.neighbour.code, "", "", "", "", "", ""],  # a move
+            ["L1", "环1", "楼幢", "L2", "", "", "", "", "", ""],                            # loop (and a
+            ["L2", "环2", "楼幢", "L1", "", "", "", "", "", ""],                            # building under one)
+            ["X3", "坏面积", "小区", tree.community.code, "95", "", "-3", "", "", ""],      # latitude, area
+            ["X4", "", "星球", tree.community.code, "", "", "", "", "", ""],               # no name, bad kind
+        ]
+        result = run("places", PLACE_HEADERS, rows)
+        assert located(result) == [
+            (2, "parent_code", "unknown_parent"), (3, "parent_code", "parent_kind"), (4, "parent_code", "move_needed"),
+            (5, "parent_code", "parent_kind"), (5, "parent_code", "loop"), (6, "parent_code", "parent_kind"),
+            (6, "parent_code", "loop"), (7, "latitude", "out_of_range"),
+            (7, "floor_area_m2", "area_positive"), (8, "name", "required"), (8, "kind", "choice"),
+        ]
 
 
-def test_roster_import__households_bad_rows__second_head_unknown_person_not_a_flat(tree, new_flat):
+def test_roster_import__households_bad_rows__second_head_unknown_person_not_a_flat(tree, new_flat, nothing_written):
     stranger = make_id_number(seq=91)
     person = person_create(name="周九", id_number=make_id_number(seq=92))
-    before = counts()
-    rows = [
-        [tree.flat.code, person.id_number, "户主"],     # the flat already has a head
-        [new_flat.code, stranger, "户主"],              # nobody with this ID
-        [tree.building.code, person.id_number, "户主"],  # not a flat
-        [new_flat.code, person.id_number, "子女"],       # no head remains for new_flat
-        ["NOPE", person.id_number, "姐妹"],              # unknown flat, bad relation
-    ]
-    result = run("households", HOUSEHOLD_HEADERS, rows)
-    assert located(result) == [
-        (2, "relation", "second_head"), (3, "id_number", "unknown_person"), (4, "flat_code", "not_a_flat"),
-        (5, "relation", "no_head"), (6, "flat_code", "unknown_flat"), (6, "relation", "choice"),
-    ]
-    assert counts() == before
+    with nothing_written():
+        rows = [
+            [tree.flat.code, person.id_number, "户主"],     # the flat already has a head
+            [new_flat.code, stranger, "户主"],              # nobody with this ID
+            [tree.building.code, person.id_number, "户主"],  # not a flat
+            [new_flat.code, person.id_number, "子女"],       # no head remains for new_flat
+            ["NOPE", person.id_number, "姐妹"],              # unknown flat, bad relation
+        ]
+        result = run("households", HOUSEHOLD_HEADERS, rows)
+        assert located(result) == [
+            (2, "relation", "second_head"), (3, "id_number", "unknown_person"), (4, "flat_code", "not_a_flat"),
+            (5, "relation", "no_head"), (6, "flat_code", "unknown_flat"), (6, "relation", "choice"),
+        ]
 
 
-def test_roster_import__ownership_bad_rows__areas_holders_dates(tree, new_flat):
+def test_roster_import__ownership_bad_rows__areas_holders_dates(tree, new_flat, nothing_written):
     co_owner = person_create(name="吴十", id_number=make_id_number(seq=93))
-    before = counts()
-    rows = [
-        [tree.flat.code, co_owner.id_number, "", "80.00", ""],               # registered owner has 75.50
-        [new_flat.code, co_owner.id_number, credit_code(2), "60", ""],       # two holders
-        [new_flat.code, "", credit_code(3), "60", "2020-13-01"],             # unknown organisation, bad date
-        [new_flat.code, "", "", "0", ""],                                    # no holder, area not positive
-    ]
-    result = run("ownership", OWNERSHIP_HEADERS, rows)
-    assert located(result) == [
-        (2, "exclusive_area_m2", "area_differs"), (3, "owner_id_number", "two_holders"),
-        (4, "owner_credit_code", "unknown_organisation"), (4, "acquired_on", "date"),
-        (5, "owner_id_number", "no_holder"), (5, "exclusive_area_m2", "area_positive"),
-    ]
-    assert counts() == before
+    with nothing_written():
+        rows = [
+            [tree.flat.code, co_owner.id_number, "", "80.00", ""],               # registered owner has 75.50
+            [new_flat.code, co_owner.id_number, credit_code(2), "60", ""],       # two holders
+            [new_flat.code, "", credit_code(3), "60", "2020-13-01"],             # unknown organisation, bad date
+            [new_flat.code, "", "", "0", ""],                                    # no holder, area not positive
+        ]
+        result = run("ownership", OWNERSHIP_HEADERS, rows)
+        assert located(result) == [
+            (2, "exclusive_area_m2", "area_differs"), (3, "owner_id_number", "two_holders"),
+            (4, "owner_credit_code", "unknown_organisation"), (4, "acquired_on", "date"),
+            (5, "owner_id_number", "no_holder"), (5, "exclusive_area_m2", "area_positive"),
+        ]
 
 
 def test_roster_import__missing_column__reported_on_header_row(tree):
@@ -324,27 +320,24 @@ def test_roster_import__missing_column__reported_on_header_row(tree):
         assert str(chinese.errors[0]).startswith("第1行 “姓名”")
 
 
-def test_roster_import__dry_run__counts_but_writes_nothing(tree):
-    before = counts()
-    result = run("people", PEOPLE_HEADERS, [[make_id_number(seq=95), "郑一", ""]], dry_run=True)
-    assert (result.ok, result.dry_run, result.created) == (True, True, 1)
-    assert counts() == before
+def test_roster_import__dry_run__counts_but_writes_nothing(tree, nothing_written):
+    with nothing_written():
+        result = run("people", PEOPLE_HEADERS, [[make_id_number(seq=95), "郑一", ""]], dry_run=True)
+        assert (result.ok, result.dry_run, result.created) == (True, True, 1)
 
 
 # --- scope ---------------------------------------------------------------------------------------
 
 
-def test_roster_import__without_roster_import_permission__denied(tree, role_users):
-    before = counts()
-    with pytest.raises(PermissionDenied):
-        run("people", PEOPLE_HEADERS, [[make_id_number(seq=96), "冯二", ""]], user=role_users[RoleKind.GRID_WORKER])
-    assert counts() == before
+def test_roster_import__without_roster_import_permission__denied(tree, role_users, nothing_written):
+    with nothing_written(), pytest.raises(PermissionDenied):
+        run("people", PEOPLE_HEADERS, [[make_id_number(seq=96), "冯二", ""]], actor=role_users[RoleKind.GRID_WORKER])
 
 
 def test_roster_import__new_people_by_scoped_user__registered_in_their_scope(tree, role_users):
     worker = role_users[RoleKind.COMMUNITY_WORKER]
     number = make_id_number(seq=102)
-    assert run("people", PEOPLE_HEADERS, [[number, "秦九", ""]], user=worker).ok
+    assert run("people", PEOPLE_HEADERS, [[number, "秦九", ""]], actor=worker).ok
     person = Person.objects.get(id_number=number)
     assert person.registered_place == tree.community
     assert visible_to(worker, "person.view", Person.objects.filter(pk=person.pk)).count() == 1
@@ -356,20 +349,19 @@ def test_roster_import__new_people_by_system__not_registered_anywhere(tree):
     assert Person.objects.get(id_number=number).registered_place is None
 
 
-def test_roster_import__places_outside_scope__refused_and_nothing_written(tree, role_users):
+def test_roster_import__places_outside_scope__refused_and_nothing_written(tree, role_users, nothing_written):
     worker = role_users[RoleKind.COMMUNITY_WORKER]  # scoped to tree.community
-    before = counts()
-    rows = [
-        ["OK-E2", "本社区新小区", "小区", tree.community.code, "", "", "", "", "", ""],
-        ["NB-E2", "邻社区新小区", "小区", tree.neighbour.code, "", "", "", "", "", ""],
-        [tree.neighbour_estate.code, "改名", "", "", "", "", "", "", "", ""],
-        ["S3", "新街道", "街道", tree.district.code, "", "", "", "", "", ""],
-    ]
-    result = run("places", PLACE_HEADERS, rows, user=worker)
-    assert located(result) == [
-        (3, "parent_code", "out_of_scope"), (4, "code", "out_of_scope"), (5, "parent_code", "out_of_scope"),
-    ]
-    assert counts() == before
+    with nothing_written():
+        rows = [
+            ["OK-E2", "本社区新小区", "小区", tree.community.code, "", "", "", "", "", ""],
+            ["NB-E2", "邻社区新小区", "小区", tree.neighbour.code, "", "", "", "", "", ""],
+            [tree.neighbour_estate.code, "改名", "", "", "", "", "", "", "", ""],
+            ["S3", "新街道", "街道", tree.district.code, "", "", "", "", "", ""],
+        ]
+        result = run("places", PLACE_HEADERS, rows, actor=worker)
+        assert located(result) == [
+            (3, "parent_code", "out_of_scope"), (4, "code", "out_of_scope"), (5, "parent_code", "out_of_scope"),
+        ]
     assert Place.objects.get(pk=tree.neighbour_estate.pk).name == "龙游小区"
 
 
@@ -380,13 +372,13 @@ def test_roster_import__people_known_only_outside_scope__answered_as_unknown_and
     unknown = make_id_number(seq=104)
     outside = [[tree.neighbour_owner.id_number, "李肆", "13900000004"]]
 
-    result_outside = run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=True)
-    result_unknown = run("people", PEOPLE_HEADERS, [[unknown, "李肆", "13900000004"]], user=worker, dry_run=True)
+    result_outside = run("people", PEOPLE_HEADERS, outside, actor=worker, dry_run=True)
+    result_unknown = run("people", PEOPLE_HEADERS, [[unknown, "李肆", "13900000004"]], actor=worker, dry_run=True)
     assert (result_outside.ok, result_outside.created, result_outside.updated, result_outside.unchanged,
             located(result_outside)) == (result_unknown.ok, result_unknown.created, result_unknown.updated,
                                          result_unknown.unchanged, located(result_unknown)) == (True, 1, 0, 0, [])
 
-    run("people", PEOPLE_HEADERS, outside, user=worker, dry_run=dry_run)
+    run("people", PEOPLE_HEADERS, outside, actor=worker, dry_run=dry_run)
     neighbour = Person.objects.get(pk=tree.neighbour_owner.pk)
     assert (neighbour.name, neighbour.phone, neighbour.registered_place_id) == ("李四", "13800000002", None)
     assert Person.objects.filter(id_number=tree.neighbour_owner.id_number).count() == 1
@@ -394,21 +386,20 @@ def test_roster_import__people_known_only_outside_scope__answered_as_unknown_and
 
 def test_roster_import__people_in_scope__updated_and_unchanged(tree, role_users):
     worker = role_users[RoleKind.COMMUNITY_WORKER]
-    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张三", "13800000001"]], user=worker)
+    result = run("people", PEOPLE_HEADERS, [[tree.owner.id_number, "张三", "13800000001"]], actor=worker)
     assert (result.ok, result.created, result.updated, result.unchanged) == (True, 0, 0, 1)
 
 
-def test_roster_import__households_and_ownership_outside_scope__refused(tree, role_users):
+def test_roster_import__households_and_ownership_outside_scope__refused(tree, role_users, nothing_written):
     worker = role_users[RoleKind.COMMUNITY_WORKER]
     newcomer = person_create(name="褚三", id_number=make_id_number(seq=97))
-    before = counts()
-    households = run("households", HOUSEHOLD_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "租户"]],
-                     user=worker)
-    titles = run("ownership", OWNERSHIP_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "", "60.00", ""]],
-                 user=worker)
-    assert located(households) == [(2, "flat_code", "out_of_scope")]
-    assert located(titles) == [(2, "flat_code", "out_of_scope")]
-    assert counts() == before
+    with nothing_written():
+        households = run("households", HOUSEHOLD_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "租户"]],
+                         actor=worker)
+        titles = run("ownership", OWNERSHIP_HEADERS, [[tree.neighbour_flat.code, newcomer.id_number, "", "60.00", ""]],
+                     actor=worker)
+        assert located(households) == [(2, "flat_code", "out_of_scope")]
+        assert located(titles) == [(2, "flat_code", "out_of_scope")]
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -425,17 +416,16 @@ def test_import_command__good_file__prints_summary(tree, tmp_path):
     assert Person.objects.filter(name="卫四").count() == 1
 
 
-def test_import_command__bad_rows__lists_errors_and_exits_1(tree, tmp_path, make_user):
+def test_import_command__bad_rows__lists_errors_and_exits_1(tree, tmp_path, make_user, nothing_written):
     path = tmp_path / "people.xlsx"
     path.write_bytes(xlsx_bytes(PEOPLE_HEADERS, [[make_id_number(seq=99), "蒋五", ""], ["123", "沈六", ""]]))
     admin = make_user(RoleKind.DISTRICT_ADMIN, tree.district)
-    before = counts()
-    err = io.StringIO()
-    with translation.override("en"), pytest.raises(CommandError) as raised:
-        call_command("import", "people", str(path), "--user", admin.username, stdout=io.StringIO(), stderr=err)
-    assert raised.value.returncode == 1
-    assert "Row 3 “身份证号”: A resident ID number has 18 characters." in err.getvalue()
-    assert counts() == before
+    with nothing_written():
+        err = io.StringIO()
+        with translation.override("en"), pytest.raises(CommandError) as raised:
+            call_command("import", "people", str(path), "--user", admin.username, stdout=io.StringIO(), stderr=err)
+        assert raised.value.returncode == 1
+        assert "Row 3 “身份证号”: A resident ID number has 18 characters." in err.getvalue()
 
 
 def test_import_command__dry_run__writes_nothing(tree, tmp_path):

@@ -45,13 +45,12 @@ def test_roster_upload__page__shows_form(client, upload, role_users):
 
 
 @pytest.mark.parametrize("role", [RoleKind.GRID_WORKER, RoleKind.RENEWAL_WORKER, RoleKind.RESIDENT])
-def test_roster_upload__without_roster_import__403(client, upload, role_users, role):
-    before = counts()
-    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=301), "许一", ""]])
-    assert upload(client, role_users[role], "people.csv", data).status_code == 403
-    client.force_login(role_users[role])
-    assert client.get(UPLOAD).status_code == 403
-    assert counts() == before
+def test_roster_upload__without_roster_import__403(client, upload, role_users, role, nothing_written):
+    with nothing_written():
+        data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=301), "许一", ""]])
+        assert upload(client, role_users[role], "people.csv", data).status_code == 403
+        client.force_login(role_users[role])
+        assert client.get(UPLOAD).status_code == 403
 
 
 def test_roster_upload__anonymous__sent_to_login(client, tree):
@@ -70,36 +69,33 @@ def test_roster_upload__good_file__summary_and_rows_written(client, upload, role
     assert person.history.get().history_user == role_users[RoleKind.COMMUNITY_WORKER]
 
 
-def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, upload, role_users):
-    before = counts()
-    rows = [[make_id_number(seq=303), "吕三", ""], ["330105", "施四", ""], [make_id_number(seq=304), "张五", "12"]]
-    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", csv_bytes(PEOPLE_HEADERS, rows))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Nothing was imported." in page
-    assert "<td>3</td><td>身份证号</td><td>A resident ID number has 18 characters.</td>" in page
-    assert "<td>4</td><td>联系电话</td>" in page
-    assert counts() == before
+def test_roster_upload__bad_rows__error_table_and_nothing_imported(client, upload, role_users, nothing_written):
+    with nothing_written(ImportJob):
+        rows = [[make_id_number(seq=303), "吕三", ""], ["330105", "施四", ""], [make_id_number(seq=304), "张五", "12"]]
+        response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", csv_bytes(PEOPLE_HEADERS, rows))
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Nothing was imported." in page
+        assert "<td>3</td><td>身份证号</td><td>A resident ID number has 18 characters.</td>" in page
+        assert "<td>4</td><td>联系电话</td>" in page
 
 
-def test_roster_upload__oversize__refused(client, upload, role_users, settings):
+def test_roster_upload__oversize__refused(client, upload, role_users, settings, nothing_written):
     settings.CG_MAX_UPLOAD_BYTES = 100
-    before = counts()
-    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=310 + n), "大文件", ""] for n in range(5)])
-    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", data)
-    page = response.content.decode()
-    assert "files up to 100\xa0bytes can be imported" in page
-    assert "Imported." not in page
-    assert counts() == before
+    with nothing_written():
+        data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=310 + n), "大文件", ""] for n in range(5)])
+        response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv", data)
+        page = response.content.decode()
+        assert "files up to 100\xa0bytes can be imported" in page
+        assert "Imported." not in page
 
 
 @pytest.mark.parametrize("name", ["people.txt", "people.xls", "people"])
-def test_roster_upload__wrong_type__refused(client, upload, role_users, name):
-    before = counts()
-    data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=320), "类型", ""]])
-    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], name, data)
-    assert "Only .csv and .xlsx files can be imported." in response.content.decode()
-    assert counts() == before
+def test_roster_upload__wrong_type__refused(client, upload, role_users, name, nothing_written):
+    with nothing_written():
+        data = csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=320), "类型", ""]])
+        response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], name, data)
+        assert "Only .csv and .xlsx files can be imported." in response.content.decode()
 
 
 def test_roster_upload__broken_xlsx__refused(client, upload, role_users):
@@ -191,12 +187,11 @@ def test_roster_job__run_twice__imports_once(client, upload, role_users):
     assert Person.objects.filter(name="一次").count() == 1
 
 
-def test_roster_job__dry_run__report_and_nothing_written(client, upload, role_users):
-    before = counts()
-    response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
-                      csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=332), "试一试", ""]]), dry_run=True)
-    assert "The file is correct." in response.content.decode()
-    assert counts() == before
+def test_roster_job__dry_run__report_and_nothing_written(client, upload, role_users, nothing_written):
+    with nothing_written(ImportJob):
+        response = upload(client, role_users[RoleKind.COMMUNITY_WORKER], "people.csv",
+                          csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=332), "试一试", ""]]), dry_run=True)
+        assert "The file is correct." in response.content.decode()
 
 
 def test_roster_job__someone_elses__404(client, upload, role_users, make_user, tree):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from commonground.cases.models import Case, Category, ReporterKind
 from commonground.core.models import OrganisationKind, RoleKind
 from commonground.core.services.organisations import organisation_create
-from commonground.deliberation.models import AgendaItem, Attendee, Meeting, Resolution
+from commonground.deliberation.models import Meeting, Resolution
 from commonground.deliberation.services.meetings import (
     attendee_sign_in,
     meeting_create,
@@ -70,11 +70,6 @@ def meeting(clerk, tree, committee, register):
 def ids(response) -> list[int]:
     assert response.status_code == 200, response.content
     return [row["id"] for row in response.json()["items"]]
-
-
-def counts() -> tuple[int, int, int, int, int]:
-    return (Meeting.objects.count(), AgendaItem.objects.count(), Attendee.objects.count(),
-            Resolution.objects.count(), Case.objects.count())
 
 
 # Reading -----------------------------------------------------------------------------------------------------------
@@ -153,45 +148,50 @@ def test_meeting_create__clerk__201_with_agenda_and_invitees(as_user, clerk, tre
     assert response.json()["attendance"] == {"invited": 1, "present": 0, "invited_present": 0, "walk_ins": 0}
 
 
-def test_meeting_create__no_title_bad_times__400_nothing_created(as_user, clerk, tree, committee):
+def test_meeting_create__no_title_bad_times__400_nothing_created(as_user, clerk, tree, committee, nothing_written):
     starts = timezone.now() + datetime.timedelta(days=3)
     payload = meeting_payload(tree, committee, title=" ", ends_at=(starts - datetime.timedelta(hours=1)).isoformat(),
                               starts_at=starts.isoformat())
-    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
-    assert response.status_code == 400
-    assert sorted(response.json()["detail"]) == ["ends_at", "title"]
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(clerk)
+    with nothing_written():
+        response = client.post("/api/meetings", payload, content_type="application/json")
+        assert response.status_code == 400
+        assert sorted(response.json()["detail"]) == ["ends_at", "title"]
 
 
-def test_meeting_create__convener_of_another_community__400_nothing_created(as_user, clerk, tree):
+def test_meeting_create__convener_of_another_community__400_nothing_created(as_user, clerk, tree, nothing_written):
     other = organisation_create(name="龙游社区居委会", kind=OrganisationKind.RESIDENTS_COMMITTEE, place=tree.neighbour)
-    response = as_user(clerk).post("/api/meetings", meeting_payload(tree, other), content_type="application/json")
-    assert response.status_code == 400
-    assert list(response.json()["detail"]) == ["convener"]
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(clerk)
+    with nothing_written():
+        response = client.post("/api/meetings", meeting_payload(tree, other), content_type="application/json")
+        assert response.status_code == 400
+        assert list(response.json()["detail"]) == ["convener"]
 
 
-def test_meeting_create__invitee_out_of_scope__400_nothing_created(as_user, clerk, tree, committee):
+def test_meeting_create__invitee_out_of_scope__400_nothing_created(as_user, clerk, tree, committee, nothing_written):
     payload = meeting_payload(tree, committee, invitees=[tree.neighbour_owner.pk])
-    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
-    assert response.status_code == 400
-    assert response.json()["detail"] == {"person": ["There is no such person."]}
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(clerk)
+    with nothing_written():
+        response = client.post("/api/meetings", payload, content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["detail"] == {"person": ["There is no such person."]}
 
 
-def test_meeting_create__owner__403_nothing_created(as_user, owner_user, tree, committee):
+def test_meeting_create__owner__403_nothing_created(as_user, owner_user, tree, committee, nothing_written):
     payload = meeting_payload(tree, committee, place=tree.estate.code)
-    response = as_user(owner_user).post("/api/meetings", payload, content_type="application/json")
-    assert response.status_code == 403
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(owner_user)
+    with nothing_written():
+        response = client.post("/api/meetings", payload, content_type="application/json")
+        assert response.status_code == 403
 
 
-def test_meeting_create__other_community_staff__400_nothing_created(as_user, outsider, tree, committee):
-    response = as_user(outsider).post("/api/meetings", meeting_payload(tree, committee),
-                                      content_type="application/json")
-    assert response.status_code == 400
-    assert response.json()["detail"] == {"place": ["There is no place with this code."]}
-    assert counts() == (0, 0, 0, 0, 0)
+def test_meeting_create__other_community_staff__400_nothing_created(as_user, outsider, tree, committee, nothing_written):
+    client = as_user(outsider)
+    with nothing_written():
+        response = client.post("/api/meetings", meeting_payload(tree, committee),
+                               content_type="application/json")
+        assert response.status_code == 400
+        assert response.json()["detail"] == {"place": ["There is no place with this code."]}
 
 
 # Resolutions and their cases ---------------------------------------------------------------------------------------
@@ -277,18 +277,20 @@ def test_meeting_list__page_past_2_63__422(as_user, clerk):
     ("9999-12-31T20:00:00-12:00", "9999-12-31T23:00:00-12:00"),
 ])
 def test_meeting_create__times_at_the_calendar_edges__422_nothing_created(as_user, clerk, tree, committee, starts_at,
-                                                                          ends_at):
+                                                                          ends_at, nothing_written):
     payload = meeting_payload(tree, committee, starts_at=starts_at, ends_at=ends_at)
-    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
-    assert (response.status_code, sorted(response.json()["detail"])) == (422, ["ends_at", "starts_at"])
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(clerk)
+    with nothing_written():
+        response = client.post("/api/meetings", payload, content_type="application/json")
+        assert (response.status_code, sorted(response.json()["detail"])) == (422, ["ends_at", "starts_at"])
 
 
-def test_meeting_create__more_agenda_items_than_the_cap__422_nothing_created(as_user, clerk, tree, committee):
+def test_meeting_create__more_agenda_items_than_the_cap__422_nothing_created(as_user, clerk, tree, committee, nothing_written):
     payload = meeting_payload(tree, committee, agenda=[{"title": f"议题{n}"} for n in range(31)])
-    response = as_user(clerk).post("/api/meetings", payload, content_type="application/json")
-    assert (response.status_code, list(response.json()["detail"])) == (422, ["agenda"])
-    assert counts() == (0, 0, 0, 0, 0)
+    client = as_user(clerk)
+    with nothing_written():
+        response = client.post("/api/meetings", payload, content_type="application/json")
+        assert (response.status_code, list(response.json()["detail"])) == (422, ["agenda"])
 
 
 def test_meeting_create__line_breaks_and_control_characters__one_clean_line(as_user, clerk, tree, committee):

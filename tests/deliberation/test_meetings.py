@@ -13,7 +13,7 @@ from commonground.cases.models import Case, Category, Channel, ReporterKind, Sta
 from commonground.cases.selectors import visible_cases
 from commonground.core import clock
 from commonground.core.models import RoleKind
-from commonground.deliberation.meeting_selectors import case_progress, meeting_with_details
+from commonground.deliberation.meeting_selectors import access_meeting, case_progress
 from commonground.deliberation.models import (
     AgendaItem,
     Attendee,
@@ -21,7 +21,6 @@ from commonground.deliberation.models import (
     MeetingStatus,
     Notice,
     NoticeKind,
-    Resolution,
 )
 from commonground.deliberation.services.meetings import (
     agenda_item_add,
@@ -34,17 +33,6 @@ from commonground.deliberation.services.meetings import (
     resolution_add,
     resolution_open_case,
 )
-
-
-def snapshot(meeting: Meeting) -> tuple:
-    """Everything a refused call could have touched."""
-    meeting.refresh_from_db()
-    return (meeting.title, meeting.status, meeting.minutes, meeting.starts_at, meeting.ends_at, meeting.venue,
-            meeting.place_id, meeting.convener_id,
-            list(AgendaItem.objects.filter(meeting=meeting).values_list("position", "title", "presenter")),
-            list(Attendee.objects.filter(meeting=meeting).values_list("name", "invited", "signed_in_at")),
-            list(Resolution.objects.filter(meeting=meeting).values_list("text", flat=True)),
-            Case.objects.count(), Notice.objects.count())
 
 
 def started(plan_meeting) -> Meeting:
@@ -138,38 +126,31 @@ def test_meeting_update__title_and_times__changed(plan_meeting, meeting_world):
         "红茶议事会（改期）", later, later + datetime.timedelta(hours=1))
 
 
-def test_meeting_update__after_held__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_update__after_held__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = started(plan_meeting)
     meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         meeting_update(actor=meeting_world.worker, meeting=meeting, title="改")
-    assert snapshot(meeting) == before
 
 
-def test_meeting_update__end_before_start__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_update__end_before_start__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError) as error:
-        meeting_update(actor=meeting_world.worker, meeting=meeting, ends_at=meeting.starts_at)
-    assert set(error.value.message_dict) == {"ends_at"}
-    assert snapshot(meeting) == before
+    with nothing_written():
+        with pytest.raises(ValidationError) as error:
+            meeting_update(actor=meeting_world.worker, meeting=meeting, ends_at=meeting.starts_at)
+        assert set(error.value.message_dict) == {"ends_at"}
 
 
-def test_meeting_update__status_field__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_update__status_field__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         meeting_update(actor=meeting_world.worker, meeting=meeting, status=MeetingStatus.HELD)
-    assert snapshot(meeting) == before
 
 
-def test_meeting_update__worker_of_another_community__denied_unchanged(plan_meeting, meeting_world):
+def test_meeting_update__worker_of_another_community__denied_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(PermissionDenied):
+    with nothing_written(), pytest.raises(PermissionDenied):
         meeting_update(actor=meeting_world.neighbour_worker, meeting=meeting, title="改")
-    assert snapshot(meeting) == before
 
 
 # --- agenda and invitations ---
@@ -180,12 +161,10 @@ def test_agenda_item_add__appended_after_the_last(plan_meeting, meeting_world):
     assert (item.position, item.title, item.presenter) == (3, "其他事项", "李书记")
 
 
-def test_agenda_item_add__empty__refused_unchanged(plan_meeting, meeting_world):
+def test_agenda_item_add__empty__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         agenda_item_add(actor=meeting_world.worker, meeting=meeting, title=" ")
-    assert snapshot(meeting) == before
 
 
 def test_attendee_invite__by_name__invited_not_signed(plan_meeting, meeting_world):
@@ -195,20 +174,16 @@ def test_attendee_invite__by_name__invited_not_signed(plan_meeting, meeting_worl
         "物业 陈经理", "绿城物业", True, None)
 
 
-def test_attendee_invite__person_twice__refused_unchanged(plan_meeting, meeting_world, tree):
+def test_attendee_invite__person_twice__refused_unchanged(plan_meeting, meeting_world, tree, nothing_written):
     meeting = plan_meeting(invitees=[tree.owner])
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         attendee_invite(actor=meeting_world.worker, meeting=meeting, person=tree.owner)
-    assert snapshot(meeting) == before
 
 
-def test_attendee_invite__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world):
+def test_attendee_invite__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         attendee_invite(actor=meeting_world.worker, meeting=meeting, name="王五")
-    assert snapshot(meeting) == before
 
 
 # --- sign-in at the door ---
@@ -241,36 +216,28 @@ def test_attendee_sign_in__person_already_invited__signs_the_invitation(plan_mee
     assert meeting.attendees.count() == 1
 
 
-def test_attendee_sign_in__attendee_of_another_meeting__refused_unchanged(plan_meeting, meeting_world, tree):
+def test_attendee_sign_in__attendee_of_another_meeting__refused_unchanged(plan_meeting, meeting_world, tree, nothing_written):
     meeting, other = plan_meeting(), plan_meeting(invitees=[tree.owner])
-    before = snapshot(other)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         attendee_sign_in(actor=meeting_world.worker, meeting=meeting, attendee=other.attendees.get())
-    assert snapshot(other) == before
 
 
-def test_attendee_sign_in__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world):
+def test_attendee_sign_in__cancelled_meeting__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = meeting_cancel(actor=meeting_world.worker, meeting=plan_meeting())
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name="赵大妈")
-    assert snapshot(meeting) == before
 
 
-def test_attendee_sign_in__resident__denied_unchanged(plan_meeting, meeting_world, tree):
+def test_attendee_sign_in__resident__denied_unchanged(plan_meeting, meeting_world, tree, nothing_written):
     meeting = plan_meeting(place=tree.estate)
-    before = snapshot(meeting)
-    with pytest.raises(PermissionDenied):
+    with nothing_written(), pytest.raises(PermissionDenied):
         attendee_sign_in(actor=meeting_world.resident, meeting=meeting, name="张三")
-    assert snapshot(meeting) == before
 
 
-def test_attendee_sign_in__no_name__refused_unchanged(plan_meeting, meeting_world):
+def test_attendee_sign_in__no_name__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         attendee_sign_in(actor=meeting_world.grid, meeting=meeting, name="  ")
-    assert snapshot(meeting) == before
 
 
 # --- minutes, cancelling ---
@@ -287,36 +254,28 @@ def test_meeting_record_minutes__again__corrected(plan_meeting, meeting_world):
     assert (meeting.status, meeting.minutes) == (MeetingStatus.HELD, "定稿")
 
 
-def test_meeting_record_minutes__before_start__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_record_minutes__before_start__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
-    assert snapshot(meeting) == before
 
 
-def test_meeting_record_minutes__cancelled__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_record_minutes__cancelled__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = meeting_cancel(actor=meeting_world.worker, meeting=started(plan_meeting))
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         meeting_record_minutes(actor=meeting_world.worker, meeting=meeting, minutes="议定划线。")
-    assert snapshot(meeting) == before
 
 
-def test_meeting_record_minutes__grid_worker__denied_unchanged(plan_meeting, meeting_world):
+def test_meeting_record_minutes__grid_worker__denied_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = started(plan_meeting)
-    before = snapshot(meeting)
-    with pytest.raises(PermissionDenied):
+    with nothing_written(), pytest.raises(PermissionDenied):
         meeting_record_minutes(actor=meeting_world.grid, meeting=meeting, minutes="议定划线。")
-    assert snapshot(meeting) == before
 
 
-def test_meeting_cancel__held__refused_unchanged(plan_meeting, meeting_world):
+def test_meeting_cancel__held__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = meeting_record_minutes(actor=meeting_world.worker, meeting=started(plan_meeting), minutes="议定。")
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         meeting_cancel(actor=meeting_world.worker, meeting=meeting)
-    assert snapshot(meeting) == before
 
 
 def test_meeting_cancel__twice__cancelled(plan_meeting, meeting_world):
@@ -334,12 +293,10 @@ def test_resolution_add__numbered_in_order(plan_meeting, meeting_world):
         2, ["施划停车位 40 个", "增设充电桩"])
 
 
-def test_resolution_add__before_start__refused_unchanged(plan_meeting, meeting_world):
+def test_resolution_add__before_start__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting()
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError):
+    with nothing_written(), pytest.raises(ValidationError):
         resolution_add(actor=meeting_world.worker, meeting=meeting, text="施划停车位")
-    assert snapshot(meeting) == before
 
 
 def test_resolution_open_case__case_opened_in_engine_and_linked(plan_meeting, meeting_world, tree):
@@ -395,7 +352,7 @@ def test_case_progress__one_of_two_closed(plan_meeting, meeting_world):
     resolution_open_case(actor=meeting_world.worker, resolution=resolution, category=meeting_world.category,
                          description="另一件事项：划线")
     Case.objects.filter(pk=first.pk).update(stage=Stage.CLOSED)
-    progress = case_progress(meeting_with_details(meeting_world.worker, meeting.pk))
+    progress = case_progress(access_meeting(meeting_world.worker, meeting.pk, details=True))
     assert (progress.done, progress.total) == (1, 2)
 
 
@@ -469,13 +426,12 @@ def test_meeting_create__agenda_at_the_cap__stored(plan_meeting):
     assert plan_meeting(agenda=[f"议题{n}" for n in range(30)]).agenda.count() == 30
 
 
-def test_agenda_item_add__agenda_full__refused_unchanged(plan_meeting, meeting_world):
+def test_agenda_item_add__agenda_full__refused_unchanged(plan_meeting, meeting_world, nothing_written):
     meeting = plan_meeting(agenda=[f"议题{n}" for n in range(30)])
-    before = snapshot(meeting)
-    with pytest.raises(ValidationError) as error:
-        agenda_item_add(actor=meeting_world.worker, meeting=meeting, title="第31项")
-    assert set(error.value.message_dict) == {"agenda"}
-    assert snapshot(meeting) == before
+    with nothing_written():
+        with pytest.raises(ValidationError) as error:
+            agenda_item_add(actor=meeting_world.worker, meeting=meeting, title="第31项")
+        assert set(error.value.message_dict) == {"agenda"}
 
 
 def test_meeting_create__text_with_control_characters__cleaned(plan_meeting, meeting_world):

@@ -21,7 +21,6 @@ from django.utils import timezone
 from commonground.core import clock
 from commonground.core.models import User
 from commonground.core.services.accounts import setting_set
-from commonground.demo.accounts import USERNAMES
 
 from ..models import ApiClient, Case, Mediation, Notification
 from ..services.categories import category_seed
@@ -41,6 +40,7 @@ READ_AT = datetime.time(8, 40)  # the staff read yesterday's notifications first
 
 
 def build_demo_data(ctx: DemoContext) -> None:
+    logins = list(User.objects.all())  # before this step opens accounts of its own
     category_seed()
     name, key = DEMO_API_CLIENT
     ApiClient.objects.create(name=name, api_key=key)
@@ -53,7 +53,7 @@ def build_demo_data(ctx: DemoContext) -> None:
     for life in district + xintiandi + again:
         engine.start(life.run())
     engine.run()
-    read_by_morning()
+    read_by_morning(logins)
     setting_set(key=FIRST_YEAR_SETTING, value={
         "place": world.xintiandi.code, "name": XINTIANDI, "from": XINTIANDI_FIRST_YEAR[0].isoformat(),
         "to": XINTIANDI_FIRST_YEAR[1].isoformat()})
@@ -62,10 +62,10 @@ def build_demo_data(ctx: DemoContext) -> None:
     ctx.add_count("notifications", Notification.objects.count())
 
 
-def read_by_morning() -> None:
+def read_by_morning(logins: list[User]) -> None:
     """The demo logins read the day's notifications the next morning, except those of the last days (nobody
     logs in as the accounts without a password: what they were told stays unread)."""
-    users = {user.pk: user for user in User.objects.filter(username__in=USERNAMES)}
+    users = {user.pk: user for user in logins}
     cutoff = NOW - datetime.timedelta(days=UNREAD_DAYS)
     unread = (Notification.objects.filter(user__in=list(users), read_at__isnull=True, created_at__lt=cutoff)
               .order_by("user", "created_at", "pk").values_list("user", "created_at", "pk"))

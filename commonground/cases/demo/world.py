@@ -30,7 +30,6 @@ from commonground.core.models import (
 )
 from commonground.core.models.places import ancestor_ids
 from commonground.core.services.accounts import role_assign
-from commonground.demo.accounts import USERNAMES, VALID_FROM
 
 from ..models import Case, Category, ReporterKind
 from ..services.ladder import handling_place, next_level
@@ -45,6 +44,7 @@ XINTIANDI = "新天地商务社区"
 HEDONG = "河东社区"
 CHAOHUI = "朝晖"
 # The organisation a case is dispatched to, by the kind of its handling place.
+STAFF_SINCE = datetime.date(2020, 1, 1)  # the roles of the accounts opened here start with the demo logins' roles
 HANDLING_ORGANISATION = {
     PlaceKind.ESTATE: OrganisationKind.PROPERTY_COMPANY, PlaceKind.COMMUNITY: OrganisationKind.RESIDENTS_COMMITTEE,
     PlaceKind.STREET: OrganisationKind.THREE_PARTY_OFFICE, PlaceKind.DISTRICT: OrganisationKind.THREE_PARTY_OFFICE,
@@ -75,10 +75,10 @@ class World:
         self.xintiandi = self.places[ctx.business_communities[XINTIANDI].pk]
         self.hedong = self.places[ctx.communities[HEDONG].pk]
         self.chaohui = self.places[ctx.streets[CHAOHUI].pk]
-        self.users = {u.username: u for u in User.objects.filter(username__in=USERNAMES)}
+        # built before any account of this step: the users are the demo logins
+        self.users = {u.username: u for u in User.objects.all()}
         self.scopes = {r.user.username: self.places.get(r.scope_id) or r.scope
-                       for r in RoleAssignment.objects.filter(user__username__in=USERNAMES).select_related("user",
-                                                                                                          "scope")}
+                       for r in RoleAssignment.objects.select_related("user", "scope")}
         self.organisation_at: dict[int, Organisation] = {}
         for organisation in Organisation.objects.filter(kind__in=set(HANDLING_ORGANISATION.values())).select_related(
                 "place").order_by("pk"):
@@ -160,7 +160,7 @@ class World:
                             date_joined=clock.now())
                 user.set_unusable_password()
                 user.save()
-                role_assign(user=user, role=RoleKind.STREET_STAFF, scope=street, valid_from=VALID_FROM)
+                role_assign(user=user, role=RoleKind.STREET_STAFF, scope=street, valid_from=STAFF_SINCE)
                 getattr(self, duty)[street.pk] = user
         self.intake[self.chaohui.pk] = self.users["street"]
 
@@ -185,7 +185,7 @@ class World:
             user = User(username=reporter.username, display_name=reporter.name, date_joined=clock.now())
             user.set_unusable_password()
             user.save()
-            role_assign(user=user, role=RoleKind.RESIDENT, scope=reporter.scope, valid_from=VALID_FROM)
+            role_assign(user=user, role=RoleKind.RESIDENT, scope=reporter.scope, valid_from=STAFF_SINCE)
             reporter.user = user
         return reporter.user
 

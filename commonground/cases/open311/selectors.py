@@ -10,12 +10,11 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place
-from commonground.core.permissions import visible_to
 from commonground.core.reporting import top_place
 
 from ..geo import PIN_KINDS
 from ..models import OPEN_STAGES, ApiClient, Case, CaseEvent, Category, Channel, ReporterKind, Stage
-from ..selectors import categories_open_to, is_open_to
+from ..selectors import categories_open_to, is_open_to, visible_cases
 from ..services.intake import reporter_kind
 
 MAX_REQUESTS = 1000
@@ -46,7 +45,7 @@ def requests_for(client: ApiClient | None) -> QuerySet[Case]:
     """Service requests the caller may read. A client acting as a user reads what that user may view
     (the resolver, in SQL); anyone else reads cases of categories open to the public."""
     if client is not None and client.user_id is not None:
-        cases = visible_to(client.user, "case.view", Case.objects.all())
+        cases = visible_cases(client.user)
     else:
         public = [c.pk for c in Category.objects.only("pk", "open_to") if is_open_to(c, ReporterKind.PUBLIC)]
         cases = Case.objects.filter(category_id__in=public)

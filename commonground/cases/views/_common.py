@@ -1,15 +1,10 @@
-"""Helpers the case pages share: finding a visible case, map settings, stage colours."""
+"""Helpers the case pages share: map settings, stage colours."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 
 from commonground.core.models import Place
-from commonground.core.permissions import visible_to
 
 from ..models import OPEN_STAGES, Case, Stage
 
@@ -21,12 +16,6 @@ STAGE_COLOURS: dict[str, str] = {
 }
 # Where a map opens when nothing in scope has coordinates: Gongshu district.
 FALLBACK_CENTRE = (30.319, 120.142)
-
-
-def visible_case_or_404(user: Any, number: str, queryset: QuerySet | None = None) -> Case:
-    """The case if `user` may view it; strangers get a 404, not a 403, so numbers leak nothing."""
-    base = queryset if queryset is not None else Case.objects.all()
-    return get_object_or_404(visible_to(user, "case.view", base), number=number)
 
 
 def is_late(case: Case) -> bool:

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from commonground.core.permissions import visible_to
 from commonground.core.uploads import upload_response
 
 from ..models import Case, ExtensionStatus, Level, Mediation
+from ..selectors import access_case, case_for
 from ..services.mediation import mediation_conclude, mediation_open, mediation_session_add
 from ..services.workflow import (
     allowed_actions,
@@ -35,13 +35,12 @@ from ..services.workflow import (
     extension_request,
     may_decide_extension,
 )
-from ._common import visible_case_or_404
-from .detail import DONE_MESSAGES, case_context, detail_queryset, make_form, needed
+from .detail import DONE_MESSAGES, case_context, make_form, needed
 from .forms import ExtensionDecisionForm, apply_service_errors, handler_options
 
 
 def _merge(case: Case, user: Any, data: dict[str, Any], files: Any) -> Any:
-    main = visible_to(user, "case.view", Case.objects.all()).filter(number=data["into"].strip()).first()
+    main = case_for(user, data["into"].strip())
     if main is None:
         raise ValidationError({"into": _("No case with this number in your area.")})
     return case_merge(duplicate=case, into=main, actor=user)
@@ -80,7 +79,7 @@ def denied(request: HttpRequest, case: Case, error: PermissionDenied) -> HttpRes
 
 def refused(request: HttpRequest, case: Case, bound: dict[str, forms.Form]) -> HttpResponse:
     messages.error(request, _("Nothing was changed. Please correct the form below."))
-    case = visible_case_or_404(request.user, case.number, detail_queryset())
+    case = access_case(request.user, case.number)
     return render(request, "cases/detail.html", case_context(request, case, bound), status=400)
 
 
@@ -91,7 +90,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in RUNS:
         raise Http404
     user = request.user
-    case = visible_case_or_404(user, number, detail_queryset())
+    case = access_case(user, number)
     if needed(action) not in allowed_actions(user, case):
         return denied(request, case, PermissionDenied(_("This action is not open to you on this case now.")))
     form = make_form(action, user, case, request.POST, request.FILES)
@@ -114,7 +113,7 @@ def act(request: HttpRequest, number: str, action: str) -> HttpResponse:
 def decide_extension(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """Approve or refuse a pending extension: one level above the handling place."""
     user = request.user
-    case = visible_case_or_404(user, number, detail_queryset())
+    case = access_case(user, number)
     extension = get_object_or_404(case.extension_requests, pk=pk, status=ExtensionStatus.PENDING)
     if not case.handling_place_id or not may_decide_extension(user, case):
         return denied(request, case, PermissionDenied(_("An extension is approved one level above the handling "
@@ -140,7 +139,7 @@ def decide_extension(request: HttpRequest, number: str, pk: int) -> HttpResponse
 def handlers(request: HttpRequest, number: str) -> HttpResponse:
     """htmx: the organisations that may handle the case at the chosen level."""
     user = request.user
-    case = visible_case_or_404(user, number, detail_queryset())
+    case = access_case(user, number)
     if "dispatch" not in allowed_actions(user, case):
         raise PermissionDenied
     level = request.GET.get("dispatch-level", "")
@@ -152,7 +151,7 @@ def handlers(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A photo or file of a case, to those who may view the case."""
-    case = visible_case_or_404(request.user, number)
+    case = access_case(request.user, number)
     item = get_object_or_404(case.attachments.exclude(file=""), pk=pk)
     return upload_response(item.file, content_type=item.content_type, name=f"{case.number}-{item.pk}")
 
@@ -161,7 +160,7 @@ def attachment(request: HttpRequest, number: str, pk: int) -> FileResponse:
 @login_required
 def signed_agreement(request: HttpRequest, number: str) -> FileResponse:
     """The signed mediation agreement of a dispute, to those who may view the case."""
-    case = visible_case_or_404(request.user, number)
+    case = access_case(request.user, number)
     mediation = get_object_or_404(Mediation.objects.exclude(signed_agreement=""), case=case)
     return upload_response(mediation.signed_agreement, content_type=mediation.signed_agreement_type,
                            name=f"{case.number}-agreement")

@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.masking import in_full, shown
-from commonground.core.permissions import can, visible_to
+from commonground.core.permissions import can
 
 from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation, MediationOutcome
+from ..selectors import access_case, visible_cases
 from ..services.workflow import allowed_actions, may_decide_extension
-from ._common import basemap, is_late, point_of, visible_case_or_404
+from ._common import basemap, is_late, point_of
 from .forms import (
     AcceptForm,
     DispatchForm,
@@ -156,8 +157,8 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     duplicates_count = (reported.data.get("possible_duplicates_count", len(duplicates)) if reported else 0)
     merged = list(case.merged_cases.order_by("created_at").values_list("number", flat=True))
     linkable = set(
-        visible_to(user, "case.view", Case.objects.filter(number__in=[*duplicates, *merged])).values_list(
-            "number", flat=True)) if duplicates or merged else set()
+        visible_cases(user).filter(number__in=[*duplicates, *merged]).values_list("number", flat=True)
+    ) if duplicates or merged else set()
     mediation = None
     if case.category.is_dispute:
         mediation = Mediation.objects.filter(case=case).select_related("mediator").prefetch_related("sessions").first()
@@ -188,12 +189,7 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     }
 
 
-def detail_queryset():
-    return Case.objects.select_related("category", "place", "place__parent", "handling_place", "handler",
-                                       "reporter__person", "merged_into")
-
-
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = visible_case_or_404(request.user, number, detail_queryset())
+    case = access_case(request.user, number)
     return render(request, "cases/detail.html", case_context(request, case))

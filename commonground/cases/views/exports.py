@@ -18,7 +18,7 @@ from commonground.core.tables import table_response
 
 from ..exports import case_table, open_cases_geojson
 from ..models import Case
-from ..selectors import case_queue
+from ..selectors import case_queue, visible_cases
 from .queue import queue_filters
 
 
@@ -59,6 +59,6 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 def export_geojson(request: HttpRequest) -> HttpResponse:
     require(request.user, "case.export")
-    collection = open_cases_geojson(visible_to(request.user, "case.export", Case.objects.all()))
+    collection = open_cases_geojson(visible_cases(request.user, "case.export"))
     response = HttpResponse(json.dumps(collection, ensure_ascii=False), content_type="application/geo+json")
     return _attachment(response, "geojson")

@@ -7,9 +7,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from commonground.core.permissions import can, visible_to
+from commonground.core.permissions import can
 
-from ..models import Case, Stage
+from ..models import Stage
+from ..selectors import visible_cases
 
 PAGE_SIZE = 20
 # The resident's view of progress: which of these steps the case has reached.
@@ -22,7 +23,7 @@ STEP_OF = {Stage.COLLECT: 0, Stage.CREATE: 1, Stage.DISPATCH: 2, Stage.HANDLE: 2
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The cases this user reported, newest first (one query for the page, one for the count)."""
     user = request.user
-    cases = visible_to(user, "case.view", Case.objects.filter(reporter=user).select_related("category", "place"))
+    cases = visible_cases(user).filter(reporter=user).select_related("category", "place")
     page = Paginator(cases.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.step = STEP_OF.get(case.stage)

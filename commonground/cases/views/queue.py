@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from commonground.core.models import PlaceKind
-from commonground.core.permissions import can, require, visible_to
+from commonground.core.permissions import can, require
 
 from ..exports import open_cases_geojson
 from ..models import OPEN_STAGES, Case
-from ..selectors import QueueFilters, case_queue
+from ..selectors import QueueFilters, case_queue, visible_cases
 from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
 from .forms import QueueFilterForm
 
@@ -71,7 +71,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the open cases the user may view (the map page's layer)."""
     require(request.user, "case.view")
-    collection = open_cases_geojson(visible_to(request.user, "case.view", Case.objects.all()))
+    collection = open_cases_geojson(visible_cases(request.user))
     for feature in collection["features"]:
         properties = feature["properties"]
         properties |= {"url": reverse("cases:detail", args=[properties["number"]]),

@@ -1,7 +1,7 @@
 """Rosters in and out: CSV and XLSX import and export of places, people, households and ownership.
 
     table = read_table(path_or_bytes, filename)            # readers
-    result = roster_import(roster="people", table=table, user=user)   # check all, then write all or nothing
+    result = roster_import(roster="people", table=table, actor=user)   # check all, then write all or nothing
     data = roster_export(roster="people", fmt="xlsx", user=user)      # what the user may see, masked
 """
 

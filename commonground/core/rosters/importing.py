@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .. import bulk
+from ..models import User
 from ..permissions import require
 from . import households, ownership, people, places
 from .context import ImportContext, Plan, Row
@@ -52,15 +52,15 @@ def map_headers(spec: RosterSpec, headers: list[str]) -> tuple[dict[int, str], d
 
 
 def roster_import(
-    *, roster: str, table: Table, user: Any = None, dry_run: bool = False, progress: ProgressFactory = no_progress,
+    *, roster: str, table: Table, actor: User | None = None, dry_run: bool = False, progress: ProgressFactory = no_progress,
 ) -> ImportResult:
     """Import `table` as `roster`; with a user, require "roster.import" and keep to the user's scope.
 
     Nothing is written when any row is bad or on a dry run; the result lists every bad cell.
     """
     spec = ROSTERS[roster]
-    if user is not None:
-        require(user, "roster.import")
+    if actor is not None:
+        require(actor, "roster.import")
     result = ImportResult(roster=roster, dry_run=dry_run)
     positions, written, errors, result.ignored_columns = map_headers(spec, table.headers)
     if errors:
@@ -71,7 +71,7 @@ def roster_import(
         return result
     rows = [Row(number, {key: cells[position] if position < len(cells) else "" for position, key in positions.items()})
             for number, cells in table.rows]
-    ctx = ImportContext(spec=spec, user=user, headers=written, progress=progress)
+    ctx = ImportContext(spec=spec, user=actor, headers=written, progress=progress)
     plan = PLANNERS[roster](ctx, rows)
     result.created, result.updated, result.unchanged = plan.created, plan.updated, plan.unchanged
     order = {key: index for index, key in enumerate(spec.keys)}

@@ -77,7 +77,7 @@ def import_job_run(*, job_id: int) -> str:
     try:
         with job.file.open("rb") as handle:
             table = read_table(handle.read(), job.file_name)
-        result = roster_import(roster=job.roster, table=table, user=job.user, dry_run=job.dry_run,
+        result = roster_import(roster=job.roster, table=table, actor=job.user, dry_run=job.dry_run,
                                progress=JobProgress(job))
         report, status = result_report(result), ImportStatus.DONE
     except RosterFileError as error:

@@ -91,17 +91,19 @@ def read_xlsx(data: bytes) -> Table:
 
 
 def check_roster_file(upload: Any) -> None:
-    """A roster upload is a .csv or .xlsx file within CG_MAX_UPLOAD_BYTES (ValidationError({"file": …}))."""
-    from django.conf import settings
+    """A roster upload is a .csv or .xlsx file within the upload limit (ValidationError({"file": …}))."""
     from django.core.exceptions import ValidationError
     from django.template.defaultfilters import filesizeformat
 
+    from ..uploads import max_upload_bytes
+
     if Path(upload.name or "").suffix.lower() not in EXTENSIONS:
         raise ValidationError({"file": _("Only .csv and .xlsx files can be imported.")})
-    if upload.size > settings.CG_MAX_UPLOAD_BYTES:
+    limit = max_upload_bytes()
+    if upload.size > limit:
         raise ValidationError({"file": _(
             "The file is %(size)s; files up to %(limit)s can be imported. Split it into smaller files.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(settings.CG_MAX_UPLOAD_BYTES)}})
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}})
 
 
 def read_table(source: bytes | IO[bytes] | Path | str, filename: str | None = None) -> Table:

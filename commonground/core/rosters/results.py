@@ -15,8 +15,8 @@ class RowError:
     row: int
     column: str  # the header as the file wrote it (or the column's Chinese label)
     message: str
-    key: str = ""  # the column's key, for programs
-    code: str = ""  # a stable error code, for programs
+    key: str = ""  # the column's key, for code that reads the errors
+    code: str = ""  # a stable error code, for code that reads the errors
 
     def __str__(self) -> str:
         if not self.row:  # about the whole file

@@ -15,6 +15,7 @@ from .. import clock
 from ..models import Place, RoleAssignment, Setting, User
 from ..permissions import active_roles, forget_roles, scope_paths
 from ..rules import EXPLICIT_ONLY, ROLE_PERMISSIONS, role_permits
+from . import permit
 
 logger = logging.getLogger(__name__)
 TEMPORARY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # nothing to misread when told over the counter
@@ -91,9 +92,12 @@ def role_assign(
 
 @transaction.atomic
 def role_assignment_update(
-    *, assignment: RoleAssignment, valid_from: datetime.date, valid_to: datetime.date | None
+    *, assignment: RoleAssignment, valid_from: datetime.date, valid_to: datetime.date | None,
+    actor: User | None = None,
 ) -> RoleAssignment:
-    """Change a role's period (ending it early, say); role, user and scope stay: grant a new one instead."""
+    """Change a role's period (ending it early, say); role, user and scope stay: grant a new one instead.
+    `actor` may "roleassignment.change" it."""
+    permit(actor, "roleassignment.change", assignment)
     assignment.valid_from, assignment.valid_to = valid_from, valid_to
     assignment.full_clean()
     assignment.save()
@@ -102,7 +106,12 @@ def role_assignment_update(
 
 
 @transaction.atomic
-def setting_set(*, key: str, value: Any) -> Setting:
+def setting_set(*, key: str, value: Any, actor: User | None = None) -> Setting:
+    """Store a deployment setting; `actor` may "setting.add" it (or ".change" one that exists), which only a
+    role at the top of the tree carries."""
+    if actor is not None:
+        existing = Setting.objects.filter(key=key).first()
+        permit(actor, "setting.change" if existing else "setting.add", existing or Setting(key=key))
     setting, _created = Setting.objects.update_or_create(key=key, defaults={"value": value})
     if key == clock.CLOCK_SETTING:
         transaction.on_commit(clock.forget)
@@ -110,13 +119,15 @@ def setting_set(*, key: str, value: Any) -> Setting:
     return setting
 
 
-def clock_set(*, starts_at: datetime.datetime) -> Setting:
+def clock_set(*, starts_at: datetime.datetime, actor: User | None = None) -> Setting:
     """Run the deployment's clock from `starts_at` on, in real time from now (the demo starts in 2023)."""
-    return setting_set(key=clock.CLOCK_SETTING, value=clock.setting_value(starts_at, clock.real_now()))
+    return setting_set(key=clock.CLOCK_SETTING, value=clock.setting_value(starts_at, clock.real_now()), actor=actor)
 
 
-def clock_reset() -> None:
-    """Back to real time."""
+@transaction.atomic
+def clock_reset(*, actor: User | None = None) -> None:
+    """Back to real time; `actor` may "setting.delete"."""
+    permit(actor, "setting.delete", Setting(key=clock.CLOCK_SETTING))
     Setting.objects.filter(key=clock.CLOCK_SETTING).delete()
     transaction.on_commit(clock.forget)
     clock.forget()

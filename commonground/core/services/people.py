@@ -10,8 +10,19 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from pypinyin import lazy_pinyin
 
-from ..models import Household, HouseholdMember, Organisation, Ownership, Person, Place, PlaceKind, Relation
+from ..models import (
+    Household,
+    HouseholdMember,
+    Organisation,
+    Ownership,
+    Person,
+    Place,
+    PlaceKind,
+    Relation,
+    User,
+)
 from ..validators import id_number_birth_date, id_number_gender, normalise_id_number
+from . import permit, permit_stored
 
 FLAT_KINDS = {PlaceKind.FLAT}
 
@@ -30,9 +41,12 @@ def _fill_derived(person: Person) -> None:
 
 @transaction.atomic
 def person_create(
-    *, name: str, id_number: str | None = None, phone: str = "", registered_place: Place | None = None
+    *, name: str, id_number: str | None = None, phone: str = "", registered_place: Place | None = None,
+    actor: User | None = None,
 ) -> Person:
-    """Register a person; gender and birth date come from the ID number when there is one."""
+    """Register a person; gender and birth date come from the ID number when there is one. `actor` may
+    "person.add" at `registered_place` (a person registered nowhere only who may add people everywhere)."""
+    permit(actor, "person.add", registered_place)
     person = Person(name=name, id_number=id_number or None, phone=phone, registered_place=registered_place)
     _fill_derived(person)
     person.full_clean()
@@ -44,7 +58,11 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, person: Person, name: str | None = None, phone: str | None = None) -> Person:
+def person_update(
+    *, person: Person, name: str | None = None, phone: str | None = None, actor: User | None = None
+) -> Person:
+    """Change a person's name or phone; `actor` may "person.change" them."""
+    permit(actor, "person.change", person)
     if name is not None:
         person.name = name
     if phone is not None:
@@ -62,9 +80,11 @@ def _require_flat(place: Place) -> None:
 
 @transaction.atomic
 def household_create(
-    *, flat: Place, head: Person, members: list[tuple[Person, str]] = (), registered_on: datetime.date | None = None
+    *, flat: Place, head: Person, members: list[tuple[Person, str]] = (), registered_on: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Household:
-    """A household at `flat` with its head and other members (person, relation)."""
+    """A household at `flat` with its head and other members (person, relation); `actor` may "household.add" there."""
+    permit(actor, "household.add", flat)
     _require_flat(flat)
     household = Household.objects.create(flat=flat, head=head, registered_on=registered_on)
     HouseholdMember.objects.create(household=household, person=head, relation=Relation.HEAD)
@@ -76,7 +96,11 @@ def household_create(
 
 
 @transaction.atomic
-def household_update(*, household: Household, registered_on: datetime.date | None) -> Household:
+def household_update(
+    *, household: Household, registered_on: datetime.date | None, actor: User | None = None
+) -> Household:
+    """Change when a household was registered; `actor` may "household.change" it."""
+    permit(actor, "household.change", household)
     household.registered_on = registered_on
     household.full_clean()
     household.save()
@@ -87,8 +111,11 @@ def household_update(*, household: Household, registered_on: datetime.date | Non
 def ownership_create(
     *, flat: Place, exclusive_area_m2: Decimal, person: Person | None = None,
     organisation: Organisation | None = None, acquired_on: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Ownership:
-    """Record a title: a person, or the developer for an unsold flat. Co-owners share the flat's area."""
+    """Record a title: a person, or the developer for an unsold flat. Co-owners share the flat's area.
+    `actor` may "ownership.add" at `flat`."""
+    permit(actor, "ownership.add", flat)
     _require_flat(flat)
     if (person is None) == (organisation is None):
         raise ValidationError(_("An ownership is held by either a person or an organisation."))
@@ -110,7 +137,9 @@ def ownership_create(
 
 
 @transaction.atomic
-def ownership_end(*, ownership: Ownership, ended_on: datetime.date) -> Ownership:
+def ownership_end(*, ownership: Ownership, ended_on: datetime.date, actor: User | None = None) -> Ownership:
+    """Record the day a title ended; `actor` may "ownership.change" it."""
+    permit(actor, "ownership.change", ownership)
     ownership.ended_on = ended_on
     ownership.full_clean()
     ownership.save()
@@ -118,8 +147,12 @@ def ownership_end(*, ownership: Ownership, ended_on: datetime.date) -> Ownership
 
 
 @transaction.atomic
-def household_member_save(*, member: HouseholdMember) -> HouseholdMember:
-    """Add a member to a household, or change a member's relation; a household keeps one head."""
+def household_member_save(*, member: HouseholdMember, actor: User | None = None) -> HouseholdMember:
+    """Add a member to a household, or change a member's relation; a household keeps one head. `actor` may
+    "householdmember.add" (or ".change") in the member's household."""
+    if member.pk:
+        permit_stored(actor, "householdmember.change", member)
+    permit(actor, "householdmember.change" if member.pk else "householdmember.add", member.household)
     if member.relation == Relation.HEAD and HouseholdMember.objects.filter(
         household=member.household, relation=Relation.HEAD
     ).exclude(pk=member.pk).exists():
@@ -130,7 +163,9 @@ def household_member_save(*, member: HouseholdMember) -> HouseholdMember:
 
 
 @transaction.atomic
-def household_member_remove(*, member: HouseholdMember) -> None:
+def household_member_remove(*, member: HouseholdMember, actor: User | None = None) -> None:
+    """Take a member (not the head) out of a household; `actor` may "householdmember.delete" them."""
+    permit_stored(actor, "householdmember.delete", member)
     if member.relation == Relation.HEAD:
         raise ValidationError(_("The head of a household cannot be removed; name another head first."))
     member.delete()

@@ -12,8 +12,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from ..models import Place
+from ..models import Place, User
 from ..models.places import ALLOWED_PARENT_KINDS, path_segment
+from . import permit
 
 EDITABLE_FIELDS = (
     "name", "latitude", "longitude", "outline", "floor_area_m2", "year_built", "households", "address",
@@ -41,9 +42,10 @@ def temporary_path() -> str:
 def place_create(
     *, code: str, name: str, kind: str, parent: Place | None = None, latitude: Decimal | None = None,
     longitude: Decimal | None = None, floor_area_m2: Decimal | None = None, year_built: int | None = None,
-    households: int | None = None, outline: dict | None = None, address: str = "",
+    households: int | None = None, outline: dict | None = None, address: str = "", actor: User | None = None,
 ) -> Place:
-    """Create a place under `parent`, with its path and depth."""
+    """Create a place under `parent`, with its path and depth; `actor` may "place.add" under `parent`."""
+    permit(actor, "place.add", parent)
     _check_parent_kind(kind, parent)
     place = Place(
         code=code.strip(), name=name.strip(), kind=kind, parent=parent, path=temporary_path(),
@@ -59,8 +61,9 @@ def place_create(
 
 
 @transaction.atomic
-def place_update(*, place: Place, **changes: Any) -> Place:
+def place_update(*, place: Place, actor: User | None = None, **changes: Any) -> Place:
     """Change a place's descriptive fields (not its position in the tree: see place_move)."""
+    permit(actor, "place.change", place)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -72,10 +75,13 @@ def place_update(*, place: Place, **changes: Any) -> Place:
 
 
 @transaction.atomic
-def place_move(*, place: Place, new_parent: Place) -> Place:
-    """Move `place` with its whole subtree under `new_parent`, rewriting every path at once."""
+def place_move(*, place: Place, new_parent: Place, actor: User | None = None) -> Place:
+    """Move `place` with its whole subtree under `new_parent`, rewriting every path at once; `actor` may
+    "place.change" both the place and the new parent."""
     place = Place.objects.select_for_update().get(pk=place.pk)
     new_parent = Place.objects.get(pk=new_parent.pk)
+    permit(actor, "place.change", place)
+    permit(actor, "place.change", new_parent)
     if new_parent.path.startswith(place.path):
         raise ValidationError({"parent": _("A place cannot be moved under itself or one of its own descendants.")})
     _check_parent_kind(place.kind, new_parent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from ..masking import in_full as may_see_in_full
@@ -19,7 +19,7 @@ from ..models import (
     Person,
 )
 from ..permissions import can, visible_to
-from ..selectors import recent_history, visible_person_ids
+from ..selectors import access_household, access_person, recent_history, visible_person_ids
 from ..services.accounts import may_reset_password, user_password_reset
 
 
@@ -27,7 +27,7 @@ from ..services.accounts import may_reset_password, user_password_reset
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One person: masked or full ID and phone, households, ownerships, memberships, history."""
     user = request.user
-    person = get_object_or_404(visible_to(user, "person.view", Person.objects.select_related("user")), pk=pk)
+    person = access_person(user, pk)
     in_full = may_see_in_full(user, person)
     personal = {field: shown(field, getattr(person, field), in_full=in_full) for field in PERSONAL_DATA_FIELDS}
     households = list(
@@ -67,7 +67,7 @@ def _account(person: Person):
 @login_required
 def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """The community resets a resident's password and tells them the temporary one in person (no e-mail)."""
-    person = get_object_or_404(visible_to(request.user, "person.view", Person.objects.select_related("user")), pk=pk)
+    person = access_person(request.user, pk)
     account = _account(person)
     if account is None:
         raise Http404
@@ -82,9 +82,7 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One household: its flat, its members (linked where the user may open them), its history."""
     user = request.user
-    household = get_object_or_404(
-        visible_to(user, "household.view", Household.objects.select_related("flat", "head")), pk=pk
-    )
+    household = access_household(user, pk)
     members = list(household.memberships.select_related("person").order_by("pk"))
     ids = {member.person_id for member in members}
     linkable = visible_person_ids(user, ids)

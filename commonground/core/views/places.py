@@ -9,11 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from ..models import Place, PlaceKind
 from ..permissions import can, visible_to
-from ..selectors import child_rows, flat_records, organisations_at, recent_history, visible_person_ids
+from ..selectors import (
+    access_place,
+    child_rows,
+    flat_records,
+    organisations_at,
+    recent_history,
+    visible_person_ids,
+)
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 20
@@ -53,7 +60,7 @@ def map_data(place: Place, children: list[Place]) -> dict[str, Any] | None:
 def place_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One place: where it sits, what it is, what lies under it, who is seated there, and its history."""
     user = request.user
-    place = get_object_or_404(visible_to(user, "place.view", Place.objects.all()), code=code)
+    place = access_place(user, code)
     crumbs = [(ancestor, can(user, "place.view", ancestor)) for ancestor in place.get_ancestors()]
     children = list(visible_to(user, "place.view", Place.objects.filter(parent=place)))
     rows, counted = child_rows(user, place, children)

@@ -81,15 +81,24 @@ def open_vote_for_ballots(vote: Vote) -> Vote:
     return Vote.objects.select_related("estate").get(pk=vote.pk)
 
 
-def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
+def ballot_refusal(vote: Vote, now: datetime.datetime, *, paper: bool) -> str | None:
+    """Why no ballot (online, or with `paper` one entered by staff) can be recorded in the vote now; None when
+    one can."""
     if vote.status == VoteStatus.CLOSED:
-        raise ValidationError(_("This vote is closed; its result is fixed."))
+        return _("This vote is closed; its result is fixed.")
     if vote.status != VoteStatus.ANNOUNCED:
-        raise ValidationError(_("This vote is not open for voting."))
+        return _("This vote is not open for voting.")
     if now < vote.opens_at:
-        raise ValidationError(_("Voting has not opened yet."))
+        return _("Voting has not opened yet.")
     if now >= vote.closes_at and not paper:  # paper ballots collected by the deadline are entered until the count
-        raise ValidationError(_("Voting has closed."))
+        return _("Voting has closed.")
+    return None
+
+
+def _check_open(vote: Vote, now: datetime.datetime, *, paper: bool) -> None:
+    refusal = ballot_refusal(vote, now, paper=paper)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 def _record(*, vote: Vote, elector: Elector, choice: str, candidates: list[int], channel: str, actor: User,

@@ -24,13 +24,25 @@ from ..models import (
     VoteStatus,
 )
 
+# The steps on an election's candidates and the permission each asks of the vote.
+CANDIDATE_STEPS = {"add_candidate": "candidate.add", "review_candidate": "candidate.review",
+                   "withdraw_candidate": "candidate.delete"}
+
+
+def election_refusal(vote: Vote) -> str | None:
+    """Why the vote's preparatory group and candidates cannot change now; None while it is a draft election."""
+    if not vote.is_election:
+        return _("This vote is not an election.")
+    if vote.status != VoteStatus.DRAFT:
+        return _("The election has been announced; its group and candidates are fixed.")
+    return None
+
 
 def _draft_election(actor: User, vote: Vote, action: str) -> None:
     require(actor, action, vote)
-    if not vote.is_election:
-        raise ValidationError(_("This vote is not an election."))
-    if vote.status != VoteStatus.DRAFT:
-        raise ValidationError(_("The election has been announced; its group and candidates are fixed."))
+    refusal = election_refusal(vote)
+    if refusal:
+        raise ValidationError(refusal)
 
 
 @transaction.atomic
@@ -67,7 +79,7 @@ def preparatory_group_problems(vote: Vote) -> list[str]:
 @transaction.atomic
 def candidate_register(*, actor: User, vote: Vote, person: Person, statement: str = "") -> Candidate:
     """Put a person forward; they must own a flat in the estate."""
-    _draft_election(actor, vote, "candidate.add")
+    _draft_election(actor, vote, CANDIDATE_STEPS["add_candidate"])
     if vote.candidates.filter(person=person).exists():
         raise ValidationError({"person": _("This person is already a candidate.")})
     position = (vote.candidates.aggregate(last=Max("position"))["last"] or 0) + 1  # never reuse a withdrawn number
@@ -86,7 +98,7 @@ def is_owner_in(vote: Vote, person: Person) -> bool:
 @transaction.atomic
 def candidate_review(*, actor: User, candidate: Candidate, conditions: dict[str, bool], reason: str = "") -> Candidate:
     """Check the conditions one by one; a candidate who meets them all is qualified, otherwise not (with reason)."""
-    _draft_election(actor, candidate.vote, "candidate.review")
+    _draft_election(actor, candidate.vote, CANDIDATE_STEPS["review_candidate"])
     checked = {key: bool(conditions.get(key)) for key in CANDIDATE_CONDITIONS}
     checked["is_owner"] = is_owner_in(candidate.vote, candidate.person)  # from the register, not from the form
     candidate.conditions = checked
@@ -102,7 +114,7 @@ def candidate_review(*, actor: User, candidate: Candidate, conditions: dict[str,
 
 @transaction.atomic
 def candidate_withdraw(*, actor: User, candidate: Candidate) -> None:
-    _draft_election(actor, candidate.vote, "candidate.delete")
+    _draft_election(actor, candidate.vote, CANDIDATE_STEPS["withdraw_candidate"])
     candidate.delete()
 
 

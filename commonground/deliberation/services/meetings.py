@@ -104,18 +104,63 @@ def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("place", "convener").get(pk=meeting.pk)
 
 
-def _check_planned(meeting: Meeting) -> None:
+# Why a step is not open on the meeting now (None: it is). The services raise these; `meeting_allowed_actions`
+# offers a step only when its refusal is None.
+
+def _cancelled_refusal(meeting: Meeting) -> str | None:
+    return _("This meeting was cancelled.") if meeting.status == MeetingStatus.CANCELLED else None
+
+
+def _planned_refusal(meeting: Meeting) -> str | None:
     if meeting.status == MeetingStatus.HELD:
-        raise ValidationError(_("This meeting has been held; its record is fixed. Edit its minutes instead."))
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
+        return _("This meeting has been held; its record is fixed. Edit its minutes instead.")
+    return _cancelled_refusal(meeting)
+
+
+def _started_refusal(meeting: Meeting, now: datetime.datetime) -> str | None:
+    if now < meeting.starts_at:
+        return _cancelled_refusal(meeting) or _("The meeting has not started yet.")
+    return _cancelled_refusal(meeting)
+
+
+def _publish_refusal(meeting: Meeting, on: datetime.date) -> str | None:
+    if timezone.localtime(meeting.starts_at).date() < on:
+        return _planned_refusal(meeting) or _("The meeting day has passed; there is nothing to announce.")
+    return _planned_refusal(meeting)
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _check_planned(meeting: Meeting) -> None:
+    _refuse(_planned_refusal(meeting))
 
 
 def _check_started(meeting: Meeting) -> None:
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
-    if clock.now() < meeting.starts_at:
-        raise ValidationError(_("The meeting has not started yet."))
+    _refuse(_started_refusal(meeting, clock.now()))
+
+
+def meeting_allowed_actions(actor: User, meeting: Meeting) -> list[str]:
+    """The steps the meeting page offers this user now: each whose permissions the resolver gives and whose
+    refusal (the one its service raises) is None. Signing in needs `meeting.attend`, opening a case `case.add`
+    and publishing `notice.publish` at the meeting's place; every other step `meeting.change`."""
+    now = clock.now()
+    actions = []
+    if can(actor, "meeting.attend", meeting) and _cancelled_refusal(meeting) is None:
+        actions += ["sign-in", "walk-in"]
+    if not can(actor, "meeting.change", meeting):
+        return actions
+    planned, started = _planned_refusal(meeting), _started_refusal(meeting, now)
+    steps = {"edit": planned, "agenda": planned, "invite": planned, "cancel": planned, "minutes": started,
+             "resolution": started}
+    actions += [step for step, refusal in steps.items() if refusal is None]
+    if _cancelled_refusal(meeting) is None and can(actor, "case.add", meeting.place):
+        actions.append("open-case")
+    if _publish_refusal(meeting, timezone.localtime(now).date()) is None and can(actor, "notice.publish", meeting.place):
+        actions.append("publish")
+    return actions
 
 
 @transaction.atomic
@@ -218,8 +263,7 @@ def attendee_sign_in(*, actor: User, meeting: Meeting, attendee: Attendee | None
     nothing."""
     meeting = _locked(meeting)
     require(actor, "meeting.attend", meeting)
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
+    _refuse(_cancelled_refusal(meeting))
     at = clock.now()
     if attendee is not None:
         if attendee.meeting_id != meeting.pk:
@@ -296,8 +340,7 @@ def resolution_open_case(*, actor: User, resolution: Resolution, category: Categ
     given) and follow it from the meeting."""
     meeting = _locked(resolution.meeting)
     require(actor, "meeting.change", meeting)
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError(_("This meeting was cancelled."))
+    _refuse(_cancelled_refusal(meeting))
     place = place or meeting.place
     require(actor, "case.add", place)
     description = _text(description) or f"{meeting.title}：{resolution.text}"[:DESCRIPTION_MAX]
@@ -337,11 +380,9 @@ def meeting_publish_notice(*, actor: User, meeting: Meeting) -> Notice:
     """Post the meeting's notice on the place's board today, up to the meeting day."""
     meeting = _locked(meeting)
     require(actor, "meeting.change", meeting)
-    _check_planned(meeting)
     on = clock.today()
+    _refuse(_publish_refusal(meeting, on))
     day = timezone.localtime(meeting.starts_at).date()
-    if day < on:
-        raise ValidationError(_("The meeting day has passed; there is nothing to announce."))
     return notice_publish(actor=actor, place=meeting.place, kind=NoticeKind.MEETING,
                           title=_("Meeting notice: %(title)s") % {"title": meeting.title},
                           body=meeting_notice_text(meeting), posted_on=on, ends_on=day, meeting=meeting)

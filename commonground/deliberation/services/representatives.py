@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from commonground.core.clock import today
 from commonground.core.models import HouseholdMember, Ownership, Person, Place, PlaceKind, User
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
-from commonground.core.permissions import require
+from commonground.core.permissions import can, require
 from commonground.core.text import clean_text
 
 from .. import rules
@@ -25,6 +25,15 @@ from .notices import notice_publish
 
 S = RepresentativeStatus
 LIVE_STATUSES = [S.NOMINATED, S.REGISTERED, S.APPROVED, S.NOTICED, S.CONFIRMED]
+# Each step on a representative: the permission it asks and the statuses it starts from (the services check
+# both; `representative_allowed_actions` offers exactly these).
+STEPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "register": ("representative.change", (S.NOMINATED,)),
+    "review": ("representative.review", (S.REGISTERED,)),
+    "confirm": ("representative.confirm", (S.NOTICED,)),
+    "object": ("representative.review", (S.NOTICED,)),
+    "withdraw": ("representative.change", (S.NOMINATED, S.REGISTERED, S.APPROVED, S.NOTICED)),
+}
 
 
 # --- reads -------------------------------------------------------------------------------------------------
@@ -86,8 +95,25 @@ def _estate_of(building: Place) -> Place:
     return building.parent
 
 
-def _locked(actor: User, representative: Representative, action: str, *expected: str) -> Representative:
-    """The representative's current row, locked, after the permission and state checks."""
+def representative_allowed_actions(actor: User, building: Place, representative: Representative | None) -> list[str]:
+    """The steps the board offers this user on one building now: nominate where nobody stands, else every
+    step of STEPS whose permission and starting status hold (confirm only once the notice has run out)."""
+    if representative is None:
+        return ["nominate"] if can(actor, "representative.add", building) else []
+    on = today()
+    return [step for step, (action, statuses) in STEPS.items()
+            if representative.status in statuses and (step != "confirm" or _notice_over(representative, on))
+            and can(actor, action, representative)]
+
+
+def _notice_over(representative: Representative, on: datetime.date) -> bool:
+    ends_on = representative.notice.ends_on if representative.notice else None
+    return ends_on is not None and on > ends_on
+
+
+def _locked(actor: User, representative: Representative, step: str) -> Representative:
+    """The representative's current row, locked, after the step's permission and state checks."""
+    action, expected = STEPS[step]
     require(actor, action, representative)
     current = Representative.objects.select_for_update(of=("self",)).select_related(
         "building", "person", "notice").get(pk=representative.pk)
@@ -127,7 +153,7 @@ def representative_nominate(*, actor: User, building: Place, person: Person) -> 
 @transaction.atomic
 def representative_register(*, actor: User, representative: Representative) -> Representative:
     """The registration form was received: nominated → registered."""
-    current = _locked(actor, representative, "representative.change", S.NOMINATED)
+    current = _locked(actor, representative, "register")
     current.status = S.REGISTERED
     current.save(update_fields=["status", "updated_at"])
     return current
@@ -137,7 +163,7 @@ def representative_register(*, actor: User, representative: Representative) -> R
 def representative_review(*, actor: User, representative: Representative, approve: bool,
                           reason: str = "") -> Representative:
     """The joint review by staff: registered → approved, or → rejected with a reason."""
-    current = _locked(actor, representative, "representative.review", S.REGISTERED)
+    current = _locked(actor, representative, "review")
     current.reviewed_by = actor
     if approve:
         current.status, current.rejection_reason = S.APPROVED, ""
@@ -181,10 +207,10 @@ def representatives_publish_notice(*, actor: User, estate: Place) -> Notice:
 @transaction.atomic
 def representative_confirm(*, actor: User, representative: Representative) -> Representative:
     """Noticed → confirmed, once the notice period is over without an objection upheld."""
-    current = _locked(actor, representative, "representative.confirm", S.NOTICED)
+    current = _locked(actor, representative, "confirm")
     on = today()
     ends_on = current.notice.ends_on if current.notice else None
-    if ends_on is None or on <= ends_on:
+    if not _notice_over(current, on):
         raise ValidationError(_("The notice runs until %(ends)s; confirm the representative after that day.") % {
             "ends": ends_on.isoformat() if ends_on else "?"})
     current.status, current.confirmed_on = S.CONFIRMED, on
@@ -195,7 +221,7 @@ def representative_confirm(*, actor: User, representative: Representative) -> Re
 @transaction.atomic
 def representative_reject_after_notice(*, actor: User, representative: Representative, reason: str) -> Representative:
     """An objection raised during the notice was upheld: noticed → rejected with the reason."""
-    current = _locked(actor, representative, "representative.review", S.NOTICED)
+    current = _locked(actor, representative, "object")
     current.status, current.rejection_reason, current.reviewed_by = S.REJECTED, _reason(reason), actor
     current.save(update_fields=["status", "rejection_reason", "reviewed_by", "updated_at"])
     return current
@@ -205,8 +231,7 @@ def representative_reject_after_notice(*, actor: User, representative: Represent
 def representative_withdraw(*, actor: User, representative: Representative, reason: str) -> Representative:
     """The nominee steps down before confirmation (recorded as rejected with the reason), so the building
     can nominate someone else."""
-    current = _locked(actor, representative, "representative.change", S.NOMINATED, S.REGISTERED, S.APPROVED,
-                      S.NOTICED)
+    current = _locked(actor, representative, "withdraw")
     current.status, current.rejection_reason = S.REJECTED, _("Withdrawn: %(reason)s") % {"reason": _reason(reason)}
     current.rejection_reason = current.rejection_reason[:300]
     current.save(update_fields=["status", "rejection_reason", "updated_at"])

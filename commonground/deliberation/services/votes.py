@@ -13,13 +13,15 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.models import Place, PlaceKind, User
-from commonground.core.permissions import require
+from commonground.core.permissions import can, require
 from commonground.core.text import clean_text
 from commonground.core.validators import calendar_range_message, in_calendar_range
 
 from .. import rules
 from ..models import Ballot, Elector, ElectorMember, Matter, Outcome, Vote, VoteKind, VoteStatus
 from ..tally import record_hash, tally_decision, tally_election, to_cents
+from .ballots import ballot_refusal
+from .elections import CANDIDATE_STEPS, election_refusal
 from .electorate import compute_electorate
 
 VOTE_FIELDS = ("matter", "title", "description", "record_date", "opens_at", "closes_at", "allow_change", "seats",
@@ -102,13 +104,62 @@ def _locked(vote: Vote) -> Vote:
     return Vote.objects.select_for_update(of=("self",)).select_related("estate").get(pk=vote.pk)
 
 
+# Why a step is not open on the vote now (None: it is). The services raise these; `vote_allowed_actions` offers
+# a step only when its refusal is None, so the buttons and the services cannot disagree.
+
+def _edit_refusal(vote: Vote) -> str | None:
+    return None if vote.status == VoteStatus.DRAFT else _("Only a draft can be changed; cancel and start again.")
+
+
+def _announce_refusal(vote: Vote) -> str | None:
+    if vote.status == VoteStatus.DRAFT:
+        return None
+    return _("Only a draft can be announced; this vote is %(status)s.") % {"status": vote.get_status_display()}
+
+
+def _cancel_refusal(vote: Vote, now: datetime.datetime) -> str | None:
+    before_opening = vote.status == VoteStatus.DRAFT or (vote.status == VoteStatus.ANNOUNCED and now < vote.opens_at)
+    return None if before_opening else _("A vote can be cancelled only before voting opens.")
+
+
+def _close_refusal(vote: Vote, now: datetime.datetime) -> str | None:
+    if vote.status != VoteStatus.ANNOUNCED:
+        return _("Only an announced vote can be closed.")
+    if now < vote.closes_at:
+        return _("Voting is still open until %(time)s.") % {"time": f"{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}"}
+    return None
+
+
+def _appeal_refusal(vote: Vote) -> str | None:
+    return None if vote.status == VoteStatus.CLOSED else _("Only a decided vote can be appealed.")
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def earliest_opening(on: datetime.date) -> datetime.date:
+    """The first day voting may open when the vote is announced on `on`: the notice runs the configured number
+    of days (15)."""
+    return on + datetime.timedelta(days=rules.notice_days())
+
+
+def notice_long_enough(vote: Vote, on: datetime.date) -> bool:
+    return timezone.localtime(vote.opens_at).date() >= earliest_opening(on)
+
+
+def register_known(vote: Vote, on: datetime.date) -> bool:
+    """The register is frozen as on the record date, so that day must have come."""
+    return vote.record_date <= on
+
+
 @transaction.atomic
 def vote_update(*, actor: User, vote: Vote, **changes: Any) -> Vote:
     """Change a draft (after announcement the notice is what owners rely on)."""
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
-    if vote.status != VoteStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be changed; cancel and start again."))
+    _refuse(_edit_refusal(vote))
     unknown = set(changes) - set(VOTE_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}")
@@ -129,17 +180,15 @@ def vote_announce(*, actor: User, vote: Vote) -> Vote:
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
     on = clock.today()
-    if vote.status != VoteStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be announced; this vote is %(status)s.") % {
-            "status": vote.get_status_display()})
+    _refuse(_announce_refusal(vote))
     errors = {}
-    earliest = on + datetime.timedelta(days=rules.notice_days())
-    if timezone.localtime(vote.opens_at).date() < earliest:
+    earliest = earliest_opening(on)
+    if not notice_long_enough(vote, on):
         errors["opens_at"] = _("The notice must be posted %(days)d days before voting opens: open on %(date)s or "
                                "later.") % {"days": rules.notice_days(), "date": earliest.isoformat()}
     if vote.opens_at <= clock.now():
         errors["opens_at"] = _("Voting must open in the future.")
-    if vote.record_date > on:
+    if not register_known(vote, on):
         errors["record_date"] = _("The record date must be today or earlier, so the register is known.")
     if vote.is_election:
         errors.update(check_ready_for_announcement(vote))
@@ -167,9 +216,7 @@ def vote_announce(*, actor: User, vote: Vote) -> Vote:
 def vote_cancel(*, actor: User, vote: Vote) -> Vote:
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
-    if vote.status not in {VoteStatus.DRAFT, VoteStatus.ANNOUNCED} or (
-            vote.status == VoteStatus.ANNOUNCED and vote.opens_at <= clock.now()):
-        raise ValidationError(_("A vote can be cancelled only before voting opens."))
+    _refuse(_cancel_refusal(vote, clock.now()))
     vote.status = VoteStatus.CANCELLED
     vote.save(update_fields=["status", "updated_at"])
     return vote
@@ -225,11 +272,7 @@ def vote_close(*, actor: User, vote: Vote) -> Vote:
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
     now = clock.now()
-    if vote.status != VoteStatus.ANNOUNCED:
-        raise ValidationError(_("Only an announced vote can be closed."))
-    if now < vote.closes_at:
-        raise ValidationError(_("Voting is still open until %(time)s.") % {
-            "time": f"{timezone.localtime(vote.closes_at):%Y-%m-%d %H:%M}"})
+    _refuse(_close_refusal(vote, now))
     record = ballot_record(vote)
     result = tally_record(record)
     vote.result = {**result, "record": record}
@@ -264,8 +307,7 @@ def vote_note_appeal(*, actor: User, vote: Vote, note: str) -> Vote:
     """Note that an owner asked a court to revoke the decision (Art. 280); the decision binds meanwhile."""
     vote = _locked(vote)
     require(actor, "vote.manage", vote)
-    if vote.status != VoteStatus.CLOSED:
-        raise ValidationError(_("Only a decided vote can be appealed."))
+    _refuse(_appeal_refusal(vote))
     note = clean_text(note).strip()
     if not note:
         raise ValidationError({"note": _("Say who appealed, when and to which court.")})
@@ -274,3 +316,23 @@ def vote_note_appeal(*, actor: User, vote: Vote, note: str) -> Vote:
     vote.save(update_fields=["appeal_note", "appeal_noted_at", "updated_at"])
     return vote
 
+
+
+def vote_allowed_actions(actor: User, vote: Vote) -> list[str]:
+    """The steps the staff pages offer this user on the vote now: each one whose permission the resolver gives
+    and whose refusal (the one its service raises) is None. Announcing also checks the dates and, for an
+    election, the group and candidates: the page lists those checks beside the button."""
+    now = clock.now()
+    actions = []
+    if can(actor, "vote.manage", vote):
+        steps = {"edit": _edit_refusal(vote), "announce": _announce_refusal(vote),
+                 "cancel": _cancel_refusal(vote, now), "close": _close_refusal(vote, now),
+                 "appeal": _appeal_refusal(vote)}
+        actions += [step for step, refusal in steps.items() if refusal is None]
+    if can(actor, "ballot.enter", vote) and ballot_refusal(vote, now, paper=True) is None:
+        actions.append("enter")
+    if vote.status == VoteStatus.CLOSED and can(actor, "ballot.inspect", vote):
+        actions.append("inspect")
+    if election_refusal(vote) is None:
+        actions += [step for step, action in CANDIDATE_STEPS.items() if can(actor, action, vote)]
+    return actions

@@ -11,9 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,16 +21,15 @@ from commonground.core.permissions import can, require
 
 from ..calendar import meetings_calendar
 from ..meeting_selectors import (
+    access_meeting,
     attendance_count,
     calendar_meetings,
     case_categories_for,
     case_progress,
     meeting_list,
-    meeting_with_details,
 )
 from ..models import Meeting, MeetingStatus
 from ..pdf import render_pdf
-from ..selectors import meetings_for
 from ..services import meetings as services
 from ..services.meetings import agenda_lines, meeting_detail_lines
 from .forms_meetings import (
@@ -50,11 +48,6 @@ from .forms_meetings import (
 )
 
 PAGE_SIZE = 20
-
-
-def visible_meeting(request: HttpRequest, pk: int) -> Meeting:
-    """The meeting if the user may see it; strangers get a 404, so ids leak nothing."""
-    return get_object_or_404(meetings_for(request.user), pk=pk)
 
 
 @require_GET
@@ -98,9 +91,8 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a planned meeting's details."""
-    meeting = visible_meeting(request, pk)
-    require(request.user, "meeting.change", meeting)
-    if meeting.status != MeetingStatus.PLANNED:
+    meeting = access_meeting(request.user, pk, "meeting.change")
+    if "edit" not in services.meeting_allowed_actions(request.user, meeting):
         messages.error(request, _("Only a planned meeting's details can be changed."))
         return redirect("deliberation:meeting", pk=meeting.pk)
     form = MeetingForm(request.POST or None, user=request.user, action="meeting.change", meeting=meeting,
@@ -127,27 +119,20 @@ def meeting_place_fields(request: HttpRequest) -> HttpResponse:
 
 
 def page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """The meeting as loaded by `access_meeting(details=True)`, and the steps `meeting_allowed_actions` offers."""
     user = request.user
-    may_change = can(user, "meeting.change", meeting)
+    actions = services.meeting_allowed_actions(user, meeting)
     resolutions = list(meeting.resolutions.all())
     for resolution in resolutions:
         for case in resolution.cases.all():
             case.linked = can(user, "case.view", case)
-    may_open_case = may_change and meeting.status != MeetingStatus.CANCELLED and can(user, "case.add",
-                                                                                      meeting.place)
-    started = meeting.starts_at <= clock.now()
     return {
         "meeting": meeting, "agenda": list(meeting.agenda.all()), "attendees": list(meeting.attendees.all()),
         "count": attendance_count(meeting), "resolutions": resolutions, "progress": case_progress(meeting),
-        "notices": list(meeting.notices.all()), "planned": meeting.status == MeetingStatus.PLANNED,
-        "held": meeting.status == MeetingStatus.HELD, "cancelled": meeting.status == MeetingStatus.CANCELLED,
-        "started": started, "may_change": may_change,
-        "may_attend": can(user, "meeting.attend", meeting) and meeting.status != MeetingStatus.CANCELLED,
-        "may_open_case": may_open_case, "categories": case_categories_for(user) if may_open_case else [],
-        "may_publish": may_change and meeting.status == MeetingStatus.PLANNED
-        and timezone.localtime(meeting.starts_at).date() >= clock.today() and can(user, "notice.publish",
-                                                                                  meeting.place),
-        "invite_form": InviteForm(user=user, place=meeting.place, prefix="invite") if may_change else None,
+        "notices": list(meeting.notices.all()), "held": meeting.status == MeetingStatus.HELD,
+        "cancelled": meeting.status == MeetingStatus.CANCELLED, "started": meeting.starts_at <= clock.now(),
+        "actions": actions, "categories": case_categories_for(user) if "open-case" in actions else [],
+        "invite_form": InviteForm(user=user, place=meeting.place, prefix="invite") if "invite" in actions else None,
         "walk_in_form": WalkInForm(prefix="walkin"), "agenda_form": AgendaItemForm(prefix="agenda"),
         "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}), "resolution_form": ResolutionForm(),
     }
@@ -157,9 +142,7 @@ def page_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
     """Details, agenda, attendance (sign-in at the door), minutes, resolutions and their cases."""
-    found = meeting_with_details(request.user, pk)
-    if found is None:
-        raise Http404
+    found = access_meeting(request.user, pk, details=True)
     return render(request, "deliberation/meeting.html", page_context(request, found))
 
 
@@ -254,13 +237,13 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    meeting = visible_meeting(request, pk)
+    meeting = access_meeting(request.user, pk)
     try:
         done, failed = handler(request, meeting), False
     except ValidationError as error:
         done, failed = " ".join(error.messages), True
     if getattr(request, "htmx", False) and action in {"sign-in", "walk-in"}:
-        context = page_context(request, meeting_with_details(request.user, pk))
+        context = page_context(request, access_meeting(request.user, pk, details=True))
         return render(request, "deliberation/_meeting_attendance.html",
                       {**context, "flash": done, "flash_error": failed})
     (messages.error if failed else messages.success)(request, done)
@@ -272,7 +255,7 @@ def meeting_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting as an iCalendar file."""
-    meeting = get_object_or_404(meetings_for(request.user).prefetch_related("agenda"), pk=pk)
+    meeting = access_meeting(request.user, pk)
     return _calendar_response(request, [meeting], name=meeting.title, filename=f"meeting-{meeting.pk}.ics")
 
 
@@ -297,9 +280,7 @@ def _calendar_response(request: HttpRequest, meetings: Any, *, name: str, filena
 @login_required
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda (before the meeting is held) or the minutes with attendance and resolutions (after)."""
-    found = meeting_with_details(request.user, pk)
-    if found is None:
-        raise Http404
+    found = access_meeting(request.user, pk, details=True)
     response = HttpResponse(meeting_pdf_bytes(found), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="meeting-{found.pk}.pdf"'
     return response
@@ -307,7 +288,7 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def meeting_pdf_bytes(meeting: Meeting) -> bytes:
     """Before it is held: the notice text and the agenda as a table. Once held: the agenda, the attendance,
-    the minutes and the resolutions with their cases. Needs the meeting as `meeting_with_details` loads it."""
+    the minutes and the resolutions with their cases. Needs the meeting as `access_meeting(details=True)` loads it."""
     held = meeting.status == MeetingStatus.HELD
     paragraphs = [_("Place: %(place)s") % {"place": meeting.place.name}]
     if meeting.status == MeetingStatus.CANCELLED:

@@ -8,18 +8,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from commonground.core.clock import today
 from commonground.core.models import Place
 from commonground.core.models.places import within_q
-from commonground.core.permissions import can, visible_to
+from commonground.core.permissions import visible_to
 
-from ..models import Notice, NoticeKind, VoteStatus
+from ..models import Notice, NoticeKind
 from ..pdf import render_pdf
-from ..selectors import notices_for
+from ..selectors import access_notice, may_see_vote, notices_for
 from .forms_owner import NoticeFilterForm
 
 PAGE_SIZE = 20
@@ -68,19 +68,14 @@ def notices(request: HttpRequest) -> HttpResponse:
                                                           "unknown_board": bool(raw_place) and board is None})
 
 
-def visible_notice_or_404(user: Any, pk: int) -> Notice:
-    return get_object_or_404(notices_for(user).select_related("vote"), pk=pk)
-
-
 @login_required
 @require_GET
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as posted: title, text with its line breaks, the table (first row the header)."""
     user = request.user
-    item = visible_notice_or_404(user, pk)
+    item = access_notice(user, pk)
     vote = item.vote
-    show_vote = vote is not None and vote.status not in {VoteStatus.DRAFT, VoteStatus.CANCELLED} \
-        and can(user, "vote.view", vote)
+    show_vote = vote is not None and may_see_vote(user, vote)
     table = item.table or []
     return render(request, "deliberation/notice.html", {
         "notice": item, "display_state": display_state(item, today()), "header": table[:1], "rows": table[1:],
@@ -92,7 +87,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as an A4 PDF to print and post, with the board and the posting date underneath."""
-    item = visible_notice_or_404(request.user, pk)
+    item = access_notice(request.user, pk)
     footer = [item.place.name, _("Posted on %(date)s") % {"date": item.posted_on.isoformat()}]
     pdf = render_pdf(title=item.title, paragraphs=item.body.split("\n\n"), table=item.table or [], footer=footer)
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -13,9 +13,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +22,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from commonground.core.clock import today
 from commonground.core.masking import shown
-from commonground.core.models import Person, Place, PlaceKind
+from commonground.core.models import Person, Place
 from commonground.core.permissions import can, visible_to
 
 from ..models import Representative, RepresentativeStatus
+from ..selectors import (
+    access_representative,
+    access_representative_building,
+    access_representative_estate,
+    representative_estates,
+)
 from ..services.representatives import (
+    representative_allowed_actions,
     representative_board,
     representative_confirm,
     representative_nominate,
@@ -49,7 +55,7 @@ class Row:
     representative: Representative | None
     phone: str = ""
     id_number: str = ""
-    actions: set[str] = field(default_factory=set)
+    actions: list[str] = field(default_factory=list)
     residents: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -60,33 +66,8 @@ def _int(value: str | None) -> int:
         raise Http404 from error
 
 
-def _estate_or_404(user: Any, pk: int) -> Place:
-    return get_object_or_404(visible_to(user, "representative.view", Place.objects.filter(kind=PlaceKind.ESTATE)),
-                             pk=pk)
-
-
-def _actions(user: Any, building: Place, rep: Representative | None, day: Any) -> set[str]:
-    """The steps the page offers on one building to this user now (the services check again)."""
-    if rep is None:
-        return {"nominate"} if can(user, "representative.add", building) else set()
-    actions = set()
-    if rep.status == S.NOMINATED and can(user, "representative.change", rep):
-        actions.add("register")
-    if rep.status == S.REGISTERED and can(user, "representative.review", rep):
-        actions.add("review")
-    if rep.status == S.NOTICED:
-        if rep.notice and rep.notice.ends_on and day > rep.notice.ends_on and can(user, "representative.confirm", rep):
-            actions.add("confirm")
-        if can(user, "representative.review", rep):
-            actions.add("object")
-    if rep.status != S.CONFIRMED and can(user, "representative.change", rep):
-        actions.add("withdraw")
-    return actions
-
-
 def _rows(user: Any, estate: Place) -> list[Row]:
     """The board with masked personal data and allowed steps: a constant number of queries."""
-    day = today()
     board = representative_board(estate)
     residents = residents_by_building(estate) if can(user, "representative.add", estate) else {}
     ids = [row.representative.person_id for row in board if row.representative]
@@ -95,7 +76,7 @@ def _rows(user: Any, estate: Place) -> list[Row]:
     rows = []
     for entry in board:
         rep = entry.representative
-        row = Row(entry.building, rep, actions=_actions(user, entry.building, rep, day),
+        row = Row(entry.building, rep, actions=representative_allowed_actions(user, entry.building, rep),
                   residents=residents.get(entry.building.pk, []))
         if rep:
             person = rep.person
@@ -120,14 +101,7 @@ def _board(request: HttpRequest, estate: Place, *, status: int = 200) -> HttpRes
 
 def _estates(request: HttpRequest) -> HttpResponse:
     """The estates in the user's scope that have buildings, with their progress."""
-    buildings = Q(children__kind=PlaceKind.BUILDING)
-    estates = (visible_to(request.user, "representative.view", Place.objects.filter(kind=PlaceKind.ESTATE))
-               .select_related("parent")
-               .annotate(buildings=Count("children", filter=buildings, distinct=True),
-                         confirmed=Count("children__representatives", distinct=True,
-                                         filter=buildings & Q(children__representatives__status=S.CONFIRMED)))
-               .filter(buildings__gt=0).order_by("path"))
-    page = Paginator(estates, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(representative_estates(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "deliberation/representatives.html", {"page": page})
 
 
@@ -139,7 +113,7 @@ def representatives(request: HttpRequest) -> HttpResponse:
         raise Http404
     if "estate" not in request.GET:
         return _estates(request)
-    return _board(request, _estate_or_404(request.user, _int(request.GET.get("estate"))))
+    return _board(request, access_representative_estate(request.user, _int(request.GET.get("estate"))))
 
 
 def _done(request: HttpRequest, estate: Place, message: str, building: Place | None = None) -> HttpResponse:
@@ -158,12 +132,8 @@ def _refused(request: HttpRequest, estate: Place, error: ValidationError) -> Htt
 @login_required
 def nominate(request: HttpRequest) -> HttpResponse:
     user = request.user
-    building = get_object_or_404(
-        visible_to(user, "representative.view", Place.objects.filter(kind=PlaceKind.BUILDING))
-        .select_related("parent"), pk=_int(request.POST.get("building")))
+    building = access_representative_building(user, _int(request.POST.get("building")))
     estate = building.parent
-    if estate is None or estate.kind != PlaceKind.ESTATE:
-        raise Http404
     try:
         person = visible_to(user, "person.view", Person.objects.all()).filter(
             pk=_int(request.POST.get("person") or "0")).first()
@@ -205,8 +175,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One step on one representative."""
     if step not in STEPS:
         raise Http404
-    rep = get_object_or_404(visible_to(request.user, "representative.view", Representative.objects.select_related(
-        "building__parent", "person")), pk=pk)
+    rep = access_representative(request.user, pk)
     run, done = STEPS[step]
     try:
         run(request.user, rep, request)
@@ -220,7 +189,7 @@ def act(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def publish(request: HttpRequest) -> HttpResponse:
     """Post the notice of every approved representative of the estate."""
-    estate = _estate_or_404(request.user, _int(request.POST.get("estate")))
+    estate = access_representative_estate(request.user, _int(request.POST.get("estate")))
     try:
         notice = representatives_publish_notice(actor=request.user, estate=estate)
     except ValidationError as error:

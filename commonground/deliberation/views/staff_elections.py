@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from ..selectors import access_vote
 from ..services.elections import (
     candidate_register,
     candidate_review,
@@ -24,13 +25,13 @@ from .forms_staff import (
     apply_service_errors,
     estate_owners,
 )
-from .staff import OPTIONS_LIMIT, done, managed_vote_or_404, refused, search_term
+from .staff import OPTIONS_LIMIT, done, refused, search_term
 
 
 @require_POST
 @login_required
 def group_add(request: HttpRequest, pk: int) -> HttpResponse:
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     form = GroupMemberForm(request.POST, prefix="group")
     if form.is_valid():
         try:
@@ -45,7 +46,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def group_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     item = get_object_or_404(vote.preparatory_members, pk=member)
     try:
         preparatory_member_remove(actor=request.user, member=item)
@@ -60,7 +61,7 @@ def group_remove(request: HttpRequest, pk: int, member: int) -> HttpResponse:
 @login_required
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    vote = managed_vote_or_404(user, pk)
+    vote = access_vote(user, pk, "vote.manage")
     form = CandidateForm(request.POST, prefix="candidate", vote=vote, user=user)
     if form.is_valid():
         try:
@@ -76,7 +77,7 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def candidate_check(request: HttpRequest, pk: int, candidate: int) -> HttpResponse:
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     item = get_object_or_404(vote.candidates.select_related("person"), pk=candidate)
     key = f"review-{item.pk}"
     form = CandidateReviewForm(request.POST, prefix=key)
@@ -96,7 +97,7 @@ def candidate_check(request: HttpRequest, pk: int, candidate: int) -> HttpRespon
 @require_POST
 @login_required
 def candidate_remove(request: HttpRequest, pk: int, candidate: int) -> HttpResponse:
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     item = get_object_or_404(vote.candidates.select_related("person"), pk=candidate)
     try:
         candidate_withdraw(actor=request.user, candidate=item)
@@ -111,7 +112,7 @@ def candidate_remove(request: HttpRequest, pk: int, candidate: int) -> HttpRespo
 @login_required
 def owner_choices(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: owners of the estate whose name (or pinyin) matches, as <option>s of the candidate form."""
-    vote = managed_vote_or_404(request.user, pk, "candidate.add")
+    vote = access_vote(request.user, pk, "candidate.add")
     query = search_term(request)
     owners = estate_owners(vote, request.user)
     if query:

@@ -10,21 +10,22 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from commonground.core import clock
-from commonground.core.permissions import require, visible_to
+from commonground.core.permissions import require
 from commonground.core.uploads import upload_response
 
 from .. import rules
 from ..models import SUPERMAJORITY_MATTERS, Matter, Vote, VoteStatus
 from ..presentation import outcome_label, share_text
+from ..selectors import access_vote, elector_options, managed_votes
 from ..services.ballots import ballot_enter
 from ..services.votes import (
+    vote_allowed_actions,
     vote_announce,
     vote_cancel,
     vote_close,
@@ -46,9 +47,7 @@ from .staff import (
     OPTIONS_LIMIT,
     STATUS_LABELS,
     done,
-    elector_options,
     manage_url,
-    managed_vote_or_404,
     phase_label,
     refused,
     render_manage,
@@ -65,14 +64,13 @@ def vote_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user, "vote.manage")
     form = VoteFilterForm(request.GET or None, user=user)
-    votes = visible_to(user, "vote.manage", Vote.objects.select_related("estate__parent"))
+    votes = managed_votes(user)
     if form.is_bound and not form.is_valid():
         votes = votes.none()
     elif form.is_bound:
         data = form.cleaned_data
         votes = votes.filter(**{k: v for k, v in (("estate", data["estate"]), ("status", data["status"]),
                                                    ("kind", data["kind"])) if v})
-    votes = votes.annotate(ballot_heads=Count("ballots"), ballot_area=Sum("ballots__elector__area_m2"))
     page = Paginator(votes.order_by("-opens_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     now = clock.now()
     for vote in page.object_list:
@@ -122,8 +120,8 @@ def vote_new(request: HttpRequest) -> HttpResponse:
 def vote_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft (an announced vote is fixed by its notice)."""
     user = request.user
-    vote = managed_vote_or_404(user, pk)
-    if vote.status != VoteStatus.DRAFT:
+    vote = access_vote(user, pk, "vote.manage")
+    if "edit" not in vote_allowed_actions(user, vote):
         return redirect(manage_url(vote))
     initial = {name: getattr(vote, name) for name in ("matter", "title", "description", "record_date", "opens_at",
                                                       "closes_at", "allow_change", "seats", "term_years")}
@@ -143,21 +141,21 @@ def vote_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def vote_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_manage(request, managed_vote_or_404(request.user, pk))
+    return render_manage(request, access_vote(request.user, pk, "vote.manage"))
 
 
 @require_GET
 @login_required
 def vote_turnout(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the live turnout panel (polled every 10 seconds while voting runs)."""
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     return render(request, "deliberation/_staff_turnout.html", {"turnout": turnout_context(vote)})
 
 
 def _act(request: HttpRequest, pk: int, key: str, run: Callable[[Vote, Any, dict], Any],
          success: Callable[[Vote], str], anchor: str = "", form_class: type[forms.Form] = forms.Form) -> HttpResponse:
     """Run one service on the vote; a refusal shows the manage page with the error at its form."""
-    vote = managed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, "vote.manage")
     form = form_class(request.POST, prefix=key if form_class is not forms.Form else None)
     if form.is_valid():
         try:
@@ -206,7 +204,7 @@ def ballot_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Enter a paper ballot (with its scan) or a proxy ballot (with the authorisation); the clerk is the
     logged-in user. GET goes to the form on the manage page."""
     user = request.user
-    vote = managed_vote_or_404(user, pk)
+    vote = access_vote(user, pk, "vote.manage")
     if request.method != "POST":
         return redirect(manage_url(vote, "ballot-entry"))
     form = BallotForm(request.POST, request.FILES, prefix="ballot", vote=vote)
@@ -226,10 +224,10 @@ def ballot_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def elector_choices(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: owners on the register whose name matches, as <option>s of the ballot form."""
-    vote = managed_vote_or_404(request.user, pk, "ballot.enter")
+    vote = access_vote(request.user, pk, "ballot.enter")
     query = search_term(request)
     return render(request, "deliberation/_staff_elector_options.html",
-                  {"electors": elector_options(vote, query), "query": query})
+                  {"electors": elector_options(vote, query, limit=OPTIONS_LIMIT), "query": query})
 
 
 BALLOT_FILES = {"scan": ("scan", "scan_type"), "authorisation": ("proxy_authorisation", "proxy_authorisation_type")}
@@ -239,7 +237,7 @@ BALLOT_FILES = {"scan": ("scan", "scan_type"), "authorisation": ("proxy_authoris
 @login_required
 def ballot_file(request: HttpRequest, pk: int, ballot: int, kind: str) -> FileResponse:
     """The scan of a paper ballot or a proxy's authorisation, to those who may view ballots."""
-    vote = managed_vote_or_404(request.user, pk, "ballot.view")
+    vote = access_vote(request.user, pk, "ballot.view")
     if kind not in BALLOT_FILES:
         raise Http404
     field, type_field = BALLOT_FILES[kind]

@@ -11,8 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,8 +23,8 @@ from commonground.core.permissions import can
 
 from ..models import Ballot, CandidateStatus, Vote, VoteStatus
 from ..presentation import area_text, choice_label, outcome_label, share_text, threshold_text
+from ..selectors import access_vote, candidate_names, notices_for
 from ..selectors import my_votes as my_votes_of
-from ..selectors import notices_for, votes_for
 from ..services.ballots import ballot_cast, elector_of
 from .forms_owner import apply_service_errors, ballot_form, normalise_receipt
 
@@ -47,15 +47,6 @@ def phase_of(vote: Vote, now: datetime.datetime) -> str:
     if now < vote.opens_at:
         return "upcoming"
     return "open" if now < vote.closes_at else "counting"
-
-
-def visible_vote_or_404(user: Any, pk: int) -> Vote:
-    """The vote if the user may view it; drafts and cancelled votes only for those who manage it. Anything
-    else is a 404, so vote numbers tell strangers nothing."""
-    vote = get_object_or_404(votes_for(user), pk=pk)
-    if vote.status in {VoteStatus.DRAFT, VoteStatus.CANCELLED} and not can(user, "vote.manage", vote):
-        raise Http404
-    return vote
 
 
 def manage_url(user: Any, vote: Vote) -> str | None:
@@ -112,7 +103,7 @@ def _refusals(form: Any, *, shown: bool) -> list[str]:
 def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
     """What is decided, the threshold, the window, and for an owner on the register the ballot."""
     user = request.user
-    vote = visible_vote_or_404(user, pk)
+    vote = access_vote(user, pk)
     now = clock.now()
     phase = phase_of(vote, now)
     elector = elector_of(vote, user)
@@ -156,13 +147,6 @@ def vote_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "deliberation/vote.html", context, status=status)
 
 
-def closed_vote_or_404(user: Any, pk: int) -> Vote:
-    vote = visible_vote_or_404(user, pk)
-    if vote.status != VoteStatus.CLOSED:
-        raise Http404
-    return vote
-
-
 def _shares(counted: dict[str, list[int]]) -> dict[str, str]:
     return {"area": share_text(counted["area"], area=True), "heads": share_text(counted["heads"])}
 
@@ -179,9 +163,9 @@ def _receipt_rows(vote: Vote, ballots: list[dict], names: dict[int, str]) -> lis
 def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
     """The fixed result: every share as numerator/denominator, the hash, and the counted receipt codes."""
     user = request.user
-    vote = closed_vote_or_404(user, pk)
+    vote = access_vote(user, pk, status=VoteStatus.CLOSED)
     result = vote.result
-    names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
+    names = candidate_names(vote)
     rows = _receipt_rows(vote, result["record"]["ballots"], names)
     receipt = normalise_receipt(request.GET.get("receipt", ""))
     found = None
@@ -234,7 +218,7 @@ def canonical_json(record: dict) -> bytes:
 @require_GET
 def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored ballot record as canonical JSON: `sha256sum` of the file is the published hash."""
-    vote = closed_vote_or_404(request.user, pk)
+    vote = access_vote(request.user, pk, status=VoteStatus.CLOSED)
     response = HttpResponse(canonical_json(vote.result["record"]), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="vote-{vote.pk}-record.json"'
     return response

@@ -1,68 +1,51 @@
-"""Template words for CommonGround pages: permission checks and the navigation."""
+"""Template words for CommonGround pages: permission checks, and the nav, tab bars and header tools the apps
+register (web/registry.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django import template
 from django.contrib.staticfiles import finders
-from django.urls import NoReverseMatch, reverse
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
 
 from commonground.core.permissions import can
+
+from .. import registry
+from ..registry import Tab
 
 register = template.Library()
 
 
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url: str
-    active: bool
-
-
-# (label, permissions of which one suffices, URL names tried in order). Pages built by other
-# apps may not exist yet: an entry whose URL names all fail to resolve is left out.
-NAV: list[tuple[Any, tuple[str, ...], tuple[str, ...]]] = [
-    (_("Home"), (), ("home",)),
-    (_("Places"), ("place.view",), ("core:place-list",)),
-    (_("Report"), ("report.view",), ("core:report", "cockpit:report")),
-    (_("Rosters"), ("roster.import", "roster.export"), ("core:roster-index", "core:roster-upload")),
-]
-
-
-def first_url(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return None
-
-
-def nav_for(user: Any, path: str) -> list[NavItem]:
-    """The links this user may follow, in menu order."""
-    items: list[NavItem] = []
-    for label, permissions, names in NAV:
-        if permissions and not any(can(user, permission) for permission in permissions):
-            continue
-        url = first_url(names)
-        if url is None:
-            continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(str(label), url, active))
-    return items
-
-
 @register.simple_tag(takes_context=True)
-def nav_items(context: template.Context) -> list[NavItem]:
+def nav_items(context: template.Context) -> list[Tab]:
+    """The main nav, from the entries the apps registered."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
-    return nav_for(request.user, request.path)
+    return registry.nav_for(request.user, request.path)
+
+
+@register.simple_tag(takes_context=True)
+def tab_bar(context: template.Context, name: str) -> dict[str, Any]:
+    """The tab bar of the nav entry `name`: its label and the tabs this user may open."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {}
+    entry = registry.nav_entry(name)
+    return {"label": str(entry.label), "tabs": entry.tabs(request.user, request.path) if entry.tabs else []}
+
+
+@register.simple_tag(takes_context=True)
+def header_tools(context: template.Context) -> str:
+    """The registered header tools, for a signed-in user."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return mark_safe("".join(render_to_string(tool.template, tool.context(request))  # our templates, escaped
+                             for tool in registry.HEADER_TOOLS))
 
 
 @register.simple_tag(takes_context=True)
@@ -70,15 +53,6 @@ def can_do(context: template.Context, action: str, obj: Any = None) -> bool:
     """`{% can_do "history.view" place as may_see_history %}`."""
     request = context.get("request")
     return bool(request) and can(request.user, action, obj)
-
-
-@register.simple_tag(takes_context=True)
-def admin_url(context: template.Context) -> str:
-    """The admin index for staff who may use the admin, else ""."""
-    request = context.get("request")
-    if request is None or not request.user.is_staff or not can(request.user, "admin.access"):
-        return ""
-    return reverse("admin:index")
 
 
 @register.simple_tag

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         progress = tqdm_progress(self.stderr._out)
         try:
-            result = roster_import(roster=roster, table=table, user=importer, dry_run=dry_run, progress=progress)
+            result = roster_import(roster=roster, table=table, actor=importer, dry_run=dry_run, progress=progress)
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
         if result.ignored_columns:

@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place
-from commonground.core.reporting import build_report
-from commonground.core.views.report import parse_day, report_html, report_json, report_xlsx
+from commonground.core.report_render import report_html, report_json, report_xlsx
+from commonground.core.reporting import build_report, parse_day
 
 FORMATS = ("json", "html", "xlsx")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import Place
 from commonground.core.reporting import Period, report_section
@@ -19,7 +20,10 @@ def closed_in(scope: Place, period: Period):
         stage__in=CLOSED_STAGES, closed_at__date__gte=period.start, closed_at__date__lte=period.end)
 
 
-@report_section("coordination")
+@report_section("coordination", title=_("Three-party coordination"), labels={
+    "disputes_resolved": _("Disputes resolved"),
+    "cases_closed_by_level": _("Cases closed by level"),
+})
 def coordination_cases(scope: Place, period: Period) -> dict[str, Any]:
     closed = closed_in(scope, period)
     by_level = dict(closed.values_list("closed_level").annotate(n=Count("pk")))

@@ -9,63 +9,45 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import model_validator
 
-from commonground.core.api_types import Day, Id, Moment
+from commonground.cases.models import Case
+from commonground.core.api_types import Day, Id, LocalDateTime, Moment
 
 from .meeting_selectors import AttendanceCount, Progress, attendance_count, case_is_done, case_progress
-from .models import (
-    AgendaItem,
-    Ballot,
-    BallotVersion,
-    Meeting,
-    Notice,
-    PreparatoryMember,
-    Resolution,
-    Vote,
-)
+from .models import Meeting, Notice, Vote
 from .presentation import outcome_label, threshold_text
 from .rules import MAX_AGENDA_ITEMS
 
 SmallCount = Annotated[int, Field(ge=0, le=99)]  # seats, years: the services say which values are lawful
 
 
-def local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    """Times in the district's zone, as the pages show them."""
-    return timezone.localtime(moment) if moment else None
-
-
 def m2(area: Any) -> str:
     return f"{area:.2f}"
-
-
-class Page(Schema):
-    count: int
 
 
 # Votes -------------------------------------------------------------------------------------------------------------
 
 class VoteOut(Schema):
     id: int
-    estate: str
-    estate_name: str
+    estate: str = Field(alias="estate.code")
+    estate_name: str = Field(alias="estate.name")
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     matter: str
-    matter_label: str
+    matter_label: str = Field(alias="get_matter_display")
     title: str
     description: str
     record_date: datetime.date
-    opens_at: datetime.datetime
-    closes_at: datetime.datetime
+    opens_at: LocalDateTime
+    closes_at: LocalDateTime
     allow_change: bool
     seats: int | None
     term_years: int | None
     status: str
-    status_label: str
+    status_label: str = Field(alias="get_status_display")
     threshold: str
     threshold_text: str
     announced_on: datetime.date | None
@@ -74,46 +56,10 @@ class VoteOut(Schema):
     outcome: str | None
     outcome_label: str
     record_hash: str | None
-    closed_at: datetime.datetime | None
-    committee: int | None
+    closed_at: LocalDateTime | None
+    committee: int | None = Field(alias="committee_id")
     appeal_note: str
-    appeal_noted_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_estate(obj: Vote) -> str:
-        return obj.estate.code
-
-    @staticmethod
-    def resolve_estate_name(obj: Vote) -> str:
-        return obj.estate.name
-
-    @staticmethod
-    def resolve_kind_label(obj: Vote) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_matter_label(obj: Vote) -> str:
-        return str(obj.get_matter_display())
-
-    @staticmethod
-    def resolve_status_label(obj: Vote) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_opens_at(obj: Vote) -> datetime.datetime | None:
-        return local(obj.opens_at)
-
-    @staticmethod
-    def resolve_closes_at(obj: Vote) -> datetime.datetime | None:
-        return local(obj.closes_at)
-
-    @staticmethod
-    def resolve_closed_at(obj: Vote) -> datetime.datetime | None:
-        return local(obj.closed_at)
-
-    @staticmethod
-    def resolve_appeal_noted_at(obj: Vote) -> datetime.datetime | None:
-        return local(obj.appeal_noted_at)
+    appeal_noted_at: LocalDateTime | None
 
     @staticmethod
     def resolve_threshold(obj: Vote) -> str:
@@ -138,14 +84,6 @@ class VoteOut(Schema):
     @staticmethod
     def resolve_record_hash(obj: Vote) -> str | None:
         return obj.record_hash or None
-
-    @staticmethod
-    def resolve_committee(obj: Vote) -> int | None:
-        return obj.committee_id
-
-
-class VotePage(Page):
-    items: list[VoteOut]
 
 
 class VoteQuery(Schema):
@@ -218,74 +156,34 @@ class BallotVersionOut(Schema):
     choice: str
     candidates: list[int]
     channel: str
-    recorded_at: datetime.datetime
-
-    @staticmethod
-    def resolve_recorded_at(obj: BallotVersion) -> datetime.datetime | None:
-        return local(obj.recorded_at)
+    recorded_at: LocalDateTime
 
 
 class BallotOut(Schema):
-    vote: int
+    vote: int = Field(alias="vote_id")
     receipt_code: str
     version: int
     choice: str
     candidates: list[int]
     channel: str
-    channel_label: str
-    flats: list[str]
-    cast_at: datetime.datetime
+    channel_label: str = Field(alias="get_channel_display")
+    flats: list[str] = Field(alias="elector.flats")
+    cast_at: LocalDateTime = Field(alias="updated_at")
     versions: list[BallotVersionOut]
-
-    @staticmethod
-    def resolve_vote(obj: Ballot) -> int:
-        return obj.vote_id
-
-    @staticmethod
-    def resolve_channel_label(obj: Ballot) -> str:
-        return str(obj.get_channel_display())
-
-    @staticmethod
-    def resolve_flats(obj: Ballot) -> list[str]:
-        return list(obj.elector.flats)
-
-    @staticmethod
-    def resolve_cast_at(obj: Ballot) -> datetime.datetime | None:
-        return local(obj.updated_at)
-
-    @staticmethod
-    def resolve_versions(obj: Ballot) -> list[BallotVersion]:
-        return list(obj.versions.all())
 
 
 class InspectedBallotOut(Schema):
     """One ballot with its owner: only for those who may inspect ballots (the owners' committee)."""
 
     receipt_code: str
-    owner: str
-    flats: list[str]
+    owner: str = Field(alias="elector.label")
+    flats: list[str] = Field(alias="elector.flats")
     channel: str
-    channel_label: str
+    channel_label: str = Field(alias="get_channel_display")
     proxy_name: str
     choice: str
     candidates: list[int]
     version: int
-
-    @staticmethod
-    def resolve_owner(obj: Ballot) -> str:
-        return obj.elector.label
-
-    @staticmethod
-    def resolve_flats(obj: Ballot) -> list[str]:
-        return list(obj.elector.flats)
-
-    @staticmethod
-    def resolve_channel_label(obj: Ballot) -> str:
-        return str(obj.get_channel_display())
-
-
-class InspectedBallotPage(Page):
-    items: list[InspectedBallotOut]
 
 
 # Results -----------------------------------------------------------------------------------------------------------
@@ -310,7 +208,7 @@ class ResultOut(Schema):
     vote: int
     outcome: str
     outcome_label: str
-    closed_at: datetime.datetime | None
+    closed_at: LocalDateTime | None
     quorum: CountedOut
     quorum_met: bool
     threshold: str
@@ -357,11 +255,7 @@ class PreparatoryMemberOut(Schema):
     id: int
     name: str
     role: str
-    role_label: str
-
-    @staticmethod
-    def resolve_role_label(obj: PreparatoryMember) -> str:
-        return str(obj.get_role_display())
+    role_label: str = Field(alias="get_role_display")
 
 
 class PreparatoryGroupOut(Schema):
@@ -379,45 +273,21 @@ class PreparatoryMemberIn(Schema):
 
 class NoticeOut(Schema):
     id: int
-    place: str
-    place_name: str
+    place: str = Field(alias="place.code")
+    place_name: str = Field(alias="place.name")
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     title: str
     body: str
     table: list[list[str]]
     posted_on: datetime.date
     ends_on: datetime.date | None
-    vote: int | None
-    meeting: int | None
-
-    @staticmethod
-    def resolve_place(obj: Notice) -> str:
-        return obj.place.code
-
-    @staticmethod
-    def resolve_place_name(obj: Notice) -> str:
-        return obj.place.name
-
-    @staticmethod
-    def resolve_kind_label(obj: Notice) -> str:
-        return str(obj.get_kind_display())
+    vote: int | None = Field(alias="vote_id")
+    meeting: int | None = Field(alias="meeting_id")
 
     @staticmethod
     def resolve_table(obj: Notice) -> list[list[str]]:
         return [[str(cell) for cell in row] for row in obj.table]
-
-    @staticmethod
-    def resolve_vote(obj: Notice) -> int | None:
-        return obj.vote_id
-
-    @staticmethod
-    def resolve_meeting(obj: Notice) -> int | None:
-        return obj.meeting_id
-
-
-class NoticePage(Page):
-    items: list[NoticeOut]
 
 
 class NoticeQuery(Schema):
@@ -429,54 +299,18 @@ class NoticeQuery(Schema):
 
 class MeetingOut(Schema):
     id: int
-    place: str
-    place_name: str
-    convener: int
-    convener_name: str
+    place: str = Field(alias="place.code")
+    place_name: str = Field(alias="place.name")
+    convener: int = Field(alias="convener_id")
+    convener_name: str = Field(alias="convener.name")
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
+    starts_at: LocalDateTime
+    ends_at: LocalDateTime
     venue: str
     status: str
-    status_label: str
-
-    @staticmethod
-    def resolve_place(obj: Meeting) -> str:
-        return obj.place.code
-
-    @staticmethod
-    def resolve_place_name(obj: Meeting) -> str:
-        return obj.place.name
-
-    @staticmethod
-    def resolve_convener(obj: Meeting) -> int:
-        return obj.convener_id
-
-    @staticmethod
-    def resolve_convener_name(obj: Meeting) -> str:
-        return obj.convener.name
-
-    @staticmethod
-    def resolve_kind_label(obj: Meeting) -> str:
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_status_label(obj: Meeting) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_starts_at(obj: Meeting) -> datetime.datetime | None:
-        return local(obj.starts_at)
-
-    @staticmethod
-    def resolve_ends_at(obj: Meeting) -> datetime.datetime | None:
-        return local(obj.ends_at)
-
-
-class MeetingPage(Page):
-    items: list[MeetingOut]
+    status_label: str = Field(alias="get_status_display")
 
 
 class MeetingQuery(Schema):
@@ -495,8 +329,12 @@ class AgendaItemOut(Schema):
 class ResolutionCaseOut(Schema):
     number: str
     stage: str
-    stage_label: str
+    stage_label: str = Field(alias="get_stage_display")
     done: bool
+
+    @staticmethod
+    def resolve_done(obj: Case) -> bool:
+        return case_is_done(obj)
 
 
 class ResolutionOut(Schema):
@@ -504,11 +342,6 @@ class ResolutionOut(Schema):
     position: int
     text: str
     cases: list[ResolutionCaseOut]
-
-    @staticmethod
-    def resolve_cases(obj: Resolution) -> list[dict[str, Any]]:
-        return [{"number": case.number, "stage": case.stage, "stage_label": str(case.get_stage_display()),
-                 "done": case_is_done(case)} for case in obj.cases.all()]
 
 
 class AttendanceOut(Schema):
@@ -533,16 +366,8 @@ class MeetingDetailOut(MeetingOut):
     case_progress: ProgressOut
 
     @staticmethod
-    def resolve_agenda(obj: Meeting) -> list[AgendaItem]:
-        return list(obj.agenda.all())
-
-    @staticmethod
     def resolve_attendance(obj: Meeting) -> AttendanceCount:
         return attendance_count(obj)
-
-    @staticmethod
-    def resolve_resolutions(obj: Meeting) -> list[Resolution]:
-        return list(obj.resolutions.all())
 
     @staticmethod
     def resolve_case_progress(obj: Meeting) -> Progress:

@@ -1,17 +1,14 @@
-"""Template words for deliberation: the header's "Deliberation" link and the app's tabs."""
+"""What deliberation shows in the shell: its nav entry and tab bar."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.cases.templatetags.cases_tags import Tab
 from commonground.core.permissions import can
-
-register = template.Library()
+from commonground.web.registry import NavEntry, Tab
 
 # (label, permission or "own" for owners with a person record, URL name)
 TABS: list[tuple[Any, str, str]] = [
@@ -34,19 +31,4 @@ def tabs_for(user: Any, path: str) -> list[Tab]:
     return [Tab(label, url, url == current) for label, url in allowed]
 
 
-@register.simple_tag(takes_context=True)
-def deliberation_tabs(context: template.Context) -> list[Tab]:
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return []
-    return tabs_for(request.user, request.path)
-
-
-@register.simple_tag(takes_context=True)
-def deliberation_nav_item(context: template.Context) -> Tab | None:
-    """The header's "Deliberation" link, to the first tab the user may open."""
-    tabs = deliberation_tabs(context)
-    if not tabs:
-        return None
-    path = context["request"].path
-    return Tab(str(_("Deliberation")), tabs[0].url, path.startswith("/deliberation/"))
+NAV = NavEntry("deliberation", _("Deliberation"), order=60, active_prefix="/deliberation/", tabs=tabs_for)

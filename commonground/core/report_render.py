@@ -1,0 +1,138 @@
+"""The district report laid out for people: sections of labelled figures as a printable HTML document and an
+XLSX workbook (and the JSON as written). Used by the report page and the `report` command.
+
+The figures come from `reporting.build_report`; the labels from what each section registered with it. Every
+section becomes tables of labelled figures, whatever sections the apps register.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .reporting import report_label
+from .tables import Sheet, Styled, xlsx_book
+
+MONEY_WORDS = ("fund", "tax", "capital", "yuan", "amount")
+
+
+def is_rate(key: str) -> bool:
+    return key.endswith(("_rate", "_yoy", "_share")) or key == "threshold"
+
+
+@dataclass
+class Cell:
+    text: str
+    value: Any
+    percent: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.value, (int, float)) and not isinstance(self.value, bool)
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    figures: bool = False  # a two-column table of labelled figures (else one row per record)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tables: list[Table] = field(default_factory=list)
+
+
+def cell(key: str, value: Any) -> Cell:
+    """A figure as shown (grouped digits, percentages, yuan) with its raw value for spreadsheets."""
+    if value is None:
+        return Cell("—", None)
+    if isinstance(value, bool):
+        return Cell(_("yes") if value else _("no"), value)
+    if isinstance(value, (int, float)) and is_rate(key):
+        return Cell(f"{value * 100:.2f}%", value, percent=True)
+    if isinstance(value, float) and any(word in key for word in MONEY_WORDS):
+        return Cell(f"¥{value:,.2f}", value)
+    if isinstance(value, (int, float)):
+        return Cell(f"{value:,}", value)
+    return Cell(str(value), value)
+
+
+def is_scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def tables_of(title: str, data: dict[str, Any]) -> list[Table]:
+    """Scalars of `data` as one figure table, then a table for each nested mapping or list."""
+    figures = Table(title, [_("Figure"), _("Value")], figures=True)
+    nested: list[Table] = []
+    for key, value in data.items():
+        if is_scalar(value):
+            figures.rows.append([Cell(report_label(key), key), cell(key, value)])
+        elif isinstance(value, dict):
+            nested += tables_of(f"{title} · {report_label(key)}" if title else report_label(key), value)
+        else:
+            nested += list_tables(f"{title} · {report_label(key)}" if title else report_label(key), value)
+    return ([figures] if figures.rows else []) + nested
+
+
+def list_tables(title: str, items: list[Any]) -> list[Table]:
+    """A list of records as one table with a column per figure; nested lists follow as their own tables."""
+    records = [item if isinstance(item, dict) else {"value": item} for item in items]
+    keys = list(dict.fromkeys(k for record in records for k, v in record.items() if is_scalar(v)))
+    table = Table(title, [report_label(k) for k in keys])
+    nested: list[Table] = []
+    for record in records:
+        table.rows.append([cell(k, record.get(k)) for k in keys])
+        name = str(record.get("name", ""))
+        for key, value in record.items():
+            if isinstance(value, dict):
+                nested += tables_of(f"{name} · {report_label(key)}", value)
+            elif isinstance(value, list):
+                nested += list_tables(f"{name} · {report_label(key)}", value)
+    return [table, *nested]
+
+
+def report_sections(report: dict[str, Any]) -> list[Section]:
+    """Every section of the report (all keys but scope and period) laid out as tables."""
+    return [
+        Section(key, report_label(key), tables_of("", value) if isinstance(value, dict) else list_tables("", value))
+        for key, value in report.items() if key not in ("scope", "period")
+    ]
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2)
+
+
+def report_html(report: dict[str, Any], *, standalone: bool = True) -> str:
+    """The printable document; standalone (a file) carries its stylesheet, a served page links it (the CSP)."""
+    return render_to_string("core/report.html", {"report": report, "sections": report_sections(report),
+                                                 "standalone": standalone})
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    """A workbook with the scope and period first, then one sheet per section (through the one table writer)."""
+    cover = Sheet(_("Report"), [[_("Scope"), report["scope"]["name"], report["scope"]["code"]],
+                                [_("Period"), report["period"]["from"], report["period"]["to"]]])
+    return xlsx_book([cover, *(Sheet(section.title, _section_rows(section), widths=(40,))
+                               for section in report_sections(report))])
+
+
+def _section_rows(section: Section) -> Iterator[list[Any]]:
+    for table in section.tables:
+        if table.title:
+            yield [Styled(table.title, bold=True)]
+        yield [Styled(column, bold=True) for column in table.columns]
+        for row in table.rows:
+            yield [Styled(c.value, number_format="0.00%") if c.percent else (c.value if c.numeric else c.text)
+                   for c in row]
+        yield []

@@ -1,0 +1,159 @@
+"""What the apps show in the shell: main-nav entries (with their tab bars), home capabilities and header tools.
+
+Each app registers its own in `AppConfig.ready()`; the shell lists whatever is registered, so `web` names no
+app. Registering the same entry twice changes nothing (a test run or a reload may import twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from commonground.core.permissions import can
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A link of the main nav or of a tab bar; `active` marks the page the user is on."""
+
+    label: str
+    url: str
+    active: bool
+
+
+TabsProvider = Callable[[Any, str], list[Tab]]  # (user, path) -> the tabs the user may open, in order
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """An item of the main nav, shown to users holding one of `permissions` (none: everyone signed in).
+
+    With `tabs` it leads to the first tab the user may open and is left out when there is none; otherwise to the
+    first of `url_names` that resolves. It is current when the path starts with `active_prefix` (a path or a
+    lazy `reverse_lazy`); without one, when the path starts with its URL ("/" only on "/" itself).
+    `name` lets an app's pages show the entry's tab bar: `{% include "web/_tabs.html" with nav=name %}`.
+    """
+
+    name: str
+    label: Any
+    url_names: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = ()
+    order: int = 100
+    active_prefix: Any = None
+    tabs: TabsProvider | None = None
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A line of the home page's "what you can do here": shown to users holding `permission` somewhere, linked
+    to the first of `url_names` that resolves (admin pages only for staff who may use the admin)."""
+
+    permission: str
+    label: Any
+    url_names: tuple[str, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HeaderTool:
+    """A piece of the header beside the user menu: `template` rendered with `context(request)`, for signed-in
+    users."""
+
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Capability:
+    label: Any
+    url: str | None
+
+
+NAV: list[NavEntry] = []
+HOME_CARDS: list[HomeCard] = []
+HEADER_TOOLS: list[HeaderTool] = []
+
+
+def _add(registry: list[Any], entries: tuple[Any, ...]) -> None:
+    for entry in entries:
+        if entry not in registry:
+            registry.append(entry)
+    registry.sort(key=lambda entry: entry.order)  # stable: equal orders keep the order of registration
+
+
+def register_nav(*entries: NavEntry) -> None:
+    _add(NAV, entries)
+
+
+def register_home_cards(*cards: HomeCard) -> None:
+    _add(HOME_CARDS, cards)
+
+
+def register_header_tools(*tools: HeaderTool) -> None:
+    _add(HEADER_TOOLS, tools)
+
+
+def nav_entry(name: str) -> NavEntry:
+    for entry in NAV:
+        if entry.name == name:
+            return entry
+    raise LookupError(f"no nav entry is registered as {name!r}")
+
+
+def first_url(names: tuple[str, ...]) -> str | None:
+    """The first of the URL names that resolves (pages of apps not installed do not)."""
+    for name in names:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def may_use_admin(user: Any) -> bool:
+    return user.is_staff and can(user, "admin.access")
+
+
+def usable(names: tuple[str, ...], admin_ok: bool) -> tuple[str, ...]:
+    return names if admin_ok else tuple(name for name in names if not name.startswith("admin:"))
+
+
+def nav_for(user: Any, path: str) -> list[Tab]:
+    """The main nav's links this user may follow, in order, the one for `path` marked current."""
+    admin_ok = may_use_admin(user)
+    items: list[Tab] = []
+    for entry in NAV:
+        if entry.permissions and not any(can(user, permission) for permission in entry.permissions):
+            continue
+        if entry.tabs is not None:
+            tabs = entry.tabs(user, path)
+            url = tabs[0].url if tabs else None
+        else:
+            url = first_url(usable(entry.url_names, admin_ok))
+        if url is None:
+            continue
+        if entry.active_prefix is not None:
+            active = path.startswith(str(entry.active_prefix))
+        else:
+            active = path == url if url == "/" else path.startswith(url)
+        items.append(Tab(str(entry.label), url, active))
+    return items
+
+
+def capabilities_for(user: Any) -> list[Capability]:
+    """What the resolver lets this user do somewhere; admin-only work only for staff who may use the admin."""
+    admin_ok = may_use_admin(user)
+    result = []
+    for card in HOME_CARDS:
+        if not can(user, card.permission):
+            continue
+        names = usable(card.url_names, admin_ok)
+        if card.url_names and not names:
+            continue  # done only in the admin, which this user cannot enter
+        result.append(Capability(card.label, first_url(names)))
+    return result
