@@ -32,7 +32,7 @@ from commonground.core.models.places import ancestor_ids
 from commonground.core.services.accounts import role_assign
 
 from ..models import Case, Category, ReporterKind
-from ..services.ladder import handling_place, next_level
+from ..services.ladder import handling_place_in, next_level_in
 from .texts import DESCRIPTIONS
 
 if TYPE_CHECKING:
@@ -88,8 +88,6 @@ class World:
         self.intake: dict[int, User] = {}  # street pk → its intake clerk
         self.handling: dict[int, User] = {}  # street pk → its handler
         self.residents: dict[int, list[Resident]] = {}  # scope pk → residents who reported there
-        self._handling: dict[tuple[int, str], tuple[str, Place]] = {}
-        self._up: dict[tuple[int, str, int], tuple[str, Place] | None] = {}
 
     # --- places --------------------------------------------------------------------------------------------
     def within(self, place: Place, top: Place | None) -> bool:
@@ -104,19 +102,17 @@ class World:
         return next((self.places[pk] for pk in reversed(ancestor_ids(place.path))
                      if pk in self.places and self.places[pk].kind in kinds), None)
 
+    def chain(self, place: Place) -> list[Place]:
+        """The place's ancestors from the root, the place last (as Place.get_ancestors, from memory)."""
+        return [self.places[pk] for pk in ancestor_ids(place.path)]
+
     def handling_place(self, place: Place, level: str) -> tuple[str, Place]:
-        """services.ladder.handling_place, asked once per place and level (the tree does not change here)."""
-        key = (place.pk, level)
-        if key not in self._handling:
-            self._handling[key] = handling_place(place, level)
-        return self._handling[key]
+        """The ladder's handling place (services.ladder) over the ancestors at hand."""
+        return handling_place_in(self.chain(place), level)
 
     def up(self, case: Case) -> tuple[str, Place] | None:
-        """services.ladder.next_level for the case as it stands."""
-        key = (case.place_id, case.level, case.handling_place_id)
-        if key not in self._up:
-            self._up[key] = next_level(case.place, case.level, case.handling_place)
-        return self._up[key]
+        """The ladder's next level (services.ladder) for the case as it stands."""
+        return next_level_in(self.chain(case.place), case.level, case.handling_place)
 
     def organisation_for(self, place: Place, level: str) -> Organisation | None:
         """The organisation at the place that handles a case at `level` (its property company, committee, …)."""

@@ -20,11 +20,11 @@ LEVEL_KINDS: dict[str, set[str]] = {
 def handling_place(place: Place, level: str) -> tuple[str, Place]:
     """The place that handles a case at `place` at `level`, or, where the tree has no place of that
     level above it, at the next level up that it has. Returns (actual level, place)."""
-    return _handling(list(place.get_ancestors(include_self=True)), level)
+    return handling_place_in(list(place.get_ancestors(include_self=True)), level)
 
 
-def _handling(chain: list[Place], level: str) -> tuple[str, Place]:
-    """handling_place over the place's ancestors (root first, the place last)."""
+def handling_place_in(chain: list[Place], level: str) -> tuple[str, Place]:
+    """handling_place over the place's ancestors `chain` (root first, the place last) the caller has at hand."""
     for candidate in LADDER[LADDER.index(level):]:
         for ancestor in reversed(chain):
             if ancestor.kind in LEVEL_KINDS[candidate]:
@@ -34,9 +34,13 @@ def _handling(chain: list[Place], level: str) -> tuple[str, Place]:
 
 def next_level(place: Place, level: str, current: Place) -> tuple[str, Place] | None:
     """One level up from the current handling place; None at the top."""
-    chain = list(place.get_ancestors(include_self=True))  # read once for every level tried
+    return next_level_in(list(place.get_ancestors(include_self=True)), level, current)
+
+
+def next_level_in(chain: list[Place], level: str, current: Place) -> tuple[str, Place] | None:
+    """next_level over the place's ancestors `chain` (root first, the place last) the caller has at hand."""
     for candidate in LADDER[LADDER.index(level) + 1:]:
-        actual, above = _handling(chain, candidate)
+        actual, above = handling_place_in(chain, candidate)
         if above.pk != current.pk and len(above.path) < len(current.path):
             return actual, above
     return None
