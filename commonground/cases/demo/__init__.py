@@ -2,12 +2,13 @@
 (2022-09-01 to the demo's today, 2023-08-31 16:00) and the first year of the 新天地 business community
 (2022-06-01 to 2023-05-31: 286 disputes resolved, 123 needs met).
 
-Every row is written by the case services, at the moment of its step on the one clock (see engine.py):
+Every case row is written by the case services, at the moment of its step on the one clock (see engine.py):
 case_report and the workflow services, the mediation services, the deadline tick's services for warnings,
-escalations and overdue marks, notifications as those services send them, and `mark_read` for what the staff
+escalations and overdue marks, notifications as those services send them, and `mark_read` for what the logins
 have read. Nothing is bulk-inserted. The accounts the services need to act where no demo login works (two staff
-per street, residents who report on the web) are opened with `role_assign`. Deterministic: every choice comes
-from the demo's seeded random sources (plans.py).
+per street, residents who report on the web) are saved as the demo's logins are (there is no service that opens
+an account) and get their role through `role_assign`; the demo's Open311 client is saved directly too.
+Deterministic: every choice comes from the demo's seeded random sources (plans.py).
 """
 
 from __future__ import annotations
