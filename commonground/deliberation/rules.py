@@ -27,6 +27,11 @@ grant(RoleKind.BUILDING_COMMISSIONER, {"notice.view", "meeting.*"})
 grant(RoleKind.RESIDENT, {"vote.view", "notice.view", "meeting.view"})
 grant(RoleKind.ENTERPRISE_CONTACT, {"notice.view", "meeting.view"})
 
+# Roles held at a home (a resident's estate or building, an enterprise's office building): besides what lies
+# under it, they see the notices and the announced meetings of every place above it (community, street,
+# district), as a resident reads the boards of their estate, community and street.
+HOME_ROLES = frozenset({RoleKind.RESIDENT, RoleKind.OWNERS_COMMITTEE_MEMBER, RoleKind.ENTERPRISE_CONTACT})
+
 
 def setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))

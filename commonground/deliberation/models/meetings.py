@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
+from ..boards import boards_above_home
+
 
 class MeetingKind(models.TextChoices):
     COUNCIL = "council", _("deliberation council (议事会)")
@@ -54,6 +56,20 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """A resident sees the meetings announced on the boards above their home (`boards_above_home`)."""
+        boards = boards_above_home(user, action) if action == "meeting.view" else []
+        if not boards:
+            return None
+        from .notices import Notice
+
+        return Q(pk__in=Notice.objects.filter(place_id__in=boards, meeting__isnull=False).values("meeting_id"))
+
+    def is_own(self, user, action: str) -> bool:
+        return action == "meeting.view" and self.place_id in boards_above_home(user, action) and \
+            self.notices.exists()
 
 
 class AgendaItem(models.Model):

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import TimeStampedModel
 
+from ..boards import boards_above_home
+
 
 class NoticeKind(models.TextChoices):
     VOTE = "vote", _("notice of an owners' vote")
@@ -53,16 +55,24 @@ class Notice(TimeStampedModel):
 
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:
-        """An owner on a vote's register sees that vote's notices, whatever their roles."""
-        if action == "notice.view" and getattr(user, "person_id", None):
+        """A resident sees the boards above their home (`boards_above_home`); an owner on a vote's register sees
+        that vote's notices, whatever their roles."""
+        if action != "notice.view":
+            return None
+        condition = Q(place_id__in=boards_above_home(user, action))
+        if getattr(user, "person_id", None):
             from .votes import ElectorMember
 
             voters = ElectorMember.objects.filter(person_id=user.person_id).values("elector__vote")
-            return Q(vote__in=voters)
-        return None
+            condition |= Q(vote__in=voters)
+        return condition
 
     def is_own(self, user, action: str) -> bool:
         from .votes import ElectorMember
 
-        return action == "notice.view" and bool(self.vote_id) and bool(getattr(user, "person_id", None)) and \
+        if action != "notice.view":
+            return False
+        if self.place_id in boards_above_home(user, action):
+            return True
+        return bool(self.vote_id) and bool(getattr(user, "person_id", None)) and \
             ElectorMember.objects.filter(elector__vote_id=self.vote_id, person_id=user.person_id).exists()
