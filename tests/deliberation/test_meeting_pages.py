@@ -327,7 +327,7 @@ def test_meeting_pdf__held__attendance_minutes_and_resolutions_with_cases(worker
                    "%(walk_ins)d without invitation).") % {"present": 2, "invited_present": 0, "invited": 0,
                                                            "walk_ins": 2}
     assert attendance in captured["paragraphs"]
-    assert captured["footer"][0] == "竹竿巷社区居委会"
+    assert captured["issuer"] == "竹竿巷社区居委会"
 
 
 def test_meeting_pdf__planned__agenda_table(worker_client, plan_meeting, monkeypatch):

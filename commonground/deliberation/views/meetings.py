@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -313,5 +314,5 @@ def meeting_pdf_bytes(meeting: Meeting) -> bytes:
                                                     for case in resolution.cases.all()) or "—"]
                 for n, resolution in enumerate(resolutions, start=1)]
     title = (_("Minutes: %(title)s") if held else _("Agenda: %(title)s")) % {"title": meeting.title}
-    footer = [meeting.convener.name, _("Printed on %(date)s") % {"date": clock.today().isoformat()}]
-    return render_pdf(title=title, paragraphs=paragraphs, table=table, footer=footer)
+    return render_pdf(title=title, paragraphs=paragraphs, table=table, issuer=meeting.convener.name,
+                      dated=date_format(clock.today(), "DATE_FORMAT"))

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -88,8 +89,8 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The notice as an A4 PDF to print and post, with the board and the posting date underneath."""
     item = access_notice(request.user, pk)
-    footer = [item.place.name, _("Posted on %(date)s") % {"date": item.posted_on.isoformat()}]
-    pdf = render_pdf(title=item.title, paragraphs=item.body.split("\n\n"), table=item.table or [], footer=footer)
+    pdf = render_pdf(title=item.title, paragraphs=item.body.split("\n\n"), table=item.table or [],
+                     issuer=item.place.name, dated=date_format(item.posted_on, "DATE_FORMAT"), seal=True)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="notice-{item.pk}.pdf"'
     return response
