@@ -31,6 +31,9 @@ grant(RoleKind.ENTERPRISE_CONTACT, {"notice.view", "meeting.view"})
 # under it, they see the notices and the announced meetings of every place above it (community, street,
 # district), as a resident reads the boards of their estate, community and street.
 HOME_ROLES = frozenset({RoleKind.RESIDENT, RoleKind.OWNERS_COMMITTEE_MEMBER, RoleKind.ENTERPRISE_CONTACT})
+# Kinds of notice that are public by nature (a vote's result, representatives confirmed by a notice): readable
+# without logging in. Other notices are public when their publisher says so.
+PUBLIC_NOTICE_KINDS = frozenset({"result", "representatives"})
 
 
 def setting(name: str, default: int) -> int:
@@ -67,3 +70,9 @@ def representative_notice_days() -> int:
 
 # A meeting's agenda fits one sitting and one notice; more items than this is a second meeting.
 MAX_AGENDA_ITEMS = 30
+
+
+def public_base_url() -> str:
+    """Where the public board is reached from outside (e.g. "https://gongzhi.example.cn"), for the QR codes
+    posted in corridors; empty: the address the request came to."""
+    return str(getattr(settings, "CG_PUBLIC_BASE_URL", "")).rstrip("/")

@@ -42,7 +42,7 @@ def text_of(document: bytes) -> str:
 def notice(clerk, tree):
     return notice_publish(actor=clerk, place=tree.estate, kind=NoticeKind.OTHER, title="关于加装电梯的公示",
                           body="经业主表决，1幢加装电梯。\n\n公示期内如有异议，请向社区反映。",
-                          table=[["楼幢", "意见"], ["1幢", "同意"]], posted_on=today())
+                          table=[["楼幢", "意见"], ["1幢", "同意"]], posted_on=today(), issuer="竹竿巷社区居民委员会")
 
 
 def test_render_pdf__every_font_embedded_truetype_no_stsong():
@@ -55,13 +55,22 @@ def test_render_pdf__every_font_embedded_truetype_no_stsong():
         assert "STSong" not in font["name"] and "Helvetica" not in font["name"]
 
 
-def test_notice_pdf__text_extracts_title_body_issuer_date(client, owner_user, notice, tree):
+def test_notice_pdf__text_extracts_title_body_issuer_date(client, owner_user, notice):
     client.force_login(owner_user)
     response = client.get(reverse("deliberation:notice-pdf", args=[notice.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
-    for part in ("关于加装电梯的公示", "1幢加装电梯", tree.estate.name, f"{today().year}年", "同意"):
+    for part in ("关于加装电梯的公示", "1幢加装电梯", "竹竿巷社区居民委员会", f"{today().year}年", "同意"):
         assert part in text, part
+
+
+def test_public_notice_pdf__visitor__embedded_with_its_address(clerk, tree):
+    notice = notice_publish(actor=clerk, place=tree.estate, kind=NoticeKind.RESULT, title="表决结果公示",
+                            body="通过", posted_on=today())
+    response = Client().get(reverse("gongshi:notice-pdf", args=[tree.estate.code, notice.pk]))
+    assert response.status_code == 200
+    assert all("/FontFile2" in font["descriptor"] for font in fonts(response.content))
+    assert f"/gongshi/{tree.estate.code}/{notice.pk}/" in text_of(response.content)
 
 
 def test_meeting_pdf__embedded(client, plan_meeting, meeting_world):

@@ -167,8 +167,8 @@ def follow_up(world: World, resolution: Resolution, category: Category, opened: 
 
 
 def plan_next_meeting(world: World) -> Meeting:
-    """The next 红茶议事会 at 河东社区, planned and posted on the demo's today for two weeks later, so the
-    meeting list and the calendar feed have something ahead."""
+    """The next 红茶议事会 at 河东社区, planned and posted on the demo's today for two weeks later (on the public
+    board too), so the meeting list, the calendar feed and the public board have something ahead."""
     series, plan, user = HEDONG, NEXT_HEDONG, world.users[HEDONG.user]
     day = NOW.date() + datetime.timedelta(days=14)
     starts = local(day, *series.starts)
@@ -177,7 +177,7 @@ def plan_next_meeting(world: World) -> Meeting:
                          convener=world.organisation(series.convener), kind=series.kind, title=plan.title,
                          starts_at=starts, ends_at=starts + datetime.timedelta(hours=series.hours),
                          venue=series.venue, agenda=plan.agenda)
-    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, actor=user, meeting=meeting)
+    world.call(local(NOW.date(), 9, 0), meeting_publish_notice, actor=user, meeting=meeting, public=True)
     world.count("meetings")
     return meeting
 

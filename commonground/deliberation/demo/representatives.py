@@ -43,7 +43,8 @@ def build_representatives(world: World) -> list[Representative]:
     estate = world.estate("浙工新村")
     renewal, street, community = world.users["renewal"], world.users["street"], world.users["community"]
     world.call(local(CALL_ON, 10, 0), notice_publish, actor=community, place=estate, kind=NoticeKind.OTHER,
-               title=CALL_TITLE, body=CALL_BODY, posted_on=CALL_ON, ends_on=NOMINATED_FROM + datetime.timedelta(days=7))
+               title=CALL_TITLE, body=CALL_BODY, posted_on=CALL_ON, ends_on=NOMINATED_FROM + datetime.timedelta(days=7),
+               public=True)
     owner = world.users.get("owner")
     people = world.call(local(REGISTERED_ON, 9, 0), residents_by_building, estate=estate)
     buildings = list(buildings_of(estate))

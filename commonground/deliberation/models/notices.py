@@ -38,6 +38,10 @@ class Notice(TimeStampedModel):
                                 related_name="notices")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+", verbose_name=_("published by"))
+    issuer = models.CharField(_("issued by"), max_length=200, blank=True,
+                              help_text=_("the committee or organisation in whose name it is posted"))
+    public = models.BooleanField(_("public"), default=False,
+                                 help_text=_("readable by anyone, without logging in, on the place's public board"))
 
     scope_path = "place__path"
 
@@ -49,9 +53,15 @@ class Notice(TimeStampedModel):
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("posted_on")),
                                    name="notice_period_ordered"),
         ]
+        indexes = [models.Index(fields=["place", "-posted_on"], condition=Q(public=True), name="notice_public_board")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def issued_by(self) -> str:
+        """Whose name the notice is posted under (notices from before the field: the place's name)."""
+        return self.issuer or self.place.name
 
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:

@@ -376,8 +376,9 @@ def meeting_notice_text(meeting: Meeting) -> str:
 
 
 @transaction.atomic
-def meeting_publish_notice(*, actor: User, meeting: Meeting) -> Notice:
-    """Post the meeting's notice on the place's board today, up to the meeting day."""
+def meeting_publish_notice(*, actor: User, meeting: Meeting, public: bool = False) -> Notice:
+    """Post the meeting's notice on the place's board today, up to the meeting day, in the convener's name;
+    `public`: also on the public board, readable without logging in."""
     meeting = _locked(meeting)
     require(actor, "meeting.change", meeting)
     on = clock.today()
@@ -385,4 +386,5 @@ def meeting_publish_notice(*, actor: User, meeting: Meeting) -> Notice:
     day = timezone.localtime(meeting.starts_at).date()
     return notice_publish(actor=actor, place=meeting.place, kind=NoticeKind.MEETING,
                           title=_("Meeting notice: %(title)s") % {"title": meeting.title},
-                          body=meeting_notice_text(meeting), posted_on=on, ends_on=day, meeting=meeting)
+                          body=meeting_notice_text(meeting), posted_on=on, ends_on=day, meeting=meeting,
+                          issuer=meeting.convener.name, public=public)

@@ -16,14 +16,17 @@ from commonground.core.text import clean_text
 
 from .. import rules
 from ..models import CandidateStatus, Notice, NoticeKind, Vote
+from ..notice_selectors import notice_issuer
 from ..presentation import area_text, choice_label, outcome_label, share_text, threshold_text
 
 
 @transaction.atomic
 def notice_publish(*, actor: User, place: Place, kind: str, title: str, body: str, table: list | None = None,
                    posted_on: datetime.date, ends_on: datetime.date | None = None, vote: Vote | None = None,
-                   meeting: Any = None) -> Notice:
-    """Post a notice; it never changes afterwards."""
+                   meeting: Any = None, issuer: str = "", public: bool | None = None) -> Notice:
+    """Post a notice; it never changes afterwards. `issuer` is whose name it is posted under (by default the
+    committee nearest the place, `notice_issuer`); `public` whether anyone may read it without logging in (by
+    default only the kinds public by nature, `rules.PUBLIC_NOTICE_KINDS`)."""
     require(actor, "notice.publish", place)
     errors = {}
     title, body = clean_text(title, multiline=False).strip(), clean_text(body).strip()
@@ -37,9 +40,20 @@ def notice_publish(*, actor: User, place: Place, kind: str, title: str, body: st
         errors["kind"] = _("Choose the kind of notice.")
     if errors:
         raise ValidationError(errors)
+    issuer = clean_text(issuer, multiline=False).strip()[:200] or notice_issuer(place)
+    if public is None:
+        public = kind in rules.PUBLIC_NOTICE_KINDS
     return Notice.objects.create(place=place, kind=kind, title=title[:200], body=body,
                                  table=table or [], posted_on=posted_on, ends_on=ends_on, vote=vote, meeting=meeting,
-                                 published_by=actor)
+                                 published_by=actor, issuer=issuer, public=public)
+
+
+def vote_issuer(vote: Vote) -> str:
+    """An election is posted by the preparatory group of the owners' assembly; a decision by the estate's
+    owners' committee, or without one by the community's residents' committee."""
+    if vote.is_election:
+        return _("Preparatory group of the owners' assembly of %(estate)s") % {"estate": vote.estate.name}
+    return notice_issuer(vote.estate)
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -74,7 +88,7 @@ def publish_vote_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice
     return notice_publish(
         actor=actor, place=vote.estate, kind=NoticeKind.VOTE, title=_("Notice: %(title)s") % {"title": vote.title},
         body="\n\n".join(line for line in lines if line), table=table, posted_on=on,
-        ends_on=timezone.localtime(vote.closes_at).date(), vote=vote)
+        ends_on=timezone.localtime(vote.closes_at).date(), vote=vote, issuer=vote_issuer(vote))
 
 
 def publish_result_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
@@ -112,5 +126,5 @@ def publish_result_notice(*, vote: Vote, actor: User, on: datetime.date) -> Noti
     return notice_publish(
         actor=actor, place=vote.estate, kind=NoticeKind.RESULT, title=_("Result: %(title)s") % {"title": vote.title},
         body="\n\n".join(lines), table=[[_("Receipt code"), _("Choice")], *rows], posted_on=on,
-        ends_on=on + datetime.timedelta(days=rules.notice_days()), vote=vote)
+        ends_on=on + datetime.timedelta(days=rules.notice_days()), vote=vote, issuer=vote_issuer(vote))
 

@@ -14,13 +14,22 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from commonground.core.clock import today
-from commonground.core.models import HouseholdMember, Ownership, Person, Place, PlaceKind, User
+from commonground.core.models import (
+    HouseholdMember,
+    OrganisationKind,
+    Ownership,
+    Person,
+    Place,
+    PlaceKind,
+    User,
+)
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import can, require
 from commonground.core.text import clean_text
 
 from .. import rules
 from ..models import Notice, NoticeKind, Representative, RepresentativeStatus
+from ..notice_selectors import notice_issuer
 from .notices import notice_publish
 
 S = RepresentativeStatus
@@ -199,7 +208,8 @@ def representatives_publish_notice(*, actor: User, estate: Place) -> Notice:
     table = [[_("Building"), _("Representative")]] + [[r.building.name, r.person.name] for r in approved]
     notice = notice_publish(actor=actor, place=estate, kind=NoticeKind.REPRESENTATIVES,
                             title=_("Notice of the renewal representatives of %(estate)s") % {"estate": estate.name},
-                            body=body, table=table, posted_on=on, ends_on=ends_on)
+                            body=body, table=table, posted_on=on, ends_on=ends_on,
+                            issuer=notice_issuer(estate, kinds=(OrganisationKind.RESIDENTS_COMMITTEE,)))
     Representative.objects.filter(pk__in=[r.pk for r in approved]).update(status=S.NOTICED, notice=notice)
     return notice
 

@@ -212,7 +212,10 @@ def _open_case(request: HttpRequest, meeting: Meeting) -> str:
 
 
 def _publish(request: HttpRequest, meeting: Meeting) -> str:
-    services.meeting_publish_notice(actor=request.user, meeting=meeting)
+    public = request.POST.get("public") == "1"
+    services.meeting_publish_notice(actor=request.user, meeting=meeting, public=public)
+    if public:
+        return _("The meeting notice is posted on the notice board and on the public board.")
     return _("The meeting notice is posted on the notice board.")
 
 
