@@ -69,12 +69,13 @@ class Notice(TimeStampedModel):
         that vote's notices, whatever their roles."""
         if action != "notice.view":
             return None
-        condition = Q(place_id__in=boards_above_home(user, action))
+        boards = boards_above_home(user, action)
+        condition = Q(place_id__in=boards) if boards else None
         if getattr(user, "person_id", None):
             from .votes import ElectorMember
 
-            voters = ElectorMember.objects.filter(person_id=user.person_id).values("elector__vote")
-            condition |= Q(vote__in=voters)
+            voters = Q(vote__in=ElectorMember.objects.filter(person_id=user.person_id).values("elector__vote"))
+            condition = voters if condition is None else condition | voters
         return condition
 
     def is_own(self, user, action: str) -> bool:
