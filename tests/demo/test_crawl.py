@@ -16,6 +16,7 @@ from django.test import Client
 from commonground.cases.models import Category
 from commonground.core.models import Place, PlaceKind, RoleAssignment, User
 from commonground.core.models.places import ancestor_ids
+from commonground.deliberation.rules import HOME_ROLES
 from commonground.demo.accounts import USERNAMES
 from tests.browser import ARTIFACTS
 
@@ -57,13 +58,20 @@ def catalogue_msgids() -> set[str]:
 
 def reach_of(user: User | None) -> tuple[list[str], list[str]]:
     """(names the user may meet, names they must not): places of the named kinds inside or above their roles'
-    places are theirs; the rest are another scope's. Whole-district users and visitors have nothing forbidden."""
+    places (and, for a resident, under their community) are theirs; the rest are another scope's. Whole-district
+    users and visitors have nothing forbidden."""
     if user is None or user.is_superuser:
         return [], []
-    scopes = list(Place.objects.filter(pk__in=RoleAssignment.objects.active().filter(user=user).values("scope")))
+    roles = list(RoleAssignment.objects.active().filter(user=user).select_related("scope"))
+    scopes = [role.scope for role in roles]
     if any(scope.parent_id is None for scope in scopes):
         return [], []
     near = {pk for scope in scopes for pk in ancestor_ids(scope.path)}
+    # A resident reads the boards of their community (its meetings and notices speak of its estates), so the
+    # places under the community of a home role are theirs to meet; another community's stay forbidden.
+    homes = [role.scope for role in roles if role.role in HOME_ROLES]
+    scopes += list(Place.objects.filter(pk__in={pk for home in homes for pk in ancestor_ids(home.path)},
+                                        kind__in=(PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY)))
     allowed, forbidden = [], []
     for place in Place.objects.filter(kind__in=NAMED_KINDS).only("pk", "name", "path"):
         mine = place.pk in near or any(place.path.startswith(scope.path) for scope in scopes)
