@@ -57,10 +57,11 @@ def bell(request: HttpRequest) -> dict[str, Any]:
 
 
 # The staff's queues on the home: (key, label, the queue's filter, the permission that makes it their work,
-# whether a number there is urgent). Each tile counts exactly what its link lists.
+# whether a number there is urgent). Each tile counts exactly what its link lists, one count query each.
 STAFF_QUEUES: list[tuple[str, Any, dict[str, Any], str, bool]] = [
     ("cases.to-accept", _("To accept"), {"stage": Stage.COLLECT}, "case.accept", False),
     ("cases.to-dispatch", _("To dispatch"), {"stage": Stage.CREATE}, "case.dispatch", False),
+    ("cases.to-handle", _("Dispatched, not started"), {"stage": Stage.DISPATCH}, "case.handle", False),
     ("cases.overdue", _("Overdue"), {"overdue": "on"}, "case.view", True),
     ("cases.due-today", _("Due today"), {"due": DUE_TODAY}, "case.view", True),
 ]

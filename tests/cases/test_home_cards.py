@@ -28,8 +28,8 @@ def _english(client):
 
 @pytest.fixture
 def work(located, categories, people):
-    """The first community: one case to accept, one to dispatch, one overdue (dispatched last week), one due
-    today (dispatched this morning, 4 working hours); the neighbouring community: one to accept."""
+    """The first community: one case to accept, one to dispatch, two dispatched: one overdue (last week), one due
+    today (this morning, 4 working hours); the neighbouring community: one to accept."""
     to_accept = report(located, people, categories["rubbish"], place=located.estate)
     to_dispatch = report(located, people, categories["rubbish"])
     case_accept(case=to_dispatch, actor=people["worker"])
@@ -48,17 +48,17 @@ def tiles(user) -> dict[str, int]:
 
 
 def test_staff_cards__community_worker__one_each_in_their_community(work, people):
-    assert tiles(people["worker"]) == {"cases.to-accept": 1, "cases.to-dispatch": 1, "cases.overdue": 1,
-                                       "cases.due-today": 1}
+    assert tiles(people["worker"]) == {"cases.to-accept": 1, "cases.to-dispatch": 1, "cases.to-handle": 2,
+                                       "cases.overdue": 1, "cases.due-today": 1}
 
 
 def test_staff_cards__neighbouring_worker__nothing_of_the_first_community(work, people):
-    assert tiles(people["neighbour_worker"]) == {"cases.to-accept": 1, "cases.to-dispatch": 0, "cases.overdue": 0,
-                                                 "cases.due-today": 0}
+    assert tiles(people["neighbour_worker"]) == {"cases.to-accept": 1, "cases.to-dispatch": 0, "cases.to-handle": 0,
+                                                 "cases.overdue": 0, "cases.due-today": 0}
 
 
 def test_staff_cards__grid_worker__only_the_queues_they_work_on(work, people):
-    assert tiles(people["grid"]) == {"cases.overdue": 1, "cases.due-today": 1}
+    assert tiles(people["grid"]) == {"cases.to-handle": 2, "cases.overdue": 1, "cases.due-today": 1}
 
 
 def test_staff_cards__resident__none(work, people):
@@ -81,8 +81,8 @@ def test_staff_cards__each_tile__counts_what_its_link_lists(work, people, client
 def test_staff_cards__urgent_only_when_there_is_something(work, people):
     with frozen(MONDAY_10):
         tones = {card.key: card.tone for card in staff_cards(people["neighbour_worker"])}
-    assert tones == {"cases.to-accept": "normal", "cases.to-dispatch": "quiet", "cases.overdue": "quiet",
-                     "cases.due-today": "quiet"}
+    assert tones == {"cases.to-accept": "normal", "cases.to-dispatch": "quiet", "cases.to-handle": "quiet",
+                     "cases.overdue": "quiet", "cases.due-today": "quiet"}
 
 
 def test_queue__due_today__only_cases_whose_deadline_is_today(work, people):
@@ -143,14 +143,28 @@ def test_next_step__each_stage__who_and_by_when(located, categories, people):
         case = case_accept(case=case, actor=people["worker"])
         assert next_step(case) == "Taken on. It is being passed to the people who will handle it."
         case = case_dispatch(case=case, actor=people["worker"])
-        assert next_step(case) == f"{located.community.name} is handling it, to be done by Sep 23, 14:30."
+        assert next_step(case) == f"Staff of {located.community.name} is handling it, to be done by Sep 23, 14:30."
         case.is_overdue = True
-        assert next_step(case) == f"{located.community.name} is handling it; it is past its deadline (Sep 23, 14:30)."
+        assert next_step(case) == f"Staff of {located.community.name} is handling it; it is past its deadline (Sep 23, 14:30)."
         case = case_feedback(case=case, actor=people["grid"], note="已处理")
-        assert next_step(case) == f"{located.community.name} reports it done; staff are checking the result."
+        assert next_step(case) == f"Staff of {located.community.name} reports it done; staff are checking the result."
         case = case_verify(case=case, actor=people["worker"], approved=True)
     assert case.stage == Stage.CLOSED
     assert next_step(case) == "Done. Tell us how well it was handled."
+
+
+def test_next_step__at_a_building_or_by_an_organisation__named_so_a_resident_knows_it(located, categories, people,
+                                                                                      tree):
+    from commonground.core.models import OrganisationKind
+    from commonground.core.services.organisations import organisation_create
+
+    with frozen(at(2024, 9, 23, 9, 0)):
+        case = report(located, people, categories["lift"])
+        case_accept(case=case, actor=people["worker"])
+        case = case_dispatch(case=case, actor=people["worker"])
+    assert next_step(case).startswith(f"Staff of {tree.estate.name}{tree.building.name} is handling it")
+    case.handler = organisation_create(name="竹竿巷物业", kind=OrganisationKind.PROPERTY_COMPANY, place=tree.estate)
+    assert next_step(case).startswith("竹竿巷物业 is handling it")
 
 
 def test_home__worker__tiles_link_to_the_filtered_queue(work, people, client):
