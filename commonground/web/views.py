@@ -84,12 +84,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def abilities(request: HttpRequest) -> HttpResponse:
-    """What can I do: my roles and where, what the resolver lets me do, what lies in my area."""
+    """What can I do: my roles and where, what the resolver lets me do, for staff what lies in their area."""
     user = request.user
     return render(request, "web/abilities.html", {
         "roles": roles_of(user),
         "capabilities": capabilities_for(user),
-        "counts": scope_counts(user) if can(user, "place.view") else [],
+        "counts": scope_counts(user) if sees_area(user) else [],
     })
 
 
