@@ -8,10 +8,18 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from commonground.web.registry import register_header_tools, register_home_cards, register_nav
+        from commonground.web.registry import (
+            register_header_tools,
+            register_home_cards,
+            register_nav,
+            register_quick_actions,
+            register_work_cards,
+        )
 
         from . import home, report, rules  # noqa: F401  (permissions and report sections)
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)
+        register_work_cards(*home.WORK_CARDS)
+        register_quick_actions(*home.QUICK_ACTIONS)
         register_header_tools(*home.HEADER_TOOLS)

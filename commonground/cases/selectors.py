@@ -10,8 +10,10 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.models import Place, User
 from commonground.core.models.places import within_q
 from commonground.core.permissions import access_object, visible_to
@@ -23,17 +25,20 @@ QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into"
 # What a case page shows beside the queue's columns.
 CASE_RELATED = (*QUEUE_RELATED, "place__parent", "reporter__person")
 TRUE_WORDS = {"1", "true", "yes", "on"}
+DUE_TODAY = "today"
 
 
 @dataclass(frozen=True)
 class QueueFilters:
     """What a queue is narrowed to. `stage`: "" (open stages, the default), "all", "closed" or a Stage
-    value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue."""
+    value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue;
+    `due`: "today" for the cases whose deadline falls today (local time)."""
 
     stage: str = ""
     category: str = ""
     place: str = ""
     overdue: bool = False
+    due: str = ""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -42,7 +47,8 @@ class QueueFilters:
         if isinstance(overdue, str):
             overdue = overdue.strip().lower() in TRUE_WORDS
         return cls(stage=str(data.get("stage") or "").strip(), category=str(data.get("category") or "").strip(),
-                   place=str(data.get("place") or "").strip(), overdue=bool(overdue))
+                   place=str(data.get("place") or "").strip(), overdue=bool(overdue),
+                   due=str(data.get("due") or "").strip())
 
 
 def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
@@ -77,7 +83,35 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         cases = cases.filter(within_q("place__path", [path])) if path else cases.none()
     if filters.overdue:
         cases = cases.filter(is_overdue=True)
+    if filters.due == DUE_TODAY:
+        start, end = day_bounds(clock.today())
+        cases = cases.filter(deadline__gte=start, deadline__lt=end)
+    elif filters.due:
+        cases = cases.none()
     return cases.order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
+
+
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The start of `day` and of the next, local time."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def queue_counts(user: Any, named: Mapping[str, QueueFilters]) -> dict[str, int]:
+    """How many cases each named queue filter holds for `user`: the very cases its queue page lists, one count
+    query each."""
+    return {name: case_queue(user, filters).order_by().count() for name, filters in named.items()}
+
+
+def reported_by(user: Any) -> QuerySet[Case]:
+    """The cases `user` reported (through `visible_cases`, the rule of every list), with what their page shows."""
+    return visible_cases(user).filter(reporter=user).select_related("category", "place", "handling_place__parent",
+                                                                    "handler")
+
+
+def reports_to_follow(user: Any) -> QuerySet[Case]:
+    """The reporter's cases still under way: open ones and closed ones waiting for their rating, newest first."""
+    return reported_by(user).filter(stage__in=[*OPEN_STAGES, Stage.CLOSED]).order_by("-created_at", "-pk")
 
 
 def with_details(cases: QuerySet[Case]) -> QuerySet[Case]:

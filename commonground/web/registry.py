@@ -1,4 +1,5 @@
-"""What the apps show in the shell: main-nav entries (with their tab bars), home capabilities and header tools.
+"""What the apps show in the shell: main-nav entries (with their tab bars), the home's work cards and quick
+actions, the capabilities of the "what can I do" page, and header tools.
 
 Each app registers its own in `AppConfig.ready()`; the shell lists whatever is registered, so `web` names no
 app. Registering the same entry twice changes nothing (a test run or a reload may import twice).
@@ -6,7 +7,7 @@ app. Registering the same entry twice changes nothing (a test run or a reload ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,67 @@ class HomeCard:
     order: int = 100
 
 
+URGENT, NORMAL, QUIET = "urgent", "normal", "quiet"  # a work card's tone: act now, work to do, for information
+
+
+@dataclass(frozen=True)
+class WorkLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A line of a work card (a case, a meeting, a notice): what it is, where it stands or what happens next."""
+
+    title: str
+    url: str | None = None
+    detail: str = ""
+    meta: str = ""
+    tone: str = NORMAL
+
+
+@dataclass(frozen=True)
+class WorkCard:
+    """A card of the home's work centre. With `count` and no `items` it is a tile: a number leading to the
+    filtered list at `url`; with `items` a short list with "see all" at `url`; with `action` a card for one
+    thing to do now (an open vote and its ballot). `key` names the card for pages and tests ("<app>.<what>");
+    tiles of one `group` (the app's name) are shown together under it."""
+
+    key: str
+    label: Any
+    url: str | None = None
+    count: int | None = None
+    items: tuple[WorkItem, ...] = ()
+    detail: str = ""
+    action: WorkLink | None = None
+    tone: str = NORMAL
+    order: int = 100
+    group: Any = ""
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.count) or bool(self.items) or self.action is not None
+
+    @property
+    def is_tile(self) -> bool:
+        return self.count is not None and not self.items and self.action is None
+
+
+WorkCardProvider = Callable[[Any], Iterable[WorkCard]]  # (user) -> the cards of this user's work, from selectors
+
+
+@dataclass(frozen=True)
+class QuickAction:
+    """A button of the home ("Report a matter") for users holding `permission` somewhere; also what the empty
+    home suggests."""
+
+    permission: str
+    label: Any
+    url_names: tuple[str, ...]
+    order: int = 100
+
+
 @dataclass(frozen=True)
 class HeaderTool:
     """A piece of the header beside the user menu: `template` rendered with `context(request)`, for signed-in
@@ -77,6 +139,8 @@ class Capability:
 NAV: list[NavEntry] = []
 HOME_CARDS: list[HomeCard] = []
 HEADER_TOOLS: list[HeaderTool] = []
+WORK_CARD_PROVIDERS: list[WorkCardProvider] = []
+QUICK_ACTIONS: list[QuickAction] = []
 
 
 def _add(registry: list[Any], entries: tuple[Any, ...]) -> None:
@@ -96,6 +160,18 @@ def register_home_cards(*cards: HomeCard) -> None:
 
 def register_header_tools(*tools: HeaderTool) -> None:
     _add(HEADER_TOOLS, tools)
+
+
+def register_work_cards(*providers: WorkCardProvider) -> None:
+    """Add functions `(user) -> [WorkCard]` whose cards the home shows; each reads through its app's selectors,
+    so a card holds only what the resolver lets the user see, in a fixed number of queries."""
+    for provider in providers:
+        if provider not in WORK_CARD_PROVIDERS:
+            WORK_CARD_PROVIDERS.append(provider)
+
+
+def register_quick_actions(*actions: QuickAction) -> None:
+    _add(QUICK_ACTIONS, actions)
 
 
 def nav_entry(name: str) -> NavEntry:
@@ -157,3 +233,27 @@ def capabilities_for(user: Any) -> list[Capability]:
             continue  # done only in the admin, which this user cannot enter
         result.append(Capability(card.label, first_url(names)))
     return result
+
+
+def work_cards_for(user: Any) -> list[WorkCard]:
+    """Every registered provider's cards for this user, in their order."""
+    cards = [card for provider in WORK_CARD_PROVIDERS for card in provider(user)]
+    return sorted(cards, key=lambda card: card.order)
+
+
+def first_rows(rows: Any, limit: int) -> tuple[list[Any], int]:
+    """A list card's rows: the first `limit` of a queryset and how many there are (one query, two when there are
+    more)."""
+    first = list(rows[:limit])
+    return first, len(first) if len(first) < limit else rows.order_by().count()
+
+
+def quick_actions_for(user: Any) -> list[WorkLink]:
+    """The quick actions this user may take, as links (those whose page is not installed are left out)."""
+    links = []
+    for action in QUICK_ACTIONS:
+        if can(user, action.permission):
+            url = first_url(action.url_names)
+            if url is not None:
+                links.append(WorkLink(str(action.label), url))
+    return links

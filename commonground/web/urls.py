@@ -5,6 +5,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("me/", views.abilities, name="abilities"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),

@@ -1,4 +1,5 @@
-"""The home page: who you are, where you act, what you can do, and what lies in your scope."""
+"""The home page (the user's work: the cards the apps register, quick actions, for staff their area in one line)
+and the "what can I do" page (roles, capabilities, what lies in the user's scope)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from commonground.core.permissions import active_roles, can, visible_to
 from commonground.core.services.accounts import user_password_change
 from commonground.core.throttle import is_secret_label
 
-from .registry import capabilities_for
+from .registry import capabilities_for, quick_actions_for, work_cards_for
 
 COUNTED_PLACE_KINDS = (PlaceKind.COMMUNITY, PlaceKind.ESTATE, PlaceKind.BUILDING)
 
@@ -50,19 +51,45 @@ def place_link(user: Any, place: Place) -> str | None:
         return None
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    roles = [
+def sees_area(user: Any) -> bool:
+    """Staff who keep households or people: for them the numbers of their area mean something."""
+    return user.is_superuser or can(user, "household.view") or can(user, "person.view")
+
+
+def roles_of(user: Any) -> list[dict[str, Any]]:
+    return [
         {"role": role.get_role_display(), "place": role.scope, "url": place_link(user, role.scope),
          "valid_to": role.valid_to}
         for role in active_roles(user)
     ]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """My work: what waits for me in each app, counts leading to the filtered lists; an empty state that says
+    what I can do next when nothing waits."""
+    user = request.user
+    cards = [card for card in work_cards_for(user) if card.is_tile or card.items or card.action]
     return render(request, "web/home.html", {
-        "roles": roles,
-        "capabilities": capabilities_for(user),
-        "counts": scope_counts(user) if can(user, "place.view") else [],
+        "do_now": [card for card in cards if card.action is not None],
+        "tiles": [card for card in cards if card.is_tile],
+        "lists": [card for card in cards if card.items],
+        "has_work": any(card.has_work for card in cards),
+        "quick_actions": quick_actions_for(user),
+        "roles": roles_of(user) if sees_area(user) else [],
+        "counts": scope_counts(user) if sees_area(user) else [],
         "today": today(),
+    })
+
+
+@login_required
+def abilities(request: HttpRequest) -> HttpResponse:
+    """What can I do: my roles and where, what the resolver lets me do, for staff what lies in their area."""
+    user = request.user
+    return render(request, "web/abilities.html", {
+        "roles": roles_of(user),
+        "capabilities": capabilities_for(user),
+        "counts": scope_counts(user) if sees_area(user) else [],
     })
 
 

@@ -1,4 +1,4 @@
-"""The header, the main navigation, the app tab bars and the home page's "what you can do" of every demo
+"""The header, the main navigation, the app tab bars and the "What can I do?" page's capabilities of every demo
 account, compared with `nav_snapshot.json`: the shell builds them from what the apps register, and a change
 to that machinery must not change what a user sees (items, order, links, which one is current).
 
@@ -24,7 +24,7 @@ from commonground.demo.accounts import USERNAMES
 
 SNAPSHOT = Path(__file__).with_name("nav_snapshot.json")
 # Pages each app's nav entry or tab leads to, and a page below each (a detail page keeps its entry current).
-PAGES = ("home", "password-change", "core:place-list", "core:report", "core:roster-index", "core:roster-upload",
+PAGES = ("home", "abilities", "password-change", "core:place-list", "core:report", "core:roster-index", "core:roster-upload",
          "cases:queue", "cases:map", "cases:mine", "cases:report", "cases:dashboard", "cases:notifications",
          "deliberation:my-votes", "deliberation:votes", "deliberation:notices", "deliberation:meetings",
          "deliberation:representatives")
@@ -62,9 +62,9 @@ def seen_by(user: User) -> dict[str, object]:
     of the nav and of the tab bars is the same on every page)."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
-    home = client.get("/").content.decode()
-    can = re.search(r'<section class="panel" aria-labelledby="can-heading">.*?</section>', home, re.S)
-    seen: dict[str, object] = {"home": squeezed(can.group(0)), "current": {}}
+    abilities = client.get(reverse("abilities")).content.decode()
+    can = re.search(r'<section class="panel" aria-labelledby="can-heading">.*?</section>', abilities, re.S)
+    seen: dict[str, object] = {"abilities": squeezed(can.group(0)), "current": {}}
     unmarked = set()
     with translation.override("en"):
         for name in PAGES:

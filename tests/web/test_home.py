@@ -57,53 +57,88 @@ def test_logout__post__logs_out(client, tree, make_user):
     assert "_auth_user_id" not in client.session
 
 
-def test_home__community_worker__roles_counts_and_capabilities(client, tree, make_user):
+def test_home__community_worker__area_line_and_no_capability_list(client, tree, make_user):
     user = make_user(RoleKind.COMMUNITY_WORKER, tree.community)
     client.force_login(user)
     response = client.get("/")
     assert response.status_code == 200
+    assert [r["place"] for r in response.context["roles"]] == [tree.community]
+    # communities, estates, buildings, households, people in the community only
+    assert counts(response) == [1, 1, 1, 1, 1]
+    assert "capabilities" not in response.context
+    html = response.content.decode()
+    assert 'class="my-area"' in html and tree.community.name in html
+    assert tree.neighbour.name not in html
+    assert f'href="{reverse("abilities")}"' in html
+
+
+def test_abilities__community_worker__roles_counts_and_capabilities(client, tree, make_user):
+    client.force_login(make_user(RoleKind.COMMUNITY_WORKER, tree.community))
+    response = client.get(reverse("abilities"))
+    assert response.status_code == 200
     assert [(r["place"], r["url"]) for r in response.context["roles"]] == [
         (tree.community, reverse("core:place-detail", args=[tree.community.code]))
     ]
-    # communities, estates, buildings, households, people in the community only
     assert counts(response) == [1, 1, 1, 1, 1]
     labels = capability_labels(response)
     assert "View the places in your area" in labels
     assert "See full ID numbers and phone numbers" in labels
     assert "See who changed what (audit history)" in labels
     assert "Assign roles to staff" not in labels
-    assert tree.community.name in response.content.decode()
     assert tree.neighbour.name not in response.content.decode()
 
 
-def test_home__street_staff__counts_cover_both_communities(client, tree, make_user):
+def test_home__street_staff__area_counts_cover_both_communities(client, tree, make_user):
     client.force_login(make_user(RoleKind.STREET_STAFF, tree.street))
-    response = client.get("/")
-    assert counts(response) == [2, 2, 2, 2, 2]
-    assert "Assign roles to staff" not in capability_labels(response)  # admin work, and not staff
+    assert counts(client.get("/")) == [2, 2, 2, 2, 2]
+    assert "Assign roles to staff" not in capability_labels(client.get(reverse("abilities")))
 
 
-def test_home__street_staff_with_admin__admin_work_listed_with_links(client, tree, make_user):
+def test_abilities__street_staff_with_admin__admin_work_listed_with_links(client, tree, make_user):
     client.force_login(make_user(RoleKind.STREET_STAFF, tree.street, is_staff=True))
-    items = {str(item.label): item.url for item in client.get("/").context["capabilities"]}
+    items = {str(item.label): item.url for item in client.get(reverse("abilities")).context["capabilities"]}
     assert items["Assign roles to staff"] == reverse("admin:core_roleassignment_changelist")
     assert items["Manage people and households"] == reverse("admin:core_person_changelist")
 
 
-def test_home__resident__only_places_no_household_or_people_counts(client, tree, make_user):
+@pytest.mark.parametrize("role", [RoleKind.RESIDENT, RoleKind.ENTERPRISE_CONTACT])
+def test_home__resident_or_enterprise__no_place_counts(client, tree, make_user, role):
+    client.force_login(make_user(role, tree.building))
+    response = client.get("/")
+    assert response.context["counts"] == [] and response.context["roles"] == []
+    assert 'class="my-area"' not in response.content.decode()
+
+
+def test_abilities__resident__what_residents_do_no_place_counts(client, tree, make_user):
+    client.force_login(make_user(RoleKind.RESIDENT, tree.estate))
+    response = client.get(reverse("abilities"))
+    assert counts(response) == []
+    assert capability_labels(response) == ["View the places in your area", "Report a matter and follow your cases",
+                                           "Read the public notices", "See the deliberation meetings"]
+
+
+def test_home__resident_with_nothing_to_do__friendly_empty_state_with_next_steps(client, tree, make_user):
     client.force_login(make_user(RoleKind.RESIDENT, tree.estate))
     response = client.get("/")
-    assert counts(response) == [0, 1, 1]
-    assert capability_labels(response) == ["View the places in your area", "Report a matter and follow your cases"]
+    assert response.context["has_work"] is False
+    html = response.content.decode()
+    assert "Nothing is waiting for you right now." in html
+    assert [(a.label, a.url) for a in response.context["quick_actions"]] == [
+        ("Report a matter", reverse("cases:report")), ("Notice board", reverse("deliberation:notices"))]
+    assert f'href="{reverse("cases:report")}"' in html
 
 
-def test_home__no_role__told_to_ask_for_one(client, make_user):
+def test_home__no_role__told_to_ask_for_one_on_the_abilities_page(client, make_user):
     client.force_login(make_user())
     response = client.get("/")
     assert response.status_code == 200
+    assert response.context["has_work"] is False and response.context["quick_actions"] == []
+    assert "When something needs you, it will show here." in response.content.decode()
+    response = client.get(reverse("abilities"))
     assert response.context["roles"] == []
     assert response.context["capabilities"] == []
     assert response.context["counts"] == []
+    assert "You hold no role at the moment." in response.content.decode()
 
 
 def test_home__nav__links_follow_permissions(client, tree, make_user):
@@ -131,7 +166,8 @@ def test_home__language_switch__english_on_request(client, tree, make_user):
 
 def test_home__superuser__everything(client, tree):
     client.force_login(User.objects.create_superuser("root", password="pw-test-123"))
-    response = client.get("/")
+    assert counts(client.get("/")) == [3, 3, 3, 2, 2]
+    response = client.get(reverse("abilities"))
     assert counts(response) == [3, 3, 3, 2, 2]
     assert "Assign roles to staff" in capability_labels(response)
 
@@ -152,8 +188,15 @@ def _queries(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("role", [RoleKind.COMMUNITY_WORKER, RoleKind.RESIDENT])
-def test_home__query_count__does_not_grow_with_rows(client, tree, make_user, role, django_assert_max_num_queries):
+# The home's budget per role kind: session, user, roles, the bell, and a few per app's cards (a count per staff
+# queue, one query per list card), whatever the data.
+HOME_QUERY_BUDGET = {RoleKind.COMMUNITY_WORKER: 17, RoleKind.RESIDENT: 9, RoleKind.ENTERPRISE_CONTACT: 9,
+                     RoleKind.GRID_WORKER: 14, RoleKind.DISTRICT_ADMIN: 17, RoleKind.OWNERS_COMMITTEE_MEMBER: 12}
+
+
+@pytest.mark.parametrize("role", list(HOME_QUERY_BUDGET))
+def test_home__query_count__bounded_and_not_growing_with_rows(client, tree, make_user, role,
+                                                              django_assert_max_num_queries):
     client.force_login(make_user(role, tree.community))
     _grow(tree, 2)
     small = _queries(client, "/")
@@ -161,4 +204,4 @@ def test_home__query_count__does_not_grow_with_rows(client, tree, make_user, rol
     with django_assert_max_num_queries(small):
         response = client.get("/")
     assert response.status_code == 200
-    assert small <= 8
+    assert small <= HOME_QUERY_BUDGET[role]

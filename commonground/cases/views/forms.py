@@ -16,6 +16,7 @@ from ..models import Category, Level, MediationOutcome, Stage
 from ..services.ladder import handling_place
 
 STAGE_FILTERS = [("open", _("Open cases")), ("all", _("All stages")), *Stage.choices]
+DUE_FILTERS = [("", _("Any deadline")), ("today", _("Due today"))]
 
 
 class QueueFilterForm(forms.Form):
@@ -25,6 +26,7 @@ class QueueFilterForm(forms.Form):
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False,
                                    to_field_name="code", empty_label=_("Everywhere in my area"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    due = forms.ChoiceField(label=_("Deadline"), choices=DUE_FILTERS, required=False)
 
     def __init__(self, *args: Any, user: Any, area_kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

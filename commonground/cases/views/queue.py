@@ -33,7 +33,8 @@ def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters |
         return form, None
     data = form.cleaned_data
     return form, QueueFilters(stage=data["stage"], category=data["category"].code if data["category"] else "",
-                              place=data["place"].code if data["place"] else "", overdue=data["overdue"])
+                              place=data["place"].code if data["place"] else "", overdue=data["overdue"],
+                              due=data["due"])
 
 
 @login_required
