@@ -26,10 +26,12 @@ ZHEGONG_BUILDINGS = [(4, 5)] * 2 + [(4, 6)] * 6 + [(3, 6)] * 5
 NAMED_ESTATE_YEARS = {names.ZHEGONG: 1985, "吴家墩新人公寓": 2018, "桃源居东苑": 2005, "远洋公寓": 2012}
 
 
-def within(parent: Place, point: dict[str, Decimal]) -> dict[str, Decimal]:
-    """`point` (from `near`), moved towards the parent's centre when it falls outside the parent's outline."""
+def within(parent: Place, point: dict[str, Decimal], margin_m: float) -> dict[str, Decimal]:
+    """`point` (from `near`), moved towards the parent's centre when it falls outside the parent's outline or
+    nearer than `margin_m` to its edge (an estate on a street's border would get a sliver of a cell)."""
     lat, lng = geo.unproject(geo.pull_inside(geo.from_geojson(parent.outline), geo.project(*centre(parent)),
-                                             geo.project(float(point["latitude"]), float(point["longitude"]))))
+                                             geo.project(float(point["latitude"]), float(point["longitude"])),
+                                             margin_m))
     return {"latitude": Decimal(f"{lat:.6f}"), "longitude": Decimal(f"{lng:.6f}")}
 
 
@@ -79,7 +81,7 @@ def build_district(ctx: DemoContext) -> None:
             chosen.append(pool.pop())
         mine = [
             new_place(parent=street, code=f"{street.code}{i:03d}", name=name, kind=PlaceKind.COMMUNITY,
-                      address=f"杭州市拱墅区{street.name}", **within(street, near(rng, *centre(street), 0.006)))
+                      address=f"杭州市拱墅区{street.name}", **within(street, near(rng, *centre(street), 0.006), 200))
             for i, name in enumerate(chosen, start=1)
         ]
         outline_siblings(mine, street)
@@ -92,7 +94,7 @@ def build_district(ctx: DemoContext) -> None:
             grids.append(new_place(parent=community, code=f"{community.code}-G{i:02d}",
                                    name=f"{community.name}第{i}网格", kind=PlaceKind.GRID,
                                    households=rng.randint(250, 600),
-                                   **within(community, near(rng, *centre(community), 0.002))))
+                                   **within(community, near(rng, *centre(community), 0.002), 50)))
     insert_places(grids)
     ctx.add_count("grids", len(grids))
 
@@ -121,7 +123,7 @@ def build_estates(ctx: DemoContext) -> None:
                 parent=community, code=f"{community.code}-E{i:02d}", name=name, kind=PlaceKind.ESTATE,
                 year_built=year, floor_area_m2=Decimal(rng.randrange(8_000, 160_000, 10)),
                 address=f"杭州市拱墅区{community.parent.name}{name}",
-                **within(community, near(rng, *centre(community), 0.003)),
+                **within(community, near(rng, *centre(community), 0.003), ESTATE_RADIUS_M[0]),
             ))
         outline_siblings(mine, community, radius_m=estate_radius_m)
         estates += mine
@@ -155,7 +157,7 @@ def build_buildings(ctx: DemoContext) -> None:
             building = new_place(parent=estate, code=f"{estate.code}-B{b:02d}", name=f"{b}幢",
                                  kind=PlaceKind.BUILDING, year_built=estate.year_built,
                                  floor_area_m2=Decimal(rng.randrange(1_200, 9_000, 10)),
-                                 **within(estate, near(rng, *centre(estate), 0.0006)))
+                                 **within(estate, near(rng, *centre(estate), 0.0006), 12))
             building.units = units  # type: ignore[attr-defined]  (kept for the corridor pass only)
             buildings.append(building)
     insert_places(buildings)

@@ -19,7 +19,8 @@ X_SCALE = math.cos(math.radians(REFERENCE_LATITUDE))
 METRES_PER_DEGREE = 111_320
 DECIMALS = 6  # about 0.1 m, as the places' centroids
 MERGE = 1e-5  # corners this close (about a metre) are one corner
-KEEP = 0.8  # a point pulled into a cell stops at this share of the way from the seed to the edge
+KEEP = 0.8  # a pulled point keeps at most this share of the seed's own distance from the edge
+STEPS = 20  # a pulled point moves towards the seed in twentieths
 
 # The district as drawn for the demo: convex, around the box the demo's places lie in (bulk.LAT_RANGE/LNG_RANGE).
 DISTRICT_OUTLINE_LNG_LAT: list[tuple[float, float]] = [
@@ -97,19 +98,27 @@ def contains(polygon: Polygon, point: Point) -> bool:
     return len(polygon) >= 3 and all(_cross(polygon[i - 1], polygon[i], point) >= 0 for i in range(len(polygon)))
 
 
-def pull_inside(polygon: Polygon, seed: Point, point: Point) -> Point:
-    """`point`, or, when it lies outside or near the edge of `polygon`, moved towards `seed` (which is inside)
-    until it is well inside."""
-    dx, dy = point[0] - seed[0], point[1] - seed[1]
-    exit_at = math.inf  # where the ray seed→point leaves the polygon, in units of (dx, dy)
+def inset(polygon: Polygon, point: Point) -> float:
+    """How far `point` lies inside a convex counter-clockwise polygon (negative: outside), in projected degrees."""
+    depth = math.inf
     for i, start in enumerate(polygon):
         end = polygon[(i + 1) % len(polygon)]
-        ex, ey = end[0] - start[0], end[1] - start[1]
-        slope = ex * dy - ey * dx  # < 0: the ray heads out through this edge
-        if slope < 0:
-            exit_at = min(exit_at, (ex * (seed[1] - start[1]) - ey * (seed[0] - start[0])) / -slope)
-    t = min(1.0, KEEP * exit_at)
-    return seed[0] + t * dx, seed[1] + t * dy
+        length = math.hypot(end[0] - start[0], end[1] - start[1])
+        if length:
+            depth = min(depth, _cross(start, end, point) / length)
+    return depth
+
+
+def pull_inside(polygon: Polygon, seed: Point, point: Point, margin_m: float = 0.0) -> Point:
+    """`point`, or, when it lies outside `polygon` or closer than `margin_m` to its edge, moved towards `seed`
+    (which is inside) until it is that far in, or as far in as the seed allows."""
+    margin = min(margin_m / METRES_PER_DEGREE, KEEP * inset(polygon, seed))
+    for step in range(STEPS + 1):
+        t = 1 - step / STEPS
+        moved = seed[0] + t * (point[0] - seed[0]), seed[1] + t * (point[1] - seed[1])
+        if inset(polygon, moved) >= margin:
+            return moved
+    return seed
 
 
 def geojson(polygon: Polygon) -> dict:

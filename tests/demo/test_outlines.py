@@ -69,7 +69,10 @@ def test_pull_inside__point_outside__moved_inside_towards_the_seed():
     square = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
     assert geo.pull_inside(square, (0.5, 0.5), (0.6, 0.5)) == (0.6, 0.5)
     moved = geo.pull_inside(square, (0.5, 0.5), (3.5, 0.5))
-    assert geo.contains(square, moved) and moved[0] == pytest.approx(0.5 + 0.8 * 0.5)
+    assert geo.contains(square, moved) and geo.inset(square, moved) >= 0
+    margin = 0.1 * geo.METRES_PER_DEGREE
+    assert geo.inset(square, geo.pull_inside(square, (0.5, 0.5), (0.97, 0.5), margin)) == pytest.approx(0.1, abs=0.03)
+    assert geo.pull_inside(square, (0.5, 0.5), (0.6, 0.5), margin) == (0.6, 0.5)
 
 
 def test_clip_to__octagon_inside_a_large_cell__the_octagon():
