@@ -63,7 +63,6 @@ def inside_district(lat: float, lng: float, district: Place) -> bool:
 SEARCH_RADII_M = (150, 500, PIN_SEARCH_RADIUS_M)  # widen only when nothing is near
 NEAR_RADIUS_M = SEARCH_RADII_M[0]  # inside an outlined area, a building this close names the spot
 OUTLINE_SEARCH_RADIUS_M = 600  # centroid to edge of the largest estate or office campus
-NAMED_WITH_PARENT = (PlaceKind.BUILDING,)  # "3幢" alone says little: named with its estate
 # The area a pin's place is told within: a community (or the street, for a community itself).
 AREA_ABOVE: dict[str | None, tuple[str, ...]] = {
     PlaceKind.COMMUNITY: (PlaceKind.STREET,), PlaceKind.BUSINESS_COMMUNITY: (PlaceKind.STREET,),
@@ -134,11 +133,16 @@ def place_for_pin(lat: float, lng: float, district: Place) -> Place | None:
     return found.place if found else None
 
 
+def place_name(name: str, kind: str, parent: str | None) -> str:
+    """A place as a reader knows it: a building with its estate ("浙工新村 3幢"), as "3幢" could be anywhere."""
+    return f"{parent} {name}" if kind == PlaceKind.BUILDING and parent else name
+
+
 def pin_label(found: PinPlace) -> dict[str, str]:
     """The pin's place in words for the reporter: "浙工新村 3幢 附近 · 河东社区". Place names only, which are
     public (no case, no person)."""
     place = found.place
-    name = f"{place.parent.name} {place.name}" if place.kind in NAMED_WITH_PARENT and place.parent_id else place.name
+    name = place_name(place.name, place.kind, place.parent.name if place.parent_id else None)
     if not found.inside:
         name = _("near %(place)s") % {"place": name}
     wider = AREA_ABOVE.get(place.kind, AREA_ABOVE[None])

@@ -67,7 +67,8 @@ def map_data(place: Place, children: list[Place]) -> dict[str, Any] | None:
         "basemap": getattr(settings, "CG_BASEMAP_URL", ""),
         "attribution": getattr(settings, "CG_BASEMAP_ATTRIBUTION", ""),
         "children": [
-            {"lat": float(c.latitude), "lng": float(c.longitude), "name": c.name, "kind": c.kind}
+            {"lat": float(c.latitude), "lng": float(c.longitude), "name": c.name, "kind": c.kind,
+             "outlined": c.outline is not None}
             for c in children if c.latitude is not None and c.longitude is not None
         ],
     }
