@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core.masking import personal_flag, shown
 
+from .geo import place_name
 from .models import OPEN_STAGES, Case, Channel, Level, Stage
 
 BATCH = 2000
@@ -89,7 +90,8 @@ def open_points(cases: QuerySet[Case]) -> QuerySet:
         .annotate(lat=Coalesce(F("latitude"), F("place__latitude")), lng=Coalesce(F("longitude"), F("place__longitude")))
         .filter(lat__isnull=False, lng__isnull=False)
         .order_by("deadline", "pk")
-        .values("number", "category__name", "stage", "deadline", "is_overdue", "lat", "lng", "place__name")
+        .values("number", "category__name", "stage", "deadline", "is_overdue", "lat", "lng", "place__name",
+                "place__kind", "place__parent__name")
     )
 
 
@@ -104,6 +106,7 @@ def open_cases_geojson(cases: QuerySet[Case]) -> dict[str, Any]:
             "geometry": {"type": "Point", "coordinates": [float(row["lng"]), float(row["lat"])]},
             "properties": {"number": row["number"], "category": row["category__name"], "stage": row["stage"],
                            "stage_label": str(stages[row["stage"]]), "deadline": deadline,
-                           "place": row["place__name"], "overdue": row["is_overdue"]},
+                           "place": place_name(row["place__name"], row["place__kind"], row["place__parent__name"]),
+                           "overdue": row["is_overdue"]},
         })
     return {"type": "FeatureCollection", "features": features}

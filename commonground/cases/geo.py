@@ -4,7 +4,10 @@ centroids (and optionally GeoJSON outlines); lookups narrow by a bounding box in
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, PlaceKind
 
@@ -58,24 +61,90 @@ def inside_district(lat: float, lng: float, district: Place) -> bool:
 
 
 SEARCH_RADII_M = (150, 500, PIN_SEARCH_RADIUS_M)  # widen only when nothing is near
+NEAR_RADIUS_M = SEARCH_RADII_M[0]  # inside an outlined area, a building this close names the spot
 OUTLINE_SEARCH_RADIUS_M = 600  # centroid to edge of the largest estate or office campus
+# The area a pin's place is told within: a community (or the street, for a community itself).
+AREA_ABOVE: dict[str | None, tuple[str, ...]] = {
+    PlaceKind.COMMUNITY: (PlaceKind.STREET,), PlaceKind.BUSINESS_COMMUNITY: (PlaceKind.STREET,),
+    PlaceKind.STREET: (), None: (PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.STREET),
+}
 
 
-def place_for_pin(lat: float, lng: float, district: Place) -> Place | None:
-    """The most specific place for a pin: an outline containing it, else the nearest centroid.
+@dataclass(frozen=True)
+class PinPlace:
+    """Where a pin fell: the place, and whether the pin is inside its outline (else it is the nearest place)."""
 
-    Outlined places are few and checked first; centroids are searched in a small box that widens
-    only when it holds nothing, so a pin in a dense district reads a few dozen rows, not thousands.
+    place: Place
+    inside: bool
+
+
+def containing_area(lat: float, lng: float, district: Place) -> Place | None:
+    """The smallest outlined place (of the pin kinds) around the pin.
+
+    Areas that tile their parent (streets, communities, estates) are found by walking down the tree, one query
+    a level, whatever their size; small outlines whose parents have none, in a box around the pin.
     """
-    base = Place.objects.within(district).of_kind(*PIN_KINDS)
-    outlined = list(base.filter(outline__isnull=False, **bounding_box(lat, lng, OUTLINE_SEARCH_RADIUS_M))
-                    .values_list("pk", "kind", "outline"))
-    containing = [(PIN_KINDS.index(kind), pk) for pk, kind, outline in outlined if point_in_outline(lat, lng, outline)]
-    if containing:
-        return Place.objects.get(pk=min(containing)[1])
-    for radius in SEARCH_RADII_M:
-        candidates = list(base.filter(**bounding_box(lat, lng, radius)).defer("outline"))
+    found: tuple[int, int] | None = None  # (depth, pk)
+    parent_pk = district.pk
+    while True:
+        children = Place.objects.filter(parent_id=parent_pk, kind__in=PIN_KINDS, outline__isnull=False)
+        hit = next(((depth, pk) for pk, depth, outline in children.values_list("pk", "depth", "outline")
+                    if point_in_outline(lat, lng, outline)), None)
+        if hit is None:
+            break
+        found, parent_pk = hit, hit[1]
+    loose = Place.objects.within(district).of_kind(*PIN_KINDS).filter(
+        outline__isnull=False, **bounding_box(lat, lng, OUTLINE_SEARCH_RADIUS_M))
+    for pk, depth, outline in loose.values_list("pk", "depth", "outline"):
+        if (found is None or depth > found[0]) and point_in_outline(lat, lng, outline):
+            found = (depth, pk)
+    return Place.objects.get(pk=found[1]) if found else None
+
+
+def pin_place(lat: float, lng: float, district: Place) -> PinPlace | None:
+    """The most specific place for a pin: within the smallest outlined area around it, the nearest building (or
+    other place) if one is close, else the area; without an outline around it, the nearest centroid.
+
+    Outlines are few and checked first; centroids are searched in a small box that widens only when it holds
+    nothing, so a pin in a dense district reads a few dozen rows, not thousands.
+    """
+    area = containing_area(lat, lng, district)
+    if area is not None:
+        inner = Place.objects.within(area).of_kind(*PIN_KINDS).filter(depth__gt=area.depth)
+        nearest = _nearest(lat, lng, inner, (NEAR_RADIUS_M,))
+        return PinPlace(nearest, inside=False) if nearest else PinPlace(area, inside=True)
+    nearest = _nearest(lat, lng, Place.objects.within(district).of_kind(*PIN_KINDS), SEARCH_RADII_M)
+    return PinPlace(nearest, inside=False) if nearest else None
+
+
+def _nearest(lat: float, lng: float, places, radii: tuple[int, ...]) -> Place | None:
+    for radius in radii:
+        candidates = list(places.filter(**bounding_box(lat, lng, radius)).select_related("parent").defer(
+            "outline", "parent__outline"))
         if candidates:
             return min(candidates, key=lambda p: (distance_m(lat, lng, float(p.latitude), float(p.longitude)),
                                                   PIN_KINDS.index(p.kind)))
     return None
+
+
+def place_for_pin(lat: float, lng: float, district: Place) -> Place | None:
+    """The place a case reported with this pin belongs to (see pin_place)."""
+    found = pin_place(lat, lng, district)
+    return found.place if found else None
+
+
+def place_name(name: str, kind: str, parent: str | None) -> str:
+    """A place as a reader knows it: a building with its estate ("浙工新村 3幢"), as "3幢" could be anywhere."""
+    return f"{parent} {name}" if kind == PlaceKind.BUILDING and parent else name
+
+
+def pin_label(found: PinPlace) -> dict[str, str]:
+    """The pin's place in words for the reporter: "浙工新村 3幢 附近 · 河东社区". Place names only, which are
+    public (no case, no person)."""
+    place = found.place
+    name = place_name(place.name, place.kind, place.parent.name if place.parent_id else None)
+    if not found.inside:
+        name = _("near %(place)s") % {"place": name}
+    wider = AREA_ABOVE.get(place.kind, AREA_ABOVE[None])
+    area = place.get_ancestors().filter(kind__in=wider).order_by("-depth").values_list("name", flat=True).first()
+    return {"place": name, "area": area or "", "label": f"{name} · {area}" if area else name}

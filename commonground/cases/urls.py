@@ -12,6 +12,7 @@ urlpatterns = [
     path("report/", report.report, name="report"),
     path("report/questions/", report.questions, name="report-questions"),
     path("report/places/", report.places, name="report-places"),
+    path("report/pin/", report.pin, name="report-pin"),
     path("mine/", mine.my_cases, name="mine"),
     path("figures/", dashboard.dashboard, name="dashboard"),
     path("notifications/", notifications.notification_list, name="notifications"),

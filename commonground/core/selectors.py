@@ -26,8 +26,8 @@ from .models import (
     PlaceKind,
     User,
 )
-from .models.places import SEGMENT_WIDTH, within_q
-from .permissions import access_object, can, visible_to
+from .models.places import SEGMENT_WIDTH, ancestor_ids, within_q
+from .permissions import access_object, can, scope_paths, visible_to
 
 HISTORY_LIMIT = 20
 
@@ -178,3 +178,24 @@ def recent_history(user: Any, obj: models.Model, *, excluded: tuple[str, ...] = 
         return None
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1])
     return history_entries(records, excluded=excluded)
+
+
+MAP_AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.ESTATE)
+
+
+def map_areas(user: Any, *, within: Place | None = None) -> list[dict[str, Any]]:
+    """GeoJSON features of the outlined areas drawn under a map, largest first: those the user may view (under
+    `within` when given) and, for orientation, the areas above the user's own places (their names are shown in
+    every breadcrumb anyway)."""
+    outlined = Place.objects.filter(kind__in=MAP_AREA_KINDS, outline__isnull=False)
+    visible = visible_to(user, "place.view", outlined)
+    if within is not None:
+        visible = visible.within(within)
+    rows = list(visible.order_by("depth", "path").values("code", "name", "kind", "depth", "outline"))
+    paths = scope_paths(user, "place.view")
+    if within is None and paths:
+        above = {pk for path in paths for pk in ancestor_ids(path)[:-1]}
+        seen = {row["code"] for row in rows}
+        rows = [row for row in outlined.filter(pk__in=above).order_by("depth", "path")
+                .values("code", "name", "kind", "depth", "outline") if row["code"] not in seen] + rows
+    return [{"type": "Feature", "geometry": row.pop("outline"), "properties": row} for row in rows]

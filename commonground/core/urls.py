@@ -8,6 +8,7 @@ app_name = "core"
 urlpatterns: list = []
 urlpatterns += [
     path("places/", places.place_list, name="place-list"),
+    path("places/areas.geojson", places.place_areas, name="place-areas"),
     path("places/<str:code>/", places.place_detail, name="place-detail"),
     path("people/<int:pk>/", people.person_detail, name="person-detail"),
     path("people/<int:pk>/password-reset/", people.person_password_reset, name="person-password-reset"),

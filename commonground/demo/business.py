@@ -10,6 +10,7 @@ from commonground.core.models import PlaceKind
 from . import names
 from .bulk import centre, insert_places, near, new_place, split_exact
 from .context import DemoContext
+from .district import within
 
 COURIERS_HOME_AREA = Decimal("500.00")
 
@@ -28,7 +29,7 @@ def build_business(ctx: DemoContext) -> None:
         street = ctx.streets[short]
         places.append(new_place(parent=street, code=f"{street.code}-BC{i:02d}", name=name,
                                 kind=PlaceKind.BUSINESS_COMMUNITY, address=f"杭州市拱墅区{street.name}",
-                                **near(rng, *centre(street), 0.004)))
+                                **within(street, near(rng, *centre(street), 0.004), 200)))
     ctx.business_communities = {p.name: p for p in insert_places(places)}
 
     used: set[str] = set()
@@ -39,7 +40,7 @@ def build_business(ctx: DemoContext) -> None:
             buildings.append(new_place(
                 parent=community, code=f"{community.code}-OB{n:02d}", name=name, kind=PlaceKind.OFFICE_BUILDING,
                 year_built=rng.randint(2000, 2021), floor_area_m2=Decimal(rng.randrange(12_000, 80_000, 10)),
-                **near(rng, *centre(community), 0.002),
+                **within(community.parent, near(rng, *centre(community), 0.002), 30),
             ))
     ctx.office_buildings = insert_places(buildings)
 
@@ -47,7 +48,8 @@ def build_business(ctx: DemoContext) -> None:
     community = ctx.communities[community_name]
     insert_places([new_place(parent=community, code=f"{community.code}-F01", name=home_name,
                              kind=PlaceKind.FACILITY, floor_area_m2=COURIERS_HOME_AREA, year_built=2021,
-                             address="杭州市拱墅区康桥街道吴家墩新人公寓", **near(rng, *centre(community), 0.001))])
+                             address="杭州市拱墅区康桥街道吴家墩新人公寓",
+                             **within(community, near(rng, *centre(community), 0.001), 30))])
 
 
 def _office_name(rng: random.Random, community: str, n: int, used: set[str]) -> str:

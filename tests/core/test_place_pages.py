@@ -193,7 +193,8 @@ def test_place_detail__map__only_with_centroid(client, tree, role_users, setting
     response = client.get(detail_url(tree.community))
     assert response.context["map"] == {
         "lat": 30.3, "lng": 120.15, "name": tree.community.name, "outline": None, "basemap": "", "attribution": "",
-        "children": [],
+        "children": [], "code": tree.community.code,
+        "areas": f"/places/areas.geojson?within={tree.community.code}",
     }
     assert 'id="place-map-data"' in response.content.decode()
     response = client.get(detail_url(tree.estate))

@@ -132,22 +132,29 @@ def locate(*, place: Place | None, latitude: Decimal | None, longitude: Decimal 
     """The place of a case: the one picked, or the one under the map pin; it must lie in the district.
     A pin is both coordinates, each in its range, or neither."""
     district = top_place()
-    if (latitude is None) != (longitude is None):
-        raise ValidationError({"location": _("Send the pin's latitude and longitude together.")})
-    if latitude is not None and longitude is not None:
-        if not (_degrees(latitude, 90) and _degrees(longitude, 180)):
-            raise ValidationError({"location": _("A latitude lies from -90 to 90 degrees and a longitude from -180 "
-                                                 "to 180.")})
-        lat, lng = float(latitude), float(longitude)
-        if not inside_district(lat, lng, district):
-            raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
-        if place is None:
-            place = place_for_pin(lat, lng, district)
+    pin = check_pin(latitude=latitude, longitude=longitude, district=district)
+    if pin is not None and place is None:
+        place = place_for_pin(*pin, district)
     if place is None:
         raise ValidationError({"location": _("Pick a place or drop a pin on the map.")})
     if not place.is_within(district):
         raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
     return place
+
+
+def check_pin(*, latitude: Decimal | None, longitude: Decimal | None, district: Place) -> tuple[float, float] | None:
+    """A pin's (lat, lng), None without one; refused unless both coordinates are given, in range, in the district."""
+    if (latitude is None) != (longitude is None):
+        raise ValidationError({"location": _("Send the pin's latitude and longitude together.")})
+    if latitude is None or longitude is None:
+        return None
+    if not (_degrees(latitude, 90) and _degrees(longitude, 180)):
+        raise ValidationError({"location": _("A latitude lies from -90 to 90 degrees and a longitude from -180 "
+                                             "to 180.")})
+    lat, lng = float(latitude), float(longitude)
+    if not inside_district(lat, lng, district):
+        raise ValidationError({"location": _("This location is outside %(district)s.") % {"district": district}})
+    return lat, lng
 
 
 def _degrees(value: Decimal, limit: int) -> bool:

@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.masking import in_full, shown
+from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import can
 
 from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation, MediationOutcome
@@ -35,6 +37,8 @@ from .forms import (
     RejectForm,
     VerifyForm,
 )
+
+AROUND_KINDS = (PlaceKind.ESTATE, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY)
 
 
 @dataclass
@@ -185,8 +189,16 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "staff_view": staff_view,
         "is_reporter": case.is_own(user, "case.view"),
         "map": {"lat": point[0], "lng": point[1], "name": case.place.name, "outline": None, "children": [],
-                **basemap()} if point else None,
+                "code": case.place.code, "areas": areas_around(user, case.place), **basemap()} if point else None,
     }
+
+
+def areas_around(user: Any, place: Place) -> str:
+    """Where the case map reads the areas drawn around the case: its community's, or, for a user who may not view
+    the community (a resident), its estate's; none when the user may view neither."""
+    around = [p for p in place.get_ancestors(include_self=True).filter(kind__in=AROUND_KINDS).order_by("-depth")
+              if can(user, "place.view", p)]
+    return f"{reverse('core:place-areas')}?{urlencode({'within': around[-1].code})}" if around else ""
 
 
 @login_required

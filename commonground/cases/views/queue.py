@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from commonground.core.models import PlaceKind
@@ -62,7 +63,8 @@ def case_map(request: HttpRequest) -> HttpResponse:
     """The open cases in my scope on a map, coloured by stage."""
     require(request.user, "case.view")
     return render(request, "cases/map.html", {
-        "map": {"source": reverse("cases:map-data"), "centre": FALLBACK_CENTRE, "legend": stage_legend(OPEN_STAGES),
+        "map": {"source": reverse("cases:map-data"), "areas": reverse("core:place-areas"), "centre": FALLBACK_CENTRE,
+                "legend": stage_legend(OPEN_STAGES), "text": {"overdue": _("Overdue"), "deadline": _("due")},
                 **basemap()},
     })
 

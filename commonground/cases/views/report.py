@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,10 +19,11 @@ from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import can, require, visible_to
 from commonground.core.reporting import top_place
 
+from ..geo import pin_label, pin_place
 from ..models import Category, Channel
 from ..rules import DESCRIPTION_MAX, DESCRIPTION_MIN
 from ..selectors import categories_open_to
-from ..services.intake import Contact, case_report, locate, reporter_kind
+from ..services.intake import Contact, case_report, check_pin, locate, reporter_kind
 from ._common import FALLBACK_CENTRE, basemap
 
 PLACE_OPTIONS = 30
@@ -31,6 +33,7 @@ MAP_KINDS = (PlaceKind.COMMUNITY, PlaceKind.ESTATE, PlaceKind.BUILDING, PlaceKin
              PlaceKind.OFFICE_BUILDING, PlaceKind.FACILITY)
 # Drawn as dots named on hover; the rest carry a label (a blank map needs landmarks, not clutter).
 MINOR_KINDS = (PlaceKind.BUILDING, PlaceKind.FACILITY)
+OUTLINED = ExpressionWrapper(Q(outline__isnull=False), output_field=BooleanField())  # its outline shows its name
 STAFF_CHANNELS = [(Channel.STAFF, Channel.STAFF.label), (Channel.PHONE, Channel.PHONE.label)]
 
 
@@ -64,11 +67,12 @@ def place_options(user: Any, query: str = "") -> list[Place]:
 
 
 def map_data(user: Any) -> dict[str, Any]:
-    """The places in the user's area as labelled dots, so a pin can be dropped in the right spot."""
+    """The places in the user's area as labelled dots over the areas around them, so a pin can be dropped in the
+    right spot; where to ask for the name of the place under a pin."""
     places = list(
         visible_to(user, "place.view", Place.objects.filter(kind__in=MAP_KINDS, latitude__isnull=False,
                                                             longitude__isnull=False))
-        .order_by("path").values("name", "kind", "latitude", "longitude")[:MAP_PLACES]
+        .order_by("path").values("name", "kind", "latitude", "longitude", outlined=OUTLINED)[:MAP_PLACES]
     )
     if not places:
         district = top_place()
@@ -76,9 +80,9 @@ def map_data(user: Any) -> dict[str, Any]:
             places = [{"name": district.name, "kind": district.kind, "latitude": district.latitude,
                        "longitude": district.longitude}]
     centre = (float(places[0]["latitude"]), float(places[0]["longitude"])) if places else FALLBACK_CENTRE
-    return {"centre": centre, **basemap(),
-            "places": [{"name": p["name"], "lat": float(p["latitude"]), "lng": float(p["longitude"]),
-                        "major": p["kind"] not in MINOR_KINDS} for p in places]}
+    return {"centre": centre, **basemap(), "areas": reverse("core:place-areas"), "pin": reverse("cases:report-pin"),
+            "places": [{"name": p["name"], "kind": p["kind"], "lat": float(p["latitude"]), "lng": float(p["longitude"]),
+                        "major": p["kind"] not in MINOR_KINDS, "outlined": bool(p.get("outlined"))} for p in places]}
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -211,3 +215,24 @@ def places(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("place_q", "").strip()[:50]
     return render(request, "cases/_place_options.html", {"places": place_options(request.user, query),
                                                          "query": query})
+
+
+@require_GET
+@login_required
+def pin(request: HttpRequest) -> JsonResponse:
+    """JSON: the place a map pin falls in, by name ("浙工新村 3幢 附近 · 河东社区"), or why there is none. Place names
+    are public, so any reporter may ask about any spot in the district; nothing of any case is told."""
+    require(request.user, "case.add")
+    latitude, longitude = _decimal(request.GET.get("lat", "")), _decimal(request.GET.get("lng", ""))
+    district = top_place()
+    try:
+        point = check_pin(latitude=latitude, longitude=longitude, district=district)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    if point is None:
+        return JsonResponse({"error": _("Drop the pin again: its position was incomplete.")}, status=400)
+    found = pin_place(*point, district)
+    if found is None:
+        return JsonResponse({"error": _("No place is known near this spot; pick one from the list below.")},
+                            status=404)
+    return JsonResponse(pin_label(found))

@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from ..models import Place, PlaceKind
 from ..permissions import can, visible_to
@@ -17,6 +20,7 @@ from ..selectors import (
     access_place,
     child_rows,
     flat_records,
+    map_areas,
     organisations_at,
     recent_history,
     visible_person_ids,
@@ -41,16 +45,30 @@ def place_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"page": page, "kind": kind, "query": query, "kinds": PlaceKind.choices})
 
 
+@require_GET
+@login_required
+def place_areas(request: HttpRequest) -> JsonResponse:
+    """GeoJSON of the outlined areas a map draws under its markers (selectors.map_areas), `within` a place."""
+    code = request.GET.get("within", "")
+    within = access_place(request.user, code) if code else None
+    response = JsonResponse({"type": "FeatureCollection", "features": map_areas(request.user, within=within)},
+                            content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 def map_data(place: Place, children: list[Place]) -> dict[str, Any] | None:
-    """What the little Leaflet map draws: the place, its outline, its children with centroids."""
+    """What the little Leaflet map draws: the place, its outline, its children with centroids, the areas within."""
     if place.latitude is None or place.longitude is None:
         return None
     return {
         "lat": float(place.latitude), "lng": float(place.longitude), "name": place.name, "outline": place.outline,
+        "code": place.code, "areas": f"{reverse('core:place-areas')}?{urlencode({'within': place.code})}",
         "basemap": getattr(settings, "CG_BASEMAP_URL", ""),
         "attribution": getattr(settings, "CG_BASEMAP_ATTRIBUTION", ""),
         "children": [
-            {"lat": float(c.latitude), "lng": float(c.longitude), "name": c.name}
+            {"lat": float(c.latitude), "lng": float(c.longitude), "name": c.name, "kind": c.kind,
+             "outlined": c.outline is not None}
             for c in children if c.latitude is not None and c.longitude is not None
         ],
     }
