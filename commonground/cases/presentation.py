@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from commonground.core.models import Place, PlaceKind
 
@@ -29,8 +30,9 @@ RESIDENT_STAGE = {
     Stage.MERGED: gettext_lazy("joined with the same matter"),
 }
 # The reporter's progress bar, and which of its steps each stage has reached.
-RESIDENT_STEPS = [gettext_lazy("Reported"), gettext_lazy("Accepted"), gettext_lazy("Being handled"),
-                  gettext_lazy("Being checked"), gettext_lazy("Done")]
+RESIDENT_STEPS = [pgettext_lazy("progress step", "Reported"), pgettext_lazy("progress step", "Accepted"),
+                  pgettext_lazy("progress step", "Being handled"), pgettext_lazy("progress step", "Being checked"),
+                  pgettext_lazy("progress step", "Done")]
 RESIDENT_STEP_OF = {Stage.COLLECT: 0, Stage.CREATE: 1, Stage.DISPATCH: 2, Stage.HANDLE: 2, Stage.FEEDBACK: 3,
                     Stage.CLOSED: 4, Stage.EVALUATED: 4}
 # The timeline as the reporter reads it; events not listed are the staff's own business.
@@ -103,11 +105,11 @@ def resident_status(case: Case, events: list[CaseEvent] | None = None) -> Reside
         return ResidentStatus(label, _("Your report is accepted."),
                               _("It is being passed to those who will handle it."), "")
     if stage in (Stage.DISPATCH, Stage.HANDLE):
-        return ResidentStatus(label, _("%(who)s is handling it.") % {"who": who},
+        return ResidentStatus(label, capfirst(_("%(who)s is handling it.") % {"who": who}),
                               _("They report back when it is done; you will be told."),
                               _when(case.deadline) if case.deadline else "")
     if stage == Stage.FEEDBACK:
-        return ResidentStatus(label, _("%(who)s reports it done.") % {"who": who},
+        return ResidentStatus(label, capfirst(_("%(who)s reports it done.") % {"who": who}),
                               _("Someone else checks it on the spot; then you will be asked to rate it."), "")
     if stage == Stage.CLOSED:
         return ResidentStatus(label, _("It is done."), _("Please rate how it was handled."), "")

@@ -23,7 +23,7 @@ SORTS = [("deadline", _("New first, then by deadline")), ("newest", _("Newest fi
 class QueueFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={
         "type": "search", "placeholder": _("Number, words or place"), "id": "queue-q", "autocomplete": "off"}))
-    scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False)
+    scope = forms.ChoiceField(label=_("Showing"), choices=SCOPES, required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGE_FILTERS, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
