@@ -23,11 +23,15 @@ NAMED_WITH_PARENT = {PlaceKind.BUILDING, PlaceKind.OFFICE_BUILDING, PlaceKind.CO
 
 # The stage as the reporter reads it.
 RESIDENT_STAGE = {
-    Stage.COLLECT: gettext_lazy("received"), Stage.CREATE: gettext_lazy("accepted"),
-    Stage.DISPATCH: gettext_lazy("being handled"), Stage.HANDLE: gettext_lazy("being handled"),
-    Stage.FEEDBACK: gettext_lazy("being checked"), Stage.CLOSED: gettext_lazy("done, please rate"),
-    Stage.EVALUATED: gettext_lazy("done"), Stage.REJECTED: gettext_lazy("not accepted"),
-    Stage.MERGED: gettext_lazy("joined with the same matter"),
+    Stage.COLLECT: pgettext_lazy("reporter's view", "received"),
+    Stage.CREATE: pgettext_lazy("reporter's view", "accepted"),
+    Stage.DISPATCH: pgettext_lazy("reporter's view", "being handled"),
+    Stage.HANDLE: pgettext_lazy("reporter's view", "being handled"),
+    Stage.FEEDBACK: pgettext_lazy("reporter's view", "being checked"),
+    Stage.CLOSED: pgettext_lazy("reporter's view", "done, please rate"),
+    Stage.EVALUATED: pgettext_lazy("reporter's view", "done"),
+    Stage.REJECTED: pgettext_lazy("reporter's view", "not accepted"),
+    Stage.MERGED: pgettext_lazy("reporter's view", "joined with the same matter"),
 }
 # The reporter's progress bar, and which of its steps each stage has reached.
 RESIDENT_STEPS = [pgettext_lazy("progress step", "Reported"), pgettext_lazy("progress step", "Accepted"),
