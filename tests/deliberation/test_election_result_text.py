@@ -1,5 +1,5 @@
 """An election's result says who was elected, not only "passed": on the owner's card, the result page and the
-result notice."""
+result notice (written in the default language)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from commonground.core.models import RoleKind
 from commonground.deliberation.models import Notice
 from commonground.deliberation.services.ballots import ballot_cast
 
-from .test_owner_pages import client, close, open_election, page_of  # noqa: F401  (fixtures)
+from .test_owner_pages import client, close, open_election, page_of, translated  # noqa: F401  (fixtures)
 
 
 def elect_three(vote, register, make_user, tree, owner_user):
@@ -32,7 +32,7 @@ def test_election_result__names_the_elected_on_card_page_and_notice(client, open
     result = page_of(client, owner_user, "vote-result", vote.pk).content.decode()
     assert said in result
     notice = Notice.objects.filter(vote=vote).order_by("-pk").first()
-    assert said in notice.body.splitlines()[0]
+    assert translated("Elected: %(names)s") % {"names": f"{first}、{second}、{third}"} in notice.body.splitlines()[0]
 
 
 def test_election_result__nobody_elected__says_so(client, open_election, owner_user, clerk):  # noqa: F811
