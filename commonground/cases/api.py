@@ -47,7 +47,9 @@ CaseAction = Literal["accept", "reject", "dispatch", "note", "feedback", "verify
 @router.get("/cases", response=Page[CaseOut])
 def case_list(request: HttpRequest, filters: QueueQuery = Query(...), pages: PageQuery = Query(...)) -> dict[str, Any]:
     """The caller's queue: cases they may view (open ones unless `stage` says "all", "closed" or a
-    stage), by category, place (code, with everything under it) and overdue; soonest deadline first."""
+    stage), by category, place (code, with everything under it), overdue, a search `q` (number, text, place) and
+    `mine` (what waits at the caller's own level); `sort`: "deadline" (cases not yet dispatched first, newest
+    first, then the soonest deadline) or "newest"."""
     return paginate(case_queue(request.user, QueueFilters(**filters.dict())), pages)
 
 

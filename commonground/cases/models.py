@@ -224,6 +224,14 @@ EVENT_LABELS = {
 }
 
 
+# An escalation names the level it went to ("上报至街道").
+ESCALATED_TO = {
+    Level.BUILDING: _("escalated to the building"), Level.ESTATE: _("escalated to the estate"),
+    Level.COMMUNITY: _("escalated to the community"), Level.STREET: _("escalated to the street"),
+    Level.DISTRICT: _("escalated to the district"),
+}
+
+
 class CaseEvent(models.Model):
     """One line of a case's append-only log: who did what, when, from which stage to which."""
 
@@ -246,7 +254,9 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
     def get_action_display(self) -> str:
-        """What the logged action reads as on the timeline."""
+        """What the logged action reads as on the timeline (an escalation with the level it went to)."""
+        if self.action == "escalated" and (self.data or {}).get("level") in ESCALATED_TO:
+            return str(ESCALATED_TO[self.data["level"]])
         return str(EVENT_LABELS.get(self.action, self.action))
 
     get_action_display.short_description = _("action")  # type: ignore[attr-defined]  (the admin's column)

@@ -13,8 +13,8 @@ from commonground.core.masking import in_full, shown
 
 from .models import Case, CaseEvent, Category, Channel
 from .selectors import is_open_to
+from .services.allowed import allowed_actions
 from .services.intake import reporter_kind
-from .services.workflow import allowed_actions
 
 
 class CaseOut(Schema):
@@ -96,6 +96,9 @@ class QueueQuery(Schema):
     category: str = ""
     place: str = ""
     overdue: bool = False
+    q: str = ""
+    mine: bool = False
+    sort: Literal["deadline", "newest"] = "deadline"
 
 
 class ContactIn(Schema):

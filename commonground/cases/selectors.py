@@ -14,24 +14,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
-from commonground.core.models import Place, User
+from commonground.core.models import Place, PlaceKind, User
 from commonground.core.models.places import within_q
-from commonground.core.permissions import access_object, visible_to
+from commonground.core.permissions import access_object, active_roles, scope_paths, visible_to
+from commonground.core.rules import role_permits
 
 from .models import OPEN_STAGES, Case, CaseEvent, Category, Level, ReporterKind, Stage
 
 CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
 QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into")
 # What a case page shows beside the queue's columns.
-CASE_RELATED = (*QUEUE_RELATED, "place__parent", "reporter__person")
+CASE_RELATED = (*QUEUE_RELATED, "place__parent", "handling_place__parent", "reporter__person")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 DUE_TODAY = "today"
+
+
+SORTS = ("deadline", "newest")
+SEARCH_MAX = 100  # characters of a search
+SEARCH_PLACES = 50  # places whose name matches a search, at most (their cases and everything under them)
+# Where new cases are accepted and dispatched, and where cases handled at an estate or a building are followed.
+INTAKE_KINDS = (PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY)
 
 
 @dataclass(frozen=True)
 class QueueFilters:
     """What a queue is narrowed to. `stage`: "" (open stages, the default), "all", "closed" or a Stage
     value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue;
+    `q`: a case number (or its start), or words of the description, the address, the category or a place's name;
+    `mine`: only what waits at the caller's own level (`waiting_for`); `sort`: "deadline" (cases not yet
+    dispatched first, newest first, then the soonest deadline) or "newest".
     `due`: "today" for the cases whose deadline falls today (local time)."""
 
     stage: str = ""
@@ -39,15 +50,21 @@ class QueueFilters:
     place: str = ""
     overdue: bool = False
     due: str = ""
+    q: str = ""
+    mine: bool = False
+    sort: str = "deadline"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> QueueFilters:
-        """From a query string (request.GET) or a dict; unknown keys are ignored."""
+        """From a query string (request.GET) or a dict; unknown keys are ignored. `scope=mine` sets `mine`."""
         overdue = data.get("overdue", False)
         if isinstance(overdue, str):
             overdue = overdue.strip().lower() in TRUE_WORDS
+        sort = str(data.get("sort") or "").strip()
         return cls(stage=str(data.get("stage") or "").strip(), category=str(data.get("category") or "").strip(),
                    place=str(data.get("place") or "").strip(), overdue=bool(overdue),
+                   q=str(data.get("q") or "").strip()[:SEARCH_MAX], mine=str(data.get("scope") or "") == "mine",
+                   sort=sort if sort in SORTS else "deadline",
                    due=str(data.get("due") or "").strip())
 
 
@@ -58,8 +75,8 @@ def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
 
 
 def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = None) -> QuerySet[Case]:
-    """The caller's work queue: cases they may view, filtered, soonest deadline first (cases without a
-    deadline after those with one, oldest first). Related rows for a list are joined, not fetched per row."""
+    """The caller's work queue: cases they may view, filtered and sorted (`QueueFilters`). Related rows for a
+    list are joined, not fetched per row."""
     if filters is None:
         filters = QueueFilters()
     elif not isinstance(filters, QueueFilters):
@@ -88,7 +105,43 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         cases = cases.filter(deadline__gte=start, deadline__lt=end)
     elif filters.due:
         cases = cases.none()
-    return cases.order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
+    if filters.q:
+        cases = cases.filter(search_q(filters.q))
+    if filters.mine:
+        cases = cases.filter(waiting_for(user))
+    if filters.sort == "newest":
+        return cases.order_by("-created_at", "-pk")
+    # new cases (no deadline yet) first, newest first; then the soonest deadline
+    return cases.order_by(F("deadline").asc(nulls_first=True), "-created_at", "pk")
+
+
+def search_q(text: str) -> Q:
+    """Cases matching a search: by number (its start), or words in the description, the address, the category
+    or the name of the place (or a place above it)."""
+    text = text.strip()[:SEARCH_MAX]
+    condition = Q(number__startswith=text.upper())
+    if text.isdigit() or (text[:2].upper() == "SX" and text[2:].isdigit()):
+        return condition
+    paths = list(Place.objects.filter(name__icontains=text).order_by("path").values_list("path", flat=True)
+                 [:SEARCH_PLACES])
+    return (condition | Q(description__icontains=text) | Q(address__icontains=text)
+            | Q(category__name__icontains=text) | within_q("place__path", paths))
+
+
+def waiting_for(user: Any) -> Q:
+    """What waits at the user's own level: cases handled right at a place where they hold a role; and, for a
+    role at a community, the cases of that community not sent above it (new ones to accept and dispatch, and
+    those handled in its estates and buildings). A district officer's work is what the district handles, not
+    every case in the district. Everything (for the operator, who holds no place)."""
+    if scope_paths(user, "case.view") is None:
+        return Q()
+    roles = [role for role in active_roles(user) if role_permits(role.role, "case.view")]
+    condition = Q(handling_place_id__in=[role.scope_id for role in roles])
+    communities = [role.scope.path for role in roles if role.scope.kind in INTAKE_KINDS]
+    if communities:
+        condition |= within_q("place__path", communities) & (
+            Q(handling_place__isnull=True) | within_q("handling_place__path", communities))
+    return condition
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

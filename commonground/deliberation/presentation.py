@@ -36,5 +36,31 @@ def outcome_label(outcome: str) -> str:
     return str(Outcome(outcome).label) if outcome else _("not decided yet")
 
 
+def elected_names(vote: Vote, names: dict[int, str]) -> list[str]:
+    """The elected candidates of a closed election, in rank order (`names`: candidate id to name)."""
+    rows = (vote.result or {}).get("candidates", [])
+    return [names.get(row["candidate"], "?") for row in rows if row.get("elected")]
+
+
+def names_of_candidates(votes: list[Vote]) -> dict[int, str]:
+    """Candidate id to name for the elections among `votes` (one query, none without elections)."""
+    from .models import Candidate
+
+    elections = [vote.pk for vote in votes if vote.is_election and vote.outcome]
+    if not elections:
+        return {}
+    return dict(Candidate.objects.filter(vote__in=elections).values_list("pk", "person__name"))
+
+
+def outcome_text(vote: Vote, names: dict[int, str] | None = None) -> str:
+    """The result in words: who was elected ("当选：张三、李四") for an election, else passed / failed / no quorum."""
+    if vote.is_election and vote.outcome and names is not None:
+        elected = elected_names(vote, names)
+        if elected:
+            return _("Elected: %(names)s") % {"names": "、".join(elected)}
+        return _("Nobody was elected")
+    return outcome_label(vote.outcome)
+
+
 def choice_label(choice: str) -> str:
     return str(Choice(choice).label) if choice else ""

@@ -70,11 +70,11 @@ def test_case_list__anonymous__401(client, tree):
     assert client.get("/api/cases").status_code == 401
 
 
-def test_case_list__worker__open_cases_in_scope_soonest_deadline_first(as_user, queue, people):
+def test_case_list__worker__open_cases_in_scope_new_first_then_soonest_deadline(as_user, queue, people):
     response = as_user(people["worker"]).get("/api/cases")
-    assert items(response) == [queue["sooner"], queue["later"], queue["overdue"], queue["new"]]
+    assert items(response) == [queue["new"], queue["sooner"], queue["later"], queue["overdue"]]
     assert response.json()["count"] == 4
-    first = response.json()["items"][0]
+    first = response.json()["items"][1]
     assert {k: first[k] for k in ("category", "category_name", "stage", "stage_label", "level", "place",
                                   "handling_place", "handler", "is_overdue", "merged_into")} == {
         "category": "lift-broken", "category_name": "电梯故障", "stage": "dispatch", "stage_label": "dispatched",
@@ -86,15 +86,19 @@ def test_case_list__worker__open_cases_in_scope_soonest_deadline_first(as_user, 
 QUEUE_FILTERS = [
     ({"stage": "collect"}, ["new"]),
     ({"stage": "closed"}, ["closed"]),
-    ({"stage": "all"}, ["closed", "sooner", "later", "overdue", "new"]),
+    ({"stage": "all"}, ["new", "closed", "sooner", "later", "overdue"]),
     ({"stage": "nonsense"}, []),
     ({"category": "lift-broken"}, ["sooner"]),
-    ({"category": "environment"}, ["later", "overdue", "new"]),  # a parent takes in its children
+    ({"category": "environment"}, ["new", "later", "overdue"]),  # a parent takes in its children
     ({"place": "330105001001-E1-B1"}, ["sooner", "later", "overdue"]),
-    ({"place": "330105001001-E1"}, ["sooner", "later", "overdue", "new"]),
+    ({"place": "330105001001-E1"}, ["new", "sooner", "later", "overdue"]),
     ({"place": "nowhere"}, []),
     ({"overdue": "true"}, ["overdue"]),
     ({"stage": "dispatch", "category": "exposed-rubbish", "overdue": "false"}, ["later", "overdue"]),
+    ({"sort": "newest"}, ["new", "overdue", "later", "sooner"]),
+    ({"q": "SX2024092"}, ["sooner", "later", "overdue"]),
+    ({"q": "sx20240923"}, ["later"]),
+    ({"mine": "true"}, ["new", "sooner", "later", "overdue"]),  # building-level cases are followed by the community
 ]
 
 
@@ -114,7 +118,7 @@ def test_case_list__resident__own_reports(as_user, queue, people):
 
 def test_case_list__paginated(as_user, queue, people):
     response = as_user(people["worker"]).get("/api/cases", {"page": 2, "page_size": 3})
-    assert (items(response), response.json()["count"]) == ([queue["new"]], 4)
+    assert (items(response), response.json()["count"]) == ([queue["overdue"]], 4)
 
 
 def _queue_queries(client) -> int:

@@ -107,7 +107,8 @@ def test_case_loop__pin_dispatch_handle_close_rate(browser, live_server, live_st
     worker.page.goto(f"{base}/cases/")
     assert number in worker.page.locator("#case-results").inner_text()
     worker.shot("queue")
-    worker.page.click(f"text={number}")
+    with worker.page.expect_navigation():
+        worker.page.click(f"tr[data-number='{number}'] a.case-title")  # the row leads with what and where
     worker.act("accept", note="现场核实属实")
     assert stage_of(number) == Stage.CREATE
     worker.shot("accepted")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from commonground.cases.services.workflow import (
     extension_decide,
     extension_request,
 )
+from commonground.cases.views._common import is_late
 
 from .conftest import at, frozen
 
@@ -45,14 +47,37 @@ def test_tick__overdue_case__escalated_once_and_second_run_changes_nothing(locat
         first = tick()
     case.refresh_from_db()
     assert (first.escalated, case.level, case.handling_place, case.is_overdue, case.stage) == (
-        1, Level.STREET, located.street, True, Stage.DISPATCH)
+        1, Level.STREET, located.street, False, Stage.DISPATCH)
     assert case.deadline > late
+    assert CaseEvent.objects.filter(case=case, action="escalated").get().data == {
+        "level": Level.STREET, "handling_place": located.street.code, "overdue": True}
     state = (list(Case.objects.values()), CaseEvent.objects.count(), Notification.objects.count())
     with frozen(late):
         second = tick()
     assert (second.escalated, second.warned) == (0, 0)
     assert (list(Case.objects.values()), CaseEvent.objects.count(), Notification.objects.count()) == state
     assert Notification.objects.filter(user=people["street"], case=case, kind="escalated").count() == 1
+
+
+def test_tick__escalated_when_late__not_overdue_beside_the_new_deadline_until_it_passes(located, categories, people):
+    """The bug: the job sent a late case up and marked it overdue beside the street's fresh deadline; at the top
+    the mark then kept the job from ever noting that the district's deadline passed too."""
+    case = dispatch_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])  # due 14:30
+    with frozen(at(2024, 9, 24, 9, 0)):
+        tick()  # to the street
+    case.refresh_from_db()
+    with frozen(case.deadline - datetime.timedelta(minutes=1)):
+        assert not is_late(case) and not Case.objects.overdue().filter(pk=case.pk).exists()
+    with frozen(case.deadline + datetime.timedelta(minutes=1)):
+        tick()  # to the district
+    case.refresh_from_db()
+    assert (case.level, case.is_overdue) == (Level.DISTRICT, False)
+    with frozen(case.deadline + datetime.timedelta(minutes=1)):
+        tick()  # the top: marked overdue, and now it shows
+        case.refresh_from_db()
+        assert (case.is_overdue, is_late(case)) == (True, True)
+    assert list(CaseEvent.objects.filter(case=case).values_list("action", flat=True).order_by("at", "pk"))[-3:] == [
+        "escalated", "escalated", "overdue"]
 
 
 def test_tick__at_75_percent__one_warning(located, categories, people):

@@ -4,6 +4,7 @@ Every page is checked for who may and may not see it; a denied or refused action
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -35,6 +36,7 @@ from commonground.cases.services.workflow import (
     case_verify,
     extension_request,
 )
+from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, RoleKind
 from commonground.core.services.organisations import organisation_create
 from tests.files import image_bytes
@@ -232,8 +234,10 @@ def test_queue__community_worker__own_community_only(client, located, categories
     assert response.status_code == 200
     assert queue_numbers(response) == [mine.number]
     client.force_login(people["street"])
-    assert set(queue_numbers(client.get(url("queue")))) == {mine.number, neighbours.number}
-    assert far.number not in client.get(url("queue")).content.decode()
+    assert queue_numbers(client.get(url("queue"))) == []  # nothing waits at the street's level
+    everything = client.get(url("queue"), {"scope": "all"})
+    assert set(queue_numbers(everything)) == {mine.number, neighbours.number}
+    assert far.number not in everything.content.decode()
 
 
 def test_queue__resident__sent_to_my_cases(client, located, categories, people):
@@ -247,14 +251,14 @@ def test_queue__no_role__403(client, located, make_user):
     assert client.get(url("queue")).status_code == 403
 
 
-def test_queue__sorted_by_deadline__overdue_badge(client, located, categories, people):
+def test_queue__new_first_then_by_deadline__overdue_badge(client, located, categories, people):
     later = dispatched(people, categories["noise"], located.estate)  # 40 working hours
     sooner = dispatched(people, categories["rubbish"], located.estate)  # 4 working hours
     waiting = reported(people["resident"], categories["rubbish"], located.building)
-    Case.objects.filter(pk=sooner.pk).update(is_overdue=True)
+    Case.objects.filter(pk=sooner.pk).update(is_overdue=True, deadline=clock.now() - datetime.timedelta(hours=1))
     client.force_login(people["worker"])
     response = client.get(url("queue"))
-    assert queue_numbers(response) == [sooner.number, later.number, waiting.number]
+    assert queue_numbers(response) == [waiting.number, sooner.number, later.number]
     html = response.content.decode()
     assert html.count('class="badge overdue"') == 1
 
@@ -416,14 +420,27 @@ def test_action__form_error__400_and_nothing_changed(client, located, categories
 
 
 def test_action__service_refuses__400_message_and_nothing_changed(client, located, categories, people, nothing_written):
-    case = dispatched(people, categories["noise"], located.estate)  # a dispute: no mediation record yet
+    case = dispatched(people, categories["rubbish"], located.estate)
+    Case.objects.filter(pk=case.pk).update(level="district", handling_place=located.district)
     with nothing_written():
-        client.force_login(people["grid"])
-        response = client.post(url("act", case.number, "feedback"), {"feedback-note": "已调解"})
+        client.force_login(people["district"])
+        response = client.post(url("act", case.number, "escalate"), {"escalate-reason": "区级也无法解决"})
         assert response.status_code == 400
-        form = next(item.form for item in response.context["actions"] if item.name == "feedback")
-        assert form.non_field_errors() == [translated("A dispute needs a mediation record with its outcome before it "
-                                                      "is reported done.")]
+        form = next(item.form for item in response.context["actions"] if item.name == "escalate")
+        assert form.non_field_errors() == [translated("This case is already at the top of the ladder.")]
+        assert next(item for item in response.context["actions"] if item.name == "escalate").errors
+
+
+def test_action__dispute_without_mediation__report_done_not_offered_mediation_opened_first(
+        client, located, categories, people, nothing_written):
+    case = dispatched(people, categories["noise"], located.estate)  # a dispute: no mediation record yet
+    client.force_login(people["grid"])
+    actions = client.get(url("detail", case.number)).context["actions"]
+    assert "feedback" not in {item.name for item in actions}
+    assert [(item.name, item.primary) for item in actions][0] == ("mediation_open", True)
+    assert [item.name for item in actions if item.primary] == ["mediation_open"]
+    with nothing_written():
+        assert client.post(url("act", case.number, "feedback"), {"feedback-note": "已调解"}).status_code == 403
 
 
 def test_action__accept_then_dispatch_to_handler(client, located, categories, people):

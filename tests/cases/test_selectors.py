@@ -104,19 +104,20 @@ def test_case_counts__resident_without_stats_permission__zero(spread, people):
     assert (counts["total"], counts["closed"], counts["mean_rating"]) == (0, 0, None)
 
 
-def test_case_queue__default_open_soonest_deadline_first_undated_last(spread, people, located, categories):
+def test_case_queue__default_open__new_first_then_soonest_deadline(spread, people, located, categories):
     sooner = dispatched(located, people, categories["lift"], at(2024, 9, 20, 9, 0))
-    assert list(case_queue(people["worker"])) == [sooner, spread["overdue"], spread["new"]]
+    assert list(case_queue(people["worker"])) == [spread["new"], sooner, spread["overdue"]]
 
 
 QUEUE_CASES = [
-    (QueueFilters(stage="all"), ["overdue", "community", "building", "new", "rejected"]),
+    (QueueFilters(stage="all"), ["rejected", "new", "overdue", "community", "building"]),
+    (QueueFilters(stage="all", sort="newest"), ["rejected", "new", "building", "community", "overdue"]),
     (QueueFilters(stage="closed"), ["community", "building"]),
     (QueueFilters(stage="rejected"), ["rejected"]),
     (QueueFilters(stage="bogus"), []),
     (QueueFilters(stage="all", category="lift-broken"), ["building"]),
-    (QueueFilters(stage="all", category="environment"), ["overdue", "community", "new", "rejected"]),
-    (QueueFilters(stage="all", place="330105001001-E1-B1"), ["overdue", "community", "building", "rejected"]),
+    (QueueFilters(stage="all", category="environment"), ["rejected", "new", "overdue", "community"]),
+    (QueueFilters(stage="all", place="330105001001-E1-B1"), ["rejected", "overdue", "community", "building"]),
     (QueueFilters(overdue=True), ["overdue"]),
     ({"stage": "all", "overdue": "1"}, ["overdue"]),
     (QueryDict("stage=closed&category=exposed-rubbish"), ["community"]),
@@ -132,7 +133,7 @@ def test_case_queue__filters(spread, people):
 def test_case_queue__joins_related_rows(spread, people, django_assert_num_queries):
     cases = list(case_queue(people["worker"], QueueFilters(stage="all")))
     with django_assert_num_queries(0):
-        assert [(c.category.code, c.place.code, c.handling_place_id and c.handling_place.code) for c in cases][0] == (
+        assert [(c.category.code, c.place.code, c.handling_place_id and c.handling_place.code) for c in cases][2] == (
             "exposed-rubbish", "330105001001-E1-B1", "330105001001")
 
 

@@ -48,7 +48,7 @@ def test_tick_command__overdue_case__escalated_then_second_run_changes_nothing(l
 
         case.refresh_from_db()
         assert (case.level, case.handling_place, case.is_overdue, case.stage) == (
-            Level.STREET, located.street, True, Stage.DISPATCH)
+            Level.STREET, located.street, False, Stage.DISPATCH)  # the street has its own, fresh time limit
         assert (numbers(first)[-2:], numbers(second)[-2:]) == ([0, 1], [0, 0])
 
 

@@ -317,7 +317,7 @@ def test_roster_import__missing_column__reported_on_header_row(tree):
     assert located(result) == [(1, "name", "missing_column")]
     with translation.override("zh-hans"):
         chinese = run("people", ["身份证号", "电话"], [[make_id_number(seq=94), "13900000000"]])
-        assert str(chinese.errors[0]).startswith("第1行 “姓名”")
+        assert str(chinese.errors[0]).startswith("第1行“姓名”：")
 
 
 def test_roster_import__dry_run__counts_but_writes_nothing(tree, nothing_written):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.working_calendar import add_working_hours
@@ -17,7 +16,7 @@ from commonground.core.working_calendar import add_working_hours
 from ..models import CLOCK_STAGES, Case, NotificationKind
 from ..rules import WARN_AT_FRACTION
 from .events import locked
-from .notifications import notify_handlers
+from .notifications import case_message, notify_handlers
 from .workflow import case_escalate_overdue
 
 
@@ -42,8 +41,8 @@ def case_warn_deadline(*, case: Case) -> bool:
         return False
     current.warned_at = now
     current.save(update_fields=["warned_at", "updated_at"])
-    notify_handlers(current, NotificationKind.DEADLINE, _("Case %(number)s is due at %(deadline)s.")
-                    % {"number": current.number, "deadline": f"{timezone.localtime(current.deadline):%Y-%m-%d %H:%M}"})
+    notify_handlers(current, NotificationKind.DEADLINE, case_message(
+        "deadline", current, deadline=f"{timezone.localtime(current.deadline):%Y-%m-%d %H:%M}"))
     return True
 
 

@@ -7,12 +7,31 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from commonground.core import clock
 from commonground.core.models import RoleAssignment, User
 from commonground.core.rules import ROLE_PERMISSIONS, role_permits
 
-from ..models import Case, Notification, NotificationPreference
+from ..models import Case, Notification, NotificationKind, NotificationPreference
+from ..presentation import what_and_where
+
+# What each notification about a case says: what (the category) and where (the place), then the news.
+CASE_MESSAGES = {
+    "rejected": gettext_lazy("Your report “%(category)s” (%(place)s) was not accepted: %(reason)s"),
+    "closed": gettext_lazy("Your report “%(category)s” (%(place)s) is done. Please rate how it was handled."),
+    "closed_merged": gettext_lazy("Your report “%(category)s” (%(place)s) was handled together with the same "
+                                  "matter and is done."),
+    "assigned": gettext_lazy("New case to handle: “%(category)s” (%(place)s), due %(deadline)s."),
+    "reopened": gettext_lazy("“%(category)s” (%(place)s) is taken up again after a dissatisfied rating."),
+    "escalated": gettext_lazy("“%(category)s” (%(place)s) was escalated to you: %(reason)s"),
+    "deadline": gettext_lazy("“%(category)s” (%(place)s) is due at %(deadline)s."),
+}
+
+
+def case_message(key: str, case: Case, **extra: str) -> str:
+    """The text of a notification about `case`: its category and place, then the news (`CASE_MESSAGES[key]`)."""
+    return str(CASE_MESSAGES[key]) % {**what_and_where(case), **extra}
 
 
 def handler_roles() -> list[str]:
@@ -69,6 +88,12 @@ def send_digests() -> int:
         pending.update(emailed_at=now)
         sent += 1
     return sent
+
+
+def rating_request_settled(*, actor: User, case: Case) -> int:
+    """The reporter rated the case: the requests to rate it are done with (marked read), so they stop asking."""
+    return (Notification.objects.filter(user=actor, case=case, kind=NotificationKind.CLOSED, read_at__isnull=True)
+            .update(read_at=clock.now()))
 
 
 def mark_read(*, actor: User, ids: list[int] | None = None) -> int:

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.models import Organisation, User
-from commonground.core.permissions import active_roles, can, require
-from commonground.core.rules import role_permits
+from commonground.core.permissions import require
 from commonground.core.working_calendar import add_working_hours
 
 from ..models import (
@@ -28,15 +27,20 @@ from ..models import (
     ExtensionStatus,
     Level,
     Mediation,
-    MediationOutcome,
     NotificationKind,
     Stage,
 )
 from ..rules import DISSATISFIED_AT_MOST
+from .allowed import (  # noqa: F401  (allowed_actions and may_decide_extension: callers asked them here first)
+    allowed_actions,
+    last_feedback_actor_id,
+    may_decide_extension,
+    mediation_done,
+)
 from .events import expect_stage, locked, log_event, move
 from .intake import clean_attachments
 from .ladder import handling_place, next_level
-from .notifications import notify_handlers, notify_user
+from .notifications import case_message, notify_handlers, notify_user, rating_request_settled
 
 
 def _start_clock(case: Case, level: str, now: datetime.datetime) -> dict[str, Any]:
@@ -60,8 +64,8 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
                 to_stage=Stage.REJECTED, action="rejected", verb=_("rejected"), note=reason.strip(),
                 closed_at=clock.now())
     if case.reporter_id:
-        notify_user(case.reporter, case, NotificationKind.CLOSED, _("Case %(number)s was not accepted: %(reason)s")
-                    % {"number": case.number, "reason": reason.strip()})
+        notify_user(case.reporter, case, NotificationKind.CLOSED,
+                    case_message("rejected", case, reason=reason.strip()))
     return case
 
 
@@ -79,9 +83,8 @@ def case_dispatch(*, case: Case, actor: User, level: str | None = None, handler:
     case = move(case=current, held=True, actor=actor, permission="case.dispatch", allowed=(Stage.CREATE,),
                 to_stage=Stage.DISPATCH, action="dispatched", verb=_("dispatched"), note=note, handler=handler,
                 data={"level": fields["level"], "handling_place": fields["handling_place"].code}, **fields)
-    notify_handlers(case, NotificationKind.ASSIGNED, _("New case %(number)s: %(category)s, due %(deadline)s")
-                    % {"number": case.number, "category": case.category,
-                       "deadline": f"{timezone.localtime(case.deadline):%Y-%m-%d %H:%M}"})
+    notify_handlers(case, NotificationKind.ASSIGNED, case_message(
+        "assigned", case, deadline=f"{timezone.localtime(case.deadline):%Y-%m-%d %H:%M}"))
     return case
 
 
@@ -111,36 +114,35 @@ def case_feedback(*, case: Case, actor: User, note: str) -> Case:
     if not note.strip():
         raise ValidationError({"note": _("Say how the matter was solved.")})
     current = locked(case)
-    if current.category.is_dispute:
-        mediation = Mediation.objects.filter(case=current).first()
-        if mediation is None or mediation.outcome == MediationOutcome.PENDING:
-            raise ValidationError(_("A dispute needs a mediation record with its outcome before it is reported done."))
+    if current.category.is_dispute and not mediation_done(Mediation.objects.filter(case=current).first()):
+        raise ValidationError(_("A dispute needs a mediation record with its outcome before it is reported done."))
     return move(case=current, held=True, actor=actor, permission="case.handle",
                 allowed=(Stage.DISPATCH, Stage.HANDLE), to_stage=Stage.FEEDBACK, action="feedback",
                 verb=_("reported done"), note=note.strip())
-
-
-def _last_feedback_actor_id(case: Case) -> int | None:
-    return case.events.filter(action="feedback").order_by("-at", "-pk").values_list("actor_id", flat=True).first()
 
 
 @transaction.atomic
 def case_verify(*, case: Case, actor: User, approved: bool, note: str = "") -> Case:
     """Independent check: close the case (recording the level that solved it) or send it back."""
     current = locked(case)
-    if _last_feedback_actor_id(current) == actor.pk:
+    if last_feedback_actor_id(current) == actor.pk:
         raise PermissionDenied(_("The check must be made by someone other than the handler who reported it done."))
     if approved:
         now = clock.now()
         case = move(case=current, held=True, actor=actor, permission="case.verify", allowed=(Stage.FEEDBACK,),
                     to_stage=Stage.CLOSED, action="closed", verb=_("closed"), note=note, closed_at=now,
                     closed_level=current.level)
-        merged = list(case.merged_cases.select_related("reporter"))  # none can join: the main case is locked
+        # none can join: the main case is locked
+        merged = list(case.merged_cases.select_related("reporter", "category", "place__parent"))
         if merged:
             Case.objects.filter(pk__in=[c.pk for c in merged]).update(closed_at=now, closed_level=case.level)
-        for user in {case.reporter, *[c.reporter for c in merged]} - {None}:
-            notify_user(user, case, NotificationKind.CLOSED, _("Case %(number)s is closed. Please rate how it was "
-                                                               "handled.") % {"number": case.number})
+        if case.reporter_id:
+            notify_user(case.reporter, case, NotificationKind.CLOSED, case_message("closed", case))
+        told = {case.reporter_id}
+        for repeat in merged:
+            if repeat.reporter_id not in told:  # told once, about their own report; only the main case is rated
+                told.add(repeat.reporter_id)
+                notify_user(repeat.reporter, case, NotificationKind.CLOSED, case_message("closed_merged", repeat))
         return case
     if not note.strip():
         raise ValidationError({"note": _("Say what is still missing.")})
@@ -161,6 +163,7 @@ def case_rate(*, case: Case, actor: User, rating: int, comment: str = "") -> Cas
     case = move(case=current, held=True, actor=actor, permission="case.rate", allowed=(Stage.CLOSED,),
                 to_stage=Stage.EVALUATED, action="rated", verb=_("rated"), note=comment.strip(), data={"rating": rating},
                 rating=rating)
+    rating_request_settled(actor=actor, case=case)
     if rating > DISSATISFIED_AT_MOST:
         return case
     now = clock.now()
@@ -169,15 +172,16 @@ def case_rate(*, case: Case, actor: User, rating: int, comment: str = "") -> Cas
                         to_stage=Stage.HANDLE, action="reopened", verb=_("reopened"),
                         note=_("Reopened after a dissatisfied rating."), reopenings=1, closed_at=None,
                         closed_level="", rating=None, **_start_clock(case, case.level, now))
-        notify_handlers(reopened, NotificationKind.REOPENED, _("Case %(number)s was reopened after a dissatisfied "
-                                                              "rating.") % {"number": reopened.number})
+        notify_handlers(reopened, NotificationKind.REOPENED, case_message("reopened", reopened))
         return reopened
     return _escalate(case, actor=None, reason=_("Dissatisfied again after reopening."),
                      from_stages=(Stage.EVALUATED,), reopen=True)
 
 
-def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, ...], reopen: bool = False) -> Case:
-    """Send a (locked, permission-checked) case one level up the ladder, restarting its clock there."""
+def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, ...], reopen: bool = False,
+              late: bool = False) -> Case:
+    """Send a (locked, permission-checked) case one level up the ladder, restarting its clock there: the level
+    above gets its own time limit, so the case is not overdue there (`late`: the event notes it was below)."""
     up = next_level(case.place, case.level, case.handling_place)
     if up is None:
         raise ValidationError(_("This case is already at the top of the ladder."))
@@ -192,9 +196,9 @@ def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, .
     case.stage = Stage.DISPATCH
     case.save(update_fields=[*changes, "stage", "updated_at"])
     log_event(case=case, actor=actor, action="escalated", from_stage=from_stage, to_stage=Stage.DISPATCH,
-              note=reason, data={"level": case.level, "handling_place": case.handling_place.code})
-    notify_handlers(case, NotificationKind.ESCALATED, _("Case %(number)s was escalated to you: %(reason)s")
-                    % {"number": case.number, "reason": reason})
+              note=reason, data={"level": case.level, "handling_place": case.handling_place.code,
+                                 **({"overdue": True} if late else {})})
+    notify_handlers(case, NotificationKind.ESCALATED, case_message("escalated", case, reason=reason))
     return case
 
 
@@ -210,8 +214,9 @@ def case_escalate(*, case: Case, actor: User, reason: str) -> Case:
 
 @transaction.atomic
 def case_escalate_overdue(*, case: Case) -> Case | None:
-    """The deadline job's step for one case: mark it overdue and send it one level up (or, at the
-    top, only mark it). Does nothing when the case is no longer overdue: safe to run twice."""
+    """The deadline job's step for one case: send it one level up, where its clock starts again (the escalation
+    event records that it was overdue), or, at the top, mark it overdue. Does nothing when the case is no longer
+    overdue: safe to run twice."""
     current = locked(case)
     if current.stage not in CLOCK_STAGES or current.deadline is None or current.deadline > clock.now():
         return None
@@ -223,10 +228,7 @@ def case_escalate_overdue(*, case: Case) -> Case | None:
         log_event(case=current, actor=None, action="overdue", from_stage=current.stage, to_stage=current.stage,
                   note=_("Overdue at the top of the ladder."))
         return current
-    escalated = _escalate(current, actor=None, reason=_("Deadline passed."), from_stages=tuple(CLOCK_STAGES))
-    escalated.is_overdue = True
-    escalated.save(update_fields=["is_overdue"])
-    return escalated
+    return _escalate(current, actor=None, reason=_("Deadline passed."), from_stages=tuple(CLOCK_STAGES), late=True)
 
 
 @transaction.atomic
@@ -247,18 +249,6 @@ def extension_request(*, case: Case, actor: User, hours: Decimal, reason: str) -
     log_event(case=current, actor=actor, action="extension_requested", from_stage=current.stage,
               to_stage=current.stage, note=reason.strip(), data={"hours": str(hours)})
     return request
-
-
-def may_decide_extension(actor: User, case: Case) -> bool:
-    """One level up: a role allowing "case.approve_extension" whose scope lies strictly above the handling place."""
-    if getattr(actor, "is_superuser", False):
-        return True
-    place = case.handling_place
-    return any(
-        role_permits(r.role, "case.approve_extension") and place.path.startswith(r.scope.path)
-        and len(r.scope.path) < len(place.path)
-        for r in active_roles(actor)
-    )
 
 
 @transaction.atomic
@@ -301,24 +291,3 @@ def case_merge(*, duplicate: Case, into: Case, actor: User) -> Case:
     log_event(case=main, actor=actor, action="merged_in", from_stage=main.stage, to_stage=main.stage,
               data={"from": merged.number})
     return merged
-
-
-def allowed_actions(actor: User, case: Case) -> list[str]:
-    """The buttons a case page shows this user: every transition the resolver and the stage allow."""
-    actions = []
-    stage = case.stage
-    if stage == Stage.COLLECT and can(actor, "case.accept", case):
-        actions += ["accept", "reject"]
-    if stage == Stage.CREATE and can(actor, "case.dispatch", case):
-        actions.append("dispatch")
-    if stage in CLOCK_STAGES and case.handling_place_id and can(actor, "case.handle", case):
-        actions += ["note", "escalate", "extend"] + (["feedback"] if stage != Stage.FEEDBACK else [])
-        if case.category.is_dispute:
-            actions.append("mediate")
-    if stage == Stage.FEEDBACK and can(actor, "case.verify", case) and _last_feedback_actor_id(case) != actor.pk:
-        actions.append("verify")  # the check is independent: never by whoever reported it done
-    if stage == Stage.CLOSED and case.is_own(actor, "case.rate"):
-        actions.append("rate")
-    if stage in OPEN_STAGES and can(actor, "case.merge", case):
-        actions.append("merge")
-    return actions

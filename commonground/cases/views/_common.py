@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from commonground.core import clock
 from commonground.core.models import Place
 
 from ..models import OPEN_STAGES, Case, Stage
@@ -19,8 +20,10 @@ FALLBACK_CENTRE = (30.319, 120.142)
 
 
 def is_late(case: Case) -> bool:
-    """Open and marked overdue by the deadline job (the same rule as the queue's filter and the figures)."""
-    return case.stage in OPEN_STAGES and case.is_overdue
+    """Open, marked overdue by the deadline job (the rule of the queue's filter and the figures), and its current
+    deadline passed: a case sent up the ladder has a new deadline there."""
+    return (case.stage in OPEN_STAGES and case.is_overdue
+            and (case.deadline is None or case.deadline <= clock.now()))
 
 
 def basemap() -> dict[str, str]:

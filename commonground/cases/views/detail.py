@@ -18,9 +18,22 @@ from commonground.core.masking import in_full, shown
 from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import can
 
-from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation, MediationOutcome
+from ..models import OPEN_STAGES, Case, ExtensionStatus, Mediation
+from ..presentation import (
+    RESIDENT_STEP_OF,
+    RESIDENT_STEPS,
+    place_label,
+    resident_event_label,
+    resident_status,
+)
 from ..selectors import access_case, visible_cases
-from ..services.workflow import allowed_actions, may_decide_extension
+from ..services.allowed import (
+    allowed_actions,
+    may_decide_extension,
+    mediation_of,
+    mediation_steps,
+    primary_action,
+)
 from ._common import basemap, is_late, point_of
 from .forms import (
     AcceptForm,
@@ -50,6 +63,7 @@ class ActionForm:
     secondary: bool = False
     multipart: bool = False
     errors: bool = False
+    primary: bool = False
     help: Any = ""
     extra: dict = field(default_factory=dict)
 
@@ -108,25 +122,23 @@ def make_form(action: str, user: Any, case: Case, data: Any = None, files: Any =
     return form_class(data, files, prefix=action, label_suffix="")
 
 
-def mediation_steps(mediation: Mediation | None) -> set[str]:
-    """Which mediation forms make sense now: open first, then sessions, then the outcome."""
-    if mediation is None:
-        return {"mediation_open"}
-    if mediation.outcome != MediationOutcome.PENDING:
-        return set()
-    return {"mediation_session", "mediation_conclude"} if mediation.sessions.all() else {"mediation_session"}
-
-
 def action_forms(user: Any, case: Case, mediation: Mediation | None,
                  bound: dict[str, forms.Form] | None = None) -> list[ActionForm]:
-    allowed = set(allowed_actions(user, case))
-    steps = mediation_steps(mediation) if "mediate" in allowed else set()
+    """The forms of the steps `allowed_actions` offers, the one that moves the case on now (`primary_action`)
+    first and open; a mediation shows only its next step."""
+    allowed = allowed_actions(user, case, mediation=mediation)
+    steps = mediation_steps(mediation) if "mediate" in allowed else []
+    primary = primary_action(allowed)
+    if primary == "mediate":
+        primary = steps[-1] if steps else None
     result = []
     for name, title, button, _form_class, secondary, multipart in ACTION_SPECS:
         if needed(name) not in allowed or (name.startswith("mediation_") and name not in steps):
             continue
         form = (bound or {}).get(name) or make_form(name, user, case)
-        result.append(ActionForm(name, title, button, form, secondary, multipart, errors=form.is_bound))
+        result.append(ActionForm(name, title, button, form, secondary and name != primary, multipart,
+                                 errors=form.is_bound, primary=name == primary))
+    result.sort(key=lambda item: not item.primary)
     return result
 
 
@@ -154,8 +166,11 @@ def contact_of(user: Any, case: Case) -> dict[str, str] | None:
 def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] | None = None) -> dict[str, Any]:
     user = request.user
     events = list(case.events.select_related("actor").prefetch_related("attachments"))
+    staff_view = can(user, "case.view") and not case.is_own(user, "case.view")
     for event in events:
-        event.label = event.get_action_display()
+        event.label = event.get_action_display() if staff_view else resident_event_label(event)
+    if not staff_view:
+        events = [event for event in events if event.label]
     reported = next((e for e in events if e.action == "reported"), None)
     duplicates = (reported.data.get("possible_duplicates", []) if reported else [])
     duplicates_count = (reported.data.get("possible_duplicates_count", len(duplicates)) if reported else 0)
@@ -163,13 +178,10 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     linkable = set(
         visible_cases(user).filter(number__in=[*duplicates, *merged]).values_list("number", flat=True)
     ) if duplicates or merged else set()
-    mediation = None
-    if case.category.is_dispute:
-        mediation = Mediation.objects.filter(case=case).select_related("mediator").prefetch_related("sessions").first()
+    mediation = mediation_of(case)
     extensions = list(case.extension_requests.select_related("requested_by", "decided_by").order_by("-created_at"))
     pending = next((x for x in extensions if x.status == ExtensionStatus.PENDING), None)
     point = point_of(case)
-    staff_view = can(user, "case.view") and not case.is_own(user, "case.view")
     return {
         "case": case,
         "late": is_late(case),
@@ -188,6 +200,9 @@ def case_context(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "contact": contact_of(user, case) if staff_view else None,
         "staff_view": staff_view,
         "is_reporter": case.is_own(user, "case.view"),
+        "where": place_label(case.place),
+        "status": None if staff_view else resident_status(case, events),
+        "steps": RESIDENT_STEPS, "step": RESIDENT_STEP_OF.get(case.stage),
         "map": {"lat": point[0], "lng": point[1], "name": case.place.name, "outline": None, "children": [],
                 "code": case.place.code, "areas": areas_around(user, case.place), **basemap()} if point else None,
     }

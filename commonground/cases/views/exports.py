@@ -29,6 +29,8 @@ def exported_cases(request: HttpRequest) -> QuerySet[Case]:
         return Case.objects.none()
     if "stage" not in request.GET:
         filters = replace(filters, stage="all")
+    if "scope" not in request.GET:  # a download is of the area unless it asks for what waits at the user's level
+        filters = replace(filters, mine=False)
     return visible_to(request.user, "case.export", case_queue(request.user, filters))
 
 

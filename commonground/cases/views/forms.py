@@ -17,9 +17,15 @@ from ..services.ladder import handling_place
 
 STAGE_FILTERS = [("open", _("Open cases")), ("all", _("All stages")), *Stage.choices]
 DUE_FILTERS = [("", _("Any deadline")), ("today", _("Due today"))]
+SCOPES = [("mine", _("Waiting at my level")), ("all", _("Everything in my area"))]
+SORTS = [("deadline", _("New first, then by deadline")), ("newest", _("Newest first"))]
 
 
 class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("Number, words or place"), "id": "queue-q", "autocomplete": "off"}))
+    scope = forms.ChoiceField(label=_("Showing"), choices=SCOPES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGE_FILTERS, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       to_field_name="code", empty_label=_("All categories"))

@@ -1,4 +1,4 @@
-"""The staff queue (cases in scope, soonest deadline first) and the map of open cases."""
+"""The staff queue (what waits at my level, or every case in my area) and the map of open cases."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from commonground.core.permissions import can, require
 
 from ..exports import open_cases_geojson
 from ..models import OPEN_STAGES, Case
+from ..presentation import place_label
 from ..selectors import QueueFilters, case_queue, visible_cases
 from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
 from .forms import QueueFilterForm
@@ -24,23 +25,31 @@ AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNIT
               PlaceKind.OFFICE_BUILDING)
 
 
+# Asking for any of these is asking about the whole area (links from the home page and the figures); the bare
+# queue is what waits at the user's own level.
+AREA_QUESTIONS = {"stage", "category", "place", "overdue", "due", "q"}
+
+
 def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters | None]:
     """The filter form and what it selects; None when a choice is not one the user may make (a
     stranger's place): then nothing matches."""
-    form = QueueFilterForm(request.GET or None, user=request.user, area_kinds=AREA_KINDS)
-    if not form.is_bound:
-        return form, QueueFilters()
+    data = request.GET.copy()
+    if not data.get("scope"):
+        data["scope"] = "all" if AREA_QUESTIONS & set(data) else "mine"
+    form = QueueFilterForm(data, user=request.user, area_kinds=AREA_KINDS)
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
     return form, QueueFilters(stage=data["stage"], category=data["category"].code if data["category"] else "",
                               place=data["place"].code if data["place"] else "", overdue=data["overdue"],
+                              q=data["q"], mine=data["scope"] == "mine", sort=data["sort"] or "deadline",
                               due=data["due"])
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """My queue: the cases I may view, filtered, soonest deadline first; residents go to their own cases."""
+    """What waits for me (or every case in my area), filtered, searched and sorted; residents go to their own
+    cases."""
     user = request.user
     if not can(user, "case.view") and can(user, "case.add"):
         return redirect("cases:mine")
@@ -50,10 +59,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.late = is_late(case)
+        case.where = place_label(case.place)
     template = "cases/_queue_results.html" if getattr(request, "htmx", False) and request.htmx.target == \
         "case-results" else "cases/queue.html"
     return render(request, template, {
-        "form": form, "page": page, "colours": STAGE_COLOURS,
+        "form": form, "page": page, "colours": STAGE_COLOURS, "mine": filters is not None and filters.mine,
         "may_export": can(user, "case.export"), "query": request.GET.urlencode(),
     })
 

@@ -17,7 +17,7 @@ from commonground.core.text import clean_text
 from .. import rules
 from ..models import CandidateStatus, Notice, NoticeKind, Vote
 from ..notice_selectors import notice_issuer
-from ..presentation import area_text, choice_label, outcome_label, share_text, threshold_text
+from ..presentation import area_text, choice_label, outcome_text, share_text, threshold_text
 
 
 @transaction.atomic
@@ -94,14 +94,14 @@ def publish_vote_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice
 def publish_result_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
     """The result with every share as numerator/denominator, and every counted ballot by receipt code."""
     result = vote.result
+    names = dict(vote.candidates.values_list("pk", "person__name")) if vote.is_election else {}
     lines = [
-        _("Result: %(outcome)s") % {"outcome": outcome_label(vote.outcome)},
+        _("Result: %(outcome)s") % {"outcome": outcome_text(vote, names if vote.is_election else None)},
         _("Taking part: %(area)s of the area, %(heads)s of the owners.") % {
             "area": share_text(result["quorum"]["area"], area=True), "heads": share_text(result["quorum"]["heads"])},
         threshold_text(vote),
     ]
     if vote.is_election:
-        names = dict(vote.candidates.values_list("pk", "person__name"))
         for row in result["candidates"]:
             lines.append(_("%(name)s: %(area)s of the participating area, %(heads)s of the participating owners"
                            "%(mark)s") % {

@@ -22,7 +22,15 @@ from commonground.core import clock
 from commonground.core.permissions import can
 
 from ..models import Ballot, CandidateStatus, Vote, VoteStatus
-from ..presentation import area_text, choice_label, outcome_label, share_text, threshold_text
+from ..presentation import (
+    area_text,
+    choice_label,
+    names_of_candidates,
+    outcome_label,
+    outcome_text,
+    share_text,
+    threshold_text,
+)
 from ..selectors import access_vote, candidate_names, notices_for
 from ..selectors import my_votes as my_votes_of
 from ..services.ballots import ballot_cast, elector_of
@@ -73,11 +81,12 @@ def my_votes(request: HttpRequest) -> HttpResponse:
     receipts = dict(Ballot.objects.filter(vote__in=[v.pk for v in votes], elector__memberships__person_id=user.person_id)
                     .values_list("vote_id", "receipt_code"))
     now = clock.now()
+    names = names_of_candidates([vote for vote in votes if phase_of(vote, now) == "closed"])
     groups: dict[str, list[VoteCard]] = {"open": [], "upcoming": [], "closed": []}
     for vote in votes:
         phase = phase_of(vote, now)
         card = VoteCard(vote, phase, str(PHASE_LABELS[phase]), receipts.get(vote.pk),
-                        outcome_label(vote.outcome) if phase == "closed" else "")
+                        outcome_text(vote, names) if phase == "closed" else "")
         groups["closed" if phase in {"counting", "closed"} else phase].append(card)
     groups["upcoming"].reverse()  # the next one first
     return render(request, "deliberation/my_votes.html", {"groups": groups, "any": bool(votes)})
@@ -183,7 +192,8 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
     mine = Ballot.objects.filter(vote=vote, elector=elector).values_list("receipt_code", flat=True).first() \
         if elector else None
     context = {
-        "vote": vote, "outcome": outcome_label(vote.outcome), "quorum": _shares(result["quorum"]),
+        "vote": vote, "outcome": outcome_text(vote, names) if vote.is_election else outcome_label(vote.outcome),
+        "quorum": _shares(result["quorum"]),
         "outcome_explained": (ELECTION_EXPLAINED if vote.is_election else OUTCOME_EXPLAINED)[vote.outcome],
         "quorum_met": result["quorum_met"], "threshold": threshold_text(vote), "lines": lines,
         "unfilled": result.get("unfilled", 0), "receipt": receipt, "found": found, "my_receipt": mine,
