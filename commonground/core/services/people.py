@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 from ..models import (
     Household,
@@ -21,6 +21,7 @@ from ..models import (
     Relation,
     User,
 )
+from ..models.people import PHONE_TAIL_LENGTH
 from ..validators import id_number_birth_date, id_number_gender, normalise_id_number
 from . import permit, permit_stored
 
@@ -31,12 +32,26 @@ def pinyin_of(name: str) -> str:
     return " ".join(lazy_pinyin(name))
 
 
+def initials_of(name: str) -> str:
+    """张三丰 → "zsf", 欧阳 Li → "oyl": the first letter of each syllable or word, lower case."""
+    words = " ".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).split()
+    return "".join(word[0] for word in words if word[0].isascii() and word[0].isalpha()).lower()[:100]
+
+
+def search_keys(name: str, phone: str) -> dict[str, str]:
+    """The derived columns a person is found by: every writer of Person rows (services, roster import, the
+    demo's bulk insert) sets them from here, so search and the database constraint agree."""
+    return {"name_pinyin": pinyin_of(name), "name_initials": initials_of(name),
+            "phone_tail": phone[-PHONE_TAIL_LENGTH:]}
+
+
 def _fill_derived(person: Person) -> None:
     person.name = person.name.strip()
-    person.name_pinyin = pinyin_of(person.name)
     if person.id_number:
         person.id_number = normalise_id_number(person.id_number)
     person.phone = (person.phone or "").strip()
+    for field, value in search_keys(person.name, person.phone).items():
+        setattr(person, field, value)
 
 
 @transaction.atomic
