@@ -87,7 +87,7 @@ def test_home__street_staff_with_admin__admin_work_listed_with_links(client, tre
     client.force_login(make_user(RoleKind.STREET_STAFF, tree.street, is_staff=True))
     items = {str(item.label): item.url for item in client.get("/").context["capabilities"]}
     assert items["Assign roles to staff"] == reverse("admin:core_roleassignment_changelist")
-    assert items["Manage people and households"] == reverse("admin:core_person_changelist")
+    assert items["Manage people and households"] == reverse("core:person-list")  # the app's own page, not the admin
 
 
 def test_home__resident__only_places_no_household_or_people_counts(client, tree, make_user):

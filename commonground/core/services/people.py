@@ -74,16 +74,26 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, person: Person, name: str | None = None, phone: str | None = None, actor: User | None = None
+    *, person: Person, name: str | None = None, phone: str | None = None, id_number: str | None = None,
+    actor: User | None = None,
 ) -> Person:
-    """Change a person's name or phone; `actor` may "person.change" them."""
+    """Change a person's name, phone or ID number (None leaves a field alone; an empty ID number clears it);
+    `actor` may "person.change" them, and change the numbers only where they may see them in full. A new ID
+    number sets gender and birth date again."""
     permit(actor, "person.change", person)
+    if phone is not None or id_number is not None:
+        permit(actor, "person.view_personal_data", person)
     if name is not None:
         person.name = name
     if phone is not None:
         person.phone = phone
+    if id_number is not None:
+        person.id_number = normalise_id_number(id_number) or None
     _fill_derived(person)
     person.full_clean()
+    if id_number and person.id_number:
+        person.gender = id_number_gender(person.id_number)
+        person.birth_date = id_number_birth_date(person.id_number)
     person.save()
     return person
 
@@ -172,6 +182,9 @@ def household_member_save(*, member: HouseholdMember, actor: User | None = None)
         household=member.household, relation=Relation.HEAD
     ).exclude(pk=member.pk).exists():
         raise ValidationError({"relation": _("A household has exactly one head.")})
+    if HouseholdMember.objects.filter(household=member.household, person=member.person).exclude(pk=member.pk).exists():
+        raise ValidationError({"person": _("%(name)s is already a member of this household.")
+                               % {"name": member.person.name}})
     member.full_clean()
     member.save()
     return member
