@@ -62,7 +62,8 @@ class HouseholdForm(PeopleForm):
     """A new household: the flat (as the search box reads it, or its code) and its head, by ID number."""
 
     flat = forms.CharField(label=_("Flat"), max_length=100,
-                           help_text=_("Estate, building and room, such as 浙工新村3幢1单元101, or the flat's code."))
+                           help_text=_("Building and room, such as 3幢1单元101, with the estate's name in front when several "
+                                       "estates have one; or the flat's code."))
     head = forms.CharField(label=_("Head of household (ID number)"), max_length=18,
                            help_text=_("Register the head as a person first if they are not on record."))
     registered_on = forms.DateField(label=_("Registered on"), required=False,
