@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import people, places, report, rosters
+from .views import people, people_edit, people_lists, places, report, rosters
 
 app_name = "core"
 urlpatterns: list = []
@@ -10,9 +10,18 @@ urlpatterns += [
     path("places/", places.place_list, name="place-list"),
     path("places/areas.geojson", places.place_areas, name="place-areas"),
     path("places/<str:code>/", places.place_detail, name="place-detail"),
+    path("people/", people_lists.person_list, name="person-list"),
+    path("people/new/", people_edit.person_create_page, name="person-create"),
     path("people/<int:pk>/", people.person_detail, name="person-detail"),
+    path("people/<int:pk>/edit/", people_edit.person_edit_page, name="person-edit"),
     path("people/<int:pk>/password-reset/", people.person_password_reset, name="person-password-reset"),
+    path("households/", people_lists.household_list_page, name="household-list"),
+    path("households/new/", people_edit.household_create_page, name="household-create"),
     path("households/<int:pk>/", people.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", people_edit.household_edit_page, name="household-edit"),
+    path("households/<int:pk>/members/", people_edit.household_member_add, name="household-member-add"),
+    path("households/<int:pk>/members/<int:member_pk>/remove/", people_edit.household_member_remove_page,
+         name="household-member-remove"),
 ]
 
 urlpatterns += [

@@ -8,7 +8,7 @@ import random
 from faker import Faker
 
 from commonground.core.models import Gender, Person, Relation
-from commonground.core.services.people import pinyin_of
+from commonground.core.services.people import search_keys
 from commonground.core.validators import id_number_check_char
 
 from . import names
@@ -46,10 +46,10 @@ class PeopleMaker:
         given = self.fake.first_name_male() if gender == Gender.MALE else self.fake.first_name_female()
         surname = surname or self.fake.last_name()
         name = surname + given
-        person = Person(
-            name=name, name_pinyin=pinyin_of(name), id_number=self.id_number(born, gender),
-            phone=self.phone() if phone else "", gender=gender, birth_date=born,
-        )
+        id_number = self.id_number(born, gender)  # drawn before the phone, as the demo always has
+        number = self.phone() if phone else ""
+        person = Person(name=name, **search_keys(name, number), id_number=id_number, phone=number, gender=gender,
+                        birth_date=born)
         self.made.append(person)
         self.surnames[id(person)] = surname
         return person

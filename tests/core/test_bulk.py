@@ -32,7 +32,8 @@ def test_reserve_ids__rows_written_meanwhile__take_keys_above_the_reserved_ones(
 def test_insert__rows_and_audit_rows_at_the_audit_moment(db, make_user):
     user = make_user()
     district = place_create(code="330105", name="拱墅区", kind=PlaceKind.DISTRICT)
-    people = [Person(name="张三", phone="13800000001", registered_place_id=district.pk), Person(name="李四")]
+    people = [Person(name="张三", phone="13800000001", phone_tail="0001", registered_place_id=district.pk),
+              Person(name="李四")]
 
     statements = bulk.insert(Person, people, audit=bulk.Audit(user.pk, AT, "roster import: people"))
     with transaction.atomic():

@@ -95,7 +95,7 @@ def test_person_detail__history__without_personal_data(client, tree, make_user):
     history = response.context["history"]
     assert [entry["type"] for entry in history] == ["~", "+"]
     assert [change["name"] for change in history[0]["changes"]] == ["name"]
-    assert response.content.decode().count("13900000009") == 1  # the details panel only
+    assert response.content.decode().count("13900000009") == 2  # the details panel only: the number, its tel: link
 
 
 def test_person_detail__query_count__same_for_2_and_10_records(client, tree, make_user, django_assert_max_num_queries):

@@ -24,7 +24,8 @@ from commonground.demo.accounts import USERNAMES
 
 SNAPSHOT = Path(__file__).with_name("nav_snapshot.json")
 # Pages each app's nav entry or tab leads to, and a page below each (a detail page keeps its entry current).
-PAGES = ("home", "abilities", "password-change", "core:place-list", "core:report", "core:roster-index", "core:roster-upload",
+PAGES = ("home", "abilities", "password-change", "core:place-list", "core:person-list", "core:household-list",
+         "core:report", "core:roster-index", "core:roster-upload",
          "cases:queue", "cases:map", "cases:mine", "cases:report", "cases:dashboard", "cases:notifications",
          "deliberation:my-votes", "deliberation:votes", "deliberation:notices", "deliberation:meetings",
          "deliberation:representatives")

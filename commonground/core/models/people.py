@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,6 +18,7 @@ from .base import AreaField, AuditHistory, TimeStampedModel
 from .places import within_q
 
 PERSONAL_DATA_FIELDS = ("id_number", "phone")
+PHONE_TAIL_LENGTH = 4
 OWN_PERSON_ACTIONS = {"person.view", "person.view_personal_data"}
 
 
@@ -28,10 +30,18 @@ class Gender(models.TextChoices):
 class Person(TimeStampedModel):
     name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     name_pinyin = models.CharField(_("name (pinyin)"), max_length=300, blank=True, db_index=True, editable=False)
+    # Search keys kept by the services (and by every bulk writer through `search_keys`), indexed so that a
+    # search by pinyin initials ("zs" for 张三) or by a phone's last digits is a prefix match on an index.
+    name_initials = models.CharField(_("name initials (pinyin)"), max_length=100, blank=True, db_index=True,
+                                     editable=False)
     id_number = models.CharField(
-        _("resident ID number"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number]
+        _("resident ID number"), max_length=18, unique=True, null=True, blank=True, validators=[validate_id_number],
+        error_messages={"unique": _("This ID number is already registered. Search for the person instead of "
+                                    "registering them again.")},
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    phone_tail = models.CharField(_("last digits of the phone"), max_length=PHONE_TAIL_LENGTH, blank=True,
+                                  db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     registered_place = models.ForeignKey(
@@ -40,12 +50,16 @@ class Person(TimeStampedModel):
         help_text=_("Where staff registered this person; keeps them in that scope before any household or title."),
     )
 
-    history = AuditHistory(excluded_fields=list(PERSONAL_DATA_FIELDS))
+    history = AuditHistory(excluded_fields=[*PERSONAL_DATA_FIELDS, "phone_tail"])
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name_pinyin", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(phone_tail=Right("phone", PHONE_TAIL_LENGTH)),
+                                   name="person_phone_tail_of_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.name

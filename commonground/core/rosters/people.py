@@ -10,7 +10,7 @@ from ..bulk import Statement
 from ..models import Person
 from ..models.places import ancestor_ids
 from ..permissions import visible_to
-from ..services.people import pinyin_of
+from ..services.people import search_keys
 from ..validators import id_number_birth_date, id_number_gender
 from . import cells
 from .context import INVALID, ImportContext, Parsed, Plan, Row, chunked
@@ -46,14 +46,16 @@ class PeoplePlan(Plan):
         for person, changes in self.updates:
             for key, value in changes.items():
                 setattr(person, key, value)
-            if "name" in changes:
-                person.name_pinyin = pinyin_of(person.name)
-                changes = {**changes, "name_pinyin": person.name_pinyin}
+            if "name" in changes or "phone" in changes:
+                keys = search_keys(person.name, person.phone)
+                for key, value in keys.items():
+                    setattr(person, key, value)
+                changes = {**changes, **keys}
             fields.update(changes)
             changed.append(person)
         return ctx.update(Person, changed, fields) + ctx.insert(Person, [
             Person(
-                name=item.name, name_pinyin=pinyin_of(item.name or ""), id_number=item.id_number,
+                name=item.name, **search_keys(item.name or "", item.phone or ""), id_number=item.id_number,
                 phone=item.phone or "", gender=id_number_gender(item.id_number),
                 birth_date=id_number_birth_date(item.id_number), registered_place_id=self.registered_place_id,
             )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 from ..models import (
     Household,
@@ -21,6 +21,7 @@ from ..models import (
     Relation,
     User,
 )
+from ..models.people import PHONE_TAIL_LENGTH
 from ..validators import id_number_birth_date, id_number_gender, normalise_id_number
 from . import permit, permit_stored
 
@@ -31,12 +32,26 @@ def pinyin_of(name: str) -> str:
     return " ".join(lazy_pinyin(name))
 
 
+def initials_of(name: str) -> str:
+    """张三丰 → "zsf", 欧阳 Li → "oyl": the first letter of each syllable or word, lower case."""
+    words = " ".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).split()
+    return "".join(word[0] for word in words if word[0].isascii() and word[0].isalpha()).lower()[:100]
+
+
+def search_keys(name: str, phone: str) -> dict[str, str]:
+    """The derived columns a person is found by: every writer of Person rows (services, roster import, the
+    demo's bulk insert) sets them from here, so search and the database constraint agree."""
+    return {"name_pinyin": pinyin_of(name), "name_initials": initials_of(name),
+            "phone_tail": phone[-PHONE_TAIL_LENGTH:]}
+
+
 def _fill_derived(person: Person) -> None:
     person.name = person.name.strip()
-    person.name_pinyin = pinyin_of(person.name)
     if person.id_number:
         person.id_number = normalise_id_number(person.id_number)
     person.phone = (person.phone or "").strip()
+    for field, value in search_keys(person.name, person.phone).items():
+        setattr(person, field, value)
 
 
 @transaction.atomic
@@ -59,16 +74,26 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *, person: Person, name: str | None = None, phone: str | None = None, actor: User | None = None
+    *, person: Person, name: str | None = None, phone: str | None = None, id_number: str | None = None,
+    actor: User | None = None,
 ) -> Person:
-    """Change a person's name or phone; `actor` may "person.change" them."""
+    """Change a person's name, phone or ID number (None leaves a field alone; an empty ID number clears it);
+    `actor` may "person.change" them, and change the numbers only where they may see them in full. A new ID
+    number sets gender and birth date again."""
     permit(actor, "person.change", person)
+    if phone is not None or id_number is not None:
+        permit(actor, "person.view_personal_data", person)
     if name is not None:
         person.name = name
     if phone is not None:
         person.phone = phone
+    if id_number is not None:
+        person.id_number = normalise_id_number(id_number) or None
     _fill_derived(person)
     person.full_clean()
+    if id_number and person.id_number:
+        person.gender = id_number_gender(person.id_number)
+        person.birth_date = id_number_birth_date(person.id_number)
     person.save()
     return person
 
@@ -157,6 +182,9 @@ def household_member_save(*, member: HouseholdMember, actor: User | None = None)
         household=member.household, relation=Relation.HEAD
     ).exclude(pk=member.pk).exists():
         raise ValidationError({"relation": _("A household has exactly one head.")})
+    if HouseholdMember.objects.filter(household=member.household, person=member.person).exclude(pk=member.pk).exists():
+        raise ValidationError({"person": _("%(name)s is already a member of this household.")
+                               % {"name": member.person.name}})
     member.full_clean()
     member.save()
     return member

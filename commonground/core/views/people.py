@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from ..forms import MemberAddForm
 from ..masking import in_full as may_see_in_full
 from ..masking import shown
 from ..models import (
@@ -17,6 +18,7 @@ from ..models import (
     OrganisationMembership,
     Ownership,
     Person,
+    Relation,
 )
 from ..permissions import can, visible_to
 from ..selectors import access_household, access_person, recent_history, visible_person_ids
@@ -53,6 +55,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "memberships": memberships,
         "history": recent_history(user, person, excluded=PERSONAL_DATA_FIELDS),
         "may_reset_password": _account(person) is not None and may_reset_password(user, _account(person)),
+        "may_change": can(user, "person.change", person),
+        "back_to_list": can(user, "person.view"),
+        "may_add_household": not households and can(user, "household.add") and in_full and bool(person.id_number),
     })
 
 
@@ -81,20 +86,31 @@ def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One household: its flat, its members (linked where the user may open them), its history."""
+    return household_page(request, access_household(request.user, pk))
+
+
+def household_page(request: HttpRequest, household: Household, *, member_form: MemberAddForm | None = None,
+                   status: int = 200) -> HttpResponse:
+    """The household page, with the form to add a member (bound and showing its errors after a refused add)."""
     user = request.user
-    household = access_household(user, pk)
     members = list(household.memberships.select_related("person").order_by("pk"))
     ids = {member.person_id for member in members}
     linkable = visible_person_ids(user, ids)
     cleared = visible_person_ids(user, ids, "person.view_personal_data")
+    may_remove = can(user, "householdmember.delete", household)
     rows = [
         {"member": member, "linked": member.person_id in linkable,
-         "phone": shown("phone", member.person.phone, in_full=member.person_id in cleared)}
+         "phone": shown("phone", member.person.phone, in_full=member.person_id in cleared),
+         "removable": may_remove and member.relation != Relation.HEAD}
         for member in members
     ]
+    may_add_member = can(user, "householdmember.add", household)
     return render(request, "core/people/household_detail.html", {
         "household": household,
         "flat_linked": can(user, "place.view", household.flat),
         "members": rows,
+        "may_change": can(user, "household.change", household),
+        "back_to_list": can(user, "household.view"),
+        "member_form": (member_form or MemberAddForm()) if may_add_member else None,
         "history": recent_history(user, household),
-    })
+    }, status=status)
