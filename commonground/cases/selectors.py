@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, User
@@ -28,12 +30,18 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 @dataclass(frozen=True)
 class QueueFilters:
     """What a queue is narrowed to. `stage`: "" (open stages, the default), "all", "closed" or a Stage
-    value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue."""
+    value; `category` and `place` are codes (a place includes everything under it); `overdue`: only overdue;
+    `reported_from`/`reported_to` and `closed_from`/`closed_to`: local days, both ends included (the figures
+    page links its numbers to these)."""
 
     stage: str = ""
     category: str = ""
     place: str = ""
     overdue: bool = False
+    reported_from: datetime.date | None = None
+    reported_to: datetime.date | None = None
+    closed_from: datetime.date | None = None
+    closed_to: datetime.date | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -42,7 +50,35 @@ class QueueFilters:
         if isinstance(overdue, str):
             overdue = overdue.strip().lower() in TRUE_WORDS
         return cls(stage=str(data.get("stage") or "").strip(), category=str(data.get("category") or "").strip(),
-                   place=str(data.get("place") or "").strip(), overdue=bool(overdue))
+                   place=str(data.get("place") or "").strip(), overdue=bool(overdue),
+                   **{name: _day(data.get(name)) for name in DATE_FILTERS})
+
+
+DATE_FILTERS = ("reported_from", "reported_to", "closed_from", "closed_to")
+
+
+def _day(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date) or value is None:
+        return value
+    try:
+        return parse_date(str(value).strip())
+    except ValueError:
+        return None
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of a local day: days compare as ranges on the timestamp, which its index serves."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def in_days(field: str, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """`field` (a timestamp) on a local day from `first` to `last`, both included; an absent end is open."""
+    condition = Q()
+    if first is not None:
+        condition &= Q(**{f"{field}__gte": day_start(first)})
+    if last is not None:
+        condition &= Q(**{f"{field}__lt": day_start(last + datetime.timedelta(days=1))})
+    return condition
 
 
 def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
@@ -77,6 +113,10 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         cases = cases.filter(within_q("place__path", [path])) if path else cases.none()
     if filters.overdue:
         cases = cases.filter(is_overdue=True)
+    if filters.reported_from or filters.reported_to:
+        cases = cases.filter(in_days("created_at", filters.reported_from, filters.reported_to))
+    if filters.closed_from or filters.closed_to:
+        cases = cases.filter(in_days("closed_at", filters.closed_from, filters.closed_to))
     return cases.order_by(F("deadline").asc(nulls_last=True), "created_at", "pk")
 
 

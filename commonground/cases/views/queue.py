@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from commonground.core.models import PlaceKind
@@ -14,7 +15,7 @@ from commonground.core.permissions import can, require
 
 from ..exports import open_cases_geojson
 from ..models import OPEN_STAGES, Case
-from ..selectors import QueueFilters, case_queue, visible_cases
+from ..selectors import DATE_FILTERS, QueueFilters, case_queue, visible_cases
 from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
 from .forms import QueueFilterForm
 
@@ -33,7 +34,8 @@ def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters |
         return form, None
     data = form.cleaned_data
     return form, QueueFilters(stage=data["stage"], category=data["category"].code if data["category"] else "",
-                              place=data["place"].code if data["place"] else "", overdue=data["overdue"])
+                              place=data["place"].code if data["place"] else "", overdue=data["overdue"],
+                              **{name: data[name] for name in DATE_FILTERS})
 
 
 @login_required
@@ -53,7 +55,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, {
         "form": form, "page": page, "colours": STAGE_COLOURS,
         "may_export": can(user, "case.export"), "query": request.GET.urlencode(),
+        **date_filters(request, filters),
     })
+
+
+def date_filters(request: HttpRequest, filters: QueueFilters | None) -> dict[str, object]:
+    """The date ranges the list is narrowed to (the figures page's links set them; the form has no boxes for
+    them), kept as hidden fields, with the query that drops them."""
+    if filters is None:
+        return {"dates": [], "undated_query": ""}
+    dates = [{"label": label, "first": first, "last": last, "fields": fields}
+             for label, first, last, fields in (
+                 (_("Reported"), filters.reported_from, filters.reported_to, ("reported_from", "reported_to")),
+                 (_("Closed"), filters.closed_from, filters.closed_to, ("closed_from", "closed_to")))
+             if first or last]
+    undated = request.GET.copy()
+    for name in (*DATE_FILTERS, "page"):
+        undated.pop(name, None)
+    return {"dates": dates, "undated_query": undated.urlencode()}
 
 
 @login_required
