@@ -22,7 +22,7 @@ from commonground.core import clock
 from commonground.core.permissions import can
 
 from ..models import Ballot, CandidateStatus, Vote, VoteStatus
-from ..presentation import area_text, choice_label, outcome_label, share_text, threshold_text
+from ..presentation import area_text, choice_label, outcome_label, result_bars, share_text, threshold_text
 from ..selectors import access_vote, candidate_names, notices_for
 from ..selectors import my_votes as my_votes_of
 from ..services.ballots import ballot_cast, elector_of
@@ -183,7 +183,7 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
     mine = Ballot.objects.filter(vote=vote, elector=elector).values_list("receipt_code", flat=True).first() \
         if elector else None
     context = {
-        "vote": vote, "outcome": outcome_label(vote.outcome), "quorum": _shares(result["quorum"]),
+        "vote": vote, "outcome": outcome_label(vote.outcome), "bars": result_bars(vote),
         "outcome_explained": (ELECTION_EXPLAINED if vote.is_election else OUTCOME_EXPLAINED)[vote.outcome],
         "quorum_met": result["quorum_met"], "threshold": threshold_text(vote), "lines": lines,
         "unfilled": result.get("unfilled", 0), "receipt": receipt, "found": found, "my_receipt": mine,
