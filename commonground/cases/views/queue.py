@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from commonground.core.models import PlaceKind
@@ -66,8 +66,10 @@ def date_filters(request: HttpRequest, filters: QueueFilters | None) -> dict[str
         return {"dates": [], "undated_query": ""}
     dates = [{"label": label, "first": first, "last": last, "fields": fields}
              for label, first, last, fields in (
-                 (_("Reported"), filters.reported_from, filters.reported_to, ("reported_from", "reported_to")),
-                 (_("Closed"), filters.closed_from, filters.closed_to, ("closed_from", "closed_to")))
+                 (pgettext("cases counted", "Reported"), filters.reported_from, filters.reported_to,
+                  ("reported_from", "reported_to")),
+                 (pgettext("cases counted", "Closed"), filters.closed_from, filters.closed_to,
+                  ("closed_from", "closed_to")))
              if first or last]
     undated = request.GET.copy()
     for name in (*DATE_FILTERS, "page"):
