@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
@@ -43,7 +44,9 @@ class QueueFilters:
     `q`: a case number (or its start), or words of the description, the address, the category or a place's name;
     `mine`: only what waits at the caller's own level (`waiting_for`); `sort`: "deadline" (cases not yet
     dispatched first, newest first, then the soonest deadline) or "newest".
-    `due`: "today" for the cases whose deadline falls today (local time)."""
+    `due`: "today" for the cases whose deadline falls today (local time);
+    `reported_from`/`reported_to` and `closed_from`/`closed_to`: local days, both ends included (the figures
+    page links its numbers to these)."""
 
     stage: str = ""
     category: str = ""
@@ -53,6 +56,10 @@ class QueueFilters:
     q: str = ""
     mine: bool = False
     sort: str = "deadline"
+    reported_from: datetime.date | None = None
+    reported_to: datetime.date | None = None
+    closed_from: datetime.date | None = None
+    closed_to: datetime.date | None = None
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> QueueFilters:
@@ -65,7 +72,35 @@ class QueueFilters:
                    place=str(data.get("place") or "").strip(), overdue=bool(overdue),
                    q=str(data.get("q") or "").strip()[:SEARCH_MAX], mine=str(data.get("scope") or "") == "mine",
                    sort=sort if sort in SORTS else "deadline",
-                   due=str(data.get("due") or "").strip())
+                   due=str(data.get("due") or "").strip(),
+                   **{name: _day(data.get(name)) for name in DATE_FILTERS})
+
+
+DATE_FILTERS = ("reported_from", "reported_to", "closed_from", "closed_to")
+
+
+def _day(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date) or value is None:
+        return value
+    try:
+        return parse_date(str(value).strip())
+    except ValueError:
+        return None
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of a local day: days compare as ranges on the timestamp, which its index serves."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def in_days(field: str, first: datetime.date | None, last: datetime.date | None) -> Q:
+    """`field` (a timestamp) on a local day from `first` to `last`, both included; an absent end is open."""
+    condition = Q()
+    if first is not None:
+        condition &= Q(**{f"{field}__gte": day_start(first)})
+    if last is not None:
+        condition &= Q(**{f"{field}__lt": day_start(last + datetime.timedelta(days=1))})
+    return condition
 
 
 def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
@@ -100,6 +135,10 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         cases = cases.filter(within_q("place__path", [path])) if path else cases.none()
     if filters.overdue:
         cases = cases.filter(is_overdue=True)
+    if filters.reported_from or filters.reported_to:
+        cases = cases.filter(in_days("created_at", filters.reported_from, filters.reported_to))
+    if filters.closed_from or filters.closed_to:
+        cases = cases.filter(in_days("closed_at", filters.closed_from, filters.closed_to))
     if filters.due == DUE_TODAY:
         start, end = day_bounds(clock.today())
         cases = cases.filter(deadline__gte=start, deadline__lt=end)
@@ -146,8 +185,7 @@ def waiting_for(user: Any) -> Q:
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """The start of `day` and of the next, local time."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return day_start(day), day_start(day + datetime.timedelta(days=1))
 
 
 def queue_counts(user: Any, named: Mapping[str, QueueFilters]) -> dict[str, int]:

@@ -1,21 +1,24 @@
 """The district report laid out for people: sections of labelled figures as a printable HTML document and an
 XLSX workbook (and the JSON as written). Used by the report page and the `report` command.
 
-The figures come from `reporting.build_report`; the labels from what each section registered with it. Every
-section becomes tables of labelled figures, whatever sections the apps register.
+The figures come from `reporting.build_report`; the labels, units and sentences from what each section registered
+with it. Every section becomes a numbered heading, the sentences that state its figures, and tables of labelled
+figures with their units, whatever sections the apps register.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .reporting import report_label
+from .reporting import UNIT_YUAN, report_label, report_summary, report_unit
 from .tables import Sheet, Styled, xlsx_book
 
 MONEY_WORDS = ("fund", "tax", "capital", "yuan", "amount")
@@ -49,6 +52,25 @@ class Section:
     key: str
     title: str
     tables: list[Table] = field(default_factory=list)
+    number: int = 0
+    sentences: list[str] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """"一、党建引领" in Chinese, "1. Party building" otherwise."""
+        return f"{section_numeral(self.number)}{self.title}" if self.number else self.title
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def section_numeral(number: int) -> str:
+    if (get_language() or "").startswith("zh") and 0 < number <= 99:
+        tens, ones = divmod(number, 10)
+        if number <= 10:
+            return CHINESE_NUMERALS[number - 1] + "、"
+        return (CHINESE_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "") + "、"
+    return f"{number}. "
 
 
 def cell(key: str, value: Any) -> Cell:
@@ -59,26 +81,42 @@ def cell(key: str, value: Any) -> Cell:
         return Cell(_("yes") if value else _("no"), value)
     if isinstance(value, (int, float)) and is_rate(key):
         return Cell(f"{value * 100:.2f}%", value, percent=True)
-    if isinstance(value, float) and any(word in key for word in MONEY_WORDS):
-        return Cell(f"¥{value:,.2f}", value)
+    if isinstance(value, float) and is_money(key):
+        return Cell(f"{value:,.2f}", value)
     if isinstance(value, (int, float)):
         return Cell(f"{value:,}", value)
     return Cell(str(value), value)
+
+
+def is_money(key: str) -> bool:
+    return any(word in key for word in MONEY_WORDS) and not is_rate(key)
+
+
+def unit_of(key: str, value: Any) -> str:
+    """What a figure is counted in: its registered unit, yuan for money, nothing for a rate (it shows "%")."""
+    if is_rate(key) or isinstance(value, bool):
+        return ""
+    if isinstance(value, float) and is_money(key):
+        return str(UNIT_YUAN)
+    return report_unit(key)
 
 
 def is_scalar(value: Any) -> bool:
     return not isinstance(value, (dict, list))
 
 
-def tables_of(title: str, data: dict[str, Any]) -> list[Table]:
-    """Scalars of `data` as one figure table, then a table for each nested mapping or list."""
-    figures = Table(title, [_("Figure"), _("Value")], figures=True)
+def tables_of(title: str, data: dict[str, Any], unit: str = "") -> list[Table]:
+    """Scalars of `data` as one figure table (label, value, unit; a nested mapping's figures take the unit of its
+    key), then a table for each nested mapping or list."""
+    figures = Table(title, [_("Figure"), _("Value"), _("Unit")], figures=True)
     nested: list[Table] = []
     for key, value in data.items():
         if is_scalar(value):
-            figures.rows.append([Cell(report_label(key), key), cell(key, value)])
+            figures.rows.append([Cell(report_label(key), key), cell(key, value),
+                                 Cell(unit_of(key, value) or (unit if not is_rate(key) else ""), None)])
         elif isinstance(value, dict):
-            nested += tables_of(f"{title} · {report_label(key)}" if title else report_label(key), value)
+            nested += tables_of(f"{title} · {report_label(key)}" if title else report_label(key), value,
+                                unit_of(key, value))
         else:
             nested += list_tables(f"{title} · {report_label(key)}" if title else report_label(key), value)
     return ([figures] if figures.rows else []) + nested
@@ -102,11 +140,26 @@ def list_tables(title: str, items: list[Any]) -> list[Table]:
 
 
 def report_sections(report: dict[str, Any]) -> list[Section]:
-    """Every section of the report (all keys but scope and period) laid out as tables."""
+    """Every section of the report (all keys but scope and period), numbered, with its sentences and tables."""
     return [
-        Section(key, report_label(key), tables_of("", value) if isinstance(value, dict) else list_tables("", value))
-        for key, value in report.items() if key not in ("scope", "period")
+        Section(key, report_label(key), tables_of("", value) if isinstance(value, dict) else list_tables("", value),
+                number=number, sentences=report_summary(key, value) if isinstance(value, dict) else [])
+        for number, (key, value) in enumerate(
+            ((key, value) for key, value in report.items() if key not in ("scope", "period")), 1)
     ]
+
+
+def report_period(report: dict[str, Any]) -> tuple[datetime.date, datetime.date]:
+    """The report's first and last day, as dates to format."""
+    return (datetime.date.fromisoformat(report["period"]["from"]),
+            datetime.date.fromisoformat(report["period"]["to"]))
+
+
+def report_context(report: dict[str, Any]) -> dict[str, Any]:
+    """What the page and the printable document show: the report, its period as dates, its sections."""
+    first, last = report_period(report)
+    return {"report": report, "sections": report_sections(report), "first": first, "last": last,
+            "days": (last - first).days + 1}
 
 
 def report_json(report: dict[str, Any]) -> str:
@@ -115,16 +168,18 @@ def report_json(report: dict[str, Any]) -> str:
 
 def report_html(report: dict[str, Any], *, standalone: bool = True) -> str:
     """The printable document; standalone (a file) carries its stylesheet, a served page links it (the CSP)."""
-    return render_to_string("core/report.html", {"report": report, "sections": report_sections(report),
-                                                 "standalone": standalone})
+    return render_to_string("core/report.html", {**report_context(report), "standalone": standalone})
 
 
 def report_xlsx(report: dict[str, Any]) -> bytes:
     """A workbook with the scope and period first, then one sheet per section (through the one table writer)."""
+    sections = report_sections(report)
     cover = Sheet(_("Report"), [[_("Scope"), report["scope"]["name"], report["scope"]["code"]],
-                                [_("Period"), report["period"]["from"], report["period"]["to"]]])
-    return xlsx_book([cover, *(Sheet(section.title, _section_rows(section), widths=(40,))
-                               for section in report_sections(report))])
+                                [_("Period"), report["period"]["from"], report["period"]["to"]],
+                                [], *([section.heading, sentence] for section in sections
+                                      for sentence in section.sentences)], widths=(24, 80))
+    return xlsx_book([cover, *(Sheet(section.title, _section_rows(section), widths=(40, 16, 10))
+                               for section in sections)])
 
 
 def _section_rows(section: Section) -> Iterator[list[Any]]:

@@ -3,13 +3,15 @@ place levels any section may count by."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation, OrganisationKind, Place, PlaceKind
-from .reporting import Period, rate, report_labels, report_section
+from .reporting import UNIT_ITEMS, Period, count_text, rate, rate_text, report_labels, report_section
 
 report_labels({
     "district": _("District level"),
@@ -20,7 +22,27 @@ report_labels({
 })
 
 
-@report_section("organisation", title=_("Party building and organisations"), labels={
+def organisation_summary(section: Mapping[str, Any]) -> list[str]:
+    offices = section["three_party_offices"]
+    return [
+        gettext("The area has %(estates)s estates, %(party)s of them with a party organisation; there are "
+                "%(corridors)s corridor party branches and %(associations)s mass associations.") % {
+            "estates": count_text(section["estates"]), "party": count_text(section["estate_party_organisations"]),
+            "corridors": count_text(section["corridor_party_branches"]),
+            "associations": count_text(section["mass_associations"])},
+        gettext("Owners' committees are formed in %(committees)s of the estates and professional property "
+                "services cover %(property)s.") % {
+            "committees": rate_text(section["owners_committee_formation_rate"]),
+            "property": rate_text(section["property_service_coverage_rate"])},
+        gettext("Three-party offices: %(district)s at district level, %(street)s at street level, %(community)s at "
+                "community level.") % {level: count_text(offices.get(level, 0))
+                                       for level in ("district", "street", "community")},
+    ]
+
+
+@report_section("organisation", title=_("Party building and organisations"), summary=organisation_summary, units={
+    key: UNIT_ITEMS for key in ("estates", "estate_party_organisations", "corridor_party_branches",
+                                "mass_associations", "three_party_offices")}, labels={
     "estates": _("Estates"),
     "estate_party_organisations": _("Estate party organisations"),
     "corridor_party_branches": _("Corridor party branches"),

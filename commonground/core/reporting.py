@@ -1,9 +1,10 @@
 """The district report (shared/domain/REPORT.md): a JSON document built from sections.
 
-Each app registers what it contributes with `@report_section("name", title=..., labels=...)`; a contribution is
-a function of (scope place, period) returning plain JSON data computed from the records, registered with the
-section's title and the labels of the keys it fills (the printable report and the workbook show those). Several
-apps may contribute keys to one section.
+Each app registers what it contributes with `@report_section("name", title=..., labels=..., units=...,
+summary=...)`; a contribution is a function of (scope place, period) returning plain JSON data computed from the
+records, registered with the section's title, the labels and units of the keys it fills, and a summary that states
+its figures in a few sentences (the report page, the printable report and the workbook show those). Several apps
+may contribute keys to one section.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from .clock import today
 from .models import Place
@@ -39,8 +41,17 @@ def _shift_year(day: datetime.date, years: int) -> datetime.date:
 
 
 SectionBuilder = Callable[[Place, Period], dict[str, Any]]
+# A section's figures as sentences: it gets the whole section (every contribution) and returns what it states.
+SectionSummary = Callable[[Mapping[str, Any]], list[str]]
 SECTIONS: dict[str, list[SectionBuilder]] = {}
+SUMMARIES: dict[str, list[SectionSummary]] = {}
 LABELS: dict[str, Any] = {}  # a key means one thing anywhere in the report, so it has one label
+UNITS: dict[str, Any] = {}  # and one unit
+
+# The units figures are counted in (Chinese measure words differ by what is counted).
+UNIT_ITEMS = pgettext_lazy("report unit", "items")
+UNIT_YUAN = pgettext_lazy("report unit", "yuan")
+UNIT_POINTS = pgettext_lazy("report unit", "points of 5")
 
 
 def report_labels(labels: Mapping[str, Any]) -> None:
@@ -55,10 +66,20 @@ def report_label(key: str) -> str:
     return str(LABELS.get(key, key.replace("_", " ")))
 
 
-def report_section(name: str, *, title: Any = None,
-                   labels: Mapping[str, Any] | None = None) -> Callable[[SectionBuilder], SectionBuilder]:
-    """Register a contribution to the section `name`, with the section's `title` and its keys' `labels`."""
+def report_unit(key: str) -> str:
+    """The unit a key's figures are counted in ("" when the figure carries its own, as a rate does)."""
+    return str(UNITS.get(key, ""))
+
+
+def report_section(name: str, *, title: Any = None, labels: Mapping[str, Any] | None = None,
+                   units: Mapping[str, Any] | None = None,
+                   summary: SectionSummary | None = None) -> Callable[[SectionBuilder], SectionBuilder]:
+    """Register a contribution to the section `name`, with the section's `title`, its keys' `labels` and
+    `units` (a nested mapping's figures take its key's unit), and a `summary` that states them in sentences."""
     report_labels({**({name: title} if title is not None else {}), **(labels or {})})
+    UNITS.update(units or {})
+    if summary is not None and summary not in SUMMARIES.setdefault(name, []):
+        SUMMARIES[name].append(summary)
 
     def register(builder: SectionBuilder) -> SectionBuilder:
         builders = SECTIONS.setdefault(name, [])
@@ -67,6 +88,21 @@ def report_section(name: str, *, title: Any = None,
         return builder
 
     return register
+
+
+def report_summary(name: str, section: Mapping[str, Any]) -> list[str]:
+    """The sentences the section's contributors state about its figures, in the order they registered."""
+    return [sentence for summary in SUMMARIES.get(name, []) for sentence in summary(section)]
+
+
+def count_text(value: int | float | None) -> str:
+    """A count as a sentence states it: digits grouped ("1,234"), "—" when unknown."""
+    return "—" if value is None else f"{value:,}"
+
+
+def rate_text(value: float | None, places: int = 1) -> str:
+    """A fraction as a sentence states it: "96.2%", "—" when there is nothing to divide."""
+    return "—" if value is None else f"{value * 100:.{places}f}%"
 
 
 def rate(part: int, whole: int) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import translation
 
 from commonground.cases.models import MediationOutcome, Stage
 from commonground.cases.services.intake import case_report
@@ -19,6 +20,7 @@ from commonground.cases.services.workflow import (
     case_verify,
 )
 from commonground.core.models import RoleKind
+from commonground.core.report_render import report_sections
 from commonground.core.reporting import build_report
 
 from .conftest import at, frozen
@@ -110,3 +112,34 @@ def test_report_coordination__other_community__sees_none_of_it(located, year_of_
         "disputes_resolved": 0,
         "cases_closed_by_level": {"building": 0, "estate": 0, "community": 0, "street": 0, "district": 0},
     }
+
+
+def test_report_cases__street__received_closed_on_time_and_rated(located, year_of_cases):
+    section = build_report(scope=located.street, start=YEAR_2024[0], end=YEAR_2024[1])["cases"]
+
+    assert section == {"cases_received": 6, "cases_closed": 4, "cases_closed_on_time_rate": 1.0, "cases_rated": 1,
+                       "cases_mean_rating": 5.0}
+
+
+def test_report_sentences__street__state_the_figures(located, year_of_cases):
+    report = build_report(scope=located.street, start=YEAR_2024[0], end=YEAR_2024[1])
+
+    with translation.override("en"):
+        sentences = {section.key: section.sentences for section in report_sections(report)}
+
+    assert sentences["cases"] == [
+        "In the period 6 cases were received and 4 closed; 100.0% of those closed were closed on time.",
+        "Residents rated 1 of the closed cases, 5.0 of 5 on average."]
+    assert sentences["coordination"] == [
+        "Of the cases closed, 3 (75.0%) were closed within the community, at building, estate or community level; "
+        "1 dispute was resolved."]
+
+
+def test_report_sentences__nothing_closed__says_so(located, categories, people):
+    report = build_report(scope=located.neighbour, start=YEAR_2024[0], end=YEAR_2024[1])
+
+    with translation.override("en"):
+        sections = {section.key: section for section in report_sections(report)}
+
+    assert sections["coordination"].sentences == ["No case was closed in the period."]
+    assert sections["cases"].sentences == ["In the period 0 cases were received and none was closed."]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from commonground.cli import main
 from commonground.core.models import OrganisationKind, Place, PlaceKind, RoleKind
@@ -197,9 +198,10 @@ def test_report_command__html__standalone_tables_with_figures(organised):
 
     html = out.getvalue()
     assert html.lstrip().startswith("<!doctype html>")
-    assert "拱墅区 (330105)" in html
-    assert "2023-01-01 – 2023-06-30" in html
-    assert '<section class="report-section" id="section-organisation">' in html
+    assert "330105" not in html  # place names, not codes
+    assert "2023年1月1日" in html and "2023年6月30日" in html
+    assert '<section class="report-section" id="section-organisation"' in html
+    assert '<h2 id="heading-organisation">一、' in html
     assert '<td class="num">33.33%</td>' in html
     assert "{%" not in html and "{{" not in html
 
@@ -212,7 +214,8 @@ def test_report_command__xlsx__one_sheet_per_section(organised, tmp_path):
     book = openpyxl.load_workbook(target)
     assert len(book.sheetnames) == 1 + len(build_report()) - 2
     first = list(book.worksheets[0].iter_rows(values_only=True))
-    assert [row[1:] for row in first] == [("拱墅区", "330105"), ("2023-01-01", "2023-08-31")]
+    assert [row[1:3] for row in first[:2]] == [("拱墅区", "330105"), ("2023-01-01", "2023-08-31")]
+    assert first[3][0].startswith("一、")  # then the sentences of each section
     organisation = [row for row in book.worksheets[1].iter_rows(values_only=True) if any(row)]
     values = [row[1] for row in organisation]
     assert values[1:7] == [3, 2, 1, 2, 0.3333, 0.3333]
@@ -255,6 +258,27 @@ def test_report_page__district_admin__figures_and_download_links(organised, clie
     html = response.content.decode()
     assert "format=json" in html and "format=xlsx" in html
     assert '<td class="num">33.33%</td>' in html
+
+
+def test_report_page__reads_like_a_report__title_period_numbered_sections_sentences_units(organised, client,
+                                                                                        role_users):
+    client.force_login(role_users[RoleKind.DISTRICT_ADMIN])
+
+    with translation.override("en"):
+        html = client.get(REPORT_URL, {"from": "2023-01-01", "to": "2023-08-31"},
+                          HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(REPORT_URL, {"from": "2023-01-01", "to": "2023-08-31"}).content.decode()
+
+    assert "拱墅区 co-governance report</h1>" in html
+    assert "Period: Jan. 1, 2023 to Aug. 31, 2023 (243 days)" in html
+    headings = re.findall(r'<h2 id="heading-[a-z_]+">([^<]+)</h2>', html)
+    assert headings[0] == "1. Party building and organisations"
+    assert [heading.split(".")[0] for heading in headings] == [str(n) for n in range(1, len(headings) + 1)]
+    assert ("The area has 3 estates, 2 of them with a party organisation; there are 1 corridor party branches and 2 "
+            "mass associations.") in html
+    assert '<th scope="row">Estates</th><td class="num">3</td><td class="unit">items</td>' in html
+    assert "(330105)" not in page and ">拱墅区</option>" in page
+    assert re.search(r'<h2 id="heading-organisation">一、', page)
 
 
 def test_report_page__downloads__json_xlsx_and_printable(organised, client, role_users):

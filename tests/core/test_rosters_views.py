@@ -213,3 +213,70 @@ def test_roster_job__progress__rows_checked_written_to_the_job(role_users, tree)
     bar.close()
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.percent) == (ImportStatus.CHECKING, 4, 10, 40)
+
+
+# --- the page as a form, the job's steps ----------------------------------------------------------------------
+
+def test_roster_upload__page__labelled_fields_with_help_accepted_types_and_busy_state(client, role_users):
+    client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
+
+    html = client.get(UPLOAD, headers={"accept-language": "en"}).content.decode()
+
+    assert '<label for="id_file">' in html and 'accept=".csv,.xlsx"' in html
+    assert 'aria-describedby="file-help"' in html and "A CSV or Excel file of up to 10.0\xa0MB" in html
+    assert 'aria-describedby="dry-run-help"' in html and "A trial run: every row is checked" in html
+    assert 'data-busy="Uploading…"' in html
+    assert "<script>" not in html
+
+
+def test_roster_upload__errors__form_alert_and_field_marked(client, role_users, nothing_written):
+    client.force_login(role_users[RoleKind.COMMUNITY_WORKER])
+
+    with nothing_written():
+        response = client.post(UPLOAD, {"roster": "people", "file": SimpleUploadedFile("people.txt", b"x")},
+                               headers={"accept-language": "en"})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'class="form-alert" role="alert"' in html and 'aria-invalid="true"' in html
+    assert "Only .csv and .xlsx files can be imported." in html
+
+
+def steps_of(html: str) -> list[tuple[str, str]]:
+    import re
+
+    block = html[html.index('class="import-steps"'):html.index("</ol>")]
+    return re.findall(r'<li class="([a-z]*)"[^>]*>([^<]+)</li>', block)
+
+
+@pytest.mark.parametrize(("status", "done", "dry_run", "states", "progress"), [
+    (ImportStatus.QUEUED, 0, False, ["done", "current", "", ""], None),
+    (ImportStatus.CHECKING, 1234, False, ["done", "current", "", ""], "1,234 of 5,000 rows checked (24%)"),
+    (ImportStatus.WRITING, 5000, False, ["done", "done", "current", ""], None),
+    (ImportStatus.CHECKING, 10, True, ["done", "current", ""], "10 of 5,000 rows checked (0%)"),
+])
+def test_roster_job__running__steps_and_progress(client, role_users, status, done, dry_run, states, progress):
+    worker = role_users[RoleKind.COMMUNITY_WORKER]
+    job = ImportJob.objects.create(user=worker, roster="people", file_name="people.csv", status=status, done=done,
+                                   total=5000, dry_run=dry_run)
+    client.force_login(worker)
+
+    html = client.get(reverse("core:roster-job", args=[job.pk]), headers={"accept-language": "en"}).content.decode()
+
+    assert [state for state, _label in steps_of(html)] == states
+    assert 'aria-current="step"' in html and 'hx-trigger="every 1s"' in html
+    if progress:
+        assert progress in html and f'<progress id="import-progress" value="{done}" max="5000">' in html
+    else:
+        assert '<progress id="import-progress"></progress>' in html
+
+
+def test_roster_job__finished__all_steps_done_or_stopped_at_the_check(client, upload, role_users):
+    worker = role_users[RoleKind.COMMUNITY_WORKER]
+    good = upload(client, worker, "people.csv", csv_bytes(PEOPLE_HEADERS, [[make_id_number(seq=340), "步骤", ""]]))
+    bad = upload(client, worker, "people.csv", csv_bytes(PEOPLE_HEADERS, [["123", "错号", ""]]))
+
+    assert steps_of(good.content.decode()) == [("done", "Upload"), ("done", "Check every row"), ("done", "Write"),
+                                               ("done", "Done")]
+    assert [state for state, _label in steps_of(bad.content.decode())] == ["done", "failed", "", ""]
+    assert "<progress" not in good.content.decode()

@@ -33,6 +33,10 @@ class QueueFilterForm(forms.Form):
                                    to_field_name="code", empty_label=_("Everywhere in my area"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due = forms.ChoiceField(label=_("Deadline"), choices=DUE_FILTERS, required=False)
+    reported_from = forms.DateField(label=_("Reported from"), required=False)
+    reported_to = forms.DateField(label=_("Reported until"), required=False)
+    closed_from = forms.DateField(label=_("Closed from"), required=False)
+    closed_to = forms.DateField(label=_("Closed until"), required=False)
 
     def __init__(self, *args: Any, user: Any, area_kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

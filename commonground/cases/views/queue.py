@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from commonground.core.models import PlaceKind
@@ -16,7 +17,7 @@ from commonground.core.permissions import can, require
 from ..exports import open_cases_geojson
 from ..models import OPEN_STAGES, Case
 from ..presentation import place_label
-from ..selectors import QueueFilters, case_queue, visible_cases
+from ..selectors import DATE_FILTERS, QueueFilters, case_queue, visible_cases
 from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
 from .forms import QueueFilterForm
 
@@ -27,7 +28,7 @@ AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNIT
 
 # Asking for any of these is asking about the whole area (links from the home page and the figures); the bare
 # queue is what waits at the user's own level.
-AREA_QUESTIONS = {"stage", "category", "place", "overdue", "due", "q"}
+AREA_QUESTIONS = {"stage", "category", "place", "overdue", "due", "q", *DATE_FILTERS}
 
 
 def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters | None]:
@@ -43,7 +44,8 @@ def queue_filters(request: HttpRequest) -> tuple[QueueFilterForm, QueueFilters |
     return form, QueueFilters(stage=data["stage"], category=data["category"].code if data["category"] else "",
                               place=data["place"].code if data["place"] else "", overdue=data["overdue"],
                               q=data["q"], mine=data["scope"] == "mine", sort=data["sort"] or "deadline",
-                              due=data["due"])
+                              due=data["due"],
+                              **{name: data[name] for name in DATE_FILTERS})
 
 
 @login_required
@@ -65,7 +67,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, {
         "form": form, "page": page, "colours": STAGE_COLOURS, "mine": filters is not None and filters.mine,
         "may_export": can(user, "case.export"), "query": request.GET.urlencode(),
+        **date_filters(request, filters),
     })
+
+
+def date_filters(request: HttpRequest, filters: QueueFilters | None) -> dict[str, object]:
+    """The date ranges the list is narrowed to (the figures page's links set them; the form has no boxes for
+    them), kept as hidden fields, with the query that drops them."""
+    if filters is None:
+        return {"dates": [], "undated_query": ""}
+    dates = [{"label": label, "first": first, "last": last, "fields": fields}
+             for label, first, last, fields in (
+                 (pgettext("cases counted", "Reported"), filters.reported_from, filters.reported_to,
+                  ("reported_from", "reported_to")),
+                 (pgettext("cases counted", "Closed"), filters.closed_from, filters.closed_to,
+                  ("closed_from", "closed_to")))
+             if first or last]
+    undated = request.GET.copy()
+    for name in (*DATE_FILTERS, "page"):
+        undated.pop(name, None)
+    return {"dates": dates, "undated_query": undated.urlencode()}
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Place, PlaceKind
 from ..permissions import require, visible_to
-from ..report_render import report_html, report_json, report_sections, report_xlsx
+from ..report_render import report_context, report_html, report_json, report_xlsx
 from ..reporting import build_report, default_report_scope, parse_day
 from ..selectors import access_place
 
@@ -35,14 +35,24 @@ def report_scope(user: Any, code: str | None) -> Place:
     return place
 
 
+def report_places(user: Any) -> list[Place]:
+    """The places the user may report on, by name, indented under the one above them (no codes: people read
+    names)."""
+    places = list(visible_to(user, "report.view", Place.objects.of_kind(*REPORT_LEVELS)).only(
+        "code", "name", "depth", "path"))
+    top = min((place.depth for place in places), default=0)
+    for place in places:
+        place.indent = "\u3000" * (place.depth - top)
+    return places
+
+
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
     """The report on screen (?format=json|xlsx|html to download or print it)."""
     place = report_scope(request.user, request.GET.get("scope"))
     context: dict[str, Any] = {
         "scope": place, "start": request.GET.get("from", ""), "end": request.GET.get("to", ""),
-        "places": visible_to(request.user, "report.view", Place.objects.of_kind(*REPORT_LEVELS)).only(
-            "code", "name", "depth"),
+        "places": report_places(request.user),
     }
     try:
         start = parse_day(request.GET.get("from"), _("From"))
@@ -60,8 +70,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
     elif output == "html":
         return HttpResponse(report_html(report, standalone=False))
     else:
-        context.update(report=report, sections=report_sections(report), start=report["period"]["from"],
-                       end=report["period"]["to"])
+        context.update(report_context(report), start=report["period"]["from"], end=report["period"]["to"])
         return render(request, "core/report_page.html", context)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{output}"'
     return response

@@ -7,15 +7,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..clock import today
 from ..forms import apply_service_errors
-from ..models import ImportJob
+from ..models import ImportJob, ImportStatus
 from ..permissions import can, require, visible_to
 from ..rosters import FORMATS, ROSTERS, ExportError, roster_export
 from ..rosters.forms import RosterUploadForm
 from ..rosters.jobs import import_job_start
+from ..rosters.readers import EXTENSIONS
 
 RECENT_JOBS = 10
 
@@ -48,7 +50,8 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
             return redirect("core:roster-job", pk=job.pk)
     jobs = visible_to(request.user, "importjob.view", ImportJob.objects.filter(user=request.user))[:RECENT_JOBS]
     return render(request, "core/rosters/upload.html", {
-        "form": form, "jobs": [(job, roster_title(job.roster)) for job in jobs],
+        "form": form, "jobs": [(job, roster_title(job.roster)) for job in jobs], "rosters": ROSTERS.values(),
+        "accept": ",".join(EXTENSIONS),
     }, status=400 if form.errors else 200)
 
 
@@ -64,8 +67,23 @@ def roster_job(request: HttpRequest, pk: int) -> HttpResponse:
     errors = job.result.get("errors", [])
     return render(request, "core/rosters/job.html", {
         "job": job, "errors": errors, "more_errors": max(0, job.result.get("error_count", 0) - len(errors)),
-        "title": roster_title(job.roster),
+        "title": roster_title(job.roster), "steps": import_steps(job),
     })
+
+
+def import_steps(job: ImportJob) -> list[dict[str, str]]:
+    """The steps an import goes through, each "done", "current", "failed" (a finished import with errors stops at
+    the check) or "" (still to come)."""
+    steps = [("upload", pgettext("import step", "Upload")), ("check", pgettext("import step", "Check every row")),
+             *([] if job.dry_run else [("write", pgettext("import step", "Write"))]),
+             ("done", pgettext("import step", "Done"))]
+    failed = job.finished and not job.result.get("ok")
+    at = "check" if failed or job.status in (ImportStatus.QUEUED, ImportStatus.CHECKING) else \
+        "write" if job.status == ImportStatus.WRITING else None
+    position = [key for key, _label in steps].index(at) if at else len(steps)
+    return [{"key": key, "label": label,
+             "state": "done" if index < position else ("failed" if failed else "current") if index == position else ""}
+            for index, (key, label) in enumerate(steps)]
 
 
 @login_required

@@ -21,9 +21,10 @@ from commonground.core.models.places import within_q
 from commonground.core.permissions import visible_to
 
 from .. import rules
-from ..models import Notice, NoticeKind
+from ..models import Notice, NoticeKind, VoteStatus
 from ..notice_selectors import public_notice_or_none
 from ..pdf import render_pdf
+from ..presentation import result_bars
 from ..selectors import access_notice, may_see_vote, notices_for
 from .forms_owner import NoticeFilterForm
 
@@ -114,9 +115,11 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     vote = item.vote
     show_vote = vote is not None and may_see_vote(user, vote)
     table = item.table or []
+    # A result notice states the shares in its text already: the bars draw them, whoever reads the notice.
+    is_result = item.kind == NoticeKind.RESULT and vote is not None and vote.status == VoteStatus.CLOSED
     return render(request, "deliberation/notice.html", {
         "notice": item, "display_state": display_state(item, today()), "header": table[:1], "rows": table[1:],
-        "vote": vote if show_vote else None,
+        "vote": vote if show_vote else None, "bars": result_bars(vote) if is_result else None,
         "public_path": notice_public_path(item) if item.public else "",
     })
 

@@ -21,7 +21,15 @@ from commonground.core.permissions import can
 
 from .. import rules
 from ..models import CANDIDATE_CONDITIONS, BallotChannel, Vote, VoteStatus
-from ..presentation import area_text, outcome_label, share_text, threshold_text
+from ..presentation import (
+    THRESHOLD_MARKS,
+    area_text,
+    bar_width,
+    outcome_label,
+    share_text,
+    threshold_label,
+    threshold_text,
+)
 from ..selectors import (
     access_vote,
     ballot_channels,
@@ -108,10 +116,6 @@ def phase_label(vote: Vote, now: datetime.datetime) -> str:
     return _("voting open") if now < vote.closes_at else _("voting ended: close it to count")
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{min(part * 100 / whole, 100):.2f}" if whole else "0"
-
-
 def turnout_context(vote: Vote) -> dict[str, Any]:
     """Ballots so far against the register and against the 2/3 quorum, area and heads, every share exact."""
     counted = turnout(vote)
@@ -125,7 +129,9 @@ def turnout_context(vote: Vote) -> dict[str, Any]:
             "key": key, "label": label, "register": share_text(share.as_list(), area=area),
             "quorum": share_text([share.part, needed], area=area),
             "missing": area_text(missing / 100) if area else str(missing),
-            "met": share.at_least(QUORUM), "bar": _percent(share.part, share.whole),
+            "met": share.at_least(QUORUM), "bar": bar_width(share.part, share.whole), "text": share_text(
+                share.as_list(), area=area), "mark": THRESHOLD_MARKS[QUORUM],
+            "threshold": threshold_label(QUORUM, strict=False),
         })
     return {"vote": vote, "rows": rows, "ballots": counted.ballots, "quorum_met": counted.quorum_met,
             "channels": [(BallotChannel(c).label, n) for c, n in channels.items()],

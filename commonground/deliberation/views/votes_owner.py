@@ -28,6 +28,7 @@ from ..presentation import (
     names_of_candidates,
     outcome_label,
     outcome_text,
+    result_bars,
     share_text,
     threshold_text,
 )
@@ -193,7 +194,7 @@ def vote_result(request: HttpRequest, pk: int) -> HttpResponse:
         if elector else None
     context = {
         "vote": vote, "outcome": outcome_text(vote, names) if vote.is_election else outcome_label(vote.outcome),
-        "quorum": _shares(result["quorum"]),
+        "bars": result_bars(vote),
         "outcome_explained": (ELECTION_EXPLAINED if vote.is_election else OUTCOME_EXPLAINED)[vote.outcome],
         "quorum_met": result["quorum_met"], "threshold": threshold_text(vote), "lines": lines,
         "unfilled": result.get("unfilled", 0), "receipt": receipt, "found": found, "my_receipt": mine,

@@ -1,7 +1,9 @@
 /* Behaviour that templates ask for with data attributes, so no page needs an inline handler (the CSP runs none):
      data-autosubmit    on a field: its form is sent when the field changes;
      data-confirm="…"   on a form: the user confirms before it is sent;
-     data-width="42.5"  on an element: its width in percent (bars), set through the CSSOM, which the CSP allows. */
+     data-width="42.5"  on an element: its width in percent (bars), set through the CSSOM, which the CSP allows;
+     data-busy="…"      on a form: once sent, it is busy (aria-busy) and its submit buttons say "…" and wait,
+                        so a slow upload is not sent twice. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -12,6 +14,30 @@
   document.addEventListener("submit", function (event) {
     var question = event.target.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target, words = form.getAttribute("data-busy");
+    if (!words || event.defaultPrevented) { return; }
+    form.setAttribute("aria-busy", "true");
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit], button:not([type])"), function (button) {
+      button.setAttribute("data-idle", button.textContent);
+      button.textContent = words;
+      button.setAttribute("aria-busy", "true");
+      window.setTimeout(function () { button.disabled = true; }, 0);  // after the browser took the submission
+    });
+  });
+
+  // Back to a page kept in the browser's cache: its forms are no longer busy.
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-busy][aria-busy]"), function (form) {
+      form.removeAttribute("aria-busy");
+      Array.prototype.forEach.call(form.querySelectorAll("button[data-idle]"), function (button) {
+        button.textContent = button.getAttribute("data-idle");
+        button.removeAttribute("aria-busy");
+        button.disabled = false;
+      });
+    });
   });
 
   function widths(root) {
