@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := commonground/web/static/vendor
+TEST_VENDOR := tests/vendor
 PYTEST_ARGS ?=
 
 .PHONY: run test setup static migrate demo messages lint bench clean
@@ -39,6 +40,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	# axe-core only for the browser tests and screenshots: injected by tests/browser.py, never served to users
+	mkdir -p $(TEST_VENDOR)/axe-core
+	cp node_modules/axe-core/axe.min.js $(TEST_VENDOR)/axe-core/
 	touch $@
 
 migrate: setup
@@ -59,4 +63,4 @@ bench: migrate
 	$(BIN)/commonground bench
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) var/static
+	rm -rf $(VENV) node_modules $(VENDOR) $(TEST_VENDOR) var/static
