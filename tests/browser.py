@@ -161,6 +161,10 @@ class AuditedBrowser:
     def new_page(self, **kwargs: Any) -> Any:
         return self.new_context(**kwargs).new_page()
 
+    def audited_by(self, audit: AxeAudit) -> AuditedBrowser:
+        """The same browser, its new contexts watched by another audit (a test of the audit itself)."""
+        return AuditedBrowser(self._browser, audit)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._browser, name)
 
