@@ -1,6 +1,7 @@
 # CommonGround: two commands.
 #   make run   set up, migrate, load the demo district when the database is empty, serve on 127.0.0.1:8000
 #   make test  set up and run the whole suite (DATABASE_URL picks the database; SQLite by default)
+#   make screenshots  each demo role's home and main task at phone and desktop size, into docs/screenshots/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ VENDOR := commonground/web/static/vendor
 TEST_VENDOR := tests/vendor
 PYTEST_ARGS ?=
 
-.PHONY: run test setup static migrate demo messages lint bench clean
+.PHONY: run test setup static migrate demo messages lint bench screenshots clean
 
 run: setup migrate
 	$(BIN)/commonground demo --if-empty
@@ -61,6 +62,10 @@ lint: setup
 
 bench: migrate
 	$(BIN)/commonground bench
+
+# Builds the demo into a throwaway database, serves it, and runs axe on every page it photographs.
+screenshots: setup
+	$(BIN)/python -m tests.screenshots
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) $(TEST_VENDOR) var/static
