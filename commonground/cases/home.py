@@ -38,7 +38,8 @@ def bell(request: HttpRequest) -> dict[str, Any]:
     return {"unread": Notification.objects.filter(user=request.user, read_at__isnull=True).count()}
 
 
-NAV = NavEntry("cases", _("Cases"), order=50, active_prefix=reverse_lazy("cases:queue"), tabs=tabs_for)
+NAV = NavEntry("cases", _("Cases"), order=50, active_prefix=reverse_lazy("cases:queue"), tabs=tabs_for, icon="inbox",
+               primary=True)
 HOME_CARDS = (
     HomeCard("case.view", _("Work on the cases (事项) in your area"), ("cases:queue",), order=200),
     HomeCard("case.add", _("Report a matter and follow your cases"), ("cases:report",), order=210),

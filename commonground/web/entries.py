@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from .registry import HomeCard, NavEntry
 
 NAV = (
-    NavEntry("home", _("Home"), ("home",), order=10),
-    NavEntry("places", _("Places"), ("core:place-list",), ("place.view",), order=20),
-    NavEntry("report", _("Report"), ("core:report",), ("report.view",), order=30),
+    NavEntry("home", _("Home"), ("home",), order=10, icon="home", primary=True),
+    NavEntry("places", _("Places"), ("core:place-list",), ("place.view",), order=20, icon="place"),
+    NavEntry("report", _("Report"), ("core:report",), ("report.view",), order=30, icon="chart"),
     NavEntry("rosters", _("Rosters"), ("core:roster-index", "core:roster-upload"), ("roster.import", "roster.export"),
-             order=40),
-    NavEntry("admin", _("Administration"), ("admin:index",), ("admin.access",), order=1000),
+             order=40, icon="table"),
+    NavEntry("admin", _("Administration"), ("admin:index",), ("admin.access",), order=1000, icon="settings"),
 )
 
 HOME_CARDS = (
