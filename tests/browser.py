@@ -37,7 +37,9 @@ RUNNER = """
   window.addEventListener("load", function () {
     setTimeout(function () {
       if (document.contentType !== "text/html") { window.__cgAxe({ state: "skipped" }); return; }
-      window.axe.run(document, { resultTypes: ["violations"] }).then(function (result) {
+      // no CSSOM preload: it re-parses @imported sheets in <style> elements, which the page's CSP refuses
+      // (and reports); only css-orientation-lock needs it
+      window.axe.run(document, { resultTypes: ["violations"], preload: false }).then(function (result) {
         window.__cgAxe({ state: "done", violations: result.violations.map(function (v) {
           return { id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(function (n) {
             return { target: n.target.join(" "), summary: (n.failureSummary || "").split("\\n")[1] || "" };

@@ -13,7 +13,10 @@
     return span;
   }
 
-  var map = L.map(holder, { scrollWheelZoom: false, attributionControl: Boolean(data.basemap) });
+  var map = L.map(holder, { scrollWheelZoom: false, attributionControl: Boolean(data.basemap), zoomControl: false });
+  // the zoom buttons' names in the page's language (web/_map_labels.html)
+  L.control.zoom({ zoomInTitle: holder.getAttribute("data-zoom-in") || "Zoom in",
+                   zoomOutTitle: holder.getAttribute("data-zoom-out") || "Zoom out" }).addTo(map);
   L.control.scale({ imperial: false }).addTo(map);
   if (data.basemap) {
     L.tileLayer(data.basemap, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
