@@ -147,7 +147,7 @@ class AxeAudit:
 
     def pages(self) -> list[str]:
         """The distinct pages checked, by path and query."""
-        return sorted({re.sub(r"^https?://[^/]+", "", check.url) for check in self.checks})
+        return sorted({re.sub(r"^https?://[^/]+|#.*$", "", check.url) for check in self.checks})
 
 
 class AuditedBrowser:

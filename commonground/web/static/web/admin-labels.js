@@ -17,7 +17,9 @@
       if (choice) { choice.setAttribute("aria-labelledby", label.id); }
     });
   }
-  // after Django's autocomplete.js has set the boxes up (on DOMContentLoaded), and for each inline row added
+  // right after Django's autocomplete.js has set the boxes up: its jQuery ready handler was registered before this
+  // deferred script ran, and ready handlers run in order; and for each inline row added
+  if (window.django && window.django.jQuery) { window.django.jQuery(function () { name(document); }); }
   window.addEventListener("load", function () { name(document); });
   document.addEventListener("formset:added", function (event) { setTimeout(function () { name(event.target); }, 0); });
 }());
