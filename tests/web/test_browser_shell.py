@@ -56,6 +56,9 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
         panel = nav.locator(".nav-more .menu-panel")
         expect(panel).to_be_visible()
         assert panel.locator("a").all_inner_texts() == ["报表", "名册", "后台管理"]
+        boxes = [link.bounding_box() for link in panel.locator("a").all()]
+        assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes) and boxes[0]["y"] < boxes[1]["y"]
+        assert all(box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["phone"]["width"] for box in boxes)
         page.screenshot(path=ARTIFACTS / "shell-nav-more-phone.png")
         page.keyboard.press("Escape")
         expect(panel).to_be_hidden()
@@ -86,6 +89,8 @@ def test_account_menu__opens__switches_language_and_back(browser, live_server, w
     menu.locator("summary").click()
     expect(panel).to_be_visible()
     expect(panel.get_by_role("link", name="修改密码")).to_be_visible()
+    for item in (panel.get_by_role("button", name="English"), panel.get_by_role("button", name="退出登录")):
+        expect(item).to_have_css("color", "rgb(31, 41, 55)")  # dark on the white panel (Pico makes buttons white)
     page.screenshot(path=ARTIFACTS / f"shell-menu-{viewport}.png")
     with page.expect_navigation():
         panel.get_by_role("button", name="English").click()
