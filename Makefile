@@ -1,13 +1,15 @@
 # CommonGround: two commands.
 #   make run   set up, migrate, load the demo district when the database is empty, serve on 127.0.0.1:8000
 #   make test  set up and run the whole suite (DATABASE_URL picks the database; SQLite by default)
+#   make screenshots  each demo role's home and main task at phone and desktop size, into docs/screenshots/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := commonground/web/static/vendor
+TEST_VENDOR := tests/vendor
 PYTEST_ARGS ?=
 
-.PHONY: run test setup static migrate demo messages lint bench clean
+.PHONY: run test setup static migrate demo messages lint bench screenshots clean
 
 run: setup migrate
 	$(BIN)/commonground demo --if-empty
@@ -40,6 +42,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	# axe-core only for the browser tests and screenshots: injected by tests/browser.py, never served to users
+	mkdir -p $(TEST_VENDOR)/axe-core
+	cp node_modules/axe-core/axe.min.js $(TEST_VENDOR)/axe-core/
 	touch $@
 
 migrate: setup
@@ -59,5 +64,9 @@ lint: setup
 bench: migrate
 	$(BIN)/commonground bench
 
+# Builds the demo into a throwaway database, serves it, and runs axe on every page it photographs.
+screenshots: setup
+	$(BIN)/python -m tests.screenshots
+
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) var/static
+	rm -rf $(VENV) node_modules $(VENDOR) $(TEST_VENDOR) var/static

@@ -139,7 +139,8 @@ def reporter_cards(user: Any) -> list[WorkCard]:
     return [WorkCard("cases.mine", label, reverse("cases:mine"), count=total, items=items, order=30)]
 
 
-NAV = NavEntry("cases", _("Cases"), order=50, active_prefix=reverse_lazy("cases:queue"), tabs=tabs_for)
+NAV = NavEntry("cases", _("Cases"), order=50, active_prefix=reverse_lazy("cases:queue"), tabs=tabs_for, icon="inbox",
+               primary=True)
 WORK_CARDS = (staff_cards, reporter_cards)
 QUICK_ACTIONS = (QuickAction("case.add", _("Report a matter"), ("cases:report",), order=10),)
 HOME_CARDS = (

@@ -57,7 +57,8 @@ def tabs_for(user: Any, path: str) -> list[Tab]:
     return [Tab(label, url, url == current) for label, url in allowed]
 
 
-NAV = NavEntry("deliberation", _("Deliberation"), order=60, active_prefix="/deliberation/", tabs=tabs_for)
+NAV = NavEntry("deliberation", _("Deliberation"), order=60, active_prefix="/deliberation/", tabs=tabs_for,
+               icon="people", primary=True)
 
 
 GROUP = _("Deliberation")

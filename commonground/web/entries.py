@@ -12,13 +12,14 @@ from commonground.core.home import people_tabs
 from .registry import HomeCard, NavEntry
 
 NAV = (
-    NavEntry("home", _("Home"), ("home",), order=10),
-    NavEntry("places", _("Places"), ("core:place-list",), ("place.view",), order=20),
-    NavEntry("people", _("Residents"), permissions=("person.view", "household.view"), order=35, tabs=people_tabs),
-    NavEntry("report", _("Report"), ("core:report",), ("report.view",), order=30),
+    NavEntry("home", _("Home"), ("home",), order=10, icon="home", primary=True),
+    NavEntry("places", _("Places"), ("core:place-list",), ("place.view",), order=20, icon="place"),
+    NavEntry("people", _("Residents"), permissions=("person.view", "household.view"), order=35, tabs=people_tabs,
+             icon="person"),
+    NavEntry("report", _("Report"), ("core:report",), ("report.view",), order=30, icon="chart"),
     NavEntry("rosters", _("Rosters"), ("core:roster-index", "core:roster-upload"), ("roster.import", "roster.export"),
-             order=40),
-    NavEntry("admin", _("Administration"), ("admin:index",), ("admin.access",), order=1000),
+             order=40, icon="table"),
+    NavEntry("admin", _("Administration"), ("admin:index",), ("admin.access",), order=1000, icon="settings"),
 )
 
 HOME_CARDS = (

@@ -24,6 +24,8 @@ class Tab:
     label: str
     url: str
     active: bool
+    icon: str = ""
+    primary: bool = False
 
 
 TabsProvider = Callable[[Any, str], list[Tab]]  # (user, path) -> the tabs the user may open, in order
@@ -37,6 +39,8 @@ class NavEntry:
     first of `url_names` that resolves. It is current when the path starts with `active_prefix` (a path or a
     lazy `reverse_lazy`); without one, when the path starts with its URL ("/" only on "/" itself).
     `name` lets an app's pages show the entry's tab bar: `{% include "web/_tabs.html" with nav=name %}`.
+    `icon` names one of web/icons.py; `primary` entries keep their place in the phone's bottom bar when the
+    others have to move into its "More" menu (the daily work of most users, not the clerks' tools).
     """
 
     name: str
@@ -46,6 +50,8 @@ class NavEntry:
     order: int = 100
     active_prefix: Any = None
     tabs: TabsProvider | None = None
+    icon: str = ""
+    primary: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,8 +223,22 @@ def nav_for(user: Any, path: str) -> list[Tab]:
             active = path.startswith(str(entry.active_prefix))
         else:
             active = path == url if url == "/" else path.startswith(url)
-        items.append(Tab(str(entry.label), url, active))
+        items.append(Tab(str(entry.label), url, active, entry.icon, entry.primary))
     return items
+
+
+PHONE_BAR_SIZE = 5  # a phone's bottom bar holds five items at 390 px; a sixth makes room for "More"
+
+
+def phone_overflow(nav: list[Tab]) -> list[Tab]:
+    """The nav items the phone's bottom bar leaves to its "More" menu: none when all fit, else all but four (the
+    primary ones first, then the others in their order)."""
+    if len(nav) <= PHONE_BAR_SIZE:
+        return []
+    room = PHONE_BAR_SIZE - 1
+    kept = [item for item in nav if item.primary][:room]
+    kept += [item for item in nav if item not in kept][:room - len(kept)]
+    return [item for item in nav if item not in kept]
 
 
 def capabilities_for(user: Any) -> list[Capability]:

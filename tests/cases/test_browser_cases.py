@@ -2,7 +2,7 @@
 worker accepts and dispatches it, the grid worker reports it done, another community worker checks
 and closes it, and the resident rates it five stars.
 
-Screenshots (phone 390×844 and desktop 1280×800) land in test-artifacts/cases-*.png.
+Screenshots (phone 390×844 and desktop 1440×900) land in test-artifacts/cases-*.png.
 """
 
 from __future__ import annotations

@@ -652,5 +652,5 @@ def test_navigation__cases_link_by_permission(client, located, people, make_user
     html = client.get(reverse("home")).content.decode()
     assert f'href="{url("mine")}"' in html and f'href="{url("report")}"' in html
     client.force_login(make_user())
-    nav = client.get(reverse("home")).content.decode().split('class="container site-nav"')[1].split("</nav>")[0]
+    nav = client.get(reverse("home")).content.decode().split('class="site-nav"')[1].split("</nav>")[0]
     assert "/cases/" not in nav

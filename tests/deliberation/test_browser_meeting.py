@@ -2,7 +2,7 @@
 people in at the door, records the minutes and a resolution, opens a case from it and sees the case's number
 and stage on the meeting page.
 
-Screenshots (phone 390×844 and desktop 1280×800) land in test-artifacts/meeting-*.png.
+Screenshots (phone 390×844 and desktop 1440×900) land in test-artifacts/meeting-*.png.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 page, watches turnout, enters a paper ballot with its scan, and sees turnout go up (after the entry and,
 for an online ballot cast meanwhile, through the 10-second live update).
 
-Screenshots (desktop 1280×800, and the manage page on a phone) land in test-artifacts/deliberation-staff-*.png.
+Screenshots (desktop 1440×900, and the manage page on a phone) land in test-artifacts/deliberation-staff-*.png.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def squeezed(html: str) -> str:
 def header(html: str) -> tuple[str, str]:
     """The header tools (without the CSRF token and the language form's return address) and the main nav."""
     tools = re.search(r'<div class="site-tools">(.*?)</div>\s*</div>\s*(?:<nav|</header)', html, re.S)
-    nav = re.search(r'<nav class="container site-nav".*?</nav>', html, re.S)
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S)
     tools_html = re.sub(r'<input type="hidden" name="(csrfmiddlewaretoken|next)" value="[^"]*">', "",
                         tools.group(1) if tools else "")
     return squeezed(tools_html), squeezed(nav.group(0)) if nav else ""
@@ -55,7 +55,9 @@ def tab_bar(html: str) -> dict[str, object] | None:
 
 
 def current(html: str) -> str:
-    return " · ".join(re.findall(r'aria-current="page">([^<]*)<', html)) or "-"
+    """The labels marked current (a nav item the phone's "More" menu repeats counted once)."""
+    labels = [re.sub(r"<[^>]+>", "", label) for label in re.findall(r'aria-current="page">(.*?)</a>', html, re.S)]
+    return " · ".join(dict.fromkeys(labels)) or "-"
 
 
 def seen_by(user: User) -> dict[str, object]:

@@ -1,6 +1,6 @@
 """A community worker in a real browser: log in, see their community, nothing of the neighbour's.
 
-Screenshots (phone 390×844 and desktop 1280×800) land in test-artifacts/ for a person to look at.
+Screenshots (phone 390×844 and desktop 1440×900) land in test-artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_community_worker__logs_in_and_sees_only_own_community(browser, live_ser
         page.screenshot(path=ARTIFACTS / f"login-{viewport}.png", full_page=True)
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", "pw-test-123")
-        page.click("button[type=submit]:not(.link)")
+        page.click(".login-box button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         assert page.locator("h1").inner_text().startswith(("Hello", "你好"))
         assert page.get_by_role("link", name=tree.community.name).count() == 1

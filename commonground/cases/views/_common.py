@@ -11,9 +11,9 @@ from ..models import OPEN_STAGES, Case, Stage
 
 # Marker and badge colours per stage (map legend, queue badges).
 STAGE_COLOURS: dict[str, str] = {
-    Stage.COLLECT: "#6d4c41", Stage.CREATE: "#8e24aa", Stage.DISPATCH: "#1565c0", Stage.HANDLE: "#ef6c00",
-    Stage.FEEDBACK: "#00897b", Stage.CLOSED: "#2e7d32", Stage.EVALUATED: "#558b2f", Stage.REJECTED: "#757575",
-    Stage.MERGED: "#9e9e9e",
+    Stage.COLLECT: "#6d4c41", Stage.CREATE: "#8e24aa", Stage.DISPATCH: "#1565c0", Stage.HANDLE: "#b34700",
+    Stage.FEEDBACK: "#00796b", Stage.CLOSED: "#2e7d32", Stage.EVALUATED: "#33691e", Stage.REJECTED: "#616161",
+    Stage.MERGED: "#6b6b6b",
 }
 # Where a map opens when nothing in scope has coordinates: Gongshu district.
 FALLBACK_CENTRE = (30.319, 120.142)

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from commonground.core.permissions import can
 
-from .. import registry
+from .. import icons, registry
 from ..registry import Tab
 
 register = template.Library()
@@ -26,6 +26,18 @@ def nav_items(context: template.Context) -> list[Tab]:
     if request is None or not request.user.is_authenticated:
         return []
     return registry.nav_for(request.user, request.path)
+
+
+@register.filter
+def phone_overflow(nav: list[Tab]) -> list[Tab]:
+    """`{% with more=nav|phone_overflow %}`: the nav items the phone's bottom bar moves into "More"."""
+    return registry.phone_overflow(nav)
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    """`{% icon "home" %}`: an icon of web/icons.py, hidden from assistive technology."""
+    return icons.icon(name)
 
 
 @register.simple_tag(takes_context=True)

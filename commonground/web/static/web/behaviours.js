@@ -3,7 +3,10 @@
      data-confirm="…"   on a form: the user confirms before it is sent;
      data-width="42.5"  on an element: its width in percent (bars), set through the CSSOM, which the CSP allows;
      data-busy="…"      on a form: once sent, it is busy (aria-busy) and its submit buttons say "…" and wait,
-                        so a slow upload is not sent twice. */
+                        so a slow upload is not sent twice;
+     details[data-menu] a menu (the account menu, the nav's "More"): one open at a time, closed by a click
+                        elsewhere or by Escape (focus back on its summary);
+   and every tab bar (web/_tabs.html) keeps its current tab in view and fades the edge it can scroll towards. */
 (function () {
   "use strict";
   document.addEventListener("change", function (event) {
@@ -40,6 +43,47 @@
     });
   });
 
+  function openMenus() {
+    return Array.prototype.slice.call(document.querySelectorAll("details[data-menu][open]"));
+  }
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!menu.open || !menu.hasAttribute || !menu.hasAttribute("data-menu")) { return; }
+    openMenus().forEach(function (other) { if (other !== menu) { other.open = false; } });
+  }, true);  // toggle does not bubble
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (menu) { if (!menu.contains(event.target)) { menu.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    openMenus().forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.open = false;
+      if (inside) { menu.querySelector("summary").focus(); }
+    });
+  });
+
+  function tabBars(root) {
+    Array.prototype.slice.call(root.querySelectorAll(".tab-bar")).forEach(function (bar) {
+      var list = bar.querySelector("ul");
+      if (!list || bar.hasAttribute("data-hinted")) { return; }
+      bar.setAttribute("data-hinted", "");
+      var current = list.querySelector("[aria-current='page']");
+      if (current) {
+        var tab = current.parentNode;
+        list.scrollLeft = tab.offsetLeft - (list.clientWidth - tab.offsetWidth) / 2;
+      }
+      function hint() {
+        var end = list.scrollWidth - list.clientWidth;
+        bar.classList.toggle("more-before", list.scrollLeft > 2);
+        bar.classList.toggle("more-after", list.scrollLeft < end - 2);
+      }
+      list.addEventListener("scroll", hint, { passive: true });
+      window.addEventListener("resize", hint);
+      hint();
+    });
+  }
+
   function widths(root) {
     var bars = Array.prototype.slice.call(root.querySelectorAll("[data-width]"));
     if (root.hasAttribute && root.hasAttribute("data-width")) { bars.push(root); }
@@ -47,9 +91,13 @@
   }
 
   // htmx calls back for the page once it is ready and for every piece it swaps in later.
+  function settle(root) {
+    widths(root);
+    tabBars(root);
+  }
   if (window.htmx) {
-    window.htmx.onLoad(widths);
+    window.htmx.onLoad(settle);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { widths(document); });
+    document.addEventListener("DOMContentLoaded", function () { settle(document); });
   }
 }());
