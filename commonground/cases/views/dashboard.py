@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 
 from commonground.core import clock
 from commonground.core.models import Place, PlaceKind
@@ -42,10 +42,10 @@ def _best_first(measure: str, tie: str) -> Callable[[dict[str, Any]], tuple]:
 
 # How a ranking may be ordered: the label of its link, and the key that sorts the first place first.
 RANKINGS: dict[str, tuple[Any, Callable[[dict[str, Any]], tuple]]] = {
-    "closure": (gettext_lazy("closure rate"), _best_first("closure_rate", "reported")),
-    "overdue": (gettext_lazy("overdue"), _best_first("overdue", "reported")),
-    "rating": (gettext_lazy("rating"), _best_first("mean_rating", "rated")),
-    "reported": (gettext_lazy("reported"), _best_first("reported", "closed")),
+    "closure": (pgettext_lazy("rank by", "closure rate"), _best_first("closure_rate", "reported")),
+    "overdue": (pgettext_lazy("rank by", "overdue cases"), _best_first("overdue", "reported")),
+    "rating": (pgettext_lazy("rank by", "rating"), _best_first("mean_rating", "rated")),
+    "reported": (pgettext_lazy("rank by", "cases reported"), _best_first("reported", "closed")),
 }
 
 
