@@ -266,7 +266,8 @@ def test_demo_cases__every_stage_present_some_overdue_escalated_reopened(demo, d
 
     assert set(stages) == set(Stage.values)
     assert 3000 < sum(stages.values()) < 6000
-    assert Case.objects.open().filter(is_overdue=True).exists()
+    # late cases went up the ladder with a fresh deadline there: the escalation records the lateness
+    assert CaseEvent.objects.filter(action="escalated", data__overdue=True).count() > 10
     assert Case.objects.filter(escalations__gt=0).count() > 100
     assert Case.objects.filter(reopenings__gt=0).exists()
     assert not Case.objects.filter(created_at__gt=datetime.datetime(2023, 8, 31, 16, 0, tzinfo=SHANGHAI)).exists()
