@@ -6,9 +6,8 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, User
@@ -61,7 +60,6 @@ def _local(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
-@translation.override(settings.LANGUAGE_CODE)  # posted for the estate: in its language, whoever closes the vote
 def publish_vote_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
     """The notice before voting: matter, threshold, window, register totals (and for an election, the
     preparatory group and the qualified candidates)."""
@@ -93,7 +91,6 @@ def publish_vote_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice
         ends_on=timezone.localtime(vote.closes_at).date(), vote=vote, issuer=vote_issuer(vote))
 
 
-@translation.override(settings.LANGUAGE_CODE)
 def publish_result_notice(*, vote: Vote, actor: User, on: datetime.date) -> Notice:
     """The result with every share as numerator/denominator, and every counted ballot by receipt code."""
     result = vote.result
