@@ -39,8 +39,9 @@ def test_community_worker__logs_in_and_sees_only_own_community(browser, live_ser
         page.click(".login-box button[type=submit]")
         page.wait_for_url(f"{live_server.url}/")
         assert page.locator("h1").inner_text().startswith(("Hello", "你好"))
-        assert page.get_by_role("link", name=tree.community.name).count() == 1
         page.screenshot(path=ARTIFACTS / f"home-{viewport}.png", full_page=True)
+        page.goto(f"{live_server.url}/me/")  # "我能做什么": the roles, each linked to its place
+        assert page.get_by_role("link", name=tree.community.name).count() == 1
 
         page.get_by_role("link", name=tree.community.name).first.click()
         page.wait_for_url(f"{live_server.url}/places/{tree.community.code}/")
