@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.test import override_settings
 
-from commonground.core import clock
+from commonground.core import clock, place_cache
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
 from commonground.core.services.accounts import clock_set, role_assign
 from commonground.core.services.organisations import organisation_create
@@ -50,12 +50,14 @@ def _temporary_media_root(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """No test sees another's cached values or clock offset."""
+    """No test sees another's cached values, clock offset or kept places."""
     cache.clear()
     clock.forget()
+    place_cache.forget()
     yield
     cache.clear()
     clock.forget()
+    place_cache.forget()
 
 
 class BackgroundJobs:

@@ -8,4 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Places, people and roles")
 
     def ready(self) -> None:
-        from . import report_sections  # noqa: F401  (registers the report's first sections)
+        from django.db.models.signals import post_delete, post_save
+
+        from . import place_cache, report_sections  # noqa: F401  (registers the report's first sections)
+        from .models import Place
+
+        post_save.connect(place_cache.forget, sender=Place, dispatch_uid="place_cache_save")
+        post_delete.connect(place_cache.forget, sender=Place, dispatch_uid="place_cache_delete")

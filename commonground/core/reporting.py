@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from .clock import today
 from .models import Place
 from .permissions import scope_paths
+from .place_cache import top_place
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,6 @@ def rate_text(value: float | None, places: int = 1) -> str:
 def rate(part: int, whole: int) -> float:
     """A fraction rounded to 4 places, 0.0 when there is nothing to divide by."""
     return round(part / whole, 4) if whole else 0.0
-
-
-def top_place() -> Place:
-    place = Place.objects.filter(parent__isnull=True).order_by("pk").first()
-    if place is None:
-        raise ValidationError(_("There are no places yet: import or build a district first."))
-    return place
 
 
 def default_report_scope(user: Any) -> Place | None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad
 
+from commonground.core import place_cache
 from commonground.core.models import Place
 from commonground.core.models.places import SEGMENT_WIDTH, path_segment
 from commonground.core.services.places import temporary_path
@@ -44,6 +45,7 @@ def insert_places(places: Sequence[Place]) -> list[Place]:
     Place.objects.filter(path__startswith=TEMPORARY_PREFIX).update(
         path=Concat(Coalesce(parent_path, Value("")), segment, output_field=CharField())
     )
+    place_cache.forget()  # written without Place's signals
     return created
 
 

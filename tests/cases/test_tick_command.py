@@ -76,6 +76,23 @@ def test_tick_command__digests__one_email_then_none(located, categories, people,
     assert not Notification.objects.filter(user=worker, emailed_at__isnull=True).exists()
 
 
+def test_dispatch__email_on__each_handler_mailed_after_commit_unless_they_opted_out(
+        located, categories, people, settings, django_capture_on_commit_callbacks):
+    settings.CG_EMAIL_NOTIFICATIONS = True
+    for key, address in (("grid", "grid@example.org"), ("worker", "worker@example.org")):
+        people[key].email = address
+        people[key].save()
+    NotificationPreference.objects.create(user=people["worker"], email=False)  # in the app only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatched_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])
+
+    assert [message.to for message in mail.outbox] == [["grid@example.org"]]
+    told = Notification.objects.filter(kind="assigned")
+    assert {people["grid"].pk, people["worker"].pk} <= {n.user_id for n in told}
+    assert [n.user_id for n in told if n.emailed_at is not None] == [people["grid"].pk]
+
+
 def test_tick_task__eager_without_broker__runs_the_deadline_job_once(located, categories, people):
     case = dispatched_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])
 

@@ -126,7 +126,8 @@ def test_tab_bar__phone__scrolls_with_a_hint_and_keeps_the_current_tab_in_view(b
     tabs = bar.locator("ul")
     assert tabs.evaluate("list => list.scrollWidth > list.clientWidth")  # more tabs than fit at 390 px
     expect(bar).to_have_class("tab-bar more-after")
-    assert bar.evaluate("bar => getComputedStyle(bar, '::after').opacity") == "1"
+    # the arrow fades in (a .15 s transition): wait until it is fully shown
+    page.wait_for_function("bar => getComputedStyle(bar, '::after').opacity === '1'", arg=bar.element_handle())
     page.screenshot(path=ARTIFACTS / "shell-tabs-start-phone.png")
     tabs.evaluate("list => list.scrollTo(list.scrollWidth, 0)")
     expect(bar).to_have_class("tab-bar more-before")

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place
-from commonground.core.reporting import top_place
+from commonground.core.place_cache import top_place
 
 from ..geo import PIN_KINDS
 from ..models import OPEN_STAGES, ApiClient, Case, CaseEvent, Category, Channel, ReporterKind, Stage

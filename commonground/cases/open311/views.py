@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from commonground.core.reporting import top_place
+from commonground.core.place_cache import top_place
 from commonground.core.text import clean_text
 from commonground.core.throttle import API_KEY_LABEL, secret_allowed, secret_failed
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from commonground.core import clock
 from commonground.core.models import Place, RoleKind, User
 from commonground.core.permissions import active_roles, can, require
-from commonground.core.reporting import top_place
+from commonground.core.place_cache import top_place
 from commonground.core.text import clean_text
 from commonground.core.uploads import StoredUpload, validate_upload
 from commonground.core.validators import validate_phone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commonground.core import place_cache
 from commonground.core.models import Place, PlaceKind
 
 from ..models import LADDER, Level
@@ -20,7 +21,7 @@ LEVEL_KINDS: dict[str, set[str]] = {
 def handling_place(place: Place, level: str) -> tuple[str, Place]:
     """The place that handles a case at `place` at `level`, or, where the tree has no place of that
     level above it, at the next level up that it has. Returns (actual level, place)."""
-    return handling_place_in(list(place.get_ancestors(include_self=True)), level)
+    return handling_place_in(place_cache.chain(place), level)
 
 
 def handling_place_in(chain: list[Place], level: str) -> tuple[str, Place]:
@@ -34,7 +35,7 @@ def handling_place_in(chain: list[Place], level: str) -> tuple[str, Place]:
 
 def next_level(place: Place, level: str, current: Place) -> tuple[str, Place] | None:
     """One level up from the current handling place; None at the top."""
-    return next_level_in(list(place.get_ancestors(include_self=True)), level, current)
+    return next_level_in(place_cache.chain(place), level, current)
 
 
 def next_level_in(chain: list[Place], level: str, current: Place) -> tuple[str, Place] | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,44 +36,50 @@ def case_message(key: str, case: Case, **extra: str) -> str:
     return str(CASE_MESSAGES[key]) % {**what_and_where(case), **extra}
 
 
-def handler_roles() -> list[str]:
-    return [role for role in ROLE_PERMISSIONS if role_permits(role, "case.handle")]
+HANDLER_ROLES = [role for role in ROLE_PERMISSIONS if role_permits(role, "case.handle")]
 
 
 def handlers_of(case: Case) -> list[User]:
     """Users whose role is held exactly at the handling place (the level that must act), plus members
     of the handling organisation who have a login."""
-    roles = RoleAssignment.objects.active().filter(scope_id=case.handling_place_id, role__in=handler_roles())
+    roles = RoleAssignment.objects.active().filter(scope_id=case.handling_place_id, role__in=HANDLER_ROLES)
     told = Q(pk__in=roles.values("user_id"))
     if case.handler_id:
         told |= Q(organisation_id=case.handler_id)
     return list(User.objects.filter(told, is_active=True).order_by("pk"))
 
 
-def notify_user(user: User, case: Case | None, kind: str, message: str) -> Notification | None:
-    """Record a notification; e-mail it now unless the user asked for a daily digest."""
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(user=user, case=case, kind=kind, message=message[:300])
-    except IntegrityError:  # already told (deadline warnings are once per case and user)
-        return None
-    if not (user.email and settings.CG_EMAIL_NOTIFICATIONS):
-        return notification
-    preference = NotificationPreference.objects.filter(user=user).first()
-    if not (preference and (preference.digest or not preference.email)):
-        transaction.on_commit(lambda: _email_one(notification.pk))
-    return notification
+def notify(users: Iterable[User | int], case: Case | None, kind: str, message: str) -> None:
+    """Record one notification per user (users or their ids), in one statement; a deadline warning a user
+    already has about the case is skipped (the tick may run twice). Each is e-mailed after the commit unless
+    its user asked for a daily digest."""
+    rows = [Notification(user_id=getattr(user, "pk", user), case=case, kind=kind, message=message[:300])
+            for user in users]
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=kind == NotificationKind.DEADLINE)
+    if settings.CG_EMAIL_NOTIFICATIONS:
+        since = rows[0].created_at  # the statement stamped every row with this moment
+        user_ids = [row.user_id for row in rows]
+        transaction.on_commit(lambda: _email_new(user_ids, case, kind, since))
 
 
-def notify_handlers(case: Case, kind: str, message: str) -> list[Notification]:
-    return [n for user in handlers_of(case) if (n := notify_user(user, case, kind, message))]
+def notify_handlers(case: Case, kind: str, message: str) -> None:
+    notify(handlers_of(case), case, kind, message)
 
 
-def _email_one(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    send_mail(_("CommonGround: %(message)s") % {"message": notification.message[:60]}, notification.message,
-              None, [notification.user.email], fail_silently=True)
-    Notification.objects.filter(pk=notification_id).update(emailed_at=clock.now())
+def _email_new(user_ids: list[int], case: Case | None, kind: str, since) -> None:
+    """E-mail the notifications just recorded, one by one, to users with an address who did not ask for a digest
+    (or for no e-mail)."""
+    recorded = (Notification.objects.filter(user_id__in=user_ids, case=case, kind=kind, created_at__gte=since,
+                                            emailed_at__isnull=True, user__email__gt="")
+                .exclude(user__notification_preference__digest=True)
+                .exclude(user__notification_preference__email=False)
+                .select_related("user"))
+    for notification in recorded:
+        send_mail(_("CommonGround: %(message)s") % {"message": notification.message[:60]}, notification.message,
+                  None, [notification.user.email], fail_silently=True)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=clock.now())
 
 
 def send_digests() -> int:

@@ -40,7 +40,7 @@ from .allowed import (  # noqa: F401  (allowed_actions and may_decide_extension:
 from .events import expect_stage, locked, log_event, move
 from .intake import clean_attachments
 from .ladder import handling_place, next_level
-from .notifications import case_message, notify_handlers, notify_user, rating_request_settled
+from .notifications import case_message, notify, notify_handlers, rating_request_settled
 
 
 def _start_clock(case: Case, level: str, now: datetime.datetime) -> dict[str, Any]:
@@ -64,8 +64,8 @@ def case_reject(*, case: Case, actor: User, reason: str) -> Case:
                 to_stage=Stage.REJECTED, action="rejected", verb=_("rejected"), note=reason.strip(),
                 closed_at=clock.now())
     if case.reporter_id:
-        notify_user(case.reporter, case, NotificationKind.CLOSED,
-                    case_message("rejected", case, reason=reason.strip()))
+        notify([case.reporter_id], case, NotificationKind.CLOSED,
+               case_message("rejected", case, reason=reason.strip()))
     return case
 
 
@@ -133,16 +133,17 @@ def case_verify(*, case: Case, actor: User, approved: bool, note: str = "") -> C
                     to_stage=Stage.CLOSED, action="closed", verb=_("closed"), note=note, closed_at=now,
                     closed_level=current.level)
         # none can join: the main case is locked
-        merged = list(case.merged_cases.select_related("reporter", "category", "place__parent"))
+        merged = list(case.merged_cases.select_related("category", "place__parent"))
         if merged:
             Case.objects.filter(pk__in=[c.pk for c in merged]).update(closed_at=now, closed_level=case.level)
         if case.reporter_id:
-            notify_user(case.reporter, case, NotificationKind.CLOSED, case_message("closed", case))
+            notify([case.reporter_id], case, NotificationKind.CLOSED, case_message("closed", case))
         told = {case.reporter_id}
         for repeat in merged:
-            if repeat.reporter_id not in told:  # told once, about their own report; only the main case is rated
+            # told once, about their own report (only the main case is rated); a caller recorded by staff is not
+            if repeat.reporter_id and repeat.reporter_id not in told:
                 told.add(repeat.reporter_id)
-                notify_user(repeat.reporter, case, NotificationKind.CLOSED, case_message("closed_merged", repeat))
+                notify([repeat.reporter_id], case, NotificationKind.CLOSED, case_message("closed_merged", repeat))
         return case
     if not note.strip():
         raise ValidationError({"note": _("Say what is still missing.")})

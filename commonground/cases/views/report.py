@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import can, require, visible_to
-from commonground.core.reporting import top_place
+from commonground.core.place_cache import top_place
 
 from ..geo import pin_label, pin_place
 from ..models import Category, Channel

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from .. import bulk
+from .. import bulk, place_cache
 from ..models import User
 from ..permissions import require
 from . import households, ownership, people, places
@@ -84,6 +84,7 @@ def roster_import(
     try:
         with transaction.atomic():
             bulk.run(statements, bar.update)
+        place_cache.forget()  # a places roster writes without Place's signals
         result.write_seconds = time.perf_counter() - started
     except IntegrityError:
         # Someone changed the same records between checking and writing; the transaction rolled back.

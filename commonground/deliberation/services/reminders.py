@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from commonground.cases.models import Notification, NotificationKind
-from commonground.cases.services.notifications import notify_user
+from commonground.cases.services.notifications import notify
 from commonground.core.clock import today
 from commonground.core.models import (
     Organisation,
@@ -77,8 +77,7 @@ def remind_committee_terms(*, on: datetime.date | None = None) -> int:
         with transaction.atomic():
             # serialises two runs on the same committee, so neither sends twice
             list(Organisation.objects.select_for_update().filter(pk=committee.pk).order_by().values_list("pk"))
-            for user in street_staff_of(committee.place, on):
-                if not already_told(user, committee) and notify_user(user, None, NotificationKind.TERM_ENDING,
-                                                                     message):
-                    sent += 1
+            untold = [user for user in street_staff_of(committee.place, on) if not already_told(user, committee)]
+            notify(untold, None, NotificationKind.TERM_ENDING, message)
+            sent += len(untold)
     return sent
