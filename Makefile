@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 VENDOR := commonground/web/static/vendor
 TEST_VENDOR := tests/vendor
 PYTEST_ARGS ?=
+# The suite runs in one process per CPU (pytest-xdist); tests/conftest.py keeps the demo and ops packages each
+# in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup static migrate demo messages lint bench screenshots clean
 
@@ -22,7 +25,7 @@ run: setup migrate
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/commonground makemigrations --check --dry-run -v 0
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 

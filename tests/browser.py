@@ -10,13 +10,44 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
+
+from tests import summary
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's in-memory SQLite
+    connection: a browser asks for a page and its htmx fragments at once, and two threads stepping the one
+    connection together hung a run (both waiting inside sqlite3). The body is read under the lock too."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application: Any) -> None:
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def serialised(environ: Any, start_response: Any) -> list[bytes]:
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        return super().set_app(serialised)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer  # the class pytest-django's live_server starts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,12 +243,8 @@ def pytest_runtest_call(item: pytest.Item):
     return result
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """The pages axe checked in this session, like the crawl's summary; also kept in test-artifacts/."""
-    if not SESSION_AUDIT or not SESSION_AUDIT[0].checks:
-        return
-    audit = SESSION_AUDIT[0]
-    pages = audit.pages()
-    terminalreporter.write_line(f"axe checked {len(audit.checks)} pages ({len(pages)} distinct): " + " ".join(pages))
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "axe-pages.txt").write_text("\n".join(pages) + "\n", encoding="utf-8")
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The pages this process had axe check, for the run's summary (workers of pytest-xdist included)."""
+    if SESSION_AUDIT and SESSION_AUDIT[0].checks:
+        audit = SESSION_AUDIT[0]
+        summary.note("axe", f"{len(audit.checks)} " + " ".join(audit.pages()))

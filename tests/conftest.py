@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -22,9 +23,43 @@ from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import household_create, ownership_create, person_create
 from commonground.core.services.places import place_create
 from commonground.core.validators import id_number_check_char
+from tests import summary
 
 VALID_FROM = datetime.date(2020, 1, 1)
 pytest_plugins = ["tests.browser"]  # the `browser` fixture of the browser tests
+# Packages whose tests share one expensive fixture (the demo district, a deployment): under pytest-xdist each
+# is one unit of work, run by one worker, which builds it once. (xdist's own `xdist_group` marks no longer take
+# effect under pytest 9.2, which keeps the node id where xdist cannot add the group to it.)
+SHARED_FIXTURE_PACKAGES = ("tests/demo/", "tests/ops/")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        """Every other test is its own unit, as with `--dist load`; the largest units are sent first."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return next((package for package in SHARED_FIXTURE_PACKAGES if nodeid.startswith(package)), nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not summary.is_worker():
+        summary.start()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The nets' figures (crawl, fuzzers, operations, axe), from every process of the run."""
+    found = summary.sections()
+    axe = found.pop("axe", [])
+    for section, lines in found.items():
+        terminalreporter.section(section)
+        for line in lines:
+            terminalreporter.write_line(line)
+    if axe:
+        terminalreporter.write_line(summary.axe_line(axe))
 
 
 @pytest.fixture(autouse=True)

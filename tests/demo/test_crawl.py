@@ -18,6 +18,7 @@ from commonground.core.models import Place, PlaceKind, RoleAssignment, User
 from commonground.core.models.places import ancestor_ids
 from commonground.deliberation.rules import HOME_ROLES
 from commonground.demo.accounts import USERNAMES
+from tests import summary
 from tests.browser import ARTIFACTS
 
 from .crawl import Crawl, Visit, squeeze
@@ -120,8 +121,7 @@ def test_crawl_checks__another_scope_and_untranslated__reported(demo_built, db, 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("username", [*USERNAMES, None], ids=[*USERNAMES, "anonymous"])
-def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(demo_built, db, msgids, username,
-                                                                                capsys):
+def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(demo_built, db, msgids, username):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
     user = User.objects.get(username=username) if username else None
     if user is not None:
@@ -132,9 +132,8 @@ def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(
     VISITS[username or "anonymous"] = visits
 
     kinds = {visit.kind.split("?")[0] for visit in visits}
-    with capsys.disabled():
-        print(f"\ncrawl as {username or 'anonymous'}: {len(visits)} pages, {len(kinds)} page kinds, "
-              f"{sum(v.ms for v in visits) / 1000:.1f} s")
+    summary.note("crawl", f"crawl as {username or 'anonymous'}: {len(visits)} pages, {len(kinds)} page kinds, "
+                          f"{sum(v.ms for v in visits) / 1000:.1f} s")
     problems = [f"{visit.url} [{visit.status}]: {problem}" for visit in visits for problem in visit.problems]
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"crawl-{username or 'anonymous'}.txt").write_text("\n".join(
@@ -144,12 +143,11 @@ def test_crawl__as_each_demo_user__no_error_no_other_scope_nothing_untranslated(
 
 
 @pytest.mark.slow
-def test_crawl__together__reached_every_page_kind_and_its_slowest_pages(capsys):
+def test_crawl__together__reached_every_page_kind_and_its_slowest_pages():
     if len(VISITS) < len(USERNAMES) + 1:
         pytest.skip("runs after the crawl of every user")
     reached = {visit.kind.split("?")[0] for visits in VISITS.values() for visit in visits}
     slowest = sorted((visit for visits in VISITS.values() for visit in visits), key=lambda v: -v.ms)[:5]
-    with capsys.disabled():
-        print("\ncrawl pages per user: " + ", ".join(f"{name} {len(v)}" for name, v in VISITS.items()))
-        print("crawl slowest pages: " + "; ".join(f"{v.url} {v.ms:.0f} ms" for v in slowest))
+    summary.note("crawl", "crawl pages per user: " + ", ".join(f"{name} {len(v)}" for name, v in VISITS.items()))
+    summary.note("crawl", "crawl slowest pages: " + "; ".join(f"{v.url} {v.ms:.0f} ms" for v in slowest))
     assert MUST_REACH - reached == set()

@@ -30,12 +30,12 @@ from commonground.core.models import OrganisationKind, RoleKind, User
 from commonground.core.services.organisations import organisation_create
 from commonground.deliberation.services.elections import candidate_register, preparatory_member_add
 from commonground.deliberation.services.meetings import meeting_create, resolution_add
+from tests import summary
 from tests.cases.conftest import categories, located  # noqa: F401  (fixtures the world is built with)
 from tests.deliberation.conftest import clerk, open_vote, register  # noqa: F401
 
 EXAMPLES = int(os.environ.get("CG_FUZZ_EXAMPLES", "12"))
 CSRF_TOKEN = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # 32 characters: Django accepts it as cookie and header
-SUMMARY: list[str] = []
 
 
 def fuzz_settings(**overrides: Any) -> hypothesis_settings:
@@ -77,7 +77,7 @@ class Tally:
     def finish(self) -> str:
         line = (f"{self.name}: {len(self.operations)} operations, {self.requests} requests, "
                 f"{len(self.failures)} failing, {time.monotonic() - self.started:.1f}s")
-        SUMMARY.append(line)
+        summary.note("fuzzers", line)
         return line
 
 
@@ -142,13 +142,6 @@ def world(tree, located, categories, register, clerk, open_vote, make_user) -> W
                "code": [tree.estate.code, tree.building.code]},
         plausible=plausible,
     )
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SUMMARY:
-        terminalreporter.section("fuzzers")
-        for line in SUMMARY:
-            terminalreporter.write_line(line)
 
 
 def each(values: dict[str, list[Any]]) -> Iterator[dict[str, Any]]:

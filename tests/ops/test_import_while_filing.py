@@ -18,6 +18,7 @@ import time
 import pytest
 
 from commonground.core.validators import id_number_check_char
+from tests import summary
 
 from .conftest import Filer
 from .deploy import ROOT
@@ -39,7 +40,7 @@ def people_csv(count: int) -> bytes:
 
 
 @pytest.mark.slow
-def test_import__while_cases_are_filed__every_filing_succeeds_none_waits_long(demo_deployment, tmp_path, capsys):
+def test_import__while_cases_are_filed__every_filing_succeeds_none_waits_long(demo_deployment, tmp_path):
     roster = tmp_path / "people.csv"
     roster.write_bytes(people_csv(ROWS))
     filer = Filer(demo_deployment)
@@ -64,8 +65,7 @@ def test_import__while_cases_are_filed__every_filing_succeeds_none_waits_long(de
     assert failure == "", failure
     longest = max(seconds for _number, seconds in during)
     held = float(re.search(r"\d+\.\d+", imported.stderr.strip().splitlines()[-1]).group(0))  # in any language
-    with capsys.disabled():
-        print(f"\nimport of {ROWS} people while filing: {len(during)} filings meanwhile, the longest "
-              f"{longest:.2f} s; the import's write transaction {held:.2f} s")
+    summary.note("operations", f"import of {ROWS} people while filing: {len(during)} filings meanwhile, the longest "
+                               f"{longest:.2f} s; the import's write transaction {held:.2f} s")
     assert len(during) > 0
     assert longest < LONGEST_FILING_SECONDS
