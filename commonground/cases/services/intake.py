@@ -193,8 +193,10 @@ def possible_duplicates(*, category: Category, latitude: Decimal | None, longitu
     return Duplicates([number for _distance, number in nearby[:keep]], len(nearby))
 
 
-def next_number(case: Case) -> str:
-    return f"SX{timezone.localtime(case.created_at):%Y%m%d}{case.pk:06d}"
+def case_number(reported_at: datetime.datetime, pk: int) -> str:
+    """A case's number: SX, the local day it was reported, its id (at least six digits)."""
+    return f"SX{timezone.localtime(reported_at):%Y%m%d}{pk:06d}"
+
 
 
 @transaction.atomic
@@ -273,7 +275,7 @@ def case_report(
         reporter=None if on_behalf else user, recorded_by=user, contact_name=contact.name[:100],
         contact_phone=contact.phone, contact_email=contact.email, stage=Stage.COLLECT,
     )
-    case.number = next_number(case)
+    case.number = case_number(case.created_at, case.pk)
     case.save(update_fields=["number"])
     for item in stored:
         CaseAttachment.objects.create(case=case, file=item.file, content_type=item.content_type, size=item.size,
