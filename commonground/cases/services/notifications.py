@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -68,7 +69,7 @@ def notify_handlers(case: Case, kind: str, message: str) -> None:
     notify(handlers_of(case), case, kind, message)
 
 
-def _email_new(user_ids: list[int], case: Case | None, kind: str, since) -> None:
+def _email_new(user_ids: list[int], case: Case | None, kind: str, since: datetime.datetime) -> None:
     """E-mail the notifications just recorded, one by one, to users with an address who did not ask for a digest
     (or for no e-mail)."""
     recorded = (Notification.objects.filter(user_id__in=user_ids, case=case, kind=kind, created_at__gte=since,
