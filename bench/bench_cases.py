@@ -5,8 +5,8 @@ cases, spread over 2019-09 to the demo's today, ~1% open, ANALYZEd) and measures
 test client as the demo's street and district logins: the queue (open, page 1; all stages), the district queue,
 the dashboard (district, street), the open-cases map data (street) and GET /api/report (district). Each row:
 median of 7 after one warm-up, the queries it ran, and a hand-written SQL floor that reads the same rows in the
-same run (a page of the queue and its count; the dashboard's counts by stage, category and closing level; the
-map's rows; the report's counts over its year), with the ratio of the two.
+same run (a page of the queue and its capped count from the case table; the figures' sums from the roll-ups; the
+map's rows; the report's sums over its year), with the ratio of the two.
 """
 
 from __future__ import annotations
@@ -20,9 +20,13 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from commonground.cases.demo.synthetic import add_cases
+from commonground.cases.figure_selectors import Window
 from commonground.cases.models import OPEN_STAGES, Case
+from commonground.cases.services.tallies import tallies_compare
+from commonground.core import clock
 from commonground.core.models import Place, PlaceKind, User
 from commonground.core.models.places import path_upper_bound
+from commonground.core.pagination import COUNT_CAP
 from commonground.demo.builder import build_demo
 
 from .harness import median_seconds, throwaway_database
@@ -50,32 +54,55 @@ def _rows(sql: str, params: list | tuple = ()) -> Callable[[], None]:
 
 
 def floors(street: Place) -> dict[str, Callable[[], None]]:
-    """The same rows each endpoint reads, in hand-written SQL: the case table alone, the scope as a list of
-    place ids from the path index, names looked up for the page's rows only."""
+    """The same rows each endpoint reads, in hand-written SQL over the same tables: the queue's page and its
+    capped count from the case table (the scope as the row's own path), the figures' sums from the roll-ups."""
     path = [street.path, path_upper_bound(street.path)]
-    in_street = "c.place_id IN (SELECT id FROM core_place WHERE path >= %s AND path < %s)"
+    in_street = "c.street_path = %s"
+    unit_in_street = "t.unit_path >= %s AND t.unit_path < %s"
     is_open = f"c.stage IN {OPEN}"
+    since = Window.months_to(clock.today()).first.isoformat()
+    order = "c.deadline, c.created_at DESC, c.id" if connection.vendor == "sqlite" else \
+        "c.deadline NULLS FIRST, c.created_at DESC, c.id"
 
-    def page(where: str, order: str) -> str:
+    def page(where: str) -> str:
         return ("SELECT c.id, c.number, c.stage, c.deadline, c.created_at, "
                 "(SELECT name FROM cases_category WHERE id = c.category_id), "
                 f"(SELECT name FROM core_place WHERE id = c.place_id) FROM cases_case c WHERE {where} "
-                f"ORDER BY {order} LIMIT {PAGE};SELECT count(*) FROM cases_case c WHERE {where}")
+                f"ORDER BY {order} LIMIT {PAGE};"
+                f"SELECT count(*) FROM (SELECT 1 FROM cases_case c WHERE {where} LIMIT {COUNT_CAP + 1}) s")
 
-    def counts(where: str) -> str:
-        return ";".join(f"SELECT {column}, count(*) FROM cases_case c WHERE {where} GROUP BY {column}"
-                        for column in ("c.stage", "c.category_id", "c.closed_level"))
+    def figures(where: str, *, rankings: bool) -> str:
+        sums = "sum(t.n), sum(t.rated), sum(t.rating_sum)"
+        statements = [
+            f"SELECT t.stage, t.is_overdue, t.closed_level, {sums}, sum(t.handled), sum(t.handling_seconds) "
+            f"FROM cases_standingtally t WHERE {where} GROUP BY 1, 2, 3",
+            f"SELECT t.month, {sums} FROM cases_reportedtally t WHERE t.month >= '{since}' AND {where} GROUP BY 1",
+            f"SELECT t.month, t.is_overdue, {sums} FROM cases_closedtally t WHERE t.month >= '{since}' AND {where} "
+            "GROUP BY 1, 2",
+            f"SELECT coalesce(p.code, g.code), t.state, sum(t.n) FROM cases_reportedcategorytally t "
+            "JOIN cases_category g ON g.id = t.category_id LEFT JOIN cases_category p ON p.id = g.parent_id "
+            f"WHERE t.month >= '{since}' AND {where} GROUP BY 1, 2",
+        ]
+        for length in (20, 30) if rankings else (30,):
+            statements.append(f"SELECT substr(t.unit_path, 1, {length}), t.state, {sums} "
+                              f"FROM cases_reportedtally t WHERE t.month >= '{since}' AND {where} GROUP BY 1, 2")
+        return ";".join(statements)
 
     return {
-        "street queue, open, page 1": _rows(page(f"{is_open} AND {in_street}", "c.deadline, c.created_at DESC"),
-                                            path),
-        "street queue, all stages": _rows(page(in_street, "c.created_at DESC"), path),
-        "district queue, open": _rows(page(is_open, "c.deadline, c.created_at DESC")),
-        "dashboard, district": _rows(counts("1 = 1")),
-        "dashboard, street": _rows(counts(in_street), path),
+        "street queue, open, page 1": _rows(page(f"{is_open} AND {in_street}"), [street.path]),
+        "street queue, all stages": _rows(page(in_street), [street.path]),
+        "district queue, open": _rows(page(is_open)),
+        "dashboard, district": _rows(figures("1 = 1", rankings=True)),
+        "dashboard, street": _rows(figures(unit_in_street, rankings=False), path),
         "open-cases map, street": _rows("SELECT c.number, c.latitude, c.longitude, c.stage, c.category_id "
-                                        f"FROM cases_case c WHERE {is_open} AND {in_street}", path),
-        "GET /api/report, district": _rows(counts("c.created_at >= %s"), ["2022-09-01"]),
+                                        f"FROM cases_case c WHERE {is_open} AND {in_street}", [street.path]),
+        "GET /api/report, district": _rows(";".join([
+            *(f"SELECT t.{column}, sum(t.n), sum(t.rated), sum(t.rating_sum) FROM {table} t "
+              f"WHERE t.month >= '{since}' GROUP BY 1"
+              for table, column in (("cases_reportedtally", "state"), ("cases_closedtally", "closed_level"),
+                                    ("cases_closedtally", "is_overdue"))),
+            "SELECT count(*) FROM cases_case c JOIN cases_category g ON g.id = c.category_id WHERE g.is_dispute "
+            f"AND c.stage IN ('closed', 'evaluated') AND c.closed_at >= '{since}'"])),
     }
 
 
@@ -136,3 +163,7 @@ def run(sizes: str = "100k") -> None:
                 add_cases(missing, seed=size)
                 print(f"\n(added {missing:,} cases in {time.perf_counter() - started:.0f} s)")
             measure(f"{size:,}", street, clients, repeat)
+            started = time.perf_counter()
+            differences = tallies_compare()
+            print(f"  roll-ups against a recount of every case: {differences} keys differ "
+                  f"({time.perf_counter() - started:.0f} s)")

@@ -18,7 +18,7 @@ from commonground.core.api_types import Code
 from commonground.core.models import Organisation, Place
 from commonground.core.permissions import require
 
-from .models import Case, Category
+from .models import Case
 from .schemas import ActionIn, CaseDetailOut, CaseIn, CaseOut, CategoryOut, QueueQuery
 from .selectors import (
     QueueFilters,
@@ -27,7 +27,7 @@ from .selectors import (
     case_queue,
     case_reloaded,
 )
-from .services.intake import Contact, case_report_once
+from .services.intake import Contact, case_report_once, category_to_report
 from .services.workflow import (
     case_accept,
     case_dispatch,
@@ -62,7 +62,7 @@ def case_detail(request: HttpRequest, number: Code):
 def case_create(request: HttpRequest, payload: CaseIn):
     """Report a case. With an `Idempotency-Key` header, a retry returns the first case with 200."""
     key = request.headers.get("Idempotency-Key", "").strip()[:100]
-    category = Category.objects.filter(code=payload.category).first()
+    category = category_to_report(payload.category)
     if category is None:
         raise ValidationError({"category": _("There is no such category.")})
     place = None
@@ -77,7 +77,9 @@ def case_create(request: HttpRequest, payload: CaseIn):
         address=payload.address, answers=payload.answers, channel=payload.channel, contact=contact,
         media_urls=payload.media_urls,
     )
-    return Status(201 if reported.created else 200, case_reloaded(reported.case))
+    if reported.created:  # the case as written, with its category, place, log and media: nothing to read again
+        return Status(201, reported.case)
+    return Status(200, case_reloaded(reported.case))
 
 
 def _visible(request: HttpRequest, number: str, *, with_events: bool = False) -> Case:

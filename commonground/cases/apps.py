@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from commonground.core.models.places import place_moved
         from commonground.web.registry import (
             register_header_tools,
             register_home_cards,
@@ -17,6 +18,9 @@ class CasesConfig(AppConfig):
         )
 
         from . import home, report, rules  # noqa: F401  (permissions and report sections)
+        from .services.tallies import tallies_place_moved
+
+        place_moved.connect(tallies_place_moved, dispatch_uid="cases.tallies")
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from commonground.core.masking import personal_flag, shown
 
 from .geo import place_name
-from .models import OPEN_STAGES, Case, Channel, Level, Stage
+from .models import Case, Channel, Level, Stage
 
 BATCH = 2000
 
 
 def with_personal_flag(user: Any, cases: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate `personal`: may this user see the contact in full for this row's place?"""
-    return cases.annotate(personal=personal_flag(user, "place__path"))
+    return cases.annotate(personal=personal_flag(user, "place_path"))
 
 
 def columns() -> list[tuple[str, str]]:
@@ -86,7 +86,7 @@ def case_table(user: Any, cases: QuerySet[Case]) -> tuple[list[str], Iterator[li
 def open_points(cases: QuerySet[Case]) -> QuerySet:
     """Open cases as plain rows with a point: the pin, or the centroid of the case's place."""
     return (
-        cases.filter(stage__in=OPEN_STAGES)
+        cases.open()
         .annotate(lat=Coalesce(F("latitude"), F("place__latitude")), lng=Coalesce(F("longitude"), F("place__longitude")))
         .filter(lat__isnull=False, lng__isnull=False)
         .order_by("deadline", "pk")

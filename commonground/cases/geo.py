@@ -1,14 +1,21 @@
 """Distances and the place a map pin falls in, without a GIS stack: the demo's places carry
-centroids (and optionally GeoJSON outlines); lookups narrow by a bounding box in SQL first."""
+centroids (and optionally GeoJSON outlines). The places a pin may fall in are kept in process (`pin_index`, dropped
+with the place cache), so a report's pin costs no query: boxes around the pin pick the candidates, as the SQL
+bounding boxes did."""
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from commonground.core import place_cache
 from commonground.core.models import Place, PlaceKind
 
 EARTH_RADIUS_M = 6_371_000
@@ -17,6 +24,9 @@ METRES_PER_DEGREE_LAT = 111_320
 PIN_KINDS = [PlaceKind.BUILDING, PlaceKind.OFFICE_BUILDING, PlaceKind.ESTATE, PlaceKind.BUSINESS_COMMUNITY,
              PlaceKind.FACILITY, PlaceKind.COMMUNITY, PlaceKind.STREET]
 PIN_SEARCH_RADIUS_M = 1500
+GRID_DEGREES = 0.01  # cells of the kept index, about a kilometre: the widest search box spans a few
+OUTLINE_MARGIN = 1e-9  # degrees an outline's box is widened by, beyond any rounding in the ray casting
+T = TypeVar("T")
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -53,11 +63,92 @@ def point_in_outline(lat: float, lng: float, outline: dict) -> bool:
     return False
 
 
+def outline_box(outline: dict) -> tuple[float, float, float, float] | None:
+    """South, west, north and east of an outline's outer rings, widened by OUTLINE_MARGIN (a point outside it is
+    outside the outline); None when the outline has no points to tell."""
+    try:
+        geometry = outline.get("geometry", outline)
+        polygons = geometry.get("coordinates", [])
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        points = [(float(x), float(y)) for polygon in polygons for x, y in (polygon[0] if polygon else [])]
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return None  # a malformed outline: point_in_outline decides alone, as it always did
+    if not points:
+        return None
+    return (min(y for _x, y in points) - OUTLINE_MARGIN, min(x for x, _y in points) - OUTLINE_MARGIN,
+            max(y for _x, y in points) + OUTLINE_MARGIN, max(x for x, _y in points) + OUTLINE_MARGIN)
+
+
+def _cell(value: Decimal | float) -> int:
+    return math.floor(float(value) / GRID_DEGREES)
+
+
+class Grid(Generic[T]):
+    """Items by the cell of their point, so "what lies in this box" reads a few cells. Boxes are bounding_box's,
+    bounds included, compared as the database compares them."""
+
+    def __init__(self, items: Iterable[T], point: Callable[[T], tuple[Decimal, Decimal]]) -> None:
+        self.point = point
+        self.cells: dict[tuple[int, int], list[T]] = defaultdict(list)
+        for item in items:
+            lat, lng = point(item)
+            self.cells[_cell(lat), _cell(lng)].append(item)
+
+    def within(self, box: dict[str, Decimal]) -> list[T]:
+        south, north = box["latitude__gte"], box["latitude__lte"]
+        west, east = box["longitude__gte"], box["longitude__lte"]
+        return [item for row in range(_cell(south), _cell(north) + 1) for column in range(_cell(west), _cell(east) + 1)
+                for item in self.cells.get((row, column), ())
+                if south <= self.point(item)[0] <= north and west <= self.point(item)[1] <= east]
+
+
+class PinIndex:
+    """A district's places of the pin kinds that have an outline or a centroid, as the lookups read them: outlined
+    ones by parent (the walk down the tree), those with a centroid in a grid, and every list in path order, the
+    order the queries gave, so ties go the same way."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.order = {place.pk: n for n, place in enumerate(places)}
+        self.boxes = {place.pk: outline_box(place.outline) for place in places if place.outline is not None}
+        self.children: dict[int | None, list[Place]] = defaultdict(list)
+        for place in places:
+            if place.outline is not None:
+                self.children[place.parent_id].append(place)
+        self.grid = Grid([p for p in places if p.latitude is not None and p.longitude is not None],
+                         lambda p: (p.latitude, p.longitude))
+
+    def contains(self, place: Place, lat: float, lng: float) -> bool:
+        """Is the pin inside `place`'s outline? Its box first: most outlines are far from the pin."""
+        box = self.boxes.get(place.pk)
+        if box is not None and not (box[0] <= lat <= box[2] and box[1] <= lng <= box[3]):
+            return False
+        return point_in_outline(lat, lng, place.outline)
+
+    def near(self, lat: float, lng: float, radius_m: float) -> list[Place]:
+        """The places whose centroid lies in the box of `radius_m` around the pin, in path order."""
+        return sorted(self.grid.within(bounding_box(lat, lng, radius_m)), key=lambda p: self.order[p.pk])
+
+
+def pin_index(district: Place) -> PinIndex:
+    """The district's pin places, read once and kept with the place cache (one query after each change)."""
+    return place_cache.kept(f"cases.pins:{district.pk}", lambda: PinIndex(list(
+        Place.objects.within(district).of_kind(*PIN_KINDS)
+        .filter(Q(outline__isnull=False) | Q(latitude__isnull=False, longitude__isnull=False)).order_by("path"))))
+
+
+def _centroids(district: Place) -> Grid[tuple[Decimal, Decimal]]:
+    """Where the district's places (of every kind) stand, each spot once, kept with the place cache."""
+    return place_cache.kept(f"cases.centroids:{district.pk}", lambda: Grid(
+        Place.objects.within(district).filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by().values_list("latitude", "longitude").distinct(), lambda point: point))
+
+
 def inside_district(lat: float, lng: float, district: Place) -> bool:
     """Within the district's outline, or, without one, near one of its places (within the search radius)."""
     if district.outline:
         return point_in_outline(lat, lng, district.outline)
-    return Place.objects.within(district).filter(**bounding_box(lat, lng, PIN_SEARCH_RADIUS_M)).exists()
+    return bool(_centroids(district).within(bounding_box(lat, lng, PIN_SEARCH_RADIUS_M)))
 
 
 SEARCH_RADII_M = (150, 500, PIN_SEARCH_RADIUS_M)  # widen only when nothing is near
@@ -81,24 +172,22 @@ class PinPlace:
 def containing_area(lat: float, lng: float, district: Place) -> Place | None:
     """The smallest outlined place (of the pin kinds) around the pin.
 
-    Areas that tile their parent (streets, communities, estates) are found by walking down the tree, one query
-    a level, whatever their size; small outlines whose parents have none, in a box around the pin.
+    Areas that tile their parent (streets, communities, estates) are found by walking down the tree, one level at a
+    time, whatever their size; small outlines whose parents have none, in a box around the pin.
     """
-    found: tuple[int, int] | None = None  # (depth, pk)
+    index = pin_index(district)
+    found: Place | None = None
     parent_pk = district.pk
     while True:
-        children = Place.objects.filter(parent_id=parent_pk, kind__in=PIN_KINDS, outline__isnull=False)
-        hit = next(((depth, pk) for pk, depth, outline in children.values_list("pk", "depth", "outline")
-                    if point_in_outline(lat, lng, outline)), None)
+        hit = next((child for child in index.children.get(parent_pk, ()) if index.contains(child, lat, lng)), None)
         if hit is None:
             break
-        found, parent_pk = hit, hit[1]
-    loose = Place.objects.within(district).of_kind(*PIN_KINDS).filter(
-        outline__isnull=False, **bounding_box(lat, lng, OUTLINE_SEARCH_RADIUS_M))
-    for pk, depth, outline in loose.values_list("pk", "depth", "outline"):
-        if (found is None or depth > found[0]) and point_in_outline(lat, lng, outline):
-            found = (depth, pk)
-    return Place.objects.get(pk=found[1]) if found else None
+        found, parent_pk = hit, hit.pk
+    for place in index.near(lat, lng, OUTLINE_SEARCH_RADIUS_M):
+        if (place.outline is not None and (found is None or place.depth > found.depth)
+                and index.contains(place, lat, lng)):
+            found = place
+    return found
 
 
 def pin_place(lat: float, lng: float, district: Place) -> PinPlace | None:
@@ -106,21 +195,22 @@ def pin_place(lat: float, lng: float, district: Place) -> PinPlace | None:
     other place) if one is close, else the area; without an outline around it, the nearest centroid.
 
     Outlines are few and checked first; centroids are searched in a small box that widens only when it holds
-    nothing, so a pin in a dense district reads a few dozen rows, not thousands.
+    nothing. The places come from the kept index and are shared: read them, never change them.
     """
+    index = pin_index(district)
     area = containing_area(lat, lng, district)
     if area is not None:
-        inner = Place.objects.within(area).of_kind(*PIN_KINDS).filter(depth__gt=area.depth)
-        nearest = _nearest(lat, lng, inner, (NEAR_RADIUS_M,))
+        nearest = _nearest(lat, lng, index, (NEAR_RADIUS_M,),
+                           lambda p: p.depth > area.depth and p.is_within(area))
         return PinPlace(nearest, inside=False) if nearest else PinPlace(area, inside=True)
-    nearest = _nearest(lat, lng, Place.objects.within(district).of_kind(*PIN_KINDS), SEARCH_RADII_M)
+    nearest = _nearest(lat, lng, index, SEARCH_RADII_M, lambda p: True)
     return PinPlace(nearest, inside=False) if nearest else None
 
 
-def _nearest(lat: float, lng: float, places, radii: tuple[int, ...]) -> Place | None:
+def _nearest(lat: float, lng: float, index: PinIndex, radii: tuple[int, ...],
+             wanted: Callable[[Place], bool]) -> Place | None:
     for radius in radii:
-        candidates = list(places.filter(**bounding_box(lat, lng, radius)).select_related("parent").defer(
-            "outline", "parent__outline"))
+        candidates = [place for place in index.near(lat, lng, radius) if wanted(place)]
         if candidates:
             return min(candidates, key=lambda p: (distance_m(lat, lng, float(p.latitude), float(p.longitude)),
                                                   PIN_KINDS.index(p.kind)))
@@ -142,9 +232,10 @@ def pin_label(found: PinPlace) -> dict[str, str]:
     """The pin's place in words for the reporter: "浙工新村 3幢 附近 · 河东社区". Place names only, which are
     public (no case, no person)."""
     place = found.place
-    name = place_name(place.name, place.kind, place.parent.name if place.parent_id else None)
+    above = place_cache.chain(place)[:-1]  # root first
+    name = place_name(place.name, place.kind, above[-1].name if place.parent_id else None)
     if not found.inside:
         name = _("near %(place)s") % {"place": name}
     wider = AREA_ABOVE.get(place.kind, AREA_ABOVE[None])
-    area = place.get_ancestors().filter(kind__in=wider).order_by("-depth").values_list("name", flat=True).first()
+    area = next((ancestor.name for ancestor in reversed(above) if ancestor.kind in wider), None)
     return {"place": name, "area": area or "", "label": f"{name} · {area}" if area else name}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,16 +19,11 @@ from commonground.core.reporting import (
     report_section,
 )
 
-from .models import LADDER, Case, Level, Stage
+from .models import LADDER, Level
+from .tally_selectors import Scope, closed_counts, disputes_closed, reported_counts
 
-CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
 UNIT_CASES = pgettext_lazy("report unit", "cases")  # 件
 WITHIN_COMMUNITY = (Level.BUILDING, Level.ESTATE, Level.COMMUNITY)
-
-
-def closed_in(scope: Place, period: Period):
-    return Case.objects.within(scope).filter(
-        stage__in=CLOSED_STAGES, closed_at__date__gte=period.start, closed_at__date__lte=period.end)
 
 
 def coordination_summary(section: Mapping[str, Any]) -> list[str]:
@@ -51,12 +45,14 @@ def coordination_summary(section: Mapping[str, Any]) -> list[str]:
     "cases_closed_by_level": _("Cases closed by level"),
 }, units={"disputes_resolved": UNIT_CASES, "cases_closed_by_level": UNIT_CASES})
 def coordination_cases(scope: Place, period: Period) -> dict[str, Any]:
-    closed = closed_in(scope, period)
-    by_level = dict(closed.values_list("closed_level").annotate(n=Count("pk")))
-    figures = closed.aggregate(disputes=Count("pk", filter=Q(category__is_dispute=True)))
+    counted = Scope.place(scope)
+    by_level = dict.fromkeys(Level.values, 0)
+    for row in closed_counts(counted, period.start, period.end, by=("closed_level",)):
+        if row["closed_level"] in by_level:
+            by_level[row["closed_level"]] += row["n"]
     return {
-        "disputes_resolved": figures["disputes"],
-        "cases_closed_by_level": {level.value: by_level.get(level.value, 0) for level in LADDER},
+        "disputes_resolved": disputes_closed(counted, period.start, period.end),
+        "cases_closed_by_level": {level.value: by_level[level.value] for level in LADDER},
     }
 
 
@@ -84,14 +80,15 @@ def cases_summary(section: Mapping[str, Any]) -> list[str]:
 def cases_handled(scope: Place, period: Period) -> dict[str, Any]:
     """Received: reported in the period; closed: closed in it (and not reopened since); on time: never marked
     overdue; the ratings of those closed."""
-    received = Case.objects.within(scope).filter(created_at__date__gte=period.start,
-                                                 created_at__date__lte=period.end).count()
-    figures = closed_in(scope, period).aggregate(closed=Count("pk"), on_time=Count("pk", filter=Q(is_overdue=False)),
-                                                 rated=Count("rating"), mean=Avg("rating"))
+    counted = Scope.place(scope)
+    received = sum(row["n"] for row in reported_counts(counted, period.start, period.end))
+    closed_rows = closed_counts(counted, period.start, period.end, by=("is_overdue",))
+    closed = sum(row["n"] for row in closed_rows)
+    rated = sum(row["rated"] for row in closed_rows)
     return {
         "cases_received": received,
-        "cases_closed": figures["closed"],
-        "cases_closed_on_time_rate": rate(figures["on_time"], figures["closed"]),
-        "cases_rated": figures["rated"],
-        "cases_mean_rating": round(float(figures["mean"]), 2) if figures["mean"] is not None else None,
+        "cases_closed": closed,
+        "cases_closed_on_time_rate": rate(sum(row["n"] for row in closed_rows if not row["is_overdue"]), closed),
+        "cases_rated": rated,
+        "cases_mean_rating": round(sum(row["rating_sum"] for row in closed_rows) / rated, 2) if rated else None,
     }

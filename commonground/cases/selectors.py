@@ -8,21 +8,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.models import Place, PlaceKind, User
-from commonground.core.models.places import within_q
-from commonground.core.permissions import access_object, active_roles, scope_paths, visible_to
+from commonground.core.models.places import is_root_path, within_q
+from commonground.core.permissions import (
+    access_object,
+    active_roles,
+    scope_condition,
+    scope_paths,
+    visible_to,
+)
+from commonground.core.place_cache import root_paths
 from commonground.core.rules import role_permits
 
-from .models import OPEN_STAGES, Case, CaseEvent, Category, Level, ReporterKind, Stage
+from .models import CLOSED_STAGES, OPEN_STAGES, Case, CaseEvent, Category, ReporterKind, Stage
 
-CLOSED_STAGES = [Stage.CLOSED, Stage.EVALUATED]
+UNDATED = ExpressionWrapper(Q(deadline__isnull=True), output_field=BooleanField())
 QUEUE_RELATED = ("category", "place", "handling_place", "handler", "merged_into")
 # What a case page shows beside the queue's columns.
 CASE_RELATED = (*QUEUE_RELATED, "place__parent", "handling_place__parent", "reporter__person")
@@ -109,6 +115,26 @@ def visible_cases(user: Any, action: str = "case.view") -> QuerySet[Case]:
     return visible_to(user, action, Case.objects.all())
 
 
+LISTED_ATTR = "_cg_reported_outside_scope"
+
+
+def listed_cases(user: Any) -> QuerySet[Case]:
+    """`visible_cases` for a list, in a shape its indexes serve: the whole district without a place filter, and
+    the user's own reports beside their scope only when one lies outside it (one query on the reporter index).
+    "Mine or in my street" would make the database sort the street's every case; "in my street" walks the
+    street's index in the list's order."""
+    paths = scope_paths(user, "case.view") if getattr(user, "is_authenticated", False) and user.is_active else []
+    if not paths:  # the operator (everything), or no role: their own reports
+        return visible_cases(user)
+    if any(is_root_path(path) for path in paths) and root_paths() <= set(paths):
+        return Case.objects.all()
+    scope = scope_condition(Case, paths, "case.view")
+    # (asked once per request: the home's cards list the queue several times)
+    if LISTED_ATTR not in user.__dict__:
+        user.__dict__[LISTED_ATTR] = Case.objects.filter(reporter_id=user.pk).exclude(scope).exists()
+    return visible_cases(user) if user.__dict__[LISTED_ATTR] else Case.objects.filter(scope)
+
+
 def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = None) -> QuerySet[Case]:
     """The caller's work queue: cases they may view, filtered and sorted (`QueueFilters`). Related rows for a
     list are joined, not fetched per row."""
@@ -116,7 +142,7 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         filters = QueueFilters()
     elif not isinstance(filters, QueueFilters):
         filters = QueueFilters.from_mapping(filters)
-    cases = visible_cases(user).select_related(*QUEUE_RELATED)
+    cases = listed_cases(user).select_related(*QUEUE_RELATED)
     if filters.stage == "all":
         pass
     elif filters.stage == "closed":
@@ -132,7 +158,7 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
         cases = cases.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
     if filters.place:
         path = Place.objects.filter(code=filters.place).values_list("path", flat=True).first()
-        cases = cases.filter(within_q("place__path", [path])) if path else cases.none()
+        cases = cases.filter(scope_condition(Case, [path])) if path else cases.none()
     if filters.overdue:
         cases = cases.filter(is_overdue=True)
     if filters.reported_from or filters.reported_to:
@@ -151,6 +177,10 @@ def case_queue(user: Any, filters: QueueFilters | Mapping[str, Any] | None = Non
     if filters.sort == "newest":
         return cases.order_by("-created_at", "-pk")
     # new cases (no deadline yet) first, newest first; then the soonest deadline
+    if filters.mine:
+        # What waits at one level is few: found through the handling place and sorted. Ordered as the index of
+        # the area's queue is, it would tempt SQLite to walk all of the area's cases in that order instead.
+        return cases.order_by(UNDATED.desc(), "deadline", "-created_at", "pk")
     return cases.order_by(F("deadline").asc(nulls_first=True), "-created_at", "pk")
 
 
@@ -164,7 +194,7 @@ def search_q(text: str) -> Q:
     paths = list(Place.objects.filter(name__icontains=text).order_by("path").values_list("path", flat=True)
                  [:SEARCH_PLACES])
     return (condition | Q(description__icontains=text) | Q(address__icontains=text)
-            | Q(category__name__icontains=text) | within_q("place__path", paths))
+            | Q(category__name__icontains=text) | within_q("place_path", paths))
 
 
 def waiting_for(user: Any) -> Q:
@@ -178,8 +208,8 @@ def waiting_for(user: Any) -> Q:
     condition = Q(handling_place_id__in=[role.scope_id for role in roles])
     communities = [role.scope.path for role in roles if role.scope.kind in INTAKE_KINDS]
     if communities:
-        condition |= within_q("place__path", communities) & (
-            Q(handling_place__isnull=True) | within_q("handling_place__path", communities))
+        condition |= scope_condition(Case, communities) & (
+            Q(handling_path="") | within_q("handling_path", communities))
     return condition
 
 
@@ -251,36 +281,3 @@ def categories_open_to(kind: str) -> list[Category]:
     """Active categories a reporter of `kind` may use. Filtered after loading because JSON containment
     is not portable to SQLite; categories are a small configuration table."""
     return [category for category in active_categories() if is_open_to(category, kind)]
-
-
-def case_counts(user: Any, scope: Place | None = None) -> dict[str, Any]:
-    """The lead's figures for the cases in `scope` (default: all they may see) that they may count
-    ("case.stats"): counts by stage, open, overdue, closed by level, average handling hours (dispatch to
-    close, calendar hours), mean rating. Three aggregate queries."""
-    cases = visible_to(user, "case.stats", Case.objects.all())
-    if scope is not None:
-        cases = cases.within(scope)
-    cases = cases.order_by()
-    by_stage = dict(cases.values_list("stage").annotate(n=Count("pk")))
-    closed = cases.filter(stage__in=CLOSED_STAGES)
-    by_level = dict(closed.values_list("closed_level").annotate(n=Count("pk")))
-    handling = ExpressionWrapper(F("closed_at") - F("dispatched_at"), output_field=DurationField())
-    figures = cases.aggregate(
-        overdue=Count("pk", filter=Q(is_overdue=True, stage__in=OPEN_STAGES)),
-        handling=Avg(handling, filter=Q(stage__in=CLOSED_STAGES, dispatched_at__isnull=False,
-                                        closed_at__isnull=False)),
-        mean_rating=Avg("rating"),
-        rated=Coalesce(Count("rating"), 0),
-    )
-    average: datetime.timedelta | None = figures["handling"]
-    return {
-        "total": sum(by_stage.values()),
-        "by_stage": {stage: by_stage.get(stage, 0) for stage in Stage.values},
-        "open": sum(by_stage.get(stage, 0) for stage in OPEN_STAGES),
-        "overdue": figures["overdue"],
-        "closed": sum(by_level.values()),
-        "closed_by_level": {level: by_level.get(level, 0) for level in Level.values},
-        "average_handling_hours": round(average.total_seconds() / 3600, 1) if average is not None else None,
-        "mean_rating": round(float(figures["mean_rating"]), 2) if figures["mean_rating"] is not None else None,
-        "rated": figures["rated"],
-    }

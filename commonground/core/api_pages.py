@@ -19,15 +19,17 @@ from django.db.models import QuerySet
 from ninja import Schema
 
 from .api_types import PAGE_SIZE, PageNumber, PageSize
+from .pagination import COUNT_CAP, capped_count
 
 T = TypeVar("T")
 
 
 class Page(Schema, Generic[T]):
-    """The count of all the rows of a list and one page of them."""
+    """The count of all the rows of a list (up to 10,000: `capped` says there are more) and one page of them."""
 
     count: int
     items: list[T]
+    capped: bool = False
 
 
 class PageQuery(Schema):
@@ -41,4 +43,6 @@ def paginate(rows: QuerySet, pages: PageQuery) -> dict[str, Any]:
     if not rows.ordered:
         raise ImproperlyConfigured(f"A page of {rows.model.__name__} rows needs an order.")
     start = (pages.page - 1) * pages.page_size
-    return {"count": rows.count(), "items": list(rows[start:start + pages.page_size])}
+    counted = capped_count(rows)
+    return {"count": min(counted, COUNT_CAP), "capped": counted > COUNT_CAP,
+            "items": list(rows[start:start + pages.page_size])}

@@ -8,6 +8,8 @@ List filters run in the database; nothing is filtered after loading.
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import RoleAssignment
-from .models.places import is_root_path, within_q
+from .models.places import SEGMENT_WIDTH, is_root_path, within_q
 from .rules import role_permits
 
 ROLES_CACHE_ATTR = "_cg_active_roles"
@@ -59,7 +61,13 @@ def scope_condition(model: type[models.Model], paths: list[str], action: str = "
     lookup = scope_lookup(model, action)
     if lookup is None:  # objects tied to no place (settings, the calendar) belong to the top of the tree
         return Q() if any(is_root_path(path) for path in paths) else Q(pk__in=[])
-    return within_q(lookup, paths)
+    if lookup != getattr(model, "scope_path", None):
+        return within_q(lookup, paths)
+    # A table that copies the street's or community's path into its rows (`scope_prefixes`) is filtered on
+    # equality there, which an index in the list's order serves.
+    exact = {segments * SEGMENT_WIDTH: field for field, segments in getattr(model, "scope_prefixes", {}).items()}
+    conditions = [Q(**{exact[len(path)]: path}) if len(path) in exact else within_q(lookup, [path]) for path in paths]
+    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
 
 
 def own_condition(user: Any, model: type[models.Model], action: str) -> Q:

@@ -6,6 +6,7 @@ Every function narrows through the resolver and runs a fixed number of queries, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +179,27 @@ def recent_history(user: Any, obj: models.Model, *, excluded: tuple[str, ...] = 
         return None
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1])
     return history_entries(records, excluded=excluded)
+
+
+# The kinds of place a list is narrowed to by area (the case queue's place filter): what a place picker offers
+# unless asked for other kinds.
+AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.ESTATE,
+              PlaceKind.OFFICE_BUILDING)
+SUGGESTIONS = 20
+
+
+def place_suggestions(actor: User, query: str = "", *, kinds: Iterable[str] = AREA_KINDS,
+                      action: str = "place.view", limit: int = SUGGESTIONS) -> list[Place]:
+    """Up to `limit` places of `kinds` whose name holds `query` or whose code starts with it, in tree order, with
+    their parents joined: those the actor may see and may do `action` on, so a picker offers exactly what the
+    form behind it accepts. One query (and the actor's roles, once)."""
+    places = Place.objects.filter(kind__in=list(kinds)).select_related("parent")
+    if query:
+        places = places.filter(Q(name__icontains=query) | Q(code__istartswith=query))
+    places = visible_to(actor, "place.view", places)
+    if action != "place.view":
+        places = visible_to(actor, action, places)
+    return list(places.order_by("path")[:limit])
 
 
 MAP_AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.ESTATE)

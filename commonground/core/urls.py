@@ -9,6 +9,7 @@ urlpatterns: list = []
 urlpatterns += [
     path("places/", places.place_list, name="place-list"),
     path("places/areas.geojson", places.place_areas, name="place-areas"),
+    path("places/suggest", places.place_suggest, name="place-suggest"),
     path("places/<str:code>/", places.place_detail, name="place-detail"),
     path("people/", people_lists.person_list, name="person-list"),
     path("people/new/", people_edit.person_create_page, name="person-create"),

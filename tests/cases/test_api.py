@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from commonground.cases.models import Case, CaseEvent, Stage
 from commonground.cases.services.intake import Contact, case_report
+from commonground.cases.services.tallies import tallies_rebuild
 from commonground.cases.services.workflow import case_accept, case_dispatch, case_feedback, case_verify
 
 from .conftest import at, frozen
@@ -60,6 +61,7 @@ def queue(located, categories, people):
     case_verify(case=closed, actor=people["worker"], approved=True)
     overdue = dispatched(located, people, categories["rubbish"], at(2024, 9, 24, 9, 0))
     Case.objects.filter(pk=overdue.pk).update(is_overdue=True)
+    tallies_rebuild()  # the update above went past the services that keep the counts
     neighbour = report(located, people, categories["rubbish"], reporter="neighbour_resident",
                        place=located.neighbour_estate)
     return {"new": new.number, "later": later.number, "sooner": sooner.number, "closed": closed.number,

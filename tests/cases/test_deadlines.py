@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from commonground.cases.models import Case, CaseEvent, ExtensionStatus, Level, Notification, Stage
 from commonground.cases.services.deadlines import tick
 from commonground.cases.services.intake import case_report
+from commonground.cases.services.tallies import tallies_rebuild
 from commonground.cases.services.workflow import (
     case_accept,
     case_dispatch,
@@ -93,7 +94,8 @@ def test_tick__at_75_percent__one_warning(located, categories, people):
 
 def test_tick__top_of_ladder__marked_overdue_once(located, categories, people):
     case = dispatch_at(at(2024, 9, 23, 9, 0), located, people, categories["rubbish"])
-    Case.objects.filter(pk=case.pk).update(level=Level.DISTRICT, handling_place=located.district)
+    Case.objects.filter(pk=case.pk).update(level=Level.DISTRICT, handling_place=located.district, handling_path=located.district.path)
+    tallies_rebuild()  # the update above went past the services that keep the counts
     with frozen(at(2024, 9, 30, 9, 0)):
         assert tick().escalated == 1
         events = CaseEvent.objects.filter(case=case).count()

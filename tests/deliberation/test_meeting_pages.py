@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 
 from commonground.cases.models import Case, Stage
+from commonground.cases.services.tallies import tallies_rebuild
 from commonground.core.services.organisations import organisation_member_add
 from commonground.deliberation.models import Attendee, Meeting, MeetingStatus
 from commonground.deliberation.services.meetings import (
@@ -181,6 +182,7 @@ def test_meeting__resolution_case__number_and_stage_shown(worker_client, plan_me
     meeting = with_cases(plan_meeting, meeting_world, resolutions=1, cases_each=2)
     first, second = Case.objects.order_by("pk")
     Case.objects.filter(pk=first.pk).update(stage=Stage.CLOSED)
+    tallies_rebuild()  # the update above went past the services that keep the counts
     first.refresh_from_db()
     page = worker_client.get(url("meeting", meeting.pk)).content.decode()
     assert f'href="{reverse("cases:detail", args=[first.number])}"' in page

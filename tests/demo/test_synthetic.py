@@ -14,9 +14,16 @@ from django.db.models import Count, Max, Min
 from commonground.cases.demo.synthetic import FIRST_DAY, add_cases, originals, plan
 from commonground.cases.models import OPEN_STAGES, Case, CaseEvent
 from commonground.cases.services.intake import case_number
+from commonground.cases.services.tallies import tallies_compare
 from commonground.core import clock
+from commonground.core.models import Place
 
 pytestmark = pytest.mark.slow
+
+
+def test_demo_as_built__roll_ups_equal_a_recount(demo_built, db):
+    assert tallies_compare() == {"standingtally": 0, "reportedtally": 0, "reportedcategorytally": 0, "closedtally": 0}
+    call_command("tallies", stdout=io.StringIO())  # the command agrees (it raises when they differ)
 
 
 def test_add_cases__clones_with_their_events__in_time_and_numbered_as_intake_numbers(demo_built, db):
@@ -40,6 +47,8 @@ def test_add_cases__clones_with_their_events__in_time_and_numbered_as_intake_num
         first = clone.events.order_by("at", "pk").first()
         assert (first.action, first.at) == ("reported", clone.created_at)
     assert not clones.filter(merged_into__isnull=False).exists()
+    assert tallies_compare() == {"standingtally": 0, "reportedtally": 0, "reportedcategorytally": 0, "closedtally": 0}  # counted as copied
+    assert set(clones.values_list("place_path", flat=True)) <= set(Place.objects.values_list("path", flat=True))
 
 
 def test_plan__same_seed__same_originals_and_shifts(demo_built, db):

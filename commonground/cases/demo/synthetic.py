@@ -4,7 +4,8 @@ engine can be measured at a district's size (four years of 拱墅区 is about 2 
 Each clone copies one demo case and its whole event log, moved in time: about 99% are copies of closed cases
 (closed, rated or turned away) reported between 2019-09-01 and the demo's today, closed before it; about 1% are
 copies of the demo's open cases, moved back by up to three weeks, so some of them are now past their deadline.
-A clone's number is written as intake writes it (its day and its id). Not cloned: the originals' mediation
+A clone's number is written as intake writes it (its day and its id); the clones are counted into the roll-ups
+with their batch. Not cloned: the originals' mediation
 records, attachments and notifications (the queue, dashboard, map and report read the case and event tables).
 
 The rows are copied by the database (INSERT … SELECT through a table of clone → original, shift and number), in
@@ -25,6 +26,7 @@ from commonground.core.bulk import reserve_ids
 
 from ..models import OPEN_STAGES, Case, CaseEvent
 from ..services.intake import case_number
+from ..services.tallies import tallies_add
 
 FIRST_DAY = datetime.datetime(2019, 9, 1, tzinfo=datetime.UTC)
 OPEN_SHARE = 0.01
@@ -119,6 +121,7 @@ def add_cases(count: int, *, seed: int, progress: Callable[[int], None] = lambda
                 cursor.execute(case_sql)
                 cursor.execute(event_sql)
                 events += cursor.rowcount
+                tallies_add(Case.objects.filter(pk__gte=ids[0], pk__lte=ids[-1]))
             progress(size)
         cursor.execute(f"DROP TABLE {PLAN_TABLE}")
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from commonground.core import clock
 from commonground.core.validators import calendar_range_message, in_calendar_range
 
-from ..models import Category
-from ..services.intake import Contact
+from ..services.intake import Contact, category_to_report
 from .render import Open311Error
 from .selectors import place_for_address
 
@@ -90,7 +89,7 @@ def report_arguments(data: QueryDict) -> dict[str, Any]:
     code = data.get("service_code", "").strip()
     if not code:
         raise Open311Error(400, _("service_code was not provided."))
-    category = Category.objects.filter(code=code).first()
+    category = category_to_report(code)
     if category is None:
         raise Open311Error(404, _("service_code %(code)s was not found.") % {"code": code})
     answers = {}

@@ -13,6 +13,7 @@ from commonground.core.permissions import require
 from commonground.core.text import clean_text
 
 from ..models import Case, CaseEvent, Stage
+from .tallies import remember, saved
 
 
 def log_event(*, case: Case, actor: User, action: str, from_stage: str = "", to_stage: str = "", note: str = "",
@@ -42,7 +43,7 @@ def locked(case: Case) -> Case:
     for name, value in known.items():
         if getattr(value, "pk", None) == getattr(current, f"{name}_id"):
             Case._meta.get_field(name).set_cached_value(current, value)
-    return current
+    return remember(current)
 
 
 def expect_stage(case: Case, *stages: str, action: str) -> None:
@@ -68,6 +69,6 @@ def move(*, case: Case, actor: User, permission: str, allowed: tuple[str, ...], 
     for field, value in changes.items():
         setattr(case, field, value)
     case.stage = to_stage
-    case.save(update_fields=[*changes, "stage", "updated_at"])
+    saved(case, [*changes, "stage", "updated_at"])
     log_event(case=case, actor=actor, action=action, from_stage=from_stage, to_stage=to_stage, note=note, data=data)
     return case

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -13,12 +12,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator, validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Count, Exists, OuterRef, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
+from commonground.core.bulk import reserve_ids
 from commonground.core.models import Place, RoleKind, User
+from commonground.core.models.places import scope_columns
 from commonground.core.permissions import active_roles, can, require
 from commonground.core.place_cache import top_place
 from commonground.core.text import clean_text
@@ -30,6 +32,7 @@ from ..models import (
     Case,
     CaseAttachment,
     Category,
+    CategoryQuestion,
     Channel,
     IdempotencyKey,
     QuestionType,
@@ -46,6 +49,7 @@ from ..rules import (
     max_media_urls,
 )
 from .events import log_event
+from .tallies import added
 
 # Media links are shown as links to staff: nothing but web addresses.
 MEDIA_URL_CHECK = URLValidator(schemes=["http", "https"])
@@ -72,6 +76,25 @@ def reporter_kind(actor: User | AnonymousUser, channel: str) -> str:
     ):
         return ReporterKind.ENTERPRISE
     return ReporterKind.RESIDENT
+
+
+def category_to_report(code: str) -> Category | None:
+    """The category a report names, ready for `validate_answers`: whether it asks any questions comes with it, so
+    one that asks none (most do not) costs no second query."""
+    category = (Category.objects.filter(code=code)
+                .annotate(asks=Exists(CategoryQuestion.objects.filter(category=OuterRef("pk")))).first())
+    if category is not None and not category.asks:
+        _known(category, questions=[])
+    return category
+
+
+def _known(obj: Any, **related: Sequence[Any]) -> None:
+    """Let `obj.<name>.all()` answer the rows given (as prefetch_related leaves them), without a query."""
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, rows in related.items():
+        queryset = getattr(obj, name).all()
+        queryset._result_cache, queryset._prefetch_done = list(rows), True
+        cache[name] = queryset
 
 
 def validate_answers(category: Category, answers: dict[str, Any]) -> dict[str, Any]:
@@ -184,8 +207,12 @@ def possible_duplicates(*, category: Category, latitude: Decimal | None, longitu
         if place is None:
             return Duplicates([], 0)
         at_place = candidates.filter(place=place)
-        numbers = list(at_place.order_by("-created_at", "-pk").values_list("number", flat=True)[:keep])
-        return Duplicates(numbers, len(numbers) if len(numbers) < keep else at_place.count())
+        if keep <= 0:
+            return Duplicates([], at_place.count())
+        # the count over every row rides on the few rows kept: one query
+        rows = list(at_place.annotate(total=Window(Count("pk"))).order_by("-created_at", "-pk")
+                    .values_list("number", "total")[:keep])
+        return Duplicates([number for number, _total in rows], rows[0][1] if rows else 0)
     lat, lng = float(latitude), float(longitude)
     rows = candidates.filter(**bounding_box(lat, lng, DUPLICATE_RADIUS_M)).values_list("number", "latitude", "longitude")
     nearby = sorted((distance, number) for number, row_lat, row_lng in rows
@@ -198,6 +225,21 @@ def case_number(reported_at: datetime.datetime, pk: int) -> str:
     return f"SX{timezone.localtime(reported_at):%Y%m%d}{pk:06d}"
 
 
+def new_case_id() -> int:
+    """An id for a case about to be written, reserved first so that its number goes in with the row: one statement,
+    as the UPDATE of the number it replaces. PostgreSQL: nextval; SQLite: the AUTOINCREMENT counter moved on and
+    read back at once (`reserve_ids` takes four statements there; it is left for a table that has never had a row,
+    which has no counter yet)."""
+    connection = connections[router.db_for_write(Case)]
+    if connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert:  # RETURNING: 3.35
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE sqlite_sequence SET seq = seq + 1 WHERE name = %s RETURNING seq",
+                           [Case._meta.db_table])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+    return reserve_ids(Case, 1)[0]
+
 
 @transaction.atomic
 def case_report(
@@ -207,7 +249,8 @@ def case_report(
     attachments: list[UploadedFile] = (), media_urls: list[str] = (),
 ) -> Case:
     """Record a reported matter (stage "collected"). Staff may record it on behalf of a caller (contact).
-    Clients that retry (the API, Open311) go through `case_report_once`."""
+    Clients that retry (the API, Open311) go through `case_report_once`. The case comes back with its log and
+    attachments as written (`case.events.all()`, `case.attachments.all()` read nothing)."""
     is_anonymous_public = channel == Channel.OPEN311 and not getattr(actor, "is_authenticated", False)
     if not is_anonymous_public:
         require(actor, "case.add")
@@ -269,24 +312,26 @@ def case_report(
 
     user = actor if getattr(actor, "is_authenticated", False) else None
     address = clean_text(address, multiline=False).strip()[:255]
+    pk = new_case_id()
     case = Case.objects.create(
-        number=f"tmp-{uuid.uuid4().hex[:16]}", category=category, description=description, answers=clean_answers,
-        place=place, latitude=latitude, longitude=longitude, address=address, channel=channel,
-        reporter=None if on_behalf else user, recorded_by=user, contact_name=contact.name[:100],
-        contact_phone=contact.phone, contact_email=contact.email, stage=Stage.COLLECT,
+        pk=pk, number=case_number(clock.now(), pk), category=category, description=description,
+        answers=clean_answers, place=place, **scope_columns(Case, place.path), latitude=latitude, longitude=longitude,
+        address=address, channel=channel, reporter=None if on_behalf else user, recorded_by=user,
+        contact_name=contact.name[:100], contact_phone=contact.phone, contact_email=contact.email, stage=Stage.COLLECT,
     )
-    case.number = case_number(case.created_at, case.pk)
-    case.save(update_fields=["number"])
-    for item in stored:
-        CaseAttachment.objects.create(case=case, file=item.file, content_type=item.content_type, size=item.size,
-                                      uploaded_by=user)
-    for url in media_urls:
-        CaseAttachment.objects.create(case=case, url=url, uploaded_by=user)
+    if case.number != case_number(case.created_at, pk):  # midnight came between reading the clock and the INSERT
+        case.number = case_number(case.created_at, pk)
+        case.save(update_fields=["number"])
+    added(case)
+    attachments = [CaseAttachment.objects.create(case=case, file=item.file, content_type=item.content_type,
+                                                 size=item.size, uploaded_by=user) for item in stored]
+    attachments += [CaseAttachment.objects.create(case=case, url=url, uploaded_by=user) for url in media_urls]
     duplicates = possible_duplicates(category=category, latitude=latitude, longitude=longitude, place=place,
                                      exclude=case)
-    log_event(case=case, actor=user, action="reported", to_stage=Stage.COLLECT,
-              data={"channel": channel, "possible_duplicates": duplicates.numbers,
-                    "possible_duplicates_count": duplicates.count})
+    event = log_event(case=case, actor=user, action="reported", to_stage=Stage.COLLECT,
+                      data={"channel": channel, "possible_duplicates": duplicates.numbers,
+                            "possible_duplicates_count": duplicates.count})
+    _known(case, events=[event], attachments=attachments)  # the answer to the report needs no second read
     return case
 
 

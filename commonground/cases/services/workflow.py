@@ -41,12 +41,13 @@ from .events import expect_stage, locked, log_event, move
 from .intake import clean_attachments
 from .ladder import handling_place, next_level
 from .notifications import case_message, notify, notify_handlers, rating_request_settled
+from .tallies import saved
 
 
 def _start_clock(case: Case, level: str, now: datetime.datetime) -> dict[str, Any]:
     actual, place = handling_place(case.place, level)
-    return {"level": actual, "handling_place": place, "dispatched_at": now, "warned_at": None,
-            "deadline": add_working_hours(now, case.category.sla_hours), "is_overdue": False}
+    return {"level": actual, "handling_place": place, "handling_path": place.path, "dispatched_at": now,
+            "warned_at": None, "deadline": add_working_hours(now, case.category.sla_hours), "is_overdue": False}
 
 
 @transaction.atomic
@@ -99,7 +100,7 @@ def case_note(*, case: Case, actor: User, note: str, attachments: list = ()) -> 
     stored = clean_attachments(attachments)
     from_stage = current.stage
     current.stage = Stage.HANDLE
-    current.save(update_fields=["stage", "updated_at"])
+    saved(current, ["stage", "updated_at"])
     event = log_event(case=current, actor=actor, action="note", from_stage=from_stage, to_stage=Stage.HANDLE,
                       note=note.strip())
     for item in stored:
@@ -195,7 +196,7 @@ def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, .
     for field, value in changes.items():
         setattr(case, field, value)
     case.stage = Stage.DISPATCH
-    case.save(update_fields=[*changes, "stage", "updated_at"])
+    saved(case, [*changes, "stage", "updated_at"])
     log_event(case=case, actor=actor, action="escalated", from_stage=from_stage, to_stage=Stage.DISPATCH,
               note=reason, data={"level": case.level, "handling_place": case.handling_place.code,
                                  **({"overdue": True} if late else {})})
@@ -225,7 +226,7 @@ def case_escalate_overdue(*, case: Case) -> Case | None:
         if current.is_overdue:
             return None
         current.is_overdue = True
-        current.save(update_fields=["is_overdue", "updated_at"])
+        saved(current, ["is_overdue", "updated_at"])
         log_event(case=current, actor=None, action="overdue", from_stage=current.stage, to_stage=current.stage,
                   note=_("Overdue at the top of the ladder."))
         return current
@@ -266,7 +267,7 @@ def extension_decide(*, request: ExtensionRequest, actor: User, approve: bool) -
     if approve:
         current.deadline = add_working_hours(current.deadline, request.hours)
         current.warned_at = None
-        current.save(update_fields=["deadline", "warned_at", "updated_at"])
+        saved(current, ["deadline", "warned_at", "updated_at"])
     log_event(case=current, actor=actor, action="extension_approved" if approve else "extension_refused",
               from_stage=current.stage, to_stage=current.stage, data={"hours": str(request.hours)})
     return request

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.forms import apply_service_errors  # noqa: F401  (the views import it from here)
@@ -19,6 +21,8 @@ STAGE_FILTERS = [("open", _("Open cases")), ("all", _("All stages")), *Stage.cho
 DUE_FILTERS = [("", _("Any deadline")), ("today", _("Due today"))]
 SCOPES = [("mine", _("Waiting at my level")), ("all", _("Everything in my area"))]
 SORTS = [("deadline", _("New first, then by deadline")), ("newest", _("Newest first"))]
+# The place filter offers (and accepts) the places where the user may view cases.
+PLACE_ACTION = "case.view"
 
 
 class QueueFilterForm(forms.Form):
@@ -29,8 +33,13 @@ class QueueFilterForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=STAGE_FILTERS, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False,
                                       to_field_name="code", empty_label=_("All categories"))
-    place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False,
-                                   to_field_name="code", empty_label=_("Everywhere in my area"))
+    # A box with suggestions, not a select: a district's select listed every street, community, estate and office
+    # building (about a thousand options) on every page.
+    place = forms.ModelChoiceField(
+        label=_("Place"), queryset=Place.objects.none(), required=False, to_field_name="code",
+        error_messages={"invalid_choice": _("Not a place in your area: pick one from the list.")},
+        widget=forms.TextInput(attrs={"type": "search", "list": "queue-place-options", "autocomplete": "off",
+                                      "spellcheck": "false", "placeholder": _("Everywhere in my area")}))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     due = forms.ChoiceField(label=_("Deadline"), choices=DUE_FILTERS, required=False)
     reported_from = forms.DateField(label=_("Reported from"), required=False)
@@ -41,7 +50,14 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, area_kinds: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("code")
-        self.fields["place"].queryset = visible_to(user, "case.view", Place.objects.filter(kind__in=area_kinds))
+        self.fields["place"].queryset = visible_to(user, PLACE_ACTION, Place.objects.filter(kind__in=area_kinds))
+        self.place_options_url = (f"{reverse('core:place-suggest')}?"
+                                  f"{urlencode({'kinds': ','.join(area_kinds), 'for': PLACE_ACTION})}")
+
+    @property
+    def chosen_place(self) -> Place | None:
+        """The place the list is narrowed to, once validated (the box holds its code; the page shows its name)."""
+        return getattr(self, "cleaned_data", {}).get("place")
 
 
 class AcceptForm(forms.Form):

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
-from commonground.core.models import PlaceKind
+from commonground.core.pagination import CappedPaginator
 from commonground.core.permissions import can, require
+from commonground.core.selectors import AREA_KINDS
 
 from ..exports import open_cases_geojson
 from ..models import OPEN_STAGES, Case
 from ..presentation import place_label
-from ..selectors import DATE_FILTERS, QueueFilters, case_queue, visible_cases
+from ..selectors import DATE_FILTERS, QueueFilters, case_queue, listed_cases
 from ._common import FALLBACK_CENTRE, STAGE_COLOURS, basemap, is_late, stage_legend
 from .forms import QueueFilterForm
 
 PAGE_SIZE = 25
-AREA_KINDS = (PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY, PlaceKind.ESTATE,
-              PlaceKind.OFFICE_BUILDING)
 
 
 # Asking for any of these is asking about the whole area (links from the home page and the figures); the bare
@@ -58,17 +57,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     require(user, "case.view")
     form, filters = queue_filters(request)
     cases = case_queue(user, filters).select_related("place__parent") if filters is not None else Case.objects.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for case in page.object_list:
         case.late = is_late(case)
         case.where = place_label(case.place)
-    template = "cases/_queue_results.html" if getattr(request, "htmx", False) and request.htmx.target == \
-        "case-results" else "cases/queue.html"
-    return render(request, template, {
+    results_only = getattr(request, "htmx", False) and request.htmx.target == "case-results"
+    response = render(request, "cases/_queue_results.html" if results_only else "cases/queue.html", {
         "form": form, "page": page, "colours": STAGE_COLOURS, "mine": filters is not None and filters.mine,
         "may_export": can(user, "case.export"), "query": request.GET.urlencode(),
         **date_filters(request, filters),
     })
+    if results_only:  # the chosen place's name sits in the form, outside the swapped results
+        response.write(render_to_string("cases/_queue_place.html", {"form": form, "oob": True}, request))
+    return response
 
 
 def date_filters(request: HttpRequest, filters: QueueFilters | None) -> dict[str, object]:
@@ -105,7 +106,7 @@ def case_map(request: HttpRequest) -> HttpResponse:
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the open cases the user may view (the map page's layer)."""
     require(request.user, "case.view")
-    collection = open_cases_geojson(visible_cases(request.user))
+    collection = open_cases_geojson(listed_cases(request.user))
     for feature in collection["features"]:
         properties = feature["properties"]
         properties |= {"url": reverse("cases:detail", args=[properties["number"]]),

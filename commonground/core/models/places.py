@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from .base import AreaField, AuditHistory, TimeStampedModel
@@ -73,6 +74,18 @@ def within_q(lookup: str, paths: Iterable[str]) -> Q:
     for other in conditions[1:]:
         condition |= other
     return condition
+
+
+# Sent by place_move after every path under the place was rewritten (old_path, new_path): for what a path
+# rewrite cannot move by itself, such as counts kept per community when an estate changes community.
+place_moved = Signal()
+
+
+def scope_columns(model: type[models.Model], path: str) -> dict[str, str]:
+    """The values a scoped table stores for a row placed at `path`: the path in its `scope_path` column and the
+    street's and community's paths in its `scope_prefixes` columns."""
+    prefixes = getattr(model, "scope_prefixes", {})
+    return {model.scope_path: path, **{field: path[:segments * SEGMENT_WIDTH] for field, segments in prefixes.items()}}
 
 
 def is_root_path(path: str) -> bool:

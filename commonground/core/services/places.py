@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -13,7 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from ..models import Place, User
-from ..models.places import ALLOWED_PARENT_KINDS, path_segment
+from ..models.places import ALLOWED_PARENT_KINDS, SEGMENT_WIDTH, path_segment, place_moved, within_q
 from . import permit
 
 EDITABLE_FIELDS = (
@@ -92,7 +93,23 @@ def place_move(*, place: Place, new_parent: Place, actor: User | None = None) ->
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + depth_change,
     )
+    rewrite_path_copies(old_path, new_path)
     place.refresh_from_db()
     place.parent = new_parent
     place.save(update_fields=["parent", "updated_at"])  # through save() so the audit trail records it
+    place_moved.send(sender=Place, old_path=old_path, new_path=new_path)
     return place
+
+
+def rewrite_path_copies(old_path: str, new_path: str) -> None:
+    """Every scoped table's copies of place paths (a model's `place_path_fields`) under `old_path` move to
+    `new_path`, and the street's and community's paths it keeps beside them (`scope_prefixes`) are taken
+    afresh, in the transaction of the move."""
+    for model in apps.get_models():
+        for field in getattr(model, "place_path_fields", ()):
+            model._base_manager.filter(within_q(field, [old_path])).update(
+                **{field: Concat(Value(new_path), Substr(field, len(old_path) + 1))})
+        if prefixes := getattr(model, "scope_prefixes", {}):
+            lookup = model.scope_path
+            model._base_manager.filter(within_q(lookup, [new_path])).update(
+                **{field: Substr(lookup, 1, segments * SEGMENT_WIDTH) for field, segments in prefixes.items()})

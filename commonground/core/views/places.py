@@ -1,4 +1,5 @@
-"""Place pages: the places a user may see (searchable, paginated) and one place with its surroundings."""
+"""Place pages: the places a user may see (searchable, paginated), one place with its surroundings, and the
+suggestions of a place picker."""
 
 from __future__ import annotations
 
@@ -17,17 +18,20 @@ from django.views.decorators.http import require_GET
 from ..models import Place, PlaceKind
 from ..permissions import can, visible_to
 from ..selectors import (
+    AREA_KINDS,
     access_place,
     child_rows,
     flat_records,
     map_areas,
     organisations_at,
+    place_suggestions,
     recent_history,
     visible_person_ids,
 )
 
 PAGE_SIZE = 50
 HISTORY_LIMIT = 20
+QUERY_LENGTH = 50
 
 
 @login_required
@@ -43,6 +47,20 @@ def place_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(places, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "core/places/_results.html" if getattr(request, "htmx", False) else "core/places/list.html"
     return render(request, template, {"page": page, "kind": kind, "query": query, "kinds": PlaceKind.choices})
+
+
+@require_GET
+@login_required
+def place_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx: `<option>`s for a picker's `<datalist>`: places of `kinds` (known kinds only; default the area kinds)
+    matching `q` that the user may see and may do `for` on (default place.view). A picker's box sends its text
+    under its own name, so `place` stands for `q`."""
+    query = request.GET.get("q", request.GET.get("place", "")).strip()[:QUERY_LENGTH]
+    asked = [kind for kind in request.GET.get("kinds", "").split(",") if kind]
+    kinds = [kind for kind in asked if kind in PlaceKind.values] if asked else list(AREA_KINDS)
+    action = request.GET.get("for", "") or "place.view"
+    places = place_suggestions(request.user, query, kinds=kinds, action=action) if kinds else []
+    return render(request, "core/places/_suggestions.html", {"places": places})
 
 
 @require_GET

@@ -1,0 +1,144 @@
+"""Keeping the roll-ups (`models/tallies.py`) exactly right: every service that writes a case row passes the
+case as it was and as it is to `tally_changed`, in the same transaction; `tallies_rebuild` recounts them from the
+cases and `tallies_compare` says where stored and recounted differ."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from commonground.core.models.places import within_q
+
+from ..models import TALLIES, Case
+from ..models.tallies import FACT_FIELDS, CaseFacts, Tally, facts_from, facts_of
+
+Key = tuple
+Deltas = dict[type[Tally], dict[Key, list[int]]]
+
+
+def _add(deltas: Deltas, facts: CaseFacts, sign: int) -> None:
+    for tally, key, measures in facts.rows():
+        total = deltas[tally].setdefault(key, [0] * len(measures))
+        for index, value in enumerate(measures):
+            total[index] += sign * value
+
+
+def tally_changed(before: CaseFacts | None, after: CaseFacts | None) -> None:
+    """Move a case's counts from what it was (None: a new case) to what it is: at most one statement per
+    roll-up, none when nothing counted changed."""
+    if before == after:
+        return
+    deltas: Deltas = defaultdict(dict)
+    if before is not None:
+        _add(deltas, before, -1)
+    if after is not None:
+        _add(deltas, after, +1)
+    _write(deltas)
+
+
+def remember(case: Case) -> Case:
+    """Note what the roll-ups count of `case` now, for `saved` to move from."""
+    case._tallied = facts_of(case)  # type: ignore[attr-defined]
+    return case
+
+
+def added(case: Case) -> None:
+    """Count a case just written."""
+    tally_changed(None, remember(case)._tallied)  # type: ignore[attr-defined]
+
+
+def saved(case: Case, fields: Iterable[str]) -> None:
+    """Save the changed `fields` of a case that `remember` has seen, and move its counts."""
+    before = case.__dict__.get("_tallied")
+    if before is None:  # counting it as new would count it twice
+        raise RuntimeError(f"case {case.pk} was not read through `locked` (or `remember`) before its change")
+    case.save(update_fields=list(fields))
+    after = facts_of(case)
+    tally_changed(before, after)
+    case._tallied = after  # type: ignore[attr-defined]
+
+
+def _write(deltas: Deltas) -> None:
+    """Add the measures of each key: one INSERT … ON CONFLICT per roll-up, which SQLite and PostgreSQL both run."""
+    quote = connection.ops.quote_name
+    for tally, rows in deltas.items():
+        rows = {key: measures for key, measures in rows.items() if any(measures)}
+        if not rows:
+            continue
+        table = quote(tally._meta.db_table)
+        keys = [quote(tally._meta.get_field(name).column) for name in tally.key_fields]
+        measures = [quote(name) for name in tally.measure_fields]
+        width = len(keys) + len(measures)
+        for chunk in _chunks(list(rows.items()), 500):
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            assign = ", ".join(f"{m} = {table}.{m} + EXCLUDED.{m}" for m in measures)
+            params = [value for key, row in chunk for value in (*key, *row)]
+            with connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {table} ({', '.join(keys + measures)}) VALUES {values} "
+                               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assign}", params)
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def recount(cases=None) -> Deltas:
+    """The roll-ups as the cases give them (all cases, or those of `cases`)."""
+    counted: Deltas = defaultdict(dict)
+    rows = (cases if cases is not None else Case.objects.all()).order_by().values_list(*FACT_FIELDS)
+    for row in rows.iterator(chunk_size=10_000):
+        _add(counted, facts_from(*row), +1)
+    return counted
+
+
+def tallies_add(cases) -> None:
+    """Count cases written past the services (bulk copies), in the caller's transaction."""
+    _write(recount(cases))
+
+
+def stored() -> Deltas:
+    found: Deltas = defaultdict(dict)
+    for tally in TALLIES:
+        for row in tally.objects.values_list(*tally.key_fields, *tally.measure_fields).iterator(chunk_size=10_000):
+            width = len(tally.key_fields)
+            measures = list(row[width:])
+            if any(measures):
+                found[tally][tuple(row[:width])] = measures
+    return found
+
+
+def tallies_compare() -> dict[str, int]:
+    """Keys whose stored measures differ from a recount, per roll-up (all zero: they agree)."""
+    counted, kept = recount(), stored()
+    differences = {}
+    for tally in TALLIES:
+        a = {key: row for key, row in counted.get(tally, {}).items() if any(row)}
+        b = kept.get(tally, {})
+        differences[tally._meta.model_name] = sum(1 for key in a.keys() | b.keys() if a.get(key) != b.get(key))
+    return differences
+
+
+@transaction.atomic
+def tallies_rebuild() -> dict[str, int]:
+    """Replace every roll-up by a recount of the cases; returns the rows written per roll-up."""
+    counted = recount()
+    for tally in TALLIES:
+        tally.objects.all().delete()
+    _write(counted)
+    return {tally._meta.model_name: len(counted.get(tally, {})) for tally in TALLIES}
+
+
+def tallies_place_moved(sender, *, old_path: str, new_path: str, **kwargs) -> None:
+    """A place moved (its cases' paths are rewritten already): the counts of its cases move from the community and
+    street they lay in to those they lie in now, in the transaction of the move."""
+    deltas: Deltas = defaultdict(dict)
+    for row in Case.objects.filter(within_q("place_path", [new_path])).values_list(*FACT_FIELDS).iterator():
+        now = facts_from(*row)
+        before = facts_from(old_path + row[0][len(new_path):], *row[1:])
+        if before != now:
+            _add(deltas, before, -1)
+            _add(deltas, now, +1)
+    _write(deltas)
