@@ -89,9 +89,9 @@ def floors(street: Place) -> dict[str, Callable[[], None]]:
         return ";".join(statements)
 
     return {
-        "street queue, open, page 1": _rows(page(f"{is_open} AND {in_street}"), [street.path]),
+        "street queue, waiting at my level": _rows(page(f"{is_open} AND {in_street}"), [street.path]),
         "street queue, all stages": _rows(page(in_street), [street.path]),
-        "district queue, open": _rows(page(is_open)),
+        "district queue, waiting at my level": _rows(page(is_open)),
         "dashboard, district": _rows(figures("1 = 1", rankings=True)),
         "dashboard, street": _rows(figures(unit_in_street, rankings=False), path),
         "open-cases map, street": _rows("SELECT c.number, c.latitude, c.longitude, c.stage, c.category_id "
@@ -116,9 +116,9 @@ def endpoints(street_client: Client, district_client: Client) -> dict[str, Calla
         return run
 
     return {
-        "street queue, open, page 1": get(street_client, "/cases/"),
+        "street queue, waiting at my level": get(street_client, "/cases/"),
         "street queue, all stages": get(street_client, "/cases/?stage=all"),
-        "district queue, open": get(district_client, "/cases/"),
+        "district queue, waiting at my level": get(district_client, "/cases/"),
         "dashboard, district": get(district_client, "/cases/figures/"),
         "dashboard, street": get(street_client, "/cases/figures/"),
         "open-cases map, street": get(street_client, "/cases/map/open.geojson"),
@@ -134,13 +134,13 @@ def queries(call: Callable[[], object]) -> int:
 
 def measure(label: str, street: Place, clients: tuple[Client, Client], repeat: int) -> None:
     print(f"\n{label}: {Case.objects.count():,} cases ({Case.objects.filter(stage__in=OPEN_STAGES).count():,} open)")
-    print(f"  {'endpoint':<28} {'ours ms':>10} {'queries':>8} {'floor ms':>10} {'ratio':>7}")
+    print(f"  {'endpoint':<36} {'ours ms':>10} {'queries':>8} {'floor ms':>10} {'ratio':>7}")
     ours, floor_of = endpoints(*clients), floors(street)
     for name, call in ours.items():
         count = queries(call)
         seconds = median_seconds(call, repeat=repeat)
         floor = median_seconds(floor_of[name], repeat=repeat)
-        print(f"  {name:<28} {seconds * 1000:10.1f} {count:8d} {floor * 1000:10.1f} {seconds / floor:7.1f}")
+        print(f"  {name:<36} {seconds * 1000:10.1f} {count:8d} {floor * 1000:10.1f} {seconds / floor:7.1f}")
 
 
 def run(sizes: str = "100k") -> None:

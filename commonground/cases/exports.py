@@ -97,7 +97,7 @@ def open_points(cases: QuerySet[Case]) -> QuerySet:
 
 def open_cases_geojson(cases: QuerySet[Case]) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of the open cases among `cases` (one query)."""
-    stages = dict(Stage.choices)
+    stages = {stage: str(label) for stage, label in Stage.choices}  # (translated once, not per case)
     features = []
     for row in open_points(cases):
         deadline = timezone.localtime(row["deadline"]).isoformat() if row["deadline"] else None
@@ -105,7 +105,7 @@ def open_cases_geojson(cases: QuerySet[Case]) -> dict[str, Any]:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(row["lng"]), float(row["lat"])]},
             "properties": {"number": row["number"], "category": row["category__name"], "stage": row["stage"],
-                           "stage_label": str(stages[row["stage"]]), "deadline": deadline,
+                           "stage_label": stages[row["stage"]], "deadline": deadline,
                            "place": place_name(row["place__name"], row["place__kind"], row["place__parent__name"]),
                            "overdue": row["is_overdue"]},
         })
