@@ -320,6 +320,9 @@ def test_demo_clock__runs_from_the_demo_now__tick_command_escalates_only_what_is
     assert DEMO_NOW <= started < DEMO_NOW + datetime.timedelta(minutes=10)
     running = Case.objects.filter(stage__in=CLOCK_STAGES)
     assert running.filter(deadline__gt=started).count() > 50
+    marked = running.filter(is_overdue=True)  # late at the top of the ladder: nothing more for the tick to do
+    assert marked.count() == 2 and set(marked.values_list("level", flat=True)) == {"district"}
+    running = running.filter(is_overdue=False)
     due_now = running.filter(deadline__lte=started).count()
     due_within_minutes = running.filter(deadline__lte=started + datetime.timedelta(minutes=5)).count()
     escalations_before = CaseEvent.objects.filter(action="escalated").count()

@@ -133,6 +133,8 @@ class Life:
             start, deadline = case.dispatched_at, case.deadline
             draw = 1.0 if plan.on_time else rng.random()
             up = self.world.up(case)
+            if plan.stalls and not up:
+                return
             if up and draw < P_ESCALATE_ON_PURPOSE:
                 at = add_working_hours(start, round(sla * rng.uniform(0.2, 0.6), 2))
                 yield midpoint(start, at, 0.5)
@@ -204,7 +206,7 @@ class Life:
     def evaluate(self) -> Iterator[datetime.datetime]:
         """The reporter's rating on the revisit; a dissatisfied one reopens the case (the service decides how)."""
         plan, rng = self.plan, self.rng
-        if rng.random() >= plan.rate:
+        if self.case.stage in OPEN_STAGES or rng.random() >= plan.rate:  # a stalled case is not rated
             return
         at = self.case.closed_at + datetime.timedelta(hours=rng.uniform(3, 60))
         rating = rng.choices(RATINGS, weights=RATING_WEIGHTS)[0]

@@ -62,6 +62,7 @@ class Plan:
     rate: float = 0.0  # the chance the reporter rates it once closed
     on_time: bool = False  # no escalation, never late
     late: bool = False  # handled after its deadline
+    stalls: bool = False  # still in hand at the top of the ladder when the demo opens (the tick marks it overdue)
     keep_closed: bool = False  # never rated dissatisfied: its closing day is counted
     waiting: float = 0.0  # working hours between acceptance and dispatch (the clerk clarifies first)
     parties: list[str] = field(default_factory=list)
@@ -228,7 +229,8 @@ def owner_cases(world: World) -> list[Plan]:
 
 def hedong_inbox(world: World) -> list[Plan]:
     """The last days in 河东社区, where the demo's community worker, grid worker and property manager work:
-    matters at every stage, two accepted cases waiting for a caller's details, one just reported."""
+    matters at every stage, two accepted cases waiting for a caller's details, one just reported, two overdue at
+    the district."""
     rng = world.rng
     pool = sorted(world.of_kind(PlaceKind.BUILDING, PlaceKind.ESTATE, under=world.hedong), key=lambda p: p.path)
     codes = ["exposed-rubbish", "lift-broken", "water-leak", "noise-dispute", "fire-lane-blocked", "complaint"]
@@ -240,6 +242,10 @@ def hedong_inbox(world: World) -> list[Plan]:
                    waiting=8.0) for i, code in enumerate(("enquiry", "illegal-structure"))]
     plans.append(plan(world, "exposed-rubbish", rng.choice(pool), NOW - datetime.timedelta(minutes=12),
                       rejected=False))
+    # Sent up the ladder by the tick and still in hand at the district past its deadline: overdue when the demo opens.
+    for code, days_ago in (("fire-lane-blocked", 12), ("illegal-structure", 9)):
+        reported = datetime.datetime.combine(YEAR[1] - datetime.timedelta(days=days_ago), datetime.time(10, 5), TZ)
+        plans.append(plan(world, code, rng.choice(pool), reported, rejected=False, late=True, stalls=True))
     return plans
 
 
