@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "commonground.core",
     "commonground.cases",
     "commonground.deliberation",
+    "commonground.renewal",
     "commonground.demo",
 ]
 
