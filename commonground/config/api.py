@@ -27,6 +27,7 @@ from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
 from commonground.core.text import clean_text
 from commonground.deliberation.api import router as deliberation_router
+from commonground.renewal.api import router as renewal_router
 
 ERROR_SCHEMA = "ErrorOut"
 ERROR_RESPONSES = {
@@ -86,6 +87,7 @@ api = CommonGroundAPI(title="CommonGround API", version="1", auth=django_auth, u
 api.add_router("/", core_router)
 api.add_router("/", cases_router)
 api.add_router("/", deliberation_router)
+api.add_router("/renewal/", renewal_router)
 
 
 @api.exception_handler(ValidationError)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("commonground.cases.urls")),
     path("deliberation/", include("commonground.deliberation.urls")),
+    path("renewal/", include("commonground.renewal.urls")),
     path("gongshi/", include("commonground.deliberation.views.urls_public")),  # the public board, no login
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),

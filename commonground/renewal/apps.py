@@ -8,4 +8,8 @@ class RenewalConfig(AppConfig):
     verbose_name = _("Renewal")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (permissions)
+        from commonground.web.registry import register_nav
+
+        from . import home, rules  # noqa: F401  (permissions)
+
+        register_nav(home.NAV)

@@ -86,8 +86,10 @@ def work_group_member_remove(*, actor: User | None, group: WorkGroup, user: User
     yesterday = clock.today() - datetime.timedelta(days=1)
     for place in reach(group):
         if place.pk not in still:
-            RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER, scope=place).update(
-                valid_to=yesterday)
+            roles = RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER, scope=place)
+            roles.filter(valid_from__lte=yesterday).update(valid_to=yesterday)
+            for role in roles.filter(valid_from__gt=yesterday):  # given today: as if never given
+                role.delete()
     forget_roles(user)
     return group
 

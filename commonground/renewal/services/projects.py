@@ -72,7 +72,8 @@ def project_create(
 def households_from_register(project: Project, on: datetime.date) -> list[Household]:
     """The project's households: every flat of the estate with an owner on `on`."""
     estate = project.estate
-    ownerships = (Ownership.objects.filter(flat__path__startswith=estate.path, acquired_on__lte=on)
+    ownerships = (Ownership.objects.filter(flat__path__startswith=estate.path)
+                  .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=on))
                   .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
                   .select_related("flat", "person", "organisation").order_by("flat__path", "pk"))
     by_flat: dict[int, list[Ownership]] = defaultdict(list)

@@ -2,6 +2,7 @@
      data-autosubmit    on a field: its form is sent when the field changes;
      data-confirm="…"   on a form: the user confirms before it is sent;
      data-width="42.5"  on an element: its width in percent (bars), set through the CSSOM, which the CSP allows;
+     data-left="80"     on an element: its offset from the left in percent (a threshold's mark on a bar);
      data-busy="…"      on a form: once sent, it is busy (aria-busy) and its submit buttons say "…" and wait,
                         so a slow upload is not sent twice;
      details[data-menu] a menu (the account menu, the nav's "More"): one open at a time, closed by a click
@@ -88,6 +89,9 @@
     var bars = Array.prototype.slice.call(root.querySelectorAll("[data-width]"));
     if (root.hasAttribute && root.hasAttribute("data-width")) { bars.push(root); }
     bars.forEach(function (bar) { bar.style.width = parseFloat(bar.getAttribute("data-width")) + "%"; });
+    root.querySelectorAll("[data-left]").forEach(function (mark) {
+      mark.style.left = parseFloat(mark.getAttribute("data-left")) + "%";
+    });
   }
 
   // htmx calls back for the page once it is ready and for every piece it swaps in later.

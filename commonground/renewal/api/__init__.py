@@ -1,0 +1,10 @@
+"""The renewal API under /api/renewal/: one router per part of the campaign, mounted here."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from . import projects
+
+router = Router(tags=["renewal"])
+router.add_router("/", projects.router)
