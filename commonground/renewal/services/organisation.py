@@ -102,8 +102,11 @@ def reach(group: WorkGroup) -> list[Place]:
 
 
 def grant_reach(group: WorkGroup, user: User) -> None:
-    """A renewal role for `user` at every place of the group's reach where they have none yet."""
+    """A renewal role for `user` at every place of the group's reach that no renewal role of theirs covers yet
+    (the office's leader of a field group keeps their one role at the estate)."""
     today = clock.today()
+    held = list(RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER)
+                .values_list("scope__path", flat=True))
     for place in reach(group):
-        if not RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER, scope=place).exists():
+        if not any(place.path.startswith(path) for path in held):
             role_assign(user=user, role=RoleKind.RENEWAL_WORKER, scope=place, valid_from=today)
