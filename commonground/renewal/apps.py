@@ -8,8 +8,9 @@ class RenewalConfig(AppConfig):
     verbose_name = _("Renewal")
 
     def ready(self) -> None:
-        from commonground.web.registry import register_nav
+        from commonground.web.registry import register_home_cards, register_nav
 
         from . import home, rules  # noqa: F401  (permissions)
 
         register_nav(home.NAV)
+        register_home_cards(*home.HOME_CARDS)

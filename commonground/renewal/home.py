@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.permissions import can
-from commonground.web.registry import NavEntry, Tab
+from commonground.web.registry import HomeCard, NavEntry, Tab
 
 # (label, URL name taking the project's id): the tabs of a project's pages
 PROJECT_TABS: list[tuple[Any, str]] = [
@@ -32,3 +32,8 @@ def nav_tabs(user: Any, path: str) -> list[Tab]:
 
 
 NAV = NavEntry("renewal", _("Renewal"), order=55, active_prefix="/renewal/", tabs=nav_tabs, icon="home")
+
+HOME_CARDS = (
+    HomeCard("renewal.view", _("Follow the renewal campaigns in your area"), ("renewal:projects",), order=230),
+    HomeCard("renewal.visit", _("Record door-to-door visits of a renewal campaign"), ("renewal:projects",), order=231),
+)
