@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from commonground.core.permissions import can
 from commonground.web.registry import HomeCard, NavEntry, Tab
 
+from .selectors import projects_for
+
 # (label, URL name taking the project's id): the tabs of a project's pages
 PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Overview"), "renewal:project"),
@@ -24,8 +26,15 @@ def project_tabs(project_pk: int, path: str) -> list[Tab]:
     return [Tab(label, url, url == current) for label, url in tabs]
 
 
+def has_projects(user: Any) -> bool:
+    """Whether a campaign lies in the user's area (the nav shows Renewal only then); asked once per request."""
+    if not hasattr(user, "_cg_renewal_projects"):
+        user._cg_renewal_projects = can(user, "renewal.view") and projects_for(user).exists()
+    return user._cg_renewal_projects
+
+
 def nav_tabs(user: Any, path: str) -> list[Tab]:
-    if not can(user, "renewal.view"):
+    if not has_projects(user):
         return []
     url = reverse("renewal:projects")
     return [Tab(str(_("Renewal projects")), url, path.startswith(url))]
