@@ -14,7 +14,11 @@ from .schemas import HouseholdOut
 
 class PersonOut(Schema):
     id: int
-    name: str = Field(alias="__str__")
+    name: str
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return str(obj)  # the display name, else the full name, else the username
 
 
 class VisitOut(Schema):
@@ -57,8 +61,8 @@ class PlannedOut(Schema):
 
 
 class GroupOut(Schema):
-    id: int = Field(alias="group.pk")
-    name: str = Field(alias="group.name")
+    id: int
+    name: str
     leader: str | None = None
     buildings: list[str]
     households: int

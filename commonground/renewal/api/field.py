@@ -86,7 +86,7 @@ def fieldwork(request: HttpRequest, project_id: Id) -> dict[str, Any]:
         "day": today, "stale_days": stale_visit_days(),
         "planned": list(planned_visits(request.user, project, today)[:LISTED]),
         "stale": list(stale.select_related("flat", "building", "group")[:LISTED]), "stale_count": stale.count(),
-        "groups": [{"group": row.group, "leader": str(row.group.leader) if row.group.leader else None,
+        "groups": [{"id": row.group.pk, "name": row.group.name, "leader": str(row.group.leader) if row.group.leader else None,
                     "buildings": [b.name for b in row.group.buildings.all()], "households": row.households,
                     "visited": row.visited, "signed": row.signed, "stale": row.stale,
                     "last_activity": row.last_activity} for row in group_figures(request.user, project)],
