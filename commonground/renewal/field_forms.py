@@ -35,7 +35,7 @@ class VisitForm(FieldForm):
     visited_at = forms.DateTimeField(label=_("When"), input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                                                 format=DATETIME_LOCAL))
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(label=_("Outcome of the visit"), choices=Outcome.choices, widget=forms.RadioSelect)
     visitors = forms.ModelMultipleChoiceField(label=_("Went with me"), queryset=User.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     met = forms.CharField(label=_("Whom we met"), max_length=100, required=False)

@@ -35,7 +35,7 @@ from ..services.consent import consent_publish, consent_record, survey_state
 from ..services.visits import visit_record
 from . import projects
 
-LISTED = 100  # rows of the fieldwork tab's lists; the households tab lists them all
+LISTED = 30  # rows of the fieldwork tab's lists; the households tab lists them all
 
 
 def household_again(request: HttpRequest, pk: int, **forms) -> HttpResponse:
