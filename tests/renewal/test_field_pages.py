@@ -207,3 +207,42 @@ def test_household_page__query_count_same_for_1_and_10_visits(client, campaign, 
         record(campaign, 2, hours_ago=n + 1, visitors=[campaign.member])
     queries(0)  # warm the caches of the first request
     assert queries(2) == queries(0)
+
+
+def test_household_page__consent_with_authorisation__scan_served_to_staff_only(client, campaign, later):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    today = clock.today()
+    Project.objects.filter(pk=campaign.project.pk).update(survey_from=today, survey_until=today)
+    household = household_of(campaign, 1)  # co-owned
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), "white").save(buffer, format="PNG")
+    client.force_login(campaign.member)
+    page = client.get(f"/renewal/households/{household.pk}/").content.decode()
+    assert 'name="by_all_owners"' in page
+
+    response = client.post(f"/renewal/households/{household.pk}/consent/", {
+        "answer": "agree", "answered_on": today.isoformat(),
+        "authorisation": SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")})
+
+    assert response.status_code == 302
+    scan = client.get(f"/renewal/households/{household.pk}/consent/authorisation/")
+    assert scan.status_code == 200 and scan["Content-Type"] == "image/png"
+    client.force_login(campaign.owner)
+    assert client.get(f"/renewal/households/{household.pk}/consent/authorisation/").status_code == 404
+
+
+def test_household_page__consent_not_all_owners_without_scan__400_nothing_written(client, campaign, later,
+                                                                                   nothing_written):
+    today = clock.today()
+    Project.objects.filter(pk=campaign.project.pk).update(survey_from=today, survey_until=today)
+    client.force_login(campaign.office)
+
+    with nothing_written():
+        response = client.post(f"/renewal/households/{household_of(campaign, 1).pk}/consent/", {
+            "answer": "agree", "answered_on": today.isoformat()})
+    assert response.status_code == 400
+    assert "授权" in response.content.decode() or "authorisation" in response.content.decode()

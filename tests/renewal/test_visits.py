@@ -168,3 +168,13 @@ def test_household_timeline__query_count_same_for_1_and_10_visits(campaign):
         visit(campaign, 2, day_after(campaign, 1 + n), visitors=[campaign.member])
     assert len(household_timeline(household_of(campaign, 2))) == 10
     assert queries(2) == queries(0)
+
+
+def test_visit_record__case_category_not_open_to_staff__refused_on_the_category_nothing_written(
+        campaign, nothing_written):
+    Category.objects.create(code="enterprise-only", name="企业诉求", sla_hours=24,
+                            open_to=[ReporterKind.ENTERPRISE])
+
+    with nothing_written(), pytest.raises(ValidationError) as error:
+        visit(campaign, 1, day_after(campaign, 4), concerns=["tenants"], case_category="enterprise-only")
+    assert list(error.value.message_dict) == ["case_category"]

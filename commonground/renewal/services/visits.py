@@ -23,6 +23,7 @@ from commonground.core.validators import validate_phone
 from ..models import Concern, Household, Outcome, Visit
 
 MET_MAX, NEXT_STEP_MAX, NOTES_MAX = 100, 200, 4000
+CASE_FIELDS = {"description": "notes"}  # the case intake's fields → the visit's (the rest: the category)
 
 
 @transaction.atomic
@@ -84,8 +85,13 @@ def visit_record(
 
     case = None
     if category is not None:
-        case = case_report(actor=actor, category=category, description=case_description(household, concerns, notes),
-                           place=household.flat, channel=Channel.STAFF, contact=household_contact(household))
+        try:
+            case = case_report(actor=actor or people[0], category=category, place=household.flat,
+                               description=case_description(household, concerns, notes), channel=Channel.STAFF,
+                               contact=household_contact(household))
+        except ValidationError as error:  # the intake's words, on the fields of the visit that caused them
+            raise ValidationError({CASE_FIELDS.get(key, "case_category"): messages
+                                   for key, messages in error.message_dict.items()}) from None
     visit = Visit.objects.create(
         household=household, place_path=household.place_path, visited_at=visited_at, recorded_by=actor or people[0],
         met=met, outcome=outcome, concerns=concerns, notes=notes, next_step=next_step, next_on=next_on, case=case)

@@ -114,12 +114,14 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_do_fieldwork(request.user, project):
         raise PermissionDenied(_("The fieldwork is for the campaign's staff."))
     today = clock.today()
-    planned = list(planned_visits(request.user, project, today)[:LISTED])
+    planned_rows = planned_visits(request.user, project, today)
+    planned = list(planned_rows[:LISTED])
     stale_rows = stale_households(request.user, project)
     stale = list(stale_rows.select_related("flat", "group")[:LISTED])
     return render(request, "renewal/fieldwork.html", {
         "project": project, "tabs": project_tabs(project.pk, request.path), "today": today,
-        "planned": planned, "stale": stale, "stale_total": stale_rows.count() if len(stale) == LISTED else len(stale),
+        "planned": planned,
+        "planned_total": planned_rows.count() if len(planned) == LISTED else len(planned), "stale": stale, "stale_total": stale_rows.count() if len(stale) == LISTED else len(stale),
         "stale_days": stale_visit_days(), "groups": group_figures(request.user, project), "listed": LISTED,
     })
 
