@@ -16,6 +16,8 @@ from .selectors import projects_for
 PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Overview"), "renewal:project"),
     (_("Households"), "renewal:households"),
+    (_("Fieldwork"), "renewal:fieldwork"),
+    (_("Consent survey"), "renewal:consent"),
 ]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .fieldwork import build_fieldwork
 from .organisation import build_project
 
 if TYPE_CHECKING:
@@ -25,4 +26,5 @@ def build_demo_data(ctx: DemoContext) -> None:
     world = World.of(ctx)
     build_project(world)
     plan_signings(world)
+    build_fieldwork(world)
     ctx.add_count("renewal households", world.project.households.count())

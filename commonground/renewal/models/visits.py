@@ -78,3 +78,35 @@ class Consent(TimeStampedModel):
             models.CheckConstraint(condition=Q(by_all_owners=True) | ~Q(authorisation=""),
                                    name="consent_authorised_when_not_all"),
         ]
+
+
+class ConsentResult(TimeStampedModel):
+    """The consent survey's result as published after it closed: the figures frozen on the day, and the notice
+    that posted them on the estate's board. One per project; no answer is taken after it."""
+
+    project = models.OneToOneField("renewal.Project", on_delete=models.CASCADE, related_name="consent_result")
+    households = models.PositiveIntegerField(_("households"))
+    answered = models.PositiveIntegerField(_("answered"))
+    agree = models.PositiveIntegerField(_("agree"))
+    needed = models.PositiveIntegerField(_("needed"))
+    passed = models.BooleanField(_("passed"))
+    published_on = models.DateField(_("published on"))
+    notice = models.ForeignKey("deliberation.Notice", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("notice"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+
+    scope_path = "project__estate_path"
+
+    class Meta:
+        verbose_name = _("consent survey result")
+        verbose_name_plural = _("consent survey results")
+        constraints = [
+            models.CheckConstraint(condition=Q(agree__lte=F("answered")) & Q(answered__lte=F("households")),
+                                   name="consentresult_counts_ordered"),
+            models.CheckConstraint(condition=Q(passed=False) | Q(agree__gte=F("needed")),
+                                   name="consentresult_passed_when_enough"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.agree}/{self.households}"
