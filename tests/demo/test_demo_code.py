@@ -39,7 +39,7 @@ def module_patches(path: Path) -> list[str]:
 def test_demo_modules__no_patching_of_modules_clock_or_timestamps():
     paths = demo_modules()
 
-    assert {p.relative_to(ROOT).parts[0] for p in paths} >= {"demo", "cases", "deliberation"}
+    assert {p.relative_to(ROOT).parts[0] for p in paths} >= {"demo", "cases", "deliberation", "renewal"}
     words = [f"{p.relative_to(ROOT)}: {word}" for p in paths for word in FORBIDDEN_WORDS if word in p.read_text()]
     patches = [patch for p in paths for patch in module_patches(p)]
     assert words == []
@@ -47,4 +47,4 @@ def test_demo_modules__no_patching_of_modules_clock_or_timestamps():
 
 
 def test_extension_steps__every_app_demo_module_or_package_in_app_order(settings):
-    assert [label for label, _step in extension_steps()] == ["cases", "deliberation"]
+    assert [label for label, _step in extension_steps()] == ["cases", "deliberation", "renewal"]
