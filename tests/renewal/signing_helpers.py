@@ -21,8 +21,8 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
     return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
 
 
-@pytest.fixture
-def offers(campaign) -> RuleSet:
+@pytest.fixture(name="offers")
+def offers_fixture(campaign) -> RuleSet:
     """Stands for ruleset_publish (the calculator's helper builds it): a published rule set and, for every
     household, its three options, each with lines and clauses; the flat options' entitled area is the certified
     area plus 10 m²."""
@@ -52,8 +52,8 @@ def offers(campaign) -> RuleSet:
     return rule_set
 
 
-@pytest.fixture
-def signing_day():
+@pytest.fixture(name="signing_day")
+def signing_day_fixture():
     """The one clock stopped inside the signing period."""
     with clock.frozen_at(SIGNING_DAY) as moment:
         yield moment

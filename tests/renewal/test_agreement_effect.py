@@ -13,7 +13,7 @@ from commonground.renewal.models import Agreement, AgreementsState, AgreementSta
 from commonground.renewal.rules import needed
 from commonground.renewal.services.signing import agreement_draw, agreements_decide
 from commonground.renewal.tasks import decide_agreements_task
-from tests.renewal.signing_helpers import at, household_of, households, offers, sign_fully  # noqa: F401
+from tests.renewal.signing_helpers import at, household_of, households, offers_fixture, sign_fully  # noqa: F401  (fixtures)
 
 DAY = datetime.date(2023, 5, 2)
 

@@ -15,7 +15,7 @@ from commonground.renewal.models import Household, NewFlat, OptionKind
 from commonground.renewal.services.flats import flat_choose, flat_turn_skip, new_flats_import
 from commonground.renewal.services.signing import agreement_draw, agreement_sign
 from tests.deliberation.test_ballot_concurrency import race
-from tests.renewal.signing_helpers import at, households, offers, sign_fully  # noqa: F401
+from tests.renewal.signing_helpers import at, households, offers_fixture, sign_fully  # noqa: F401  (fixtures)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

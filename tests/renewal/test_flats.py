@@ -19,7 +19,7 @@ from commonground.renewal.services.flats import (
     new_flats_import,
     turn_of,
 )
-from tests.renewal.signing_helpers import at, household_of, offers, sign_fully  # noqa: F401
+from tests.renewal.signing_helpers import at, household_of, offers_fixture, sign_fully  # noqa: F401  (fixtures)
 
 DAY = datetime.date(2023, 5, 2)
 

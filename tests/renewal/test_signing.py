@@ -22,9 +22,9 @@ from commonground.renewal.services.signing import (
 from tests.renewal.signing_helpers import (  # noqa: F401  (fixtures)
     at,
     household_of,
-    offers,
+    offers_fixture,
     sign_fully,
-    signing_day,
+    signing_day_fixture,
 )
 
 
