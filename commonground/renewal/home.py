@@ -14,6 +14,8 @@ from commonground.web.registry import NavEntry, Tab
 PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Overview"), "renewal:project"),
     (_("Households"), "renewal:households"),
+    (_("Agreements"), "renewal:agreements"),
+    (_("Flat choice"), "renewal:flats"),
 ]
 
 

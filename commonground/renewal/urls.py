@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import projects
+from .views import projects, signing
 
 app_name = "renewal"
 
@@ -9,4 +9,16 @@ urlpatterns = [
     path("<int:pk>/", projects.project, name="project"),
     path("<int:pk>/households/", projects.households, name="households"),
     path("households/<int:pk>/", projects.household, name="household"),
+    path("households/<int:pk>/agreement/draw/", signing.draw, name="agreement-draw"),
+    path("agreements/<int:pk>/sign/", signing.sign, name="agreement-sign"),
+    path("agreements/<int:pk>/scan/", signing.scan, name="agreement-scan"),
+    path("agreements/<int:pk>/scan/file/", signing.scan_file, name="agreement-scan-file"),
+    path("agreements/<int:pk>/cancel/", signing.cancel, name="agreement-cancel"),
+    path("agreements/<int:pk>/pdf/", signing.pdf, name="agreement-pdf"),
+    path("<int:pk>/agreements/", signing.agreements, name="agreements"),
+    path("<int:pk>/flats/", signing.flats, name="flats"),
+    path("<int:pk>/flats/board/", signing.board, name="flats-board"),
+    path("<int:pk>/flats/choose/", signing.choose, name="flats-choose"),
+    path("<int:pk>/flats/skip/", signing.skip, name="flats-skip"),
+    path("<int:pk>/flats/import/", signing.flats_import, name="flats-import"),
 ]

@@ -52,6 +52,17 @@ def offers_fixture(campaign) -> RuleSet:
     return rule_set
 
 
+@pytest.fixture(name="signing_clock")
+def signing_clock_fixture(db):
+    """The deployment's clock runs from a day inside the signing period, set before the campaign is built (the
+    work groups' roles start on the day they are given), so pages and services stand in 2023."""
+    from tests.conftest import start_clock_on
+
+    start_clock_on(SIGNING_DAY.date(), SIGNING_DAY.hour)
+    yield
+    clock.forget()
+
+
 @pytest.fixture(name="signing_day")
 def signing_day_fixture():
     """The one clock stopped inside the signing period."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 
 from commonground.core import clock
@@ -13,9 +14,18 @@ from commonground.renewal.models import Agreement, AgreementsState, AgreementSta
 from commonground.renewal.rules import needed
 from commonground.renewal.services.signing import agreement_draw, agreements_decide
 from commonground.renewal.tasks import decide_agreements_task
-from tests.renewal.signing_helpers import at, household_of, households, offers_fixture, sign_fully  # noqa: F401  (fixtures)
+from tests.renewal.signing_helpers import (  # noqa: F401  (fixtures)
+    at,
+    household_of,
+    households,
+    offers_fixture,
+    sign_fully,
+    signing_clock_fixture,
+)
 
 DAY = datetime.date(2023, 5, 2)
+
+pytestmark = pytest.mark.usefixtures("signing_clock")
 
 
 def project(campaign) -> Project:

@@ -15,10 +15,17 @@ from commonground.renewal.models import Household, NewFlat, OptionKind
 from commonground.renewal.services.flats import flat_choose, flat_turn_skip, new_flats_import
 from commonground.renewal.services.signing import agreement_draw, agreement_sign
 from tests.deliberation.test_ballot_concurrency import race
-from tests.renewal.signing_helpers import at, households, offers_fixture, sign_fully  # noqa: F401  (fixtures)
+from tests.renewal.signing_helpers import (  # noqa: F401  (fixtures)
+    at,
+    households,
+    offers_fixture,
+    sign_fully,
+    signing_clock_fixture,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("signing_clock"),
     pytest.mark.skipif(connection.vendor != "postgresql",
                        reason="needs PostgreSQL: SQLite serialises every writer, so there is no race to test"),
 ]

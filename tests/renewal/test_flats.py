@@ -17,11 +17,19 @@ from commonground.renewal.services.flats import (
     flat_turn_skip,
     new_flat_rows,
     new_flats_import,
-    turn_of,
 )
-from tests.renewal.signing_helpers import at, household_of, offers_fixture, sign_fully  # noqa: F401  (fixtures)
+from commonground.renewal.signing_selectors import turn_of
+from tests.renewal.signing_helpers import (  # noqa: F401  (fixtures)
+    at,
+    household_of,
+    offers_fixture,
+    sign_fully,
+    signing_clock_fixture,
+)
 
 DAY = datetime.date(2023, 5, 2)
+
+pytestmark = pytest.mark.usefixtures("signing_clock")
 
 
 def inventory(campaign, areas=("60.00", "70.00", "80.00", "95.00", "130.00")) -> list[NewFlat]:

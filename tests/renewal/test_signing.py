@@ -24,8 +24,11 @@ from tests.renewal.signing_helpers import (  # noqa: F401  (fixtures)
     household_of,
     offers_fixture,
     sign_fully,
+    signing_clock_fixture,
     signing_day_fixture,
 )
+
+pytestmark = pytest.mark.usefixtures("signing_clock")
 
 
 def png() -> SimpleUploadedFile:

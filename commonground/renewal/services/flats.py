@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from commonground.core import clock
@@ -28,9 +27,9 @@ from commonground.core.models import User
 from commonground.core.rosters.readers import RosterFileError, check_roster_file, read_table
 from commonground.core.services import permit
 
-from ..models import Agreement, AgreementStatus, Household, NewFlat, OptionKind, Project
+from ..models import Agreement, Household, NewFlat, OptionKind, Project
+from ..signing_selectors import TAKING_PART, turn_of, waiting
 
-TAKING_PART = (AgreementStatus.SIGNED, AgreementStatus.EFFECTIVE)
 COLUMNS = ("building", "floor", "number", "area_m2", "orientation")
 # headers a spreadsheet may use for each column (English, as exported, or Chinese)
 HEADERS = {
@@ -46,24 +45,6 @@ AREA = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 def area_tolerance() -> Decimal:
     """How far over its entitled area a household's new flat may be (m²): flats come in set sizes."""
     return Decimal(str(getattr(settings, "CG_RENEWAL_FLAT_AREA_TOLERANCE_M2", 5)))
-
-
-def agreements_in_choice(project: Project) -> QuerySet[Agreement]:
-    """The standing agreements that take part in the flat choice: signed, taking a flat, numbered."""
-    return (Agreement.objects.filter(household__project=project, status__in=TAKING_PART, sequence__isnull=False)
-            .exclude(option=OptionKind.CASH))
-
-
-def waiting(project: Project) -> QuerySet[Agreement]:
-    """Agreements whose household has neither chosen nor been passed over, in signing order."""
-    chosen = NewFlat.objects.filter(chosen_by_id=OuterRef("household_id"))
-    return (agreements_in_choice(project).filter(turn_passed_at__isnull=True).filter(~Exists(chosen))
-            .order_by("sequence"))
-
-
-def turn_of(project: Project) -> Agreement | None:
-    """The agreement of the household whose turn it is (the lowest signing number still waiting)."""
-    return waiting(project).select_related("household__flat").first()
 
 
 def may_choose_now(agreement: Agreement) -> bool:

@@ -27,6 +27,7 @@ from simple_history.utils import bulk_update_with_history
 
 from commonground.core import clock
 from commonground.core.models import Person, User
+from commonground.core.permissions import can
 from commonground.core.services import permit
 from commonground.core.uploads import validate_upload
 
@@ -72,6 +73,25 @@ def lock_project(pk: int) -> Project:
 def standing_agreement(household: Household) -> Agreement | None:
     """The household's agreement that is not cancelled (at most one: a constraint)."""
     return household.agreements.exclude(status=AgreementStatus.CANCELLED).first()
+
+
+def agreement_allowed_actions(actor: User, household: Household, agreement: Agreement | None) -> set[str]:
+    """What the household's agreement section offers `actor` now: "draw", "sign", "scan", "cancel" (the services
+    check again)."""
+    if not can(actor, "renewal.sign", household):
+        return set()
+    actions = set()
+    if agreement is None:
+        if signing_open(household.project):
+            actions.add("draw")
+        return actions
+    if agreement.status == AgreementStatus.SIGNING and signing_open(household.project):
+        actions.add("sign")
+    if agreement.status in (AgreementStatus.SIGNED, AgreementStatus.EFFECTIVE):
+        actions.add("scan")
+    if agreement.status in BEFORE_EFFECT:
+        actions.add("cancel")
+    return actions
 
 
 @transaction.atomic
