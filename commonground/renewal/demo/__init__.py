@@ -18,6 +18,7 @@ from .organisation import build_project
 if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
 
+from .signing import build_signing
 from .world import World, plan_signings
 
 
@@ -25,4 +26,5 @@ def build_demo_data(ctx: DemoContext) -> None:
     world = World.of(ctx)
     build_project(world)
     plan_signings(world)
+    build_signing(world)  # keep last: it signs on the offers the rule-set step publishes
     ctx.add_count("renewal households", world.project.households.count())
