@@ -242,8 +242,9 @@ def flats(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the board alone, polled every few seconds."""
     project = access_project(request.user, pk)
-    context = flats_context(request, project)
-    return render(request, "renewal/_flat_board.html", context)
+    staff = can(request.user, "renewal.visit")
+    return render(request, "renewal/_flat_board.html", {
+        "project": project, "board": flat_board(project, chosen_by=staff), "show_chosen_by": staff})
 
 
 def flats_refused(request: HttpRequest, project: Project, **forms: Any) -> HttpResponse:

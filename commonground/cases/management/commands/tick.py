@@ -1,5 +1,5 @@
 """`commonground tick`: the deadline job (warnings at 75% of the time limit, escalation of overdue
-cases), every app's periodic work (an AppConfig's `tick()`, returning a line to print) and, with --digests,
+cases), every app's periodic work (an AppConfig's `tick()`, returning a line to print when it did something) and, with --digests,
 the daily notification digests. Idempotent: run it from cron every few
 minutes (and with --digests once a day), or let Celery beat do both (commonground/config/celery.py)."""
 
@@ -33,8 +33,9 @@ class Command(BaseCommand):
             "escalated": result.escalated})
         for config in apps.get_app_configs():  # the other apps' periodic work: an AppConfig with a tick()
             hook = getattr(config, "tick", None)
-            if callable(hook) and config.label != "cases":
-                self.stdout.write(str(hook()))
+            said = hook() if callable(hook) and config.label != "cases" else ""
+            if said:
+                self.stdout.write(str(said))
         if digests:
             sent = send_digests()
             self.stdout.write(_("Digests: %(sent)d sent.") % {"sent": sent})
