@@ -219,3 +219,28 @@ def test_agreement_draw_page__after_the_signing_period__refused_400(client, camp
 
     assert response.status_code == 400
     assert not Agreement.objects.exists()
+
+
+def test_signing_pages__owner__sees_state_and_board_cannot_sign_choose_or_skip(client, campaign, offers):
+    with clock.frozen_at(SIGNING_DAY):
+        own = sign_fully(campaign, household_of(campaign, 0))
+        drawn = Agreement.objects.create(household=household_of(campaign, 1), rule_set=own.rule_set, option="cash",
+                                         total=own.total, lines=own.lines, drawn_by=campaign.office)
+    flat = new_flats_import(actor=campaign.office, project=campaign.project,
+                            rows=[{"building": "新1幢", "floor": 3, "number": "301", "area_m2": "60"}])[0]
+    client.force_login(campaign.owner)
+    pk = campaign.project.pk
+
+    agreements_page = client.get(f"/renewal/{pk}/agreements/").content.decode()
+    flats_page = client.get(f"/renewal/{pk}/flats/").content.decode()
+
+    assert "1 of 11" in agreements_page and campaign.flats[1].name not in agreements_page
+    assert "301" in flats_page and "flats/choose/" not in flats_page and "flats/import/" not in flats_page
+    assert client.post(f"/renewal/agreements/{drawn.pk}/sign/", {"person": campaign.owners[1].pk}).status_code == 404
+    assert client.post(f"/renewal/agreements/{own.pk}/scan/", {"scan": png()}).status_code == 403
+    assert client.post(f"/renewal/{pk}/flats/choose/", {"household": own.household_id,
+                                                         "flat": flat.pk}).status_code == 403
+    assert client.post(f"/api/renewal/new-flats/{flat.pk}/choose", {"household": own.household_id},
+                       content_type="application/json").status_code == 403
+    assert client.post(f"/renewal/{pk}/flats/import/", {"file": SimpleUploadedFile("f.csv", b"x")}).status_code == 403
+    assert not NewFlat.objects.filter(chosen_by__isnull=False).exists()
