@@ -244,3 +244,50 @@ def test_signing_pages__owner__sees_state_and_board_cannot_sign_choose_or_skip(c
                        content_type="application/json").status_code == 403
     assert client.post(f"/renewal/{pk}/flats/import/", {"file": SimpleUploadedFile("f.csv", b"x")}).status_code == 403
     assert not NewFlat.objects.filter(chosen_by__isnull=False).exists()
+
+
+def test_new_flats_api__office_adds_rows_member_may_not__list_and_left_filter(client, campaign):
+    pk = campaign.project.pk
+    rows = [{"building": "新1幢", "floor": 3, "number": "301", "area_m2": "60.00", "orientation": "南"},
+            {"building": "新1幢", "floor": 3, "number": "302", "area_m2": "75.50"}]
+    client.force_login(campaign.member)
+    assert client.post(f"/api/renewal/projects/{pk}/new-flats", rows, content_type="application/json").status_code \
+        == 403
+    client.force_login(campaign.office)
+
+    added = client.post(f"/api/renewal/projects/{pk}/new-flats", rows, content_type="application/json")
+    again = client.post(f"/api/renewal/projects/{pk}/new-flats", rows[:1], content_type="application/json")
+
+    assert added.status_code == 201 and [f["number"] for f in added.json()] == ["301", "302"]
+    assert again.status_code == 400 and "already in the inventory" in str(again.json()["detail"])
+    listed = client.get(f"/api/renewal/projects/{pk}/new-flats?left=true").json()
+    assert listed["count"] == 2 and listed["items"][1]["area_m2"] == "75.50"
+
+
+def test_agreements_and_flats_pages__one_or_many_rows__same_queries(client, campaign, offers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(campaign.office)
+    pk = campaign.project.pk
+
+    def counts() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as agreements_page:
+            assert client.get(f"/renewal/{pk}/agreements/").status_code == 200
+        with CaptureQueriesContext(connection) as board:
+            assert client.get(f"/renewal/{pk}/flats/board/").status_code == 200
+        return len(agreements_page), len(board)
+
+    with clock.frozen_at(SIGNING_DAY):
+        sign_fully(campaign, household_of(campaign, 0))
+    new_flats_import(actor=campaign.office, project=campaign.project,
+                     rows=[{"building": "新1幢", "floor": 3, "number": "301", "area_m2": "60"}])
+    one = counts()
+    with clock.frozen_at(SIGNING_DAY):
+        for i in (2, 3, 4, 5):
+            sign_fully(campaign, household_of(campaign, i))
+    new_flats_import(actor=campaign.office, project=campaign.project,
+                     rows=[{"building": f"新{b}幢", "floor": f, "number": f"{f}01", "area_m2": "60"}
+                           for b in (1, 2) for f in (4, 5, 6)])
+
+    assert counts() == one
