@@ -6,7 +6,7 @@ Laid out with deliberation/pdf.py's machinery (the embedded CJK font and its par
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -57,6 +57,14 @@ def yuan_in_capitals(amount: Decimal) -> str:
     if fen:
         out += ("零" if yuan and not jiao else "") + DIGITS[fen] + "分"
     return out if fen else out + "整"
+
+
+def money(value: object) -> str:
+    """An amount of a line as the agreement prints it (12,345.60); what is not a number, as it is."""
+    try:
+        return f"{Decimal(str(value)):,.2f}"
+    except (InvalidOperation, ValueError):
+        return str(value or "")
 
 
 def _grid(rows: list[list[str]], widths: list[float]) -> Table:
@@ -125,9 +133,9 @@ def agreement_pdf_bytes(agreement: Agreement) -> bytes:
     story.append(Spacer(1, 3 * mm))
     text = agreement_paragraphs(agreement)
     story += [Paragraph(escape(p), BODY) for p in text["before"]]
-    lines = [[_("Item"), _("Clause"), _("Basis"), _("Amount (yuan)")]]
-    lines += [[line.get("label", ""), line.get("clause", ""), line.get("basis", ""),
-               f"{Decimal(str(line.get('amount', '0'))):,.2f}"] for line in agreement.lines]
+    lines = [[_("Compensation item"), _("Clause"), _("Basis"), _("Amount (yuan)")]]
+    lines += [[line.get("label", ""), line.get("clause", ""), line.get("basis", ""), money(line.get("amount"))]
+              for line in agreement.lines]
     story += [_grid(lines, [width * 0.3, width * 0.18, width * 0.3, width * 0.22]), Spacer(1, 4 * mm)]
     story += [Paragraph(escape(p), BODY) for p in text["after"]]
     signatures = {s.person_id: s for s in agreement.signatures.all()}
