@@ -23,4 +23,5 @@ app.conf.beat_schedule = {
     "cases-tick": {"task": "cases.tick", "schedule": 5 * 60.0},
     "cases-digests": {"task": "cases.send_digests", "schedule": crontab(hour=8, minute=0)},
     "deliberation-remind-terms": {"task": "deliberation.remind_terms", "schedule": crontab(hour=7, minute=0)},
+    "renewal-decide-agreements": {"task": "renewal.decide_agreements", "schedule": 5 * 60.0},
 }

@@ -18,6 +18,8 @@ PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Households"), "renewal:households"),
     (_("Fieldwork"), "renewal:fieldwork"),
     (_("Consent survey"), "renewal:consent"),
+    (_("Agreements"), "renewal:agreements"),
+    (_("Flat choice"), "renewal:flats"),
 ]
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import field, projects
+from .views import field, projects, signing
 
 app_name = "renewal"
 
@@ -15,4 +15,16 @@ urlpatterns = [
     path("households/<int:pk>/visits/", field.visit_add, name="visit-add"),
     path("households/<int:pk>/consent/", field.consent_add, name="consent-add"),
     path("households/<int:pk>/consent/authorisation/", field.consent_authorisation, name="consent-authorisation"),
+    path("households/<int:pk>/agreement/draw/", signing.draw, name="agreement-draw"),
+    path("agreements/<int:pk>/sign/", signing.sign, name="agreement-sign"),
+    path("agreements/<int:pk>/scan/", signing.scan, name="agreement-scan"),
+    path("agreements/<int:pk>/scan/file/", signing.scan_file, name="agreement-scan-file"),
+    path("agreements/<int:pk>/cancel/", signing.cancel, name="agreement-cancel"),
+    path("agreements/<int:pk>/pdf/", signing.pdf, name="agreement-pdf"),
+    path("<int:pk>/agreements/", signing.agreements, name="agreements"),
+    path("<int:pk>/flats/", signing.flats, name="flats"),
+    path("<int:pk>/flats/board/", signing.board, name="flats-board"),
+    path("<int:pk>/flats/choose/", signing.choose, name="flats-choose"),
+    path("<int:pk>/flats/skip/", signing.skip, name="flats-skip"),
+    path("<int:pk>/flats/import/", signing.flats_import, name="flats-import"),
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import field, projects
+from . import field, projects, signing
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
 router.add_router("/", field.router)
+router.add_router("/", signing.router)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from .fieldwork import build_fieldwork
 from .organisation import build_project
+from .signing import build_signing
+from .world import World, plan_signings
 
 if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
-
-from .world import World, plan_signings
 
 
 def build_demo_data(ctx: DemoContext) -> None:
@@ -27,4 +27,5 @@ def build_demo_data(ctx: DemoContext) -> None:
     build_project(world)
     plan_signings(world)
     build_fieldwork(world)
+    build_signing(world)  # keep last: it signs on the offers the rule-set step publishes
     ctx.add_count("renewal households", world.project.households.count())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import TimeStampedModel
@@ -41,6 +41,12 @@ class Agreement(TimeStampedModel):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # the household's signing number, kept when the agreement is cancelled (numbers are never given twice)
+    sequence = models.PositiveIntegerField(_("signing number"), null=True, blank=True)
+    # passed over in the flat choice (absent when their turn came): they may still choose, after their turn
+    turn_passed_at = models.DateTimeField(_("passed over in the flat choice at"), null=True, blank=True)
+    turn_passed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+")
 
     history = AuditHistory()
     scope_path = "household__place_path"
@@ -56,10 +62,24 @@ class Agreement(TimeStampedModel):
                                    name="agreement_cancel_has_reason"),
             models.CheckConstraint(condition=Q(status="signing") | Q(status="cancelled") | Q(signed_at__isnull=False),
                                    name="agreement_signed_has_time"),
+            models.CheckConstraint(condition=Q(signed_at__isnull=True) | Q(sequence__isnull=False),
+                                   name="agreement_signed_has_sequence"),
         ]
 
     def __str__(self) -> str:
         return f"{self.household} · {self.get_option_display()}"
+
+    @classmethod
+    def own_q(cls, user, action: str) -> Q | None:
+        """An owner sees their own household's agreements (to read, never to sign for others)."""
+        if action == "renewal.view" and getattr(user, "person_id", None):
+            return Q(Exists(Household.owners.through.objects.filter(household=OuterRef("household_id"),
+                                                                    person_id=user.person_id)))
+        return None
+
+    def is_own(self, user, action: str) -> bool:
+        return action == "renewal.view" and bool(getattr(user, "person_id", None)) and \
+            Household.owners.through.objects.filter(household_id=self.household_id, person_id=user.person_id).exists()
 
 
 class Signature(models.Model):
@@ -68,6 +88,7 @@ class Signature(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures")
     person = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("signed at"))
+    witness = models.CharField(_("witness"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     scope_path = "agreement__household__place_path"

@@ -1,9 +1,11 @@
 """`commonground tick`: the deadline job (warnings at 75% of the time limit, escalation of overdue
-cases) and, with --digests, the daily notification digests. Idempotent: run it from cron every few
+cases), every app's periodic work (an AppConfig's `tick()`, returning a line to print when it did something) and, with --digests,
+the daily notification digests. Idempotent: run it from cron every few
 minutes (and with --digests once a day), or let Celery beat do both (commonground/config/celery.py)."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(_("Deadlines at %(now)s: %(warned)d warned, %(escalated)d escalated.") % {
             "now": f"{timezone.localtime(now):%Y-%m-%d %H:%M}", "warned": result.warned,
             "escalated": result.escalated})
+        for config in apps.get_app_configs():  # the other apps' periodic work: an AppConfig with a tick()
+            hook = getattr(config, "tick", None)
+            said = hook() if callable(hook) and config.label != "cases" else ""
+            if said:
+                self.stdout.write(str(said))
         if digests:
             sent = send_digests()
             self.stdout.write(_("Digests: %(sent)d sent.") % {"sent": sent})
