@@ -1,0 +1,38 @@
+"""Stand-ins for the signing and visit services, until those land: the one place the progress tests write what
+`agreement_sign` (Household.signed_at and .sequence) and `visit_record` (Visit rows and the household's
+visits_count / last_visit_at / last_outcome) would write. Swap its body for the services when they exist."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.db.models import Max
+
+from commonground.core.models import User
+from commonground.renewal.models import Household, Outcome, Visit
+
+TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """A local moment of the campaign."""
+    return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
+
+
+def stand_in_for_services(household: Household, *, signed_at: datetime.datetime | None = None,
+                          visits: tuple[tuple[datetime.datetime, str], ...] = (), by: User | None = None) -> Household:
+    """STANDS FOR the signing and visit services: record `visits` ((when, outcome), by `by`) on `household` with
+    its visit figures, then, with `signed_at`, mark it signed with the project's next signing number."""
+    for when, outcome in visits:
+        Visit.objects.create(household=household, place_path=household.place_path, visited_at=when,
+                             recorded_by=by, outcome=outcome)
+        Household.objects.filter(pk=household.pk).update(
+            visits_count=Household.objects.get(pk=household.pk).visits_count + 1, last_visit_at=when,
+            last_outcome=outcome)
+    if signed_at is not None:
+        last = Household.objects.filter(project_id=household.project_id).aggregate(n=Max("sequence"))["n"] or 0
+        Household.objects.filter(pk=household.pk).update(signed_at=signed_at, sequence=last + 1,
+                                                         last_outcome=Outcome.SIGNED)
+    household.refresh_from_db()
+    return household
