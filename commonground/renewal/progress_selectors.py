@@ -79,6 +79,7 @@ class BuildingRow(Tally):
     building_id: int = 0
     name: str = ""
     group: str = ""
+    last_signed_at: datetime.datetime | None = None
 
     @property
     def complete(self) -> bool:
@@ -128,10 +129,11 @@ def progress_by_building(project: Project, *, until: datetime.datetime | None = 
     owner = WorkGroupBuilding.objects.filter(project=project, building=OuterRef("building_id")).values("group__name")
     rows = (Household.objects.filter(project=project).order_by().values("building_id")
             .annotate(households=Count("pk"), signed=Count("pk", filter=_until_q(until)),
+                      last=Max("signed_at", filter=_until_q(until)),
                       name=F("building__name"), path=F("building__path"), group=Subquery(owner[:1]))
             .order_by("path"))
     return [BuildingRow(row["households"], row["signed"], building_id=row["building_id"], name=row["name"],
-                        group=row["group"] or "") for row in rows]
+                        group=row["group"] or "", last_signed_at=row["last"]) for row in rows]
 
 
 def progress_by_group(project: Project, *, until: datetime.datetime | None = None) -> list[GroupRow]:
@@ -329,10 +331,7 @@ def briefing(actor: User, project: Project, day: datetime.date, *, holdout_limit
     signed_today = Household.objects.filter(project=project, signed_at__gte=start, signed_at__lt=end).count()
     buildings = progress_by_building(project, until=end)
     complete = [row for row in buildings if row.complete]
-    last_by_building = dict(Household.objects.filter(project=project, building_id__in=[r.building_id for r in complete])
-                            .order_by().values("building_id").annotate(last=Max("signed_at"))
-                            .values_list("building_id", "last")) if complete else {}
-    completed_today = [row for row in complete if local_day(last_by_building.get(row.building_id)) == day]
+    completed_today = [row for row in complete if local_day(row.last_signed_at) == day]
     groups = sorted(progress_by_group(project, until=end), key=lambda g: (-g.rate, -g.signed, g.name))
     visits = Visit.objects.filter(household__project=project, visited_at__gte=start, visited_at__lt=end)
     by_outcome = dict(visits.order_by().values("outcome").annotate(n=Count("pk")).values_list("outcome", "n"))

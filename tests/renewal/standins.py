@@ -36,3 +36,23 @@ def stand_in_for_services(household: Household, *, signed_at: datetime.datetime 
                                                          last_outcome=Outcome.SIGNED)
     household.refresh_from_db()
     return household
+
+
+def household(campaign, index: int) -> Household:
+    return Household.objects.get(project=campaign.project, flat=campaign.flats[index])
+
+
+def sign_small_campaign(campaign):
+    """The small campaign signed part way, through the stand-in: 甲幢 (一组): flats 0 and 1 signed on 4-22, flat 2 on 4-25; 乙幢 (二组): all four on 4-23 (complete);
+    1幢 101 (no group): not signed. 7 of 11; the threshold (80%) needs 9."""
+    day = datetime.date
+    plan = {0: at(day(2023, 4, 22), 9), 1: at(day(2023, 4, 22), 21, 30), 6: at(day(2023, 4, 23), 8, 30),
+            7: at(day(2023, 4, 23), 10), 8: at(day(2023, 4, 23), 15), 9: at(day(2023, 4, 23), 23, 50),
+            2: at(day(2023, 4, 25), 11)}
+    for index, moment in plan.items():
+        stand_in_for_services(household(campaign, index), signed_at=moment)
+    stand_in_for_services(household(campaign, 3), by=campaign.member,
+                          visits=((at(day(2023, 4, 20)), Outcome.NOT_HOME), (at(day(2023, 4, 24)), Outcome.CONCERNS)))
+    stand_in_for_services(household(campaign, 4), by=campaign.member,
+                          visits=((at(day(2023, 4, 21)), Outcome.CONSIDERING),))
+    return campaign

@@ -23,29 +23,14 @@ from commonground.renewal.progress_selectors import (
 from commonground.renewal.services.projects import households_from_register
 from tests.conftest import make_id_number
 
-from .standins import at, stand_in_for_services
+from .standins import at, sign_small_campaign, stand_in_for_services
 
 D = datetime.date
 
 
-def household(campaign, index: int) -> Household:
-    return Household.objects.get(project=campaign.project, flat=campaign.flats[index])
-
-
 @pytest.fixture
 def signed(campaign):
-    """甲幢 (一组): flats 0 and 1 signed on 4-22, flat 2 on 4-25; 乙幢 (二组): all four on 4-23 (complete);
-    1幢 101 (no group): not signed. 7 of 11; the threshold (80%) needs 9."""
-    plan = {0: at(D(2023, 4, 22), 9), 1: at(D(2023, 4, 22), 21, 30), 6: at(D(2023, 4, 23), 8, 30),
-            7: at(D(2023, 4, 23), 10), 8: at(D(2023, 4, 23), 15), 9: at(D(2023, 4, 23), 23, 50),
-            2: at(D(2023, 4, 25), 11)}
-    for index, moment in plan.items():
-        stand_in_for_services(household(campaign, index), signed_at=moment)
-    stand_in_for_services(household(campaign, 3), by=campaign.member,
-                          visits=((at(D(2023, 4, 20)), Outcome.NOT_HOME), (at(D(2023, 4, 24)), Outcome.CONCERNS)))
-    stand_in_for_services(household(campaign, 4), by=campaign.member,
-                          visits=((at(D(2023, 4, 21)), Outcome.CONSIDERING),))
-    return campaign
+    return sign_small_campaign(campaign)
 
 
 def test_progress__small_campaign__figures_by_building_group_and_day(signed):

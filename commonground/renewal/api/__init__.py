@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import projects
+from . import progress, projects
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
+router.add_router("/", progress.router)
