@@ -14,7 +14,7 @@ from commonground.web.registry import NavEntry, Tab
 PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Overview"), "renewal:project"),
     (_("Households"), "renewal:households"),
-    (_("Progress"), "renewal:progress"),
+    (_("Signing progress"), "renewal:progress"),
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
-from django.db.models import Max
+from django.db.models import F, Max, QuerySet
 
 from commonground.core.models import User
 from commonground.renewal.models import Household, Outcome, Visit
@@ -20,10 +20,14 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
     return datetime.datetime.combine(day, datetime.time(hour, minute), TZ)
 
 
-def stand_in_for_services(household: Household, *, signed_at: datetime.datetime | None = None,
+def stand_in_for_services(household: Household | QuerySet[Household], *, signed_at: datetime.datetime | None = None,
                           visits: tuple[tuple[datetime.datetime, str], ...] = (), by: User | None = None) -> Household:
     """STANDS FOR the signing and visit services: record `visits` ((when, outcome), by `by`) on `household` with
-    its visit figures, then, with `signed_at`, mark it signed with the project's next signing number."""
+    its visit figures, then, with `signed_at`, mark it signed with the project's next signing number. Given a
+    queryset of households, marks them all signed at `signed_at` (numbered by their ids)."""
+    if isinstance(household, QuerySet):
+        household.update(signed_at=signed_at, sequence=F("pk"), last_outcome=Outcome.SIGNED)
+        return None
     for when, outcome in visits:
         Visit.objects.create(household=household, place_path=household.place_path, visited_at=when,
                              recorded_by=by, outcome=outcome)

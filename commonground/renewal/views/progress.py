@@ -23,7 +23,7 @@ from ..progress_selectors import briefing as briefing_of
 from ..progress_text import all_name, briefing_paragraphs, effect_name, forecast_sentence, pace_text
 from ..selectors import access_project
 
-HOLDOUTS_PAGE = 50
+HOLDOUTS_PAGE = 30
 
 
 def chart_data(figures: Progress, deadline: datetime.date | None) -> dict:
@@ -57,6 +57,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "renewal/progress.html", {
         "project": item, "tabs": project_tabs(item.pk, request.path), "progress": figures, "chart": chart,
         "households_url": households, "page": page,
+        "briefing_url": reverse("renewal:briefing", args=[item.pk]),
+        "household_url": reverse("renewal:household", args=[0]).removesuffix("0/"),
         "effect_sentence": forecast_sentence(figures.to_effect, what=effect_name()),
         "all_sentence": forecast_sentence(figures.to_all, what=all_name()),
         "needed_pace": pace_text(figures.needed_pace) if figures.needed_pace else None,
