@@ -44,7 +44,7 @@ def effect_name() -> str:
 
 
 def all_name() -> str:
-    return _("every household signed")
+    return _("signing by all households")
 
 
 def briefing_paragraphs(item: Briefing) -> list[str]:
