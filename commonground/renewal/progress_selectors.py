@@ -27,7 +27,16 @@ from django.utils import timezone
 from commonground.core import clock
 from commonground.core.models import Place, User
 
-from .models import Household, Project, Visit, WorkGroup, WorkGroupBuilding, WorkGroupKind
+from .models import (
+    AgreementsState,
+    Household,
+    Outcome,
+    Project,
+    Visit,
+    WorkGroup,
+    WorkGroupBuilding,
+    WorkGroupKind,
+)
 from .rules import needed
 from .selectors import households_for
 
@@ -126,25 +135,31 @@ def _until_q(until: datetime.datetime | None) -> Q:
 
 
 def counts(project: Project, *, until: datetime.datetime | None = None) -> list[dict]:
-    """The project's households counted by building and work group in one pass (one query, GROUP BY over the
-    index on (project, building, group, signed_at)): households, signed (before `until` when given), the last
-    signature. Totals, buildings and groups are sums of these few rows."""
-    return list(Household.objects.filter(project=project).order_by().values("building_id", "group_id")
+    """The project's households counted by building, work group and local day of signing in one pass (one query,
+    GROUP BY over the index on (project, building, group, signed_at)): households, signed (before `until` when
+    given), the last signature; `day` is None for the unsigned. Totals, buildings, groups and days are sums of
+    these rows (at most buildings × days of them)."""
+    rows = list(Household.objects.filter(project=project).order_by()
+                .values("building_id", "group_id", day=local_date("signed_at"))
                 .annotate(households=Count("pk"), signed=Count("pk", filter=_until_q(until)),
                           last=Max("signed_at", filter=_until_q(until))))
+    for row in rows:
+        row["day"] = _as_date(row["day"]) if row["signed"] and row["day"] is not None else None
+    return rows
+
+
+def per_day_of(rows: list[dict]) -> dict[datetime.date, int]:
+    """Signings per local day, from `counts`."""
+    days: dict[datetime.date, int] = {}
+    for row in rows:
+        if row["day"] is not None:
+            days[row["day"]] = days.get(row["day"], 0) + row["signed"]
+    return days
 
 
 def totals_of(project: Project, rows: list[dict]) -> Totals:
     households = sum(row["households"] for row in rows)
     return Totals(households, sum(row["signed"] for row in rows), needed=needed(households, project.effect_threshold))
-
-
-def project_totals(project: Project, *, until: datetime.datetime | None = None) -> Totals:
-    """The project's households, those signed (before `until` when given) and those the threshold needs."""
-    figures = Household.objects.filter(project=project).aggregate(
-        households=Count("pk"), signed=Count("pk", filter=_until_q(until)))
-    return Totals(figures["households"], figures["signed"], needed=needed(figures["households"],
-                                                                           project.effect_threshold))
 
 
 def _summed(rows: list[dict], key: str) -> dict[int, dict]:
@@ -183,13 +198,6 @@ def progress_by_group(project: Project, *, until: datetime.datetime | None = Non
     empty = {"households": 0, "signed": 0}
     return [GroupRow(by_group.get(g["pk"], empty)["households"], by_group.get(g["pk"], empty)["signed"],
                      group_id=g["pk"], name=g["name"], buildings=g["n_buildings"]) for g in groups]
-
-
-def signings_per_day(project: Project, *, until: datetime.datetime | None = None) -> dict[datetime.date, int]:
-    """Households signed on each local day (one query, grouped by the day)."""
-    rows = (Household.objects.filter(project=project).filter(_until_q(until)).order_by()
-            .annotate(day=local_date("signed_at")).values("day").annotate(n=Count("pk")).values_list("day", "n"))
-    return {_as_date(day): n for day, n in rows}
 
 
 def local_date(field_name: str) -> Func:
@@ -305,8 +313,10 @@ class Progress:
 
 def pace_needed(totals: Totals, project: Project, on: datetime.date) -> tuple[float | None, int | None]:
     """Signings per day still needed to reach the threshold by the end of the signing period, and the days left
-    in it (`on` counted); (None, None) without a deadline."""
-    if project.signing_until is None:
+    in it (`on` counted); (None, None) without a deadline, before signing opens, or once the agreements' state is
+    decided (in effect or lapsed)."""
+    if project.signing_until is None or (project.signing_from and on < project.signing_from) \
+            or project.agreements_state != AgreementsState.PENDING:
         return None, None
     days_left = (project.signing_until - on).days + 1
     if totals.left == 0:
@@ -320,12 +330,12 @@ def in_window(per_day: dict[datetime.date, int], on: datetime.date, window: int 
 
 
 def project_progress(project: Project, *, on: datetime.date | None = None) -> Progress:
-    """Everything the progress page shows of the project as it stands (four queries): totals, buildings,
+    """Everything the progress page shows of the project as it stands (three queries): totals, buildings,
     groups, days with the cumulative curve, the forecasts to the threshold and to every household."""
     on = on or clock.today()
     rows = counts(project)
     totals = totals_of(project, rows)
-    per_day = signings_per_day(project)
+    per_day = per_day_of(rows)
     recent = in_window(per_day, on)
     needed_pace, days_left = pace_needed(totals, project, on)
     return Progress(
@@ -374,12 +384,10 @@ def briefing(actor: User, project: Project, day: datetime.date, *, holdout_limit
     """The briefing of `day`: signed that day and in all by its end, the rate, what the threshold still needs, the
     work groups ranked by rate, buildings completed, the visits made that day (Visit rows) and the holdouts the
     reader reaches (a fixed number of queries)."""
-    from .models import Outcome
-
     start, end = day_start(day), day_end(day)
     rows = counts(project, until=end)
     totals = totals_of(project, rows)
-    signed_today = Household.objects.filter(project=project, signed_at__gte=start, signed_at__lt=end).count()
+    signed_today = per_day_of(rows).get(day, 0)
     buildings = progress_by_building(project, rows=rows)
     complete = [row for row in buildings if row.complete]
     completed_today = [row for row in complete if local_day(row.last_signed_at) == day]

@@ -140,3 +140,14 @@ def test_progress__1_and_10_more_buildings__same_query_count(signed):
 
     assert Household.objects.filter(project=signed.project).values("building").distinct().count() == 13
     assert progress_queries(signed) == few <= 5
+
+
+def test_progress__before_signing_opens_or_once_decided__never_behind(signed):
+    from commonground.renewal.models import AgreementsState, Project
+
+    with clock.frozen_at(at(D(2023, 4, 1), 18)):
+        assert not project_progress(signed.project).behind  # signing opens on 4-07
+    Project.objects.filter(pk=signed.project.pk).update(agreements_state=AgreementsState.LAPSED)
+    signed.project.refresh_from_db()
+    with clock.frozen_at(at(D(2023, 7, 2), 18)):
+        assert not project_progress(signed.project).behind
