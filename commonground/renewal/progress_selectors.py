@@ -1,9 +1,11 @@
 """How a campaign's signing stands: signed / total by project, building, work group and day, the forecast of the
 finishing date, the holdout list and the daily briefing (每日通报).
 
-Every figure is counted by the database (GROUP BY over the project's households, through the indexes on
-(project, building, signed_at) and (project, group, signed_at)): a fixed number of queries whatever the size of
-the campaign, and no Python loop over its households (only over its days, buildings and groups).
+Every figure is counted by the database: one GROUP BY (building, work group) over the project's households
+(`counts`; the index `household_progress` on (project, building, group, signed_at) covers it) whose few rows sum
+to the totals, buildings and groups, and one GROUP BY local day of signing for the curve: a fixed number of
+queries whatever the size of the campaign, and no Python loop over its households (only over buildings and days). The holdout list
+walks the partial index `household_holdouts` (unsigned, least recently visited first).
 
 A project's figures are the project's: whoever sees the project sees them whole (the office, a field group's
 member, a leader). Lists of households (the holdouts) are the actor's: a field member sees those of their
@@ -25,7 +27,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from commonground.core import clock
-from commonground.core.models import Place, User
+from commonground.core.models import Place, PlaceKind, User
 
 from .models import (
     AgreementsState,
@@ -135,26 +137,20 @@ def _until_q(until: datetime.datetime | None) -> Q:
 
 
 def counts(project: Project, *, until: datetime.datetime | None = None) -> list[dict]:
-    """The project's households counted by building, work group and local day of signing in one pass (one query,
-    GROUP BY over the index on (project, building, group, signed_at)): households, signed (before `until` when
-    given), the last signature; `day` is None for the unsigned. Totals, buildings, groups and days are sums of
-    these rows (at most buildings × days of them)."""
-    rows = list(Household.objects.filter(project=project).order_by()
-                .values("building_id", "group_id", day=local_date("signed_at"))
+    """The project's households counted by building and work group in one pass (one query, GROUP BY over the
+    index on (project, building, group, signed_at)): households, signed (before `until` when given), the last
+    signature. Totals, buildings and groups are sums of these rows (one a building, or a few)."""
+    return list(Household.objects.filter(project=project).order_by().values("building_id", "group_id")
                 .annotate(households=Count("pk"), signed=Count("pk", filter=_until_q(until)),
                           last=Max("signed_at", filter=_until_q(until))))
-    for row in rows:
-        row["day"] = _as_date(row["day"]) if row["signed"] and row["day"] is not None else None
-    return rows
 
 
-def per_day_of(rows: list[dict]) -> dict[datetime.date, int]:
-    """Signings per local day, from `counts`."""
-    days: dict[datetime.date, int] = {}
-    for row in rows:
-        if row["day"] is not None:
-            days[row["day"]] = days.get(row["day"], 0) + row["signed"]
-    return days
+def signings_per_day(project: Project, *, until: datetime.datetime | None = None) -> dict[datetime.date, int]:
+    """Households signed on each local day (one query, grouped by the day, over the index on (project,
+    signed_at)). Kept apart from `counts`: grouped together they would be a row per building and day."""
+    rows = (Household.objects.filter(project=project).filter(_until_q(until)).order_by()
+            .annotate(day=local_date("signed_at")).values("day").annotate(n=Count("pk")).values_list("day", "n"))
+    return {_as_date(day): n for day, n in rows}
 
 
 def totals_of(project: Project, rows: list[dict]) -> Totals:
@@ -179,8 +175,9 @@ def progress_by_building(project: Project, *, until: datetime.datetime | None = 
     query for those buildings' names and groups)."""
     by_building = _summed(counts(project, until=until) if rows is None else rows, "building_id")
     owner = WorkGroupBuilding.objects.filter(project=project, building=OuterRef("pk")).values("group__name")
-    places = sorted(Place.objects.filter(pk__in=list(by_building)).annotate(group=Subquery(owner[:1]))
-                    .values("pk", "name", "path", "group"), key=lambda place: place["path"])
+    places = [place for place in Place.objects.filter(path__startswith=project.estate_path, kind=PlaceKind.BUILDING)
+              .annotate(group=Subquery(owner[:1])).order_by("path").values("pk", "name", "path", "group")
+              if place["pk"] in by_building]
     return [BuildingRow(by_building[p["pk"]]["households"], by_building[p["pk"]]["signed"], building_id=p["pk"],
                         name=p["name"], group=p["group"] or "", last_signed_at=by_building[p["pk"]]["last"])
             for p in places]
@@ -330,12 +327,12 @@ def in_window(per_day: dict[datetime.date, int], on: datetime.date, window: int 
 
 
 def project_progress(project: Project, *, on: datetime.date | None = None) -> Progress:
-    """Everything the progress page shows of the project as it stands (three queries): totals, buildings,
+    """Everything the progress page shows of the project as it stands (four queries): totals, buildings,
     groups, days with the cumulative curve, the forecasts to the threshold and to every household."""
     on = on or clock.today()
     rows = counts(project)
     totals = totals_of(project, rows)
-    per_day = per_day_of(rows)
+    per_day = signings_per_day(project)
     recent = in_window(per_day, on)
     needed_pace, days_left = pace_needed(totals, project, on)
     return Progress(
@@ -387,7 +384,7 @@ def briefing(actor: User, project: Project, day: datetime.date, *, holdout_limit
     start, end = day_start(day), day_end(day)
     rows = counts(project, until=end)
     totals = totals_of(project, rows)
-    signed_today = per_day_of(rows).get(day, 0)
+    signed_today = signings_per_day(project, until=end).get(day, 0)
     buildings = progress_by_building(project, rows=rows)
     complete = [row for row in buildings if row.complete]
     completed_today = [row for row in complete if local_day(row.last_signed_at) == day]

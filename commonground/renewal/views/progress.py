@@ -24,6 +24,7 @@ from ..progress_text import all_name, briefing_paragraphs, effect_name, forecast
 from ..selectors import access_project
 
 HOLDOUTS_PAGE = 30
+BUILDINGS_SHOWN = 100  # a larger estate shows the buildings with the most households left, unless asked for all
 
 
 def chart_data(figures: Progress, deadline: datetime.date | None) -> dict:
@@ -52,11 +53,15 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_project(request.user, pk)
     figures = project_progress(item)
     chart = chart_data(figures, item.signing_until)
+    buildings = figures.buildings
+    if len(buildings) > BUILDINGS_SHOWN and request.GET.get("buildings") != "all":
+        kept = {row.building_id for row in sorted(buildings, key=lambda row: -row.unsigned)[:BUILDINGS_SHOWN]}
+        buildings = [row for row in buildings if row.building_id in kept]
     page = CappedPaginator(holdouts(request.user, item), HOLDOUTS_PAGE).get_page(request.GET.get("page"))
     households = reverse("renewal:households", args=[item.pk])
     return render(request, "renewal/progress.html", {
         "project": item, "tabs": project_tabs(item.pk, request.path), "progress": figures, "chart": chart,
-        "households_url": households, "page": page,
+        "households_url": households, "page": page, "buildings": buildings,
         "briefing_url": reverse("renewal:briefing", args=[item.pk]),
         "household_url": reverse("renewal:household", args=[0]).removesuffix("0/"),
         "effect_sentence": forecast_sentence(figures.to_effect, what=effect_name()),
