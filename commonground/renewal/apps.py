@@ -10,11 +10,12 @@ class RenewalConfig(AppConfig):
     def ready(self) -> None:
         from commonground.web.registry import register_home_cards, register_nav, register_work_cards
 
-        from . import field_home, field_rules, home, rules  # noqa: F401  (permissions)
+        # permissions, the report's section
+        from . import field_home, field_rules, home, progress_cards, report, rules  # noqa: F401
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)
-        register_work_cards(field_home.fieldwork_cards)
+        register_work_cards(field_home.fieldwork_cards, *progress_cards.WORK_CARDS)
 
     def tick(self) -> str:
         """`commonground tick`'s renewal work without a broker: the agreements' switch (renewal.decide_agreements);

@@ -20,6 +20,7 @@ PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Consent survey"), "renewal:consent"),
     (_("Agreements"), "renewal:agreements"),
     (_("Flat choice"), "renewal:flats"),
+    (_("Signing progress"), "renewal:progress"),
 ]
 
 

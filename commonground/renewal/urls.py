@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import field, projects, signing
+from .views import field, progress, projects, signing
 
 app_name = "renewal"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/flats/choose/", signing.choose, name="flats-choose"),
     path("<int:pk>/flats/skip/", signing.skip, name="flats-skip"),
     path("<int:pk>/flats/import/", signing.flats_import, name="flats-import"),
+    path("<int:pk>/progress/", progress.progress, name="progress"),
+    path("<int:pk>/briefing/", progress.briefing, name="briefing"),
 ]

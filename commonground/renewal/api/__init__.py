@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import field, projects, signing
+from . import field, progress, projects, signing
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
 router.add_router("/", field.router)
 router.add_router("/", signing.router)
+router.add_router("/", progress.router)

@@ -208,6 +208,11 @@ class Household(TimeStampedModel):
         indexes = [
             models.Index(fields=["project", "place_path"], name="household_project_path"),
             PortableIndex(F("project"), F("signed_at"), name="household_project_signed"),
+            # progress: households and signatures counted per building and group, from the index alone
+            models.Index(fields=["project", "building", "group", "signed_at"], name="household_progress"),
+            # the holdout list: unsigned, least recently visited first (never visited before all)
+            PortableIndex(F("project"), F("last_visit_at").asc(nulls_first=True), F("place_path"),
+                          condition=Q(signed_at__isnull=True), name="household_holdouts"),
         ]
 
     def __str__(self) -> str:
