@@ -14,6 +14,7 @@ from commonground.web.registry import NavEntry, Tab
 PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Overview"), "renewal:project"),
     (_("Households"), "renewal:households"),
+    (_("Compensation rules"), "renewal:rulesets"),
 ]
 
 

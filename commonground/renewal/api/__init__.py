@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import projects
+from . import projects, rulesets
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
+router.add_router("/", rulesets.router)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.models import User
+from commonground.core.permissions import can
 from commonground.core.services import permit
 
 from .. import calculator
@@ -39,6 +40,19 @@ def rules_errors(rules: Any, project: Project) -> None:
     errors = calculator.validate_rules(rules, buildings=project_buildings(project))
     if errors:
         raise ValidationError({"rules": [f"{key}: {message}" for key, message in errors.items()]})
+
+
+def ruleset_allowed_actions(actor: User, rule_set: RuleSet) -> set[str]:
+    """What `actor` may do to `rule_set` now: "approve" (a draft, someone other than its drafter), "publish" (an
+    approved version)."""
+    actions: set[str] = set()
+    if not can(actor, "renewal.approve", rule_set.project):
+        return actions
+    if rule_set.status == RuleSetStatus.DRAFT and actor.pk != rule_set.drafted_by_id:
+        actions.add("approve")
+    if rule_set.status == RuleSetStatus.APPROVED:
+        actions.add("publish")
+    return actions
 
 
 def _locked(rule_set: RuleSet) -> RuleSet:
@@ -191,4 +205,4 @@ def offer_request_check(*, actor: User | None, household: Household, option: str
         return calculator.compute_request(rule_set.rules, facts_of(household), option, area)
     except RuleBroken as broken:
         raise ValidationError({"requested_area_m2": _("Refused under %(clause)s: %(reason)s") % {
-            "clause": broken.clause, "reason": broken.message}}) from None
+            "clause": broken.clause, "reason": broken.message}}) from broken
