@@ -148,26 +148,41 @@ def num(value: Decimal) -> str:
     return text
 
 
-def _line(key: str, amount: Decimal, clause: str, basis: str, label: str | None = None) -> Line:
-    return Line(label or LABELS[key], fen(amount), clause, basis)
-
-
-def _entitled(area: Decimal, section: Mapping[str, Any], default_ratio: str) -> tuple[Decimal, str]:
-    ratio = dec(section.get("ratio", default_ratio))
-    rate, cap = dec(section.get("bonus_rate", 0)), dec(section.get("bonus_cap_m2", 0))
-    base = area * ratio
-    bonus = min(area * rate, cap) if rate > 0 and cap > 0 else ZERO
-    entitled = (base + bonus).quantize(FEN, rounding=ROUND_HALF_UP)
-    basis = f"{num(area)} m² × {num(ratio)}"
-    if bonus:
-        basis += f" + min({num(area)} m² × {num(rate)}, {num(cap)} m²)"
-    return entitled, f"{basis} = {num(entitled)} m²"
-
-
 # ------------------------------------------------------------------------------------------------ the ruler
 
+@dataclass(frozen=True)
+class _Terms:
+    """An exchange's or a self-renewal's terms, parsed once."""
+
+    clause: str
+    extra_clause: str
+    ratio: Decimal
+    bonus_rate: Decimal
+    bonus_cap: Decimal
+    price: Decimal          # the settlement price (exchange) or the owner's contribution per m² (self-renewal)
+    extra_cap: Decimal
+    extra_price: Decimal
+
+    @classmethod
+    def of(cls, option: str, section: Mapping[str, Any]) -> _Terms:
+        clause = str(section.get("clause", ""))
+        price = section["settlement_price"] if option == "exchange" else section["contribution_per_m2"]
+        return cls(clause, str(section.get("extra_clause") or clause), dec(section.get("ratio", 1)),
+                   dec(section.get("bonus_rate", 0)), dec(section.get("bonus_cap_m2", 0)), dec(price),
+                   dec(section.get("extra_cap_m2", 0)), dec(section.get("extra_price", 0)))
+
+    def entitled(self, area: Decimal, area_text: str) -> tuple[Decimal, str]:
+        """Certified area × ratio + min(area × bonus rate, bonus cap), to 0.01 m², with its working."""
+        bonus = min(area * self.bonus_rate, self.bonus_cap) if self.bonus_rate > 0 and self.bonus_cap > 0 else ZERO
+        entitled = (area * self.ratio + bonus).quantize(FEN, rounding=ROUND_HALF_UP)
+        basis = f"{area_text} m² × {num(self.ratio)}"
+        if bonus:
+            basis += f" + min({area_text} m² × {num(self.bonus_rate)}, {num(self.bonus_cap)} m²)"
+        return entitled, f"{basis} = {num(entitled)} m²"
+
+
 class _Ruler:
-    """The rules of one version, parsed once (prices, factors and tiers as Decimals), applied to many
+    """The rules of one version, parsed once (prices, factors, terms and tiers as Decimals), applied to many
     households: the bulk recompute builds one and calls `options` per household."""
 
     def __init__(self, rules: Mapping[str, Any]) -> None:
@@ -177,44 +192,57 @@ class _Ruler:
         self.offered = [o for o in OPTIONS if o in (offered.get("options") or OPTIONS)]
         valuation = rules["valuation"]
         self.value_clause = str(valuation.get("clause", ""))
-        self.prices = {name: dec(price) for name, price in valuation["unit_prices"].items()}
+        self.prices = {name: (dec(price), yuan(dec(price))) for name, price in valuation["unit_prices"].items()}
         self.factors = {int(floor): dec(f) for floor, f in (valuation.get("floor_factors") or {}).items()}
         self.default_factor = dec(valuation.get("default_floor_factor", 1))
         moving = rules.get("moving") or {}
         self.moving = (str(moving.get("clause", "")), dec(moving.get("per_m2", 0)), dec(moving.get("minimum", 0)),
                        {o: int(n) for o, n in (moving.get("times") or {}).items()}) if moving else None
+        if self.moving:
+            self.moving_text = (yuan(self.moving[1]), yuan(self.moving[2]))
         temporary = rules.get("temporary_housing") or {}
         self.temporary = (str(temporary.get("clause", "")), dec(temporary.get("per_m2_month", 0)),
                           {o: int(n) for o, n in (temporary.get("months") or {}).items()}) if temporary else None
+        if self.temporary:
+            self.temporary_text = yuan(self.temporary[1])
         incentives = rules.get("incentives") or {}
         self.incentive_clause = str(incentives.get("clause", ""))
         self.incentive_options = set(incentives.get("options") or OPTIONS)
         self.tiers = [(datetime.date.fromisoformat(t["until"]), dec(t.get("amount", 0)), dec(t.get("per_m2", 0)),
                        t.get("label"), str(t.get("clause") or self.incentive_clause))
                       for t in incentives.get("tiers") or []]
-        self.sections = {"exchange": rules.get("exchange"), "self_renewal": rules.get("self_renewal")}
+        self._tier_on: dict[datetime.date, tuple | None] = {}
+        self.terms = {option: _Terms.of(option, rules[option]) for option in ("exchange", "self_renewal")
+                      if rules.get(option)}
+
+    def tier(self, on: datetime.date) -> tuple | None:
+        """The incentive tier for a signing on `on`: the first whose last day is on or after it."""
+        if on not in self._tier_on:
+            self._tier_on[on] = next((tier for tier in self.tiers if on <= tier[0]), None)
+        return self._tier_on[on]
 
     # each option ---------------------------------------------------------------------------------------
     def options(self, facts: HouseholdFacts) -> list[OptionResult]:
-        value = self.value_line(facts)
+        area_text = num(facts.area_m2)
+        value = self.value_line(facts, area_text)
         results = []
         for option in self.offered:
             if option == "cash":
-                results.append(self.cash(facts, value))
-            elif self.sections.get(option):
-                results.append(self.in_kind(option, facts, value))
+                results.append(self.cash(facts, value, area_text))
+            elif option in self.terms:
+                results.append(self.in_kind(option, facts, value, area_text))
         return results
 
-    def value_line(self, facts: HouseholdFacts) -> Line:
+    def value_line(self, facts: HouseholdFacts, area_text: str) -> Line:
         if facts.building not in self.prices:
-            raise RuleBroken(self.value_clause, _("The rules give no unit price for %(building)s.") % {"building": facts.building})
-        price = self.prices[facts.building]
+            raise RuleBroken(self.value_clause, _("The rules give no unit price for %(building)s.") % {
+                "building": facts.building})
+        price, price_text = self.prices[facts.building]
         factor = self.factors.get(facts.floor, self.default_factor)
-        amount = facts.area_m2 * price * factor
-        return _line("value", amount, self.value_clause,
-                     f"{num(facts.area_m2)} m² × {yuan(price)}/m² × {num(factor)}")
+        return Line(LABELS["value"], fen(facts.area_m2 * price * factor), self.value_clause,
+                    f"{area_text} m² × {price_text}/m² × {num(factor)}")
 
-    def common(self, option: str, facts: HouseholdFacts) -> list[Line]:
+    def common(self, option: str, facts: HouseholdFacts, area_text: str) -> list[Line]:
         """Moving, temporary housing and the dated incentive, as far as the option has them."""
         lines = []
         area = facts.area_m2
@@ -222,76 +250,69 @@ class _Ruler:
             clause, per_m2, minimum, times = self.moving
             moves = times[option]
             per_move = max(fen(area * per_m2), minimum)
-            basis = f"max({num(area)} m² × {yuan(per_m2)}/m², {yuan(minimum)}) × {moves}"
-            lines.append(_line("moving", per_move * moves, clause, basis))
+            rate_text, minimum_text = self.moving_text
+            lines.append(Line(LABELS["moving"], fen(per_move * moves), clause,
+                              f"max({area_text} m² × {rate_text}/m², {minimum_text}) × {moves}"))
         if self.temporary and self.temporary[2].get(option):
             clause, rate, months = self.temporary
             n = months[option]
-            lines.append(_line("temporary", area * rate * n, clause,
-                               f"{num(area)} m² × {yuan(rate)}/m²/month × {n} months"))
-        if option in self.incentive_options:
-            for until, amount, per_m2, label, clause in self.tiers:
-                if facts.on <= until:
-                    parts = [yuan(amount)] if amount else []
-                    if per_m2:
-                        parts.append(f"{num(area)} m² × {yuan(per_m2)}/m²")
-                    total = amount + area * per_m2
-                    if total:
-                        lines.append(_line("incentive", total, clause,
-                                           f"{facts.on.isoformat()} ≤ {until.isoformat()}: {' + '.join(parts)}",
-                                           label=label or None))
-                    break
+            lines.append(Line(LABELS["temporary"], fen(area * rate * n), clause,
+                              f"{area_text} m² × {self.temporary_text}/m²/month × {n} months"))
+        tier = self.tier(facts.on) if option in self.incentive_options else None
+        if tier is not None:
+            until, amount, per_m2, label, clause = tier
+            total = amount + area * per_m2
+            if total:
+                parts = [yuan(amount)] if amount else []
+                if per_m2:
+                    parts.append(f"{area_text} m² × {yuan(per_m2)}/m²")
+                lines.append(Line(label or LABELS["incentive"], fen(total), clause,
+                                  f"{facts.on.isoformat()} ≤ {until.isoformat()}: {' + '.join(parts)}"))
         return lines
 
-    def cash(self, facts: HouseholdFacts, value: Line) -> OptionResult:
-        lines = [value, *self.common("cash", facts)]
+    def cash(self, facts: HouseholdFacts, value: Line, area_text: str) -> OptionResult:
+        lines = [value, *self.common("cash", facts, area_text)]
         return OptionResult("cash", sum((line.amount for line in lines), ZERO), None, lines)
 
-    def in_kind(self, option: str, facts: HouseholdFacts, value: Line, requested: Decimal | None = None,
-                ) -> OptionResult:
+    def in_kind(self, option: str, facts: HouseholdFacts, value: Line, area_text: str,
+                requested: Decimal | None = None) -> OptionResult:
         """An exchange or a self-renewal, taking the entitled area (or `requested`, already checked)."""
-        section = self.sections[option]
-        clause = str(section.get("clause", ""))
-        entitled, entitled_basis = _entitled(facts.area_m2, section, "1")
+        terms = self.terms[option]
+        entitled, entitled_basis = terms.entitled(facts.area_m2, area_text)
         taken = entitled if requested is None else min(requested, entitled)
         extra = ZERO if requested is None else max(requested - entitled, ZERO)
-        lines: list[Line] = []
         if option == "exchange":
-            price = dec(section["settlement_price"])
-            lines.append(value)
-            lines.append(_line("new_area", -(taken * price), clause,
-                               f"-{num(taken)} m² × {yuan(price)}/m² ({entitled_basis})"))
+            lines = [value, Line(LABELS["new_area"], fen(-(taken * terms.price)), terms.clause,
+                                 f"-{num(taken)} m² × {yuan(terms.price)}/m² ({entitled_basis})")]
         else:
-            rate = dec(section["contribution_per_m2"])
-            lines.append(_line("contribution", -(facts.area_m2 * rate), clause,
-                               f"-{num(facts.area_m2)} m² × {yuan(rate)}/m²"))
+            lines = [Line(LABELS["contribution"], fen(-(facts.area_m2 * terms.price)), terms.clause,
+                          f"-{area_text} m² × {yuan(terms.price)}/m²")]
         if extra > 0:
-            price = dec(section.get("extra_price", 0))
-            lines.append(_line("extra", -(extra * price), str(section.get("extra_clause") or clause),
-                               f"-{num(extra)} m² × {yuan(price)}/m²"))
-        lines.extend(self.common(option, facts))
+            lines.append(Line(LABELS["extra"], fen(-(extra * terms.extra_price)), terms.extra_clause,
+                              f"-{num(extra)} m² × {yuan(terms.extra_price)}/m²"))
+        lines.extend(self.common(option, facts, area_text))
         return OptionResult(option, sum((line.amount for line in lines), ZERO), entitled, lines,
-                            extra_cap_m2=dec(section.get("extra_cap_m2", 0)))
+                            extra_cap_m2=terms.extra_cap)
 
     # a household's request -----------------------------------------------------------------------------
     def check(self, facts: HouseholdFacts, option: str, requested: Decimal) -> OptionResult:
-        if option not in self.offered or (option != "cash" and not self.sections.get(option)):
-            raise RuleBroken(self.offered_clause, _("The rules do not offer the option %(option)s.") % {"option": option})
+        if option not in self.offered or (option != "cash" and option not in self.terms):
+            raise RuleBroken(self.offered_clause, _("The rules do not offer the option %(option)s.") % {
+                "option": option})
         if option == "cash":
             raise RuleBroken(self.offered_clause, _("Cash compensation gives no new flat."))
-        section = self.sections[option]
-        clause = str(section.get("clause", ""))
+        terms = self.terms[option]
         if requested <= 0:
-            raise RuleBroken(clause, _("The requested area must be above zero."))
-        entitled, _unused = _entitled(facts.area_m2, section, "1")
-        cap = dec(section.get("extra_cap_m2", 0))
-        if requested > entitled + cap:
-            raise RuleBroken(str(section.get("extra_clause") or clause),
-                             _("%(requested)s m² is more than the entitled %(entitled)s m² plus the %(cap)s m² of extra area the "
-                               "rules allow (%(most)s m² at most).") % {
-                                 "requested": num(requested), "entitled": num(entitled), "cap": num(cap),
-                                 "most": num(entitled + cap)})
-        return self.in_kind(option, facts, self.value_line(facts), requested=requested)
+            raise RuleBroken(terms.clause, _("The requested area must be above zero."))
+        area_text = num(facts.area_m2)
+        entitled, _basis = terms.entitled(facts.area_m2, area_text)
+        if requested > entitled + terms.extra_cap:
+            raise RuleBroken(terms.extra_clause, _(
+                "%(requested)s m² is more than the entitled %(entitled)s m² plus the %(cap)s m² of extra area the "
+                "rules allow (%(most)s m² at most).") % {
+                "requested": num(requested), "entitled": num(entitled), "cap": num(terms.extra_cap),
+                "most": num(entitled + terms.extra_cap)})
+        return self.in_kind(option, facts, self.value_line(facts, area_text), area_text, requested=requested)
 
 
 def ruler(rules: Mapping[str, Any]) -> _Ruler:

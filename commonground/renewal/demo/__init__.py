@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .organisation import build_project
+from .rules import build_rules
 
 if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
@@ -25,4 +26,5 @@ def build_demo_data(ctx: DemoContext) -> None:
     world = World.of(ctx)
     build_project(world)
     plan_signings(world)
+    build_rules(world)
     ctx.add_count("renewal households", world.project.households.count())

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
-from commonground.core import clock
+from commonground.core import bulk, clock
 from commonground.core.models import User
 from commonground.core.permissions import can
 from commonground.core.services import permit
@@ -116,7 +116,8 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
 def recompute_unsigned(rule_set: RuleSet) -> int:
     """Every unsigned household's options under `rule_set`, for today: one query for the households, the
     arithmetic in Python, the offers written in batches; the offers of other versions go for the households with
-    no agreement. Returns the number of offers written."""
+    no agreement. Returns the number of offers written (rows exactly as Offer.objects.create would write them:
+the model has no audit history and no timestamps of its own)."""
     now, today = clock.now(), clock.today()
     rows = (Household.objects.filter(project_id=rule_set.project_id, signed_at__isnull=True).order_by()
             .values_list("pk", "area_m2", "floor", "building__name"))
@@ -131,7 +132,7 @@ def recompute_unsigned(rule_set: RuleSet) -> int:
     Offer.objects.filter(household__project_id=rule_set.project_id, household__signed_at__isnull=True).exclude(
         rule_set=rule_set).exclude(Exists(Agreement.objects.filter(household=OuterRef("household")))).delete()
     Offer.objects.filter(rule_set=rule_set, household__signed_at__isnull=True).delete()
-    Offer.objects.bulk_create(offers, batch_size=BATCH)
+    bulk.run(bulk.insert(Offer, offers))  # prepared rows, one executemany per chunk (core/bulk.py)
     return len(offers)
 
 
