@@ -17,7 +17,7 @@ from commonground.core.models import User
 from commonground.core.permissions import can, require
 
 from . import calculator
-from .models import Household, Offer, Project, RuleSet, RuleSetStatus
+from .models import Household, Offer, OptionKind, Project, RuleSet, RuleSetStatus
 from .selectors import projects_for
 
 PUBLIC = (RuleSetStatus.PUBLISHED, RuleSetStatus.SUPERSEDED)
@@ -91,8 +91,15 @@ def rules_tables(rules: Mapping[str, Any]) -> dict[str, Any]:
         digits = "".join(ch for ch in name if ch.isdigit())
         return (int(digits) if digits else 10**6, name)
 
+    def labelled(per_option: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
+        return [(str(OptionKind(o).label) if o in OptionKind.values else o, n) for o, n in (per_option or {}).items()]
+
+    offered = rules.get("offered") or {}
     return {
-        "offered": rules.get("offered") or {},
+        "offered": offered,
+        "offered_labels": [label for label, _n in labelled({o: None for o in offered.get("options") or []})],
+        "moving_times": labelled((rules.get("moving") or {}).get("times")),
+        "months": labelled((rules.get("temporary_housing") or {}).get("months")),
         "valuation": valuation,
         "prices": sorted((valuation.get("unit_prices") or {}).items(), key=lambda item: by_building(item[0])),
         "factors": sorted((valuation.get("floor_factors") or {}).items(), key=lambda item: int(item[0])),
