@@ -9,15 +9,16 @@ version's.
 from __future__ import annotations
 
 import datetime
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
-from commonground.core import bulk, clock
+from commonground.core import clock
 from commonground.core.models import User
 from commonground.core.permissions import can
 from commonground.core.services import permit
@@ -27,6 +28,7 @@ from ..calculator import HouseholdFacts, OptionResult, RuleBroken
 from ..models import Agreement, Household, Offer, Project, RuleSet, RuleSetStatus
 
 BATCH = 2_000
+CHUNK = 20_000  # offers per executemany
 
 
 def project_buildings(project: Project) -> list[str]:
@@ -115,25 +117,44 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
 
 def recompute_unsigned(rule_set: RuleSet) -> int:
     """Every unsigned household's options under `rule_set`, for today: one query for the households, the
-    arithmetic in Python, the offers written in batches; the offers of other versions go for the households with
-    no agreement. Returns the number of offers written (rows exactly as Offer.objects.create would write them:
-the model has no audit history and no timestamps of its own)."""
+    arithmetic in Python, the offers written with one executemany per chunk; the offers of other versions go for
+    the households with no agreement. Returns the number of offers written."""
     now, today = clock.now(), clock.today()
-    rows = (Household.objects.filter(project_id=rule_set.project_id, signed_at__isnull=True).order_by()
-            .values_list("pk", "area_m2", "floor", "building__name"))
+    households = (Household.objects.filter(project_id=rule_set.project_id, signed_at__isnull=True).order_by()
+                  .values_list("pk", "area_m2", "floor", "building__name"))
     ruler = calculator.ruler(rule_set.rules)
-    offers = []
-    for pk, area, floor, building in rows.iterator(chunk_size=BATCH):
+    at = connection.ops.adapt_datetimefield_value(now)
+    rows = []
+    for pk, area, floor, building in households.iterator(chunk_size=BATCH):
         try:
             results = ruler.options(HouseholdFacts(area, floor, building, today))
         except RuleBroken as broken:
             raise ValidationError({"rules": f"{broken.clause}: {broken.message}"}) from None
-        offers.extend(_offer(pk, rule_set, result, now) for result in results)
+        rows.extend((pk, rule_set.pk, result.option, result.total, json.dumps(result.lines_json()),
+                     result.entitled_area_m2, at) for result in results)
     Offer.objects.filter(household__project_id=rule_set.project_id, household__signed_at__isnull=True).exclude(
         rule_set=rule_set).exclude(Exists(Agreement.objects.filter(household=OuterRef("household")))).delete()
     Offer.objects.filter(rule_set=rule_set, household__signed_at__isnull=True).delete()
-    bulk.run(bulk.insert(Offer, offers))  # prepared rows, one executemany per chunk (core/bulk.py)
-    return len(offers)
+    _insert_offers(rows)
+    return len(rows)
+
+
+OFFER_COLUMNS = ("household", "rule_set", "option", "total", "lines", "entitled_area_m2", "computed_at")
+
+
+def _insert_offers(rows: list[tuple]) -> None:
+    """Offers as tuples in OFFER_COLUMNS' order (the lines already JSON), in one executemany per chunk: the same
+    rows Offer.objects.create would write (the model has no audit history, no signals, no timestamps of its
+    own), without building 150,000 model instances and adapting each value through its field at 50,000
+    households (a third of the time of a publish on PostgreSQL)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Offer._meta.get_field(name).column) for name in OFFER_COLUMNS)
+    json_value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    values = ", ".join(json_value if name == "lines" else "%s" for name in OFFER_COLUMNS)
+    sql = f"INSERT INTO {quote(Offer._meta.db_table)} ({columns}) VALUES ({values})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[start:start + CHUNK])
 
 
 def _offer(household_id: int, rule_set: RuleSet, result: OptionResult, now: datetime.datetime) -> Offer:
