@@ -18,6 +18,7 @@ PROJECT_TABS: list[tuple[Any, str]] = [
     (_("Households"), "renewal:households"),
     (_("Fieldwork"), "renewal:fieldwork"),
     (_("Consent survey"), "renewal:consent"),
+    (_("Compensation rules"), "renewal:rulesets"),
     (_("Agreements"), "renewal:agreements"),
     (_("Flat choice"), "renewal:flats"),
     (_("Signing progress"), "renewal:progress"),

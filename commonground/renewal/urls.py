@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import field, progress, projects, signing
+from .views import field, progress, projects, rulesets, signing
 
 app_name = "renewal"
 
@@ -29,4 +29,8 @@ urlpatterns = [
     path("<int:pk>/flats/import/", signing.flats_import, name="flats-import"),
     path("<int:pk>/progress/", progress.progress, name="progress"),
     path("<int:pk>/briefing/", progress.briefing, name="briefing"),
+    path("<int:pk>/rule-sets/", rulesets.rulesets, name="rulesets"),
+    path("rule-sets/<int:pk>/", rulesets.ruleset, name="ruleset"),
+    path("rule-sets/<int:pk>/<slug:action>/", rulesets.ruleset_act, name="ruleset-act"),
+    path("households/<int:pk>/options/compute/", rulesets.offers_recompute, name="household-offers-compute"),
 ]

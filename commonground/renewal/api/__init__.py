@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import field, progress, projects, signing
+from . import field, progress, projects, rulesets, signing
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
 router.add_router("/", field.router)
+router.add_router("/", rulesets.router)
 router.add_router("/", signing.router)
 router.add_router("/", progress.router)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .fieldwork import build_fieldwork
 from .organisation import build_project
+from .rules import build_rules
 from .signing import build_signing
 from .world import World, plan_signings
 
@@ -26,6 +27,7 @@ def build_demo_data(ctx: DemoContext) -> None:
     world = World.of(ctx)
     build_project(world)
     plan_signings(world)
+    build_rules(world)
     build_fieldwork(world)
-    build_signing(world)  # keep last: it signs on the offers the rule-set step publishes
+    build_signing(world)  # signs on the offers the rule sets give, publishing version 2 when its day comes
     ctx.add_count("renewal households", world.project.households.count())

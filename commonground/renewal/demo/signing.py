@@ -43,6 +43,7 @@ def build_signing(world: World) -> None:
     if not project.rule_sets.filter(status=RuleSetStatus.PUBLISHED).exists():
         return
     sign_agreements(world)
+    world.due()
     world.call(local(SIGNING_UNTIL + datetime.timedelta(days=1), 0, 10), agreements_decide, project=project)
     build_inventory(world)
     choose_flats(world)
@@ -72,6 +73,7 @@ def sign_agreements(world: World) -> None:
         worker = rng.choice(staff[1:]) if staff and len(staff) > 1 else leader
         drawn_at = max(moment - datetime.timedelta(minutes=rng.randrange(15, 90)),
                        local(moment.astimezone(TZ).date(), 8, 0))
+        world.due(drawn_at)
         agreement = world.call(drawn_at, agreement_draw, actor=worker, household=household, option=option)
         for person in sorted(household.owners.all(), key=lambda p: p.pk):
             agreement = world.call(moment, agreement_sign, actor=worker, agreement=agreement, person=person,

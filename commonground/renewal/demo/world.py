@@ -50,6 +50,9 @@ class World:
     signing_at: dict[int, datetime.datetime] = field(default_factory=dict)  # household pk → when it signs
     last_signer: Household | None = None  # 张大姐 of 二组, who signs at LAST_SIGNATURE after four visits that day
     holdout: Household | None = None  # the one household that never signs
+    # steps of one part of the campaign that must happen while another part runs (a rule version published in the
+    # middle of the signing): run by `due` in time order
+    milestones: list[tuple[datetime.datetime, Callable[[], None]]] = field(default_factory=list)
 
     @classmethod
     def of(cls, ctx: DemoContext) -> World:
@@ -62,6 +65,17 @@ class World:
         """Run one service with the one clock stopped at `moment`."""
         with clock.frozen_at(moment):
             return service(**kwargs)
+
+    def at(self, moment: datetime.datetime, step: Callable[[], None]) -> None:
+        """Run `step` once the campaign's time reaches `moment` (see `due`)."""
+        self.milestones.append((moment, step))
+        self.milestones.sort(key=lambda item: item[0])
+
+    def due(self, moment: datetime.datetime | None = None) -> None:
+        """Run the milestones up to `moment` (all of them without one)."""
+        while self.milestones and (moment is None or self.milestones[0][0] <= moment):
+            _when, step = self.milestones.pop(0)
+            step()
 
     def worker(self, group: str, n: int) -> User:
         """A field worker of the campaign (no login: the demo's `renewal` login is 二组's leader); joining a

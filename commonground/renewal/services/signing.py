@@ -43,6 +43,7 @@ from ..models import (
     Signature,
 )
 from ..rules import needed
+from .rulesets import offers_compute
 
 BEFORE_EFFECT = (AgreementStatus.SIGNING, AgreementStatus.SIGNED)
 
@@ -96,8 +97,8 @@ def agreement_allowed_actions(actor: User, household: Household, agreement: Agre
 
 @transaction.atomic
 def agreement_draw(*, actor: User, household: Household, option: str) -> Agreement:
-    """Draw the household's agreement for `option` from its offer under the project's published rule set: the
-    total, every line with its clause and the entitled area are copied in and never change. Refused when the
+    """Draw the household's agreement for `option` from its offer under the project's published rule set, computed
+    for today: the total, every line with its clause and the entitled area are copied in and never change. Refused when the
     household already has a standing agreement, has no such offer, or the signing period is not open.
     `actor` may "renewal.sign" the household."""
     permit(actor, "renewal.sign", household)
@@ -109,6 +110,7 @@ def agreement_draw(*, actor: User, household: Household, option: str) -> Agreeme
     if standing_agreement(household) is not None:
         raise ValidationError({"option": _("This household already has an agreement; cancel it before drawing "
                                            "another.")})
+    offers_compute(actor=None, household=household)  # the figures for today: a dated incentive may have passed
     offer = (Offer.objects.filter(household=household, option=option, rule_set__project=project,
                                   rule_set__status=RuleSetStatus.PUBLISHED)
              .select_related("rule_set").first())
