@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from decimal import Decimal
 
 import pytest
 
 from commonground.core import clock
-from commonground.renewal.models import Agreement, Household, Offer, OptionKind, RuleSet, RuleSetStatus
+from commonground.renewal.models import Agreement, Household, OptionKind, RuleSet
 from commonground.renewal.services.signing import agreement_draw, agreement_sign
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -23,33 +22,16 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
 
 @pytest.fixture(name="offers")
 def offers_fixture(campaign) -> RuleSet:
-    """Stands for ruleset_publish (the calculator's helper builds it): a published rule set and, for every
-    household, its three options, each with lines and clauses; the flat options' entitled area is the certified
-    area plus 10 m²."""
-    office = campaign.office
-    rule_set = RuleSet.objects.create(project=campaign.project, version=1, status=RuleSetStatus.PUBLISHED,
-                                      rules={"unit_price": "30000"}, drafted_by=office, approved_by=office,
-                                      published_at=SIGNING_DAY - datetime.timedelta(days=40))
-    rows = []
-    for household in Household.objects.filter(project=campaign.project):
-        value = (household.area_m2 * Decimal("30000")).quantize(Decimal("0.01"))
-        entitled = household.area_m2 + Decimal("10")
-        rows += [
-            Offer(household=household, rule_set=rule_set, option=OptionKind.CASH, total=value + Decimal("5000.00"),
-                  lines=[{"label": "评估价值", "amount": str(value), "clause": "第五条", "basis": "30000 元/m²"},
-                         {"label": "搬家费", "amount": "5000.00", "clause": "第八条", "basis": "每户"}],
-                  entitled_area_m2=None, computed_at=SIGNING_DAY),
-            Offer(household=household, rule_set=rule_set, option=OptionKind.EXCHANGE, total=Decimal("5000.00"),
-                  lines=[{"label": "搬家费", "amount": "5000.00", "clause": "第八条", "basis": "每户"}],
-                  entitled_area_m2=entitled, computed_at=SIGNING_DAY),
-            Offer(household=household, rule_set=rule_set, option=OptionKind.SELF_RENEWAL,
-                  total=-(household.area_m2 * Decimal("1350")).quantize(Decimal("0.01")),
-                  lines=[{"label": "业主出资", "amount": str(-(household.area_m2 * Decimal("1350"))), "clause": "第十条",
-                          "basis": "1350 元/m²"}],
-                  entitled_area_m2=entitled, computed_at=SIGNING_DAY),
-        ]
-    Offer.objects.bulk_create(rows)
-    return rule_set
+    """The campaign's rules (tests/renewal/ruleset_data.py) drafted by the office, approved and published by the
+    street 40 days before the signing day: every household has its three options."""
+    from commonground.renewal.services.rulesets import ruleset_approve, ruleset_draft, ruleset_publish
+
+    from .ruleset_data import RULES
+
+    with clock.frozen_at(SIGNING_DAY - datetime.timedelta(days=40)):
+        rule_set = ruleset_draft(actor=campaign.office, project=campaign.project, rules=RULES)
+        ruleset_approve(actor=campaign.street, rule_set=rule_set)
+        return ruleset_publish(actor=campaign.street, rule_set=rule_set)
 
 
 @pytest.fixture(name="signing_clock")

@@ -39,16 +39,17 @@ def png() -> SimpleUploadedFile:
 
 def test_agreement_draw__offer_of_published_rule_set__figures_lines_and_area_frozen(campaign, offers, signing_day):
     household = household_of(campaign, 1)
-    offer = household.offers.get(option=OptionKind.EXCHANGE)
 
     agreement = agreement_draw(actor=campaign.office, household=household, option=OptionKind.EXCHANGE)
-    offer.total, offer.lines = Decimal("1.00"), []
-    offer.save()
+    offer = household.offers.get(option=OptionKind.EXCHANGE)  # as computed for the day it was drawn
+    drawn = (offer.total, offer.lines, offer.entitled_area_m2)
+    household.offers.update(total=Decimal("1.00"), lines=[])
 
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNING and agreement.rule_set == offers
-    assert agreement.total == Decimal("5000.00") and agreement.lines[0]["clause"] == "第八条"
-    assert agreement.entitled_area_m2 == household.area_m2 + 10
+    assert (agreement.total, agreement.lines, agreement.entitled_area_m2) == drawn
+    assert agreement.lines[0]["clause"].startswith("第三条")
+    assert agreement.entitled_area_m2 == Decimal("67.93")  # 61.75 m² + 10% (6.175, under the 10 m² cap), to the hundredth
     assert agreement.sequence is None and agreement.signed_at is None
 
 
