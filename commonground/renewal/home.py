@@ -12,22 +12,24 @@ from commonground.web.registry import HomeCard, NavEntry, Tab
 
 from .selectors import projects_for
 
-# (label, URL name taking the project's id): the tabs of a project's pages
-PROJECT_TABS: list[tuple[Any, str]] = [
-    (_("Overview"), "renewal:project"),
-    (_("Households"), "renewal:households"),
-    (_("Fieldwork"), "renewal:fieldwork"),
-    (_("Consent survey"), "renewal:consent"),
-    (_("Compensation rules"), "renewal:rulesets"),
-    (_("Agreements"), "renewal:agreements"),
-    (_("Flat choice"), "renewal:flats"),
-    (_("Signing progress"), "renewal:progress"),
+# (label, URL name taking the project's id, the permission a user needs somewhere to see the tab: "" for everyone
+# who sees the project, owners included)
+PROJECT_TABS: list[tuple[Any, str, str]] = [
+    (_("Overview"), "renewal:project", ""),
+    (_("Households"), "renewal:households", ""),
+    (_("Fieldwork"), "renewal:fieldwork", "renewal.visit"),
+    (_("Consent survey"), "renewal:consent", ""),
+    (_("Compensation rules"), "renewal:rulesets", ""),
+    (_("Agreements"), "renewal:agreements", ""),
+    (_("Flat choice"), "renewal:flats", ""),
+    (_("Signing progress"), "renewal:progress", ""),
 ]
 
 
-def project_tabs(project_pk: int, path: str) -> list[Tab]:
-    """The project's tabs; the one whose address is the longest prefix of `path` is current."""
-    tabs = [(str(label), reverse(name, args=[project_pk])) for label, name in PROJECT_TABS]
+def project_tabs(project_pk: int, path: str, user: Any) -> list[Tab]:
+    """The project's tabs the user may open; the one whose address is the longest prefix of `path` is current."""
+    tabs = [(str(label), reverse(name, args=[project_pk])) for label, name, permission in PROJECT_TABS
+            if not permission or can(user, permission)]
     current = max((url for _label, url in tabs if path.startswith(url)), key=len, default=None)
     return [Tab(label, url, url == current) for label, url in tabs]
 

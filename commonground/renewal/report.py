@@ -15,7 +15,7 @@ Definitions:
   before the period's end.
 - threshold: the project's signing threshold for effect, as a fraction.
 - effective: whether the project's agreements are in effect (`agreements_state == effective`).
-- work_groups: the project's FIELD work groups, ordered by name, each with the buildings it owns, its households,
+- work_groups: the project's FIELD work groups, in the order they were set up (一组, 二组, ...), each with the buildings it owns, its households,
   those signed (as above) and its signing rate.
 
 A fixed number of queries whatever the number of projects: households and signatures are counted per project and
@@ -98,7 +98,7 @@ def renewal_section(scope: Place, period: Period) -> dict[str, Any]:
         status=RepresentativeStatus.CONFIRMED, building__parent_id__in=[p.estate_id for p in projects])
         .filter(Q(confirmed_on__isnull=True) | Q(confirmed_on__lte=period.end)).order_by()
         .values("building__parent_id").annotate(n=Count("pk")).values_list("building__parent_id", "n"))
-    groups = list(WorkGroup.objects.filter(project_id__in=ids, kind=WorkGroupKind.FIELD).order_by("name", "pk")
+    groups = list(WorkGroup.objects.filter(project_id__in=ids, kind=WorkGroupKind.FIELD).order_by("pk")
                   .values("pk", "project_id", "name"))
     owned = dict(WorkGroupBuilding.objects.filter(project_id__in=ids).order_by().values("group_id")
                  .annotate(n=Count("pk")).values_list("group_id", "n"))

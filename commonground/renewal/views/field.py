@@ -119,7 +119,7 @@ def fieldwork(request: HttpRequest, pk: int) -> HttpResponse:
     stale_rows = stale_households(request.user, project)
     stale = list(stale_rows.select_related("flat", "group")[:LISTED])
     return render(request, "renewal/fieldwork.html", {
-        "project": project, "tabs": project_tabs(project.pk, request.path), "today": today,
+        "project": project, "tabs": project_tabs(project.pk, request.path, request.user), "today": today,
         "planned": planned,
         "planned_total": planned_rows.count() if len(planned) == LISTED else len(planned), "stale": stale, "stale_total": stale_rows.count() if len(stale) == LISTED else len(stale),
         "stale_days": stale_visit_days(), "groups": group_figures(request.user, project), "listed": LISTED,
@@ -133,7 +133,7 @@ def consent(request: HttpRequest, pk: int) -> HttpResponse:
     state = survey_state(project, clock.today())
     result = ConsentResult.objects.filter(project=project).select_related("notice").first()
     return render(request, "renewal/consent.html", {
-        "project": project, "tabs": project_tabs(project.pk, request.path), "state": state,
+        "project": project, "tabs": project_tabs(project.pk, request.path, request.user), "state": state,
         "standing": consent_standing(project), "buildings": consent_by_building(project, request.user),
         "result": result, "may_record": state == "open" and result is None and may_do_fieldwork(request.user, project),
         "may_publish": state == "closed" and result is None and can(request.user, "renewal.manage", project),

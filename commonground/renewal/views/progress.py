@@ -60,7 +60,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     page = CappedPaginator(holdouts(request.user, item), HOLDOUTS_PAGE).get_page(request.GET.get("page"))
     households = reverse("renewal:households", args=[item.pk])
     return render(request, "renewal/progress.html", {
-        "project": item, "tabs": project_tabs(item.pk, request.path), "progress": figures, "chart": chart,
+        "project": item, "tabs": project_tabs(item.pk, request.path, request.user), "progress": figures, "chart": chart,
         "households_url": households, "page": page, "buildings": buildings,
         "briefing_url": reverse("renewal:briefing", args=[item.pk]),
         "household_url": reverse("renewal:household", args=[0]).removesuffix("0/"),
@@ -94,7 +94,7 @@ def briefing(request: HttpRequest, pk: int) -> HttpResponse:
         response["Content-Disposition"] = f'{disposition}; filename="briefing-{item.pk}-{day.isoformat()}.{fmt}"'
         return response
     return render(request, "renewal/briefing.html", {
-        "project": item, "tabs": project_tabs(item.pk, request.path), "briefing": bulletin,
+        "project": item, "tabs": project_tabs(item.pk, request.path, request.user), "briefing": bulletin,
         "paragraphs": briefing_paragraphs(bulletin), "day": day,
         "previous": day - datetime.timedelta(days=1), "next": day + datetime.timedelta(days=1),
         "households_url": reverse("renewal:households", args=[item.pk]),

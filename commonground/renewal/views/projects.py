@@ -42,7 +42,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     groups = item.work_groups.select_related("leader").prefetch_related("members", "buildings").order_by(
         "kind", "name")
     return render(request, "renewal/project.html", {
-        "project": item, "standing": project_standing(item), "tabs": project_tabs(item.pk, request.path),
+        "project": item, "standing": project_standing(item), "tabs": project_tabs(item.pk, request.path, request.user),
         "field_groups": [g for g in groups if g.kind == WorkGroupKind.FIELD],
         "other_groups": [g for g in groups if g.kind != WorkGroupKind.FIELD],
         "may_manage": can(request.user, "renewal.manage", item),
@@ -69,7 +69,7 @@ def households(request: HttpRequest, pk: int) -> HttpResponse:
     buildings = (households_for(request.user, item).order_by("building__path")
                  .values_list("building_id", "building__name").distinct())
     return render(request, "renewal/households.html", {
-        "project": item, "page": page, "filters": filters, "tabs": project_tabs(item.pk, request.path),
+        "project": item, "page": page, "filters": filters, "tabs": project_tabs(item.pk, request.path, request.user),
         "groups": item.work_groups.filter(kind=WorkGroupKind.FIELD).order_by("name"),
         "buildings": buildings,
         "stale_days": stale_visit_days(),
@@ -82,5 +82,5 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
     item = access_household(request.user, pk)
     return render(request, "renewal/household.html", {
         "household": item, "project": item.project, "owners": item.owners.all(),
-        "tabs": project_tabs(item.project_id, request.path),
+        "tabs": project_tabs(item.project_id, request.path, request.user),
     })

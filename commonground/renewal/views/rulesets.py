@@ -70,7 +70,7 @@ def rulesets(request: HttpRequest, pk: int) -> HttpResponse:
         base = versions[0].rules if versions else skeleton(project)
         form = RuleSetDraftForm(initial={"rules": rules_text(base)})
     return render(request, "renewal/rulesets.html", {
-        "project": project, "versions": versions, "form": form, "tabs": project_tabs(project.pk, request.path),
+        "project": project, "versions": versions, "form": form, "tabs": project_tabs(project.pk, request.path, request.user),
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -85,7 +85,7 @@ def ruleset(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project, "rule_set": rule_set, "tables": rules_tables(rule_set.rules),
         "changes": rules_changes(before, rule_set.rules) if before is not None else None,
         "actions": ruleset_allowed_actions(request.user, rule_set), "rules_json": rules_text(rule_set.rules),
-        "tabs": project_tabs(project.pk, reverse("renewal:rulesets", args=[project.pk])),  # its tab is current
+        "tabs": project_tabs(project.pk, reverse("renewal:rulesets", args=[project.pk]), request.user),  # its tab is current
     })
 
 

@@ -81,7 +81,7 @@ def household_refused(request: HttpRequest, household: Household, name: str, for
     messages.error(request, _("Nothing was changed. Please correct the form below."))
     return render(request, "renewal/household.html", {
         "household": household, "project": household.project, "owners": household.owners.all(),
-        "tabs": project_tabs(household.project_id, request.path), "signing_forms": {name: form},
+        "tabs": project_tabs(household.project_id, request.path, request.user), "signing_forms": {name: form},
     }, status=400)
 
 
@@ -193,7 +193,7 @@ def agreements(request: HttpRequest, pk: int) -> HttpResponse:
                                group=int(group) if group.isdigit() else None, q=request.GET.get("q", "").strip()[:50])
     page = CappedPaginator(agreement_list(request.user, project, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "renewal/agreements.html", {
-        "project": project, "tabs": project_tabs(project.pk, request.path), "standing": agreements_standing(project),
+        "project": project, "tabs": project_tabs(project.pk, request.path, request.user), "standing": agreements_standing(project),
         "page": page, "filters": filters, "statuses": AgreementStatus.choices,
         "groups": project.work_groups.filter(kind=WorkGroupKind.FIELD).order_by("name"),
     })
@@ -220,7 +220,7 @@ def flats_context(request: HttpRequest, project: Project, *, choose_form: Choose
     reachable = set(households_for(user, project).filter(pk__in=[a.household_id for a in queue + passed])
                     .values_list("pk", flat=True))
     return {
-        "project": project, "tabs": project_tabs(project.pk, request.path),
+        "project": project, "tabs": project_tabs(project.pk, request.path, request.user),
         "board": flat_board(project, chosen_by=staff), "show_chosen_by": staff,
         "queue": queue, "passed": passed, "reachable": reachable,
         "choosers": choosers, "current": current, "choose_form": form, "fitting": flats,
