@@ -56,7 +56,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 FEN = Decimal("0.01")
 OPTIONS = ("cash", "exchange", "self_renewal")
@@ -66,13 +66,13 @@ ZERO = Decimal(0)
 # The labels stay English in the stored lines (a record reads the same in every language); the pages translate
 # them when they show them.
 LABELS = {
-    "value": N_("Assessed value of the old flat"),
-    "moving": N_("Moving allowance"),
-    "temporary": N_("Temporary housing allowance"),
-    "incentive": N_("Signing incentive"),
-    "new_area": N_("Entitled new area at the settlement price"),
-    "contribution": N_("Owner's contribution"),
-    "extra": N_("Extra area beyond the entitlement"),
+    "value": gettext_noop("Assessed value of the old flat"),
+    "moving": gettext_noop("Moving allowance"),
+    "temporary": gettext_noop("Temporary housing allowance"),
+    "incentive": gettext_noop("Signing incentive"),
+    "new_area": gettext_noop("Entitled new area at the settlement price"),
+    "contribution": gettext_noop("Owner's contribution"),
+    "extra": gettext_noop("Extra area beyond the entitlement"),
 }
 
 

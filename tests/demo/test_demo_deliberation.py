@@ -231,7 +231,7 @@ def test_demo_ballots__paper_ballots_share_one_small_scan_and_name_their_clerk(d
     assert set(paper.values_list("scan", "scan_type")) == {(SCAN_NAME, "image/png")}
     assert signature_type((media / SCAN_NAME).read_bytes()[:16]) == "image/png"
     assert not paper.filter(clerk_name="").exists()
-    assert [p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file()] == [SCAN_NAME]
+    assert [p.relative_to(media).as_posix() for p in (media / "ballots").rglob("*") if p.is_file()] == [SCAN_NAME]
     assert (media / SCAN_NAME).stat().st_size < 2000
 
 

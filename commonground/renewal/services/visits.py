@@ -46,7 +46,7 @@ def visit_record(
         errors["visited_at"] = _("Give the time of the visit.")
     elif visited_at > now:
         errors["visited_at"] = _("A visit cannot be recorded before it happens.")
-    elif visited_at < project.created_at:
+    elif timezone.localtime(visited_at).date() < timezone.localtime(project.created_at).date():  # by day: forms give minutes
         errors["visited_at"] = _("The visit is before the project opened (%(day)s).") % {
             "day": f"{timezone.localtime(project.created_at):%Y-%m-%d}"}
     if outcome not in Outcome.values:

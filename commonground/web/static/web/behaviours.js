@@ -3,6 +3,7 @@
      data-confirm="…"   on a form: the user confirms before it is sent;
      data-width="42.5"  on an element: its width in percent (bars), set through the CSSOM, which the CSP allows;
      data-left="80"     on an element: its offset from the left in percent (a threshold's mark on a bar);
+   a .table-scroll that scrolls sideways (a wide table on a phone) can be focused, so a keyboard can scroll it;
      data-busy="…"      on a form: once sent, it is busy (aria-busy) and its submit buttons say "…" and wait,
                         so a slow upload is not sent twice;
      details[data-menu] a menu (the account menu, the nav's "More"): one open at a time, closed by a click
@@ -94,9 +95,21 @@
     });
   }
 
+  function scrollables(root) {
+    root.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        var caption = box.querySelector("caption");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : (document.title || "table"));
+      }
+    });
+  }
+
   // htmx calls back for the page once it is ready and for every piece it swaps in later.
   function settle(root) {
     widths(root);
+    scrollables(root);
     tabBars(root);
   }
   if (window.htmx) {
