@@ -134,7 +134,7 @@ def agreement_pdf_bytes(agreement: Agreement) -> bytes:
     text = agreement_paragraphs(agreement)
     story += [Paragraph(escape(p), BODY) for p in text["before"]]
     lines = [[_("Compensation item"), _("Clause"), _("Basis"), _("Amount (yuan)")]]
-    lines += [[line.get("label", ""), line.get("clause", ""), line.get("basis", ""), money(line.get("amount"))]
+    lines += [[_(line["label"]) if line.get("label") else "", line.get("clause", ""), line.get("basis", ""), money(line.get("amount"))]
               for line in agreement.lines]
     story += [_grid(lines, [width * 0.3, width * 0.18, width * 0.3, width * 0.22]), Spacer(1, 4 * mm)]
     story += [Paragraph(escape(p), BODY) for p in text["after"]]

@@ -21,6 +21,17 @@ AREAS = [Decimal("52.30"), Decimal("61.75"), Decimal("61.75"), Decimal("78.10"),
          Decimal("88.88"), Decimal("70.00"), Decimal("70.00"), Decimal("55.55"), Decimal("66.60")]
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The renewal tests read messages and pages in English (the msgids); the crawl and the browser test read them
+    in Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @dataclass
 class Campaign:
     project: Project
