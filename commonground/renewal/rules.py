@@ -3,7 +3,7 @@
 Who works where is the resolver's business: the project office holds its role at the estate, a field work
 group's members hold theirs at the group's buildings (`services/organisation.py` assigns them), so a member
 sees and visits the households of their buildings only. An owner sees their own household, its options and
-agreement (`own_q`).
+agreement (`own_q`); an owners' committee member, as an owner, no more (households' figures are personal).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ grant(RoleKind.STREET_STAFF, {"renewal.*"})
 grant(RoleKind.COMMUNITY_WORKER, {"renewal.view", "renewal.visit"})
 grant(RoleKind.RENEWAL_WORKER, {"renewal.view", "renewal.visit", "renewal.sign", "renewal.select",
                                 "renewal.rules", "renewal.manage"})
-grant(RoleKind.OWNERS_COMMITTEE_MEMBER, {"renewal.view"})
 
 MIN_EFFECT_THRESHOLD = Decimal("0.8")  # Hangzhou from 2019-05-06: at least 80% fixed in the plan
 

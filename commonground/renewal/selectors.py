@@ -82,6 +82,12 @@ class Standing:
     def signing_rate(self) -> float:
         return self.signed / self.households if self.households else 0.0
 
+    @property
+    def percent(self) -> str:
+        """The signing rate in percent to one place, rounded down: 547 of 548 is 99.8, never 100 until all signed."""
+        tenths = self.signed * 1000 // self.households if self.households else 0
+        return f"{tenths // 10}.{tenths % 10}"
+
 
 def project_standing(project: Project) -> Standing:
     """How the whole project stands (all its households, whoever asks: a project's figures are public to those

@@ -106,3 +106,28 @@ def test_project_standing__counts_all_households(campaign):
     standing = project_standing(campaign.project)
 
     assert (standing.households, standing.signed, standing.needed) == (11, 0, 9)
+
+
+def test_work_group__building_given_to_another_group__old_members_lose_it(campaign):
+    work_group_buildings_set(actor=campaign.office, group=campaign.groups[0], buildings=[])
+    work_group_buildings_set(actor=campaign.office, group=campaign.groups[1], buildings=campaign.buildings)
+
+    assert not households_for(campaign.member, campaign.project).exists()
+    assert list(projects_for(campaign.member)) == []
+
+
+def test_households_for__owners_committee_member__own_household_only(campaign, tree, make_user):
+    from commonground.core.models import RoleKind
+
+    committee = make_user(RoleKind.OWNERS_COMMITTEE_MEMBER, tree.estate, person=campaign.owners[3])
+
+    assert set(households_for(committee, campaign.project).values_list("flat_id", flat=True)) == {
+        campaign.flats[3].pk}
+
+
+def test_standing_percent__one_short_of_all__never_shows_100():
+    from commonground.renewal.selectors import Standing
+
+    assert Standing(548, 547, 494, 0, 0, 494).percent == "99.8"
+    assert Standing(548, 548, 494, 0, 0, 494).percent == "100.0"
+    assert Standing(0, 0, 0, 0, 0, 0).percent == "0.0"

@@ -201,3 +201,34 @@ def test_ruleset_publish__keeps_one_published_version(campaign):
     published(campaign, MAY)
 
     assert RuleSet.objects.filter(project=campaign.project, status=RuleSetStatus.PUBLISHED).count() == 1
+
+
+def test_ruleset_publish__agreement_being_signed_under_old_version__cancelled_household_draws_again(campaign):
+    """A co-owned flat half signed when version 2 is published: the agreement goes (history kept) and the
+    household draws the new figures."""
+    import datetime
+
+    from commonground.core import clock
+    from commonground.renewal.models import AgreementStatus, OptionKind
+    from commonground.renewal.services.rulesets import ruleset_approve, ruleset_draft, ruleset_publish
+    from commonground.renewal.services.signing import agreement_draw, agreement_sign
+
+    from .ruleset_data import RULES, rules
+
+    household = campaign.project.households.get(flat=campaign.flats[1])  # co-owned
+    with clock.frozen_at(datetime.datetime(2023, 4, 1, 10, tzinfo=datetime.UTC)):
+        first = ruleset_draft(actor=campaign.office, project=campaign.project, rules=RULES)
+        ruleset_approve(actor=campaign.street, rule_set=first)
+        ruleset_publish(actor=campaign.street, rule_set=first)
+    with clock.frozen_at(datetime.datetime(2023, 4, 10, 10, tzinfo=datetime.UTC)):
+        agreement = agreement_draw(actor=campaign.office, household=household, option=OptionKind.CASH)
+        agreement_sign(actor=campaign.office, agreement=agreement, person=campaign.owners[1])
+        second = ruleset_draft(actor=campaign.office, project=campaign.project,
+                               rules=rules(moving={**RULES["moving"], "minimum": "2500"}))
+        ruleset_approve(actor=campaign.street, rule_set=second)
+        ruleset_publish(actor=campaign.street, rule_set=second)
+        agreement.refresh_from_db()
+        again = agreement_draw(actor=campaign.office, household=household, option=OptionKind.CASH)
+
+    assert agreement.status == AgreementStatus.CANCELLED and "2" in agreement.cancel_reason
+    assert again.rule_set == second and again.total != agreement.total

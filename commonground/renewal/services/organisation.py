@@ -55,6 +55,8 @@ def work_group_buildings_set(*, actor: User | None, group: WorkGroup, buildings:
     if taken:
         raise ValidationError({"buildings": _("Already owned by another group: %(names)s") % {
             "names": "、".join(f"{row.building.name}（{row.group.name}）" for row in taken)}})
+    dropped = list(Place.objects.filter(pk__in=WorkGroupBuilding.objects.filter(group=group)
+                                        .exclude(building_id__in=ids).values("building_id")))
     WorkGroupBuilding.objects.filter(group=group).exclude(building_id__in=ids).delete()
     kept = set(WorkGroupBuilding.objects.filter(group=group).values_list("building_id", flat=True))
     WorkGroupBuilding.objects.bulk_create([WorkGroupBuilding(project=project, group=group, building_id=pk)
@@ -62,6 +64,7 @@ def work_group_buildings_set(*, actor: User | None, group: WorkGroup, buildings:
     Household.objects.filter(project=project, group=group).exclude(building_id__in=ids).update(group=None)
     Household.objects.filter(project=project, building_id__in=ids).update(group=group)
     for member in group.members.all():
+        withdraw_reach(member, dropped)  # a building given to another group: this group's members lose it
         grant_reach(group, member)
     return group
 
@@ -77,20 +80,12 @@ def work_group_member_add(*, actor: User | None, group: WorkGroup, user: User) -
 
 @transaction.atomic
 def work_group_member_remove(*, actor: User | None, group: WorkGroup, user: User) -> WorkGroup:
-    """Take `user` out of `group`; their renewal roles where only this group put them end today."""
+    """Take `user` out of `group`; their renewal roles at a field group's buildings that no other group of theirs
+    reaches end (yesterday, or are taken back if given today)."""
     permit(actor, "renewal.manage", group.project)
     group.members.remove(user)
-    still = set()
-    for other in user.renewal_work_groups.all():
-        still |= {place.pk for place in reach(other)}
-    yesterday = clock.today() - datetime.timedelta(days=1)
-    for place in reach(group):
-        if place.pk not in still:
-            roles = RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER, scope=place)
-            roles.filter(valid_from__lte=yesterday).update(valid_to=yesterday)
-            for role in roles.filter(valid_from__gt=yesterday):  # given today: as if never given
-                role.delete()
-    forget_roles(user)
+    if group.kind == WorkGroupKind.FIELD:  # a role at the estate is the office's own, granted in the admin
+        withdraw_reach(user, reach(group))
     return group
 
 
@@ -99,6 +94,21 @@ def reach(group: WorkGroup) -> list[Place]:
     if group.kind == WorkGroupKind.FIELD:
         return list(group.buildings.all())
     return [group.project.estate]
+
+
+def withdraw_reach(user: User, places: list[Place]) -> None:
+    """End `user`'s renewal roles at `places` that none of their other groups still reaches (a role given today
+    is taken back as if never given)."""
+    still = {place.pk for other in user.renewal_work_groups.all() for place in reach(other)}
+    yesterday = clock.today() - datetime.timedelta(days=1)
+    for place in places:
+        if place.pk in still:
+            continue
+        roles = RoleAssignment.objects.active().filter(user=user, role=RoleKind.RENEWAL_WORKER, scope=place)
+        roles.filter(valid_from__lte=yesterday).update(valid_to=yesterday)
+        for role in roles.filter(valid_from__gt=yesterday):
+            role.delete()
+    forget_roles(user)
 
 
 def grant_reach(group: WorkGroup, user: User) -> None:

@@ -25,7 +25,7 @@ from commonground.core.services import permit
 
 from .. import calculator
 from ..calculator import HouseholdFacts, OptionResult, RuleBroken
-from ..models import Agreement, Household, Offer, Project, RuleSet, RuleSetStatus
+from ..models import Agreement, AgreementStatus, Household, Offer, Project, RuleSet, RuleSetStatus
 
 BATCH = 2_000
 CHUNK = 20_000  # offers per executemany
@@ -111,8 +111,21 @@ def ruleset_publish(*, actor: User | None, rule_set: RuleSet) -> RuleSet:
     rule_set.status = RuleSetStatus.PUBLISHED
     rule_set.published_at = clock.now()
     rule_set.save(update_fields=["status", "published_at", "updated_at"])
+    withdraw_unsigned_agreements(rule_set)
     recompute_unsigned(rule_set)
     return rule_set
+
+
+def withdraw_unsigned_agreements(rule_set: RuleSet) -> None:
+    """Agreements drawn under an earlier version and not yet signed by every co-owner are cancelled (history
+    kept): the household signs the figures of the version now published, drawn again."""
+    reason = _("Rule set version %(version)s was published before every owner had signed; draw the agreement "
+               "again.") % {"version": rule_set.version}
+    now = clock.now()
+    for agreement in Agreement.objects.filter(household__project_id=rule_set.project_id,
+                                              status=AgreementStatus.SIGNING).exclude(rule_set=rule_set):
+        agreement.status, agreement.cancelled_at, agreement.cancel_reason = AgreementStatus.CANCELLED, now, reason
+        agreement.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
 
 
 def recompute_unsigned(rule_set: RuleSet) -> int:

@@ -102,6 +102,7 @@ def agreement_draw(*, actor: User, household: Household, option: str) -> Agreeme
     household already has a standing agreement, has no such offer, or the signing period is not open.
     `actor` may "renewal.sign" the household."""
     permit(actor, "renewal.sign", household)
+    lock_project(household.project_id)  # a rule set published meanwhile waits, or is seen whole
     household = Household.objects.select_for_update().select_related("project").get(pk=household.pk)
     project = household.project
     require_signing_open(project, "option")
