@@ -48,7 +48,7 @@ class ProjectForm(SetupForm):
     signing_from = day_field(_("Signing from"))
     signing_until = day_field(_("Signing until"))
     selection_from = day_field(_("Flat selection from"))
-    done_on = day_field(_("Done on"))
+    done_on = day_field(_("Completed on"))
 
     def __init__(self, *args: Any, estates: list[Any] | None = None, effect_fixed: bool = False,
                  **kwargs: Any) -> None:

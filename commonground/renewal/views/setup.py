@@ -87,7 +87,8 @@ def groups_page(request: HttpRequest, project: Project, *, status: int = 200, cr
             "buildings_form": bound.get((group.pk, "buildings")) or (
                 BuildingsForm(buildings=buildings, initial={"buildings": owned}, prefix=f"g{group.pk}")
                 if group.kind == WorkGroupKind.FIELD else None),
-            "member_form": bound.get((group.pk, "member")) or MemberForm(people=people, prefix=f"m{group.pk}"),
+            "member_form": bound.get((group.pk, "member")) or MemberForm(
+                people=people.exclude(pk__in=[user.pk for user in group.members.all()]), prefix=f"m{group.pk}"),
         })
     return render(request, "renewal/work_groups.html", {
         "project": project, "rows": rows, "buildings": buildings,
