@@ -6,12 +6,9 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from commonground.core.api_types import Code, Day
+from commonground.core.api_types import Code, Day, Id
 
 from .models import WorkGroupKind
-
-Fraction = Field(gt=0, le=1, max_digits=5, decimal_places=4,
-                 description="A fraction: 0.9 for 90%. The signing threshold for effect is at least 0.8.")
 
 
 class PhasesIn(Schema):
@@ -30,8 +27,10 @@ class PhasesIn(Schema):
 class ProjectIn(PhasesIn):
     estate: Code = Field(description="The estate's place code; the caller may manage renewal there.")
     name: str = Field(min_length=1, max_length=100)
-    effect_threshold: Decimal = Field(Decimal("0.8"), gt=0, le=1, max_digits=5, decimal_places=4)
-    consent_threshold: Decimal = Field(Decimal("0.9"), gt=0, le=1, max_digits=5, decimal_places=4)
+    effect_threshold: Decimal = Field(Decimal("0.8"), gt=0, le=1, max_digits=5, decimal_places=4,
+                                      description="A fraction: 0.9 for 90%; at least 0.8.")
+    consent_threshold: Decimal = Field(Decimal("0.9"), gt=0, le=1, max_digits=5, decimal_places=4,
+                                       description="A fraction: 0.9 for 90%.")
 
 
 class ProjectPatch(PhasesIn):
@@ -45,7 +44,7 @@ class ProjectPatch(PhasesIn):
 class WorkGroupIn(Schema):
     name: str = Field(min_length=1, max_length=50)
     kind: WorkGroupKind = WorkGroupKind.FIELD
-    leader: int | None = Field(None, ge=1, description="A user id among those the group may take.")
+    leader: Id | None = Field(None, description="A user id among those the group may take.")
     buildings: list[Code] = Field([], max_length=500, description="Building codes (a field group only).")
 
 
