@@ -80,7 +80,7 @@ def test_project_api__create_then_patch_then_bad_threshold__201_200_400(campaign
         bad = office.patch(f"/api/renewal/projects/{project_id}", {"effect_threshold": "0.79"},
                            content_type="application/json")
 
-    assert created.status_code == 201 and Decimal(created.json()["effect_threshold"]) == Decimal("0.85")
+    assert created.status_code == 201 and created.json()["effect_threshold"] == "0.8500"
     assert Household.objects.filter(project_id=project_id).count() == 11
     assert patched.status_code == 200 and patched.json()["signing_until"] == "2027-05-31"
     assert bad.status_code == 400 and "effect_threshold" in bad.json()["detail"]

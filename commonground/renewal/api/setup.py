@@ -12,6 +12,7 @@ from ninja import Router, Status
 from commonground.core.api_types import ErrorOut, Id
 from commonground.core.models import Place, PlaceKind
 
+from ..models import Project
 from ..schemas import ProjectOut
 from ..schemas_setup import BuildingsIn, ProjectIn, ProjectPatch, WorkGroupIn, WorkGroupOut
 from ..selectors import access_project
@@ -55,8 +56,8 @@ def project_new(request: HttpRequest, payload: ProjectIn):
     estate = manageable_estates(request.user).filter(code=payload.estate).first()
     if estate is None:
         raise Http404(_("No such estate."))
-    fields = payload.dict(exclude={"estate"})
-    return Status(201, project_create(actor=request.user, estate=estate, **fields))
+    project = project_create(actor=request.user, estate=estate, **payload.dict(exclude={"estate"}))
+    return Status(201, Project.objects.select_related("estate").get(pk=project.pk))  # as stored (0.8500)
 
 
 @projects_router.patch("/projects/{int:project_id}", response={200: ProjectOut, **ERRORS})
@@ -68,7 +69,8 @@ def project_change(request: HttpRequest, project_id: Id, payload: ProjectPatch):
     for name in ("name", "effect_threshold", "consent_threshold"):
         if name in fields and fields[name] is None:
             raise ValidationError({name: _("This field cannot be empty.")})
-    return project_update(actor=request.user, project=project, **fields)
+    project = project_update(actor=request.user, project=project, **fields)
+    return Project.objects.select_related("estate").get(pk=project.pk)
 
 
 def groups_of(project):
