@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import field, progress, projects, rulesets, signing
+from .views import field, progress, projects, rulesets, setup, signing
 
 app_name = "renewal"
 
@@ -33,4 +33,11 @@ urlpatterns = [
     path("rule-sets/<int:pk>/", rulesets.ruleset, name="ruleset"),
     path("rule-sets/<int:pk>/<slug:action>/", rulesets.ruleset_act, name="ruleset-act"),
     path("households/<int:pk>/options/compute/", rulesets.offers_recompute, name="household-offers-compute"),
+    path("new/", setup.project_new, name="project-new"),
+    path("<int:pk>/edit/", setup.project_edit, name="project-edit"),
+    path("<int:pk>/work-groups/", setup.work_groups, name="work-groups"),
+    path("work-groups/<int:pk>/buildings/", setup.group_buildings, name="work-group-buildings"),
+    path("work-groups/<int:pk>/members/", setup.group_member_add, name="work-group-member-add"),
+    path("work-groups/<int:pk>/members/<int:user_id>/remove/", setup.group_member_remove,
+         name="work-group-member-remove"),
 ]

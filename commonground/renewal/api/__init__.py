@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import field, progress, projects, rulesets, signing
+from . import field, progress, projects, rulesets, setup, signing
 
 router = Router(tags=["renewal"])
 router.add_router("/", projects.router)
@@ -12,3 +12,4 @@ router.add_router("/", field.router)
 router.add_router("/", rulesets.router)
 router.add_router("/", signing.router)
 router.add_router("/", progress.router)
+router.add_router("/", setup.router)

@@ -17,7 +17,7 @@ from commonground.core.models import Ownership, Place, PlaceKind, User
 from commonground.core.models.places import ancestor_ids, scope_columns
 from commonground.core.services import permit
 
-from ..models import Household, Project
+from ..models import AgreementsState, Household, Project
 from ..rules import MIN_EFFECT_THRESHOLD, comment_days
 
 FLAT_NUMBER = re.compile(r"(\d+)\D*$")
@@ -67,6 +67,35 @@ def project_create(
     project.save()
     households_from_register(project, register_on or clock.today())
     return project
+
+
+PHASES = ("mobilised_on", "survey_from", "survey_until", "plan_published_on", "comment_until", "assessment_from",
+          "signing_from", "signing_until", "selection_from", "done_on")
+UPDATABLE = ("name", "consent_threshold", "effect_threshold", *PHASES)
+
+
+@transaction.atomic
+def project_update(*, actor: User | None, project: Project, **fields: object) -> Project:
+    """Change the project's name, thresholds or phase dates (any of UPDATABLE; a date may be None). The signing
+    threshold for effect is fixed once the agreements have taken effect or lapsed. `actor` may "renewal.manage"
+    the project. Returns the project as saved."""
+    unknown = set(fields) - set(UPDATABLE)
+    if unknown:
+        raise TypeError(f"project_update() cannot change {', '.join(sorted(unknown))}")
+    permit(actor, "renewal.manage", project)
+    locked = Project.objects.select_for_update().get(pk=project.pk)
+    if "effect_threshold" in fields and fields["effect_threshold"] != locked.effect_threshold \
+            and locked.agreements_state != AgreementsState.PENDING:
+        raise ValidationError({"effect_threshold": _(
+            "The signing threshold for effect cannot change once the agreements have taken effect or lapsed.")})
+    if "name" in fields:
+        fields["name"] = str(fields["name"] or "").strip()
+    for field, value in fields.items():
+        setattr(locked, field, value)
+    validate_project(locked)
+    locked.full_clean()
+    locked.save()
+    return locked
 
 
 def households_from_register(project: Project, on: datetime.date) -> list[Household]:

@@ -24,6 +24,7 @@ from ..selectors import (
     project_standing,
     projects_for,
 )
+from ..setup_selectors import manageable_estates
 
 PAGE_SIZE = 50
 
@@ -32,7 +33,8 @@ PAGE_SIZE = 50
 def projects(request: HttpRequest) -> HttpResponse:
     """The projects the user sees, each with where it stands."""
     rows = [(project, project_standing(project)) for project in projects_for(request.user)[:50]]
-    return render(request, "renewal/projects.html", {"rows": rows})
+    return render(request, "renewal/projects.html", {
+        "rows": rows, "may_create": manageable_estates(request.user).exists()})
 
 
 @login_required
