@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from commonground.web.registry import NORMAL, QUIET, URGENT, WorkCard
 
 from .field_selectors import fieldwork_counts
+from .home import has_projects
 from .rules import stale_visit_days
 
 GROUP = gettext_lazy("Renewal")
@@ -19,6 +20,8 @@ GROUP = gettext_lazy("Renewal")
 
 def fieldwork_cards(user: Any) -> list[WorkCard]:
     """Two tiles per project the user does fieldwork in (their buildings' households only)."""
+    if not has_projects(user):  # asked once per request, with the nav
+        return []
     cards = []
     for counts in fieldwork_counts(user):
         url = reverse("renewal:fieldwork", args=[counts.project.pk])

@@ -17,6 +17,7 @@ from commonground.core import clock
 from commonground.core.permissions import scope_paths
 from commonground.web.registry import NORMAL, QUIET, URGENT, WorkCard, WorkItem
 
+from .home import has_projects
 from .models import Household
 from .progress_selectors import PACE_DAYS, Totals, day_start, forecast, pace_needed, rate
 from .rules import needed
@@ -33,9 +34,9 @@ def worked_on(paths: list[str] | None, estate_path: str) -> bool:
 
 def project_cards(user: Any) -> list[WorkCard]:
     """A card per campaign the user works on: signed of total and the rate, linked to the progress page."""
-    paths = scope_paths(user, "renewal.view")
-    if paths is not None and not paths:
+    if not has_projects(user):  # asked once per request, with the nav
         return []
+    paths = scope_paths(user, "renewal.view")
     projects = [p for p in projects_for(user).order_by("-signing_from", "pk")[:LISTED * 2]
                 if worked_on(paths, p.estate_path)][:LISTED]
     if not projects:

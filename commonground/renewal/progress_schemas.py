@@ -6,6 +6,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from commonground.core.api_types import Day
+
 
 class TallyOut(Schema):
     households: int
@@ -51,7 +53,7 @@ class ForecastsOut(Schema):
     all: ForecastOut
 
 
-class ProgressOut(Schema):
+class CampaignProgressOut(Schema):
     project_id: int
     on: datetime.date
     households: int
@@ -95,4 +97,4 @@ class BriefingOut(Schema):
 
 
 class BriefingQuery(Schema):
-    day: datetime.date | None = None
+    day: Day | None = None

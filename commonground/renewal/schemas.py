@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from commonground.core.api_types import LocalDateTime
+from commonground.core.api_types import Id, LocalDateTime
 
 
 class ProjectOut(Schema):
@@ -49,7 +49,7 @@ class HouseholdOut(Schema):
 
 
 class HouseholdQuery(Schema):
-    building: int | None = None
-    group: int | None = None
+    building: Id | None = None
+    group: Id | None = None
     state: str = Field("", pattern="^(|signed|unsigned|stale)$")
     q: str = Field("", max_length=50)

@@ -32,7 +32,7 @@ class RuleSetIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class LineOut(Schema):
+class OfferLineOut(Schema):
     label: str
     amount: Decimal
     clause: str
@@ -46,7 +46,7 @@ class OfferOut(Schema):
     version: int = Field(alias="rule_set.version")
     total: Decimal
     entitled_area_m2: Decimal | None
-    lines: list[LineOut]
+    lines: list[OfferLineOut]
     computed_at: LocalDateTime
 
 
@@ -61,4 +61,4 @@ class CheckOut(Schema):
     reasons: list[str] = []
     total: Decimal | None = None
     entitled_area_m2: Decimal | None = None
-    lines: list[LineOut] = []
+    lines: list[OfferLineOut] = []

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
 from commonground.core.api_types import Id, LocalDateTime
 
 
-class LineOut(Schema):
+class AgreementLineOut(Schema):
     label: str = ""
     amount: str = ""
     clause: str = ""
@@ -34,7 +34,7 @@ class AgreementOut(Schema):
     option: str
     option_label: str = Field(alias="get_option_display")
     total: Decimal
-    lines: list[LineOut]
+    lines: list[AgreementLineOut]
     entitled_area_m2: Decimal | None
     status: str
     status_label: str = Field(alias="get_status_display")
@@ -69,8 +69,8 @@ class AgreementSummaryOut(Schema):
 
 class AgreementQuery(Schema):
     status: str = Field("", pattern="^(|signing|signed|effective|lapsed|cancelled)$")
-    group: int | None = None
-    building: int | None = None
+    group: Id | None = None
+    building: Id | None = None
     q: str = Field("", max_length=50)
 
 
@@ -120,7 +120,7 @@ class NewFlatQuery(Schema):
 
 class NewFlatIn(Schema):
     building: str = Field(max_length=20)
-    floor: int
+    floor: Annotated[int, Field(ge=-5, le=200)]
     number: str = Field(max_length=20)
     area_m2: Decimal
     orientation: str = Field("", max_length=20)

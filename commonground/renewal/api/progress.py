@@ -12,7 +12,7 @@ from commonground.core import clock
 from commonground.core.api_pages import Page, PageQuery, paginate
 from commonground.core.api_types import ErrorOut, Id
 
-from ..progress_schemas import BriefingOut, BriefingQuery, ProgressOut
+from ..progress_schemas import BriefingOut, BriefingQuery, CampaignProgressOut
 from ..progress_selectors import Tally, briefing, holdouts, project_progress
 from ..progress_text import briefing_paragraphs
 from ..schemas import HouseholdOut
@@ -30,7 +30,7 @@ def _groups(groups) -> list[dict[str, Any]]:
     return [_tally(g, group_id=g.group_id, name=g.name, buildings=g.buildings) for g in groups]
 
 
-@router.get("/projects/{int:project_id}/progress", response={200: ProgressOut, **ERRORS})
+@router.get("/projects/{int:project_id}/progress", response={200: CampaignProgressOut, **ERRORS})
 def progress(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     """Signed / total of the project, by building, by field work group and by day (with the cumulative count),
     and the forecasts of reaching the effect threshold and every household at the last 14 days' pace."""
