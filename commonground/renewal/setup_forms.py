@@ -99,7 +99,7 @@ class BuildingsForm(SetupForm):
 
 
 class MemberForm(SetupForm):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(label=_("Group member"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
