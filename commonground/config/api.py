@@ -23,6 +23,7 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from commonground.cases.api import router as cases_router
+from commonground.coordination.api import router as coordination_router
 from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
 from commonground.core.text import clean_text
@@ -88,6 +89,7 @@ api.add_router("/", core_router)
 api.add_router("/", cases_router)
 api.add_router("/", deliberation_router)
 api.add_router("/renewal/", renewal_router)
+api.add_router("/coordination/", coordination_router)
 
 
 @api.exception_handler(ValidationError)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "commonground.cases",
     "commonground.deliberation",
     "commonground.renewal",
+    "commonground.coordination",
     "commonground.demo",
 ]
 

@@ -1,0 +1,7 @@
+"""fund API (to be written)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

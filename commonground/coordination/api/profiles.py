@@ -1,0 +1,7 @@
+"""profiles API (to be written)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""evaluation models (to be written)."""
+
+__all__: list[str] = []

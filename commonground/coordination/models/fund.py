@@ -1,0 +1,3 @@
+"""fund models (to be written)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""profile models (to be written)."""
+
+__all__: list[str] = []

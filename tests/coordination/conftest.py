@@ -1,0 +1,16 @@
+"""Shared fixtures of the coordination tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """The coordination tests read messages and pages in English (the msgids); the crawl and the browser tests
+    read them in Chinese."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
