@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import Place
@@ -23,7 +23,11 @@ UNIT_RESOLUTIONS = pgettext_lazy("report unit", "resolutions")  # 项
 def meetings_summary(section: Mapping[str, Any]) -> list[str]:
     if "meetings" not in section:
         return []
-    return [gettext("%(meetings)s deliberation meetings were held and adopted %(resolutions)s resolutions.") % {
+    if not section["meetings"]:
+        return [gettext("No deliberation meeting was held in the period.")]
+    return [ngettext("%(meetings)s deliberation meeting was held and adopted %(resolutions)s resolutions.",
+                     "%(meetings)s deliberation meetings were held and adopted %(resolutions)s resolutions.",
+                     section["meetings"]) % {
         "meetings": count_text(section["meetings"]), "resolutions": count_text(section["resolutions"])}]
 
 

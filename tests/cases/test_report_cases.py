@@ -132,7 +132,7 @@ def test_report_sentences__street__state_the_figures(located, year_of_cases):
         "Residents rated 1 of the closed cases, 5.0 of 5 on average."]
     assert sentences["coordination"] == [
         "Of the cases closed, 3 (75.0%) were closed within the community, at building, estate or community level; "
-        "1 dispute was resolved."]
+        "1 dispute was resolved.", "No deliberation meeting was held in the period."]
 
 
 def test_report_sentences__nothing_closed__says_so(located, categories, people):
@@ -141,5 +141,6 @@ def test_report_sentences__nothing_closed__says_so(located, categories, people):
     with translation.override("en"):
         sections = {section.key: section for section in report_sections(report)}
 
-    assert sections["coordination"].sentences == ["No case was closed in the period."]
+    assert sections["coordination"].sentences == ["No case was closed in the period.",
+                                                  "No deliberation meeting was held in the period."]
     assert sections["cases"].sentences == ["In the period 0 cases were received and none was closed."]
