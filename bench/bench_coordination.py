@@ -174,20 +174,21 @@ WITH est AS (
   SELECT estate_id, MAX(ends_on) AS ends_on FROM {contract}
   WHERE estate_path >= %(lo)s AND estate_path < %(hi)s GROUP BY estate_id
 ), opn AS (
-  SELECT SUBSTR(place_path, 1, 40) AS estate_path, COUNT(*) AS n,
-         SUM(CASE WHEN is_overdue THEN 1 ELSE 0 END) AS overdue
-  FROM {case} WHERE stage IN ({open_stages}) AND {case_scope} GROUP BY SUBSTR(place_path, 1, 40)
+  SELECT p.id AS estate_id, COUNT(*) AS n, SUM(CASE WHEN c.is_overdue THEN 1 ELSE 0 END) AS overdue
+  FROM {case} c JOIN {place} p ON p.path = SUBSTR(c.place_path, 1, 40)
+  WHERE c.stage IN ({open_stages}) AND {case_scope} GROUP BY p.id
 ), rat AS (
-  SELECT SUBSTR(place_path, 1, 40) AS estate_path, COUNT(*) AS rated, SUM(rating) AS rating_sum
-  FROM {case} WHERE stage IN ({closed_stages}) AND closed_at >= %(since)s AND rating IS NOT NULL
-    AND {case_scope} GROUP BY SUBSTR(place_path, 1, 40)
+  SELECT p.id AS estate_id, COUNT(*) AS rated, SUM(c.rating) AS rating_sum
+  FROM {case} c JOIN {place} p ON p.path = SUBSTR(c.place_path, 1, 40)
+  WHERE c.stage IN ({closed_stages}) AND c.closed_at >= %(since)s AND c.rating IS NOT NULL
+    AND {case_scope} GROUP BY p.id
 ), facts AS (
   SELECT est.id, est.path, com.committee_id, COALESCE(filed.term_to, held.term_to) AS term_to,
          con.ends_on, COALESCE(opn.overdue, 0) AS overdue, COALESCE(rat.rated, 0) AS rated,
          COALESCE(rat.rating_sum, 0) AS rating_sum
   FROM est LEFT JOIN com ON com.estate_id = est.id LEFT JOIN filed ON filed.committee_id = com.committee_id
   LEFT JOIN held ON held.committee_id = com.committee_id LEFT JOIN con ON con.estate_id = est.id
-  LEFT JOIN opn ON opn.estate_path = est.path LEFT JOIN rat ON rat.estate_path = est.path
+  LEFT JOIN opn ON opn.estate_id = est.id LEFT JOIN rat ON rat.estate_id = est.id
 ), flags AS (
   SELECT facts.*,
     CASE WHEN committee_id IS NULL THEN 3 WHEN term_to IS NULL THEN 1 WHEN term_to < %(today)s THEN 3
@@ -213,7 +214,7 @@ def floor_sql(scope: Place) -> tuple[str, dict[str, Any]]:
     """The floor's statement and parameters for the estates under `scope` (a district or a street)."""
     quote = connection.ops.quote_name
     segments = len(scope.path) // 10
-    case_scope = "street_path = %(lo)s" if segments == 2 else "place_path >= %(lo)s AND place_path < %(hi)s"
+    case_scope = "c.street_path = %(lo)s" if segments == 2 else "c.place_path >= %(lo)s AND c.place_path < %(hi)s"
     sql = FLOOR_SQL.format(
         place=quote(Place._meta.db_table), org=quote(Organisation._meta.db_table),
         filing=quote(CommitteeFiling._meta.db_table), membership=quote(OrganisationMembership._meta.db_table),

@@ -1,9 +1,9 @@
 """Reads of the estate profiles: the street's or district's list of estates by their warnings ("where to act
 first"), the owners' committee formation rate, and one estate's profile.
 
-The list computes every warning of every estate of a scope in a constant number of queries (7, whatever the
-number of estates): the estates, their owners' committees in force, the committees' filings and members' terms,
-the contracts' ends, the open cases (from the case table's partial indexes of open cases, by the street's or
+The list computes every warning of every estate of a scope in a constant number of queries (5, whatever the
+number of estates): the estates, their owners' committees in force with their filed and members' terms, the
+contracts' ends, the open cases (from the case table's partial indexes of open cases, by the street's or
 community's path column) and the ratings of the cases closed in the last 12 months; then a dict join in Python
 and `profile_rules.warnings_of` per estate.
 """
@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
@@ -164,34 +164,26 @@ def committees_in_force(estates: QuerySet[Place], today: datetime.date) -> Query
 
 
 def estate_facts(estates: QuerySet[Place], paths: list[str], today: datetime.date) -> dict[int, dict[str, Any]]:
-    """The facts of every estate of `estates` (lying under `paths`), in 7 queries: {estate id: {...}}."""
+    """The facts of every estate of `estates` (lying under `paths`), in 5 queries: {estate id: {...}}."""
     facts: dict[int, dict[str, Any]] = {}
     by_path: dict[str, int] = {}
     for row in estates.values("pk", "code", "name", "path", "parent__name", "parent__parent__name"):
         facts[row["pk"]] = {"row": row, "committee": None, "term_to": None, "contract_ends_on": None, "overdue": 0,
                             "open": 0, "disputes": 0, "rated": 0, "rating_sum": 0}
         by_path[row["path"]] = row["pk"]
-    committees: dict[int, int] = {}  # committee id → estate id
     chosen: dict[int, tuple] = {}
-    for pk, place_id, established in committees_in_force(estates, today).values_list("pk", "place_id",
-                                                                                    "established_on"):
+    # each committee in force with the end of its latest filed term and its members' latest term end
+    filed = CommitteeFiling.objects.filter(committee=OuterRef("pk")).order_by("-term_from", "-pk").values("term_to")[:1]
+    held = (OrganisationMembership.objects.filter(organisation=OuterRef("pk")).order_by().values("organisation")
+            .annotate(last=Max("term_to")).values("last"))
+    for pk, place_id, established, filed_to, held_to in committees_in_force(estates, today).annotate(
+            filed_to=Subquery(filed), held_to=Subquery(held)).values_list(
+            "pk", "place_id", "established_on", "filed_to", "held_to"):
         key = (established or datetime.date.min, pk)  # the latest committee in force is the estate's
-        if place_id in facts and (place_id not in chosen or key > chosen[place_id]):
-            chosen[place_id] = key
-    for place_id, (_established, pk) in chosen.items():
-        facts[place_id]["committee"] = pk
-        committees[pk] = place_id
-    in_force = committees_in_force(estates, today).values("pk")
-    member_terms = dict(OrganisationMembership.objects.filter(organisation__in=in_force).values(
-        "organisation_id").annotate(last=Max("term_to")).values_list("organisation_id", "last"))
-    filed: dict[int, tuple[datetime.date, datetime.date]] = {}
-    for committee_id, term_from, term_to in CommitteeFiling.objects.filter(committee__in=in_force).values_list(
-            "committee_id", "term_from", "term_to"):
-        if committee_id not in filed or term_from > filed[committee_id][0]:
-            filed[committee_id] = (term_from, term_to)
-    for committee_id, estate_id in committees.items():
-        facts[estate_id]["term_to"] = (filed[committee_id][1] if committee_id in filed
-                                       else member_terms.get(committee_id))
+        if place_id in facts and (place_id not in chosen or key > chosen[place_id][0]):
+            chosen[place_id] = (key, filed_to or held_to)
+    for place_id, ((_established, pk), term_to) in chosen.items():
+        facts[place_id].update(committee=pk, term_to=term_to)
     contracts = PropertyContract.objects.filter(within_q("estate_path", paths)).values("estate_id").annotate(
         last=Max("ends_on")).values_list("estate_id", "last")
     for estate_id, last in contracts:

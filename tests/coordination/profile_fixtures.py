@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 
 from commonground.cases.models import Case, Category, Level, ReporterKind
-from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, RoleKind, User
-from commonground.core.services.organisations import organisation_create
 from commonground.coordination.models import CommitteeFiling, PropertyContract, ServiceLevel
 from commonground.coordination.services.profiles import committee_filing_record, property_contract_record
+from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, RoleKind, User
+from commonground.core.services.organisations import organisation_create
 from tests.conftest import start_clock_on
 
 TODAY = datetime.date(2023, 8, 31)

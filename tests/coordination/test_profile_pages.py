@@ -13,8 +13,6 @@ from commonground.coordination.models import CommitteeFiling, PropertyContract
 from commonground.core.models import PlaceKind
 from commonground.core.services.places import place_create
 
-from .profile_fixtures import estates  # noqa: F401
-
 
 def login(client, user):
     client.force_login(user)

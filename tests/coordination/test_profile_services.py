@@ -16,8 +16,6 @@ from commonground.coordination.services.profiles import (
     property_contract_update,
 )
 
-from .profile_fixtures import estates  # noqa: F401
-
 D = datetime.date
 
 
