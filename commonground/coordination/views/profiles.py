@@ -51,7 +51,7 @@ def estates_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The list as the user sees it (same scope and filters), as CSV or XLSX."""
     require(request.user, "coordination.view")
     found = estates_by_warning(request.user, None, EstateFilters.from_mapping(request.GET))
-    headers = [_("Street"), _("Community"), _("Estate"), _("Warnings"), _("Open cases"), _("Overdue cases"),
+    headers = [_("Street"), _("Community"), _("Estate"), _("Warnings found"), _("Open cases"), _("Overdue cases"),
                _("Committee term to"), _("Contract ends on")]
     rows = ([row.street, row.community, row.name, "；".join(w.label for w in row.warnings), row.open_cases,
              row.facts.overdue, row.facts.term_to, row.facts.contract_ends_on] for row in found.rows)
