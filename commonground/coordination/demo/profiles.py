@@ -19,7 +19,6 @@ from commonground.core.models import (
     PlaceKind,
     User,
 )
-from commonground.demo.builder import DEMO_NOW
 
 from ..models import ServiceLevel
 from ..profile_rules import add_months
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
-TODAY = DEMO_NOW.date()
+TODAY = datetime.date(2023, 8, 31)  # the demo's today (commonground/demo/builder.py DEMO_NOW)
 FEES = {ServiceLevel.LEVEL_1: (Decimal("2.80"), Decimal("4.50")), ServiceLevel.LEVEL_2: (Decimal("2.00"), Decimal("3.00")),
         ServiceLevel.LEVEL_3: (Decimal("1.20"), Decimal("2.20")), ServiceLevel.LEVEL_4: (Decimal("0.80"), Decimal("1.50")),
         ServiceLevel.LEVEL_5: (Decimal("0.45"), Decimal("0.90"))}
