@@ -8,6 +8,8 @@ from it needs the permission there, which only the fund office (district staff) 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 
 from commonground.core.models import RoleKind
@@ -36,3 +38,13 @@ def warning_months() -> int:
     """A committee term or a property contract ending within this many months shows as a warning (Hangzhou asks
     for the committee's report to the street office 3 months before its term ends)."""
     return setting("CG_COORDINATION_WARNING_MONTHS", 3)
+
+
+# Estate profiles (profile_rules.py): low satisfaction is a mean revisit rating below this (of 5), over at least
+# so many ratings of the estate's cases closed in the last 12 months.
+def low_rating_threshold() -> Decimal:
+    return Decimal(str(getattr(settings, "CG_COORDINATION_LOW_RATING", "3.5")))
+
+
+def min_ratings() -> int:
+    return setting("CG_COORDINATION_MIN_RATINGS", 5)

@@ -14,3 +14,7 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+# Estate profiles: the `estates` fixture (tests/coordination/profile_fixtures.py).
+from .profile_fixtures import estates  # noqa: E402, F401
