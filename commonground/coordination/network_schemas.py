@@ -61,7 +61,7 @@ class NetworkBuildingOut(Schema):
 class NetworkBranchOut(Schema):
     id: int
     name: str
-    corridor: str = Field(alias="place.code")
+    corridor: str  # the code of the corridor it stands at
     buildings: list[NetworkBuildingOut]
 
 

@@ -68,7 +68,7 @@ def network_detail(request: HttpRequest, query: NetworkQuery = Query(...)) -> di
 
 
 def _branch(branch: Any) -> dict[str, Any]:
-    return {"id": branch.pk, "name": branch.name, "place": branch.place,
+    return {"id": branch.pk, "name": branch.name, "corridor": branch.place.code,
             "buildings": [{"code": c.building.code, "name": c.building.name} for c in branch.covered]}
 
 
