@@ -37,8 +37,8 @@ def office(place: Place, name: str) -> Organisation:
                                established_on=datetime.date(2019, 1, 1))
 
 
-@pytest.fixture
-def net(tree, make_user) -> Net:
+@pytest.fixture(name="net")
+def net_fixture(tree, make_user) -> Net:
     category_seed()
     offices = {
         "district": office(tree.district, "区三方办"), "street": office(tree.street, "武林街道三方办"),

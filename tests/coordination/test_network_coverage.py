@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from commonground.coordination.models import BranchBuilding
 from commonground.coordination.services.network import branch_buildings_set, estate_branch_coverage_set
-from tests.coordination.network_fixtures import net  # noqa: F401  (fixture)
+from tests.coordination.network_fixtures import net_fixture  # noqa: F401  (fixture)
 
 
 def covered(branch) -> list[str]:

@@ -16,7 +16,7 @@ from commonground.core.models import OrganisationKind, PlaceKind
 from commonground.core.services.organisations import organisation_create, organisation_member_add
 from commonground.core.services.people import person_create
 from commonground.core.services.places import place_create
-from tests.coordination.network_fixtures import net  # noqa: F401  (fixture)
+from tests.coordination.network_fixtures import net_fixture  # noqa: F401  (fixture)
 
 K = OrganisationKind
 

@@ -7,16 +7,16 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from commonground.cases.models import Category
+from commonground.coordination.services.network import office_staff_appoint, office_staff_end
 from commonground.core import clock
 from commonground.core.models import OrganisationMembership
-from commonground.coordination.services.network import office_staff_appoint, office_staff_end
 from commonground.deliberation.models import MeetingKind
 from commonground.deliberation.services.meetings import meeting_create, resolution_add, resolution_open_case
-from tests.coordination.network_fixtures import net, office  # noqa: F401  (fixture)
+from tests.coordination.network_fixtures import net_fixture, office  # noqa: F401  (fixture)
 
 
 def page(client, user, url):

@@ -11,7 +11,7 @@ from commonground.cases.models import Category, Level, Stage
 from commonground.cases.services.intake import case_report
 from commonground.cases.services.workflow import case_accept, case_dispatch, case_escalate
 from commonground.core.models import OrganisationKind
-from tests.coordination.network_fixtures import net  # noqa: F401  (fixture)
+from tests.coordination.network_fixtures import net_fixture  # noqa: F401  (fixture)
 
 
 def dispatched(net, place=None, code="three-party-dispute"):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core.forms import apply_service_errors
-from commonground.core.models import OrganisationMembership, PlaceKind
+from commonground.core.models import PlaceKind
 from commonground.core.pagination import CappedPaginator
 from commonground.core.permissions import can, require
 from commonground.core.tables import table_response
