@@ -151,7 +151,7 @@ def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The network table of a place (its total, then one line per place one level down) as CSV or XLSX."""
     require(request.user, VIEW)
     place, total, rows = _network_context(request)
-    headers = [_("Place"), _("Community party organisations"), _("Estate party branches"),
+    headers = [_("Street, community or estate"), _("Community party organisations"), _("Estate party branches"),
                _("Corridor party branches"), _("Party members recorded"), _("Mass associations")]
 
     def line(name: str, counts) -> list:
