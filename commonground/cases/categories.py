@@ -85,6 +85,11 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
             CategorySeed("property-fee-dispute", "物业费纠纷", "Property fee dispute", Decimal(80), Level.ESTATE,
                          is_dispute=True, handler_kind=K.THREE_PARTY_OFFICE, open_to=(R, E, S),
                          keywords="物业费 收费 欠费"),
+            # resident ↔ owners' committee ↔ property company: the community's three-party office first, then
+            # the street's, then the district's (the ladder hands it to the office at each level)
+            CategorySeed("three-party-dispute", "三方纠纷", "Three-party dispute", Decimal(80), Level.COMMUNITY,
+                         is_dispute=True, handler_kind=K.THREE_PARTY_OFFICE, open_to=(R, S),
+                         keywords="业委会 物业公司 三方 矛盾 维修基金 选聘"),
         )),
     CategorySeed(
         ENTERPRISE, "企业诉求", "Enterprise demands", Decimal(40), Level.BUILDING, handler_kind="商务社区服务站",

@@ -19,7 +19,7 @@ def test_category_seed__empty_database__the_whole_tree(db):
     result = category_seed()
 
     assert result == SeedResult(created=SEEDED, updated=0, unchanged=0)
-    assert Category.objects.count() == SEEDED == 26
+    assert Category.objects.count() == SEEDED == 27
     assert set(Category.objects.filter(parent__isnull=True).values_list("code", flat=True)) == {
         seed.code for seed in CATEGORY_SEED}
     rubbish = Category.objects.get(code="exposed-rubbish")
@@ -29,7 +29,7 @@ def test_category_seed__empty_database__the_whole_tree(db):
     assert (hours["street-cleaning"], hours["illegal-structure"], hours["enquiry"], hours["complaint"]) == (
         Decimal(2), Decimal(4), Decimal(24), Decimal(104))
     assert set(Category.objects.filter(is_dispute=True).values_list("code", flat=True)) == {
-        "noise-dispute", "neighbour-dispute", "property-fee-dispute"}
+        "noise-dispute", "neighbour-dispute", "property-fee-dispute", "three-party-dispute"}
     assert set(Category.objects.filter(parent__code=ENTERPRISE).values_list("code", flat=True)) == {
         "enterprise-parking", "enterprise-talent", "enterprise-financing", "policy-enquiry"}
     assert Category.objects.get(code="early-warning").open_to == [ReporterKind.STAFF]

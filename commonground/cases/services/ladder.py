@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from commonground.core import place_cache
-from commonground.core.models import Place, PlaceKind
+from commonground.core import clock, place_cache
+from commonground.core.models import Organisation, OrganisationKind, Place, PlaceKind
 
 from ..models import LADDER, Level
 
@@ -45,3 +45,14 @@ def next_level_in(chain: list[Place], level: str, current: Place) -> tuple[str, 
         if above.pk != current.pk and len(above.path) < len(current.path):
             return actual, above
     return None
+
+
+def handling_organisation(handler_kind: str, place: Place) -> Organisation | None:
+    """The organisation of the category's `handler_kind` that stands at exactly the handling `place` (the
+    earliest registered active one), or None: a kind that exists at every level of the ladder (three-party
+    offices at community, street and district) then handles the case at each level it reaches. A department
+    name (not an organisation kind) or a level without such an organisation leaves the choice to the dispatcher."""
+    if handler_kind not in OrganisationKind.values:
+        return None
+    return (Organisation.objects.filter(kind=handler_kind, place=place).active_on(clock.today())
+            .order_by("pk").first())

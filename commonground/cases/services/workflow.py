@@ -39,7 +39,7 @@ from .allowed import (  # noqa: F401  (allowed_actions and may_decide_extension:
 )
 from .events import expect_stage, locked, log_event, move
 from .intake import clean_attachments
-from .ladder import handling_place, next_level
+from .ladder import handling_organisation, handling_place, next_level
 from .notifications import case_message, notify, notify_handlers, rating_request_settled
 from .tallies import saved
 
@@ -81,6 +81,8 @@ def case_dispatch(*, case: Case, actor: User, level: str | None = None, handler:
     fields = _start_clock(current, level, clock.now())
     if handler is not None and not handler.place.is_within(fields["handling_place"]):
         raise ValidationError({"handler": _("The handling organisation must be at or under the handling place.")})
+    if handler is None:  # none named: the category's kind of organisation at the handling place, if there is one
+        handler = handling_organisation(current.category.handler_kind, fields["handling_place"])
     case = move(case=current, held=True, actor=actor, permission="case.dispatch", allowed=(Stage.CREATE,),
                 to_stage=Stage.DISPATCH, action="dispatched", verb=_("dispatched"), note=note, handler=handler,
                 data={"level": fields["level"], "handling_place": fields["handling_place"].code}, **fields)
@@ -192,7 +194,9 @@ def _escalate(case: Case, *, actor: User, reason: str, from_stages: tuple[str, .
     if reopen:
         fields.update(reopenings=case.reopenings + 1, closed_at=None, closed_level="", rating=None)
     from_stage = case.stage
-    changes = {**fields, "handler": None, "escalations": case.escalations + 1}
+    # the level above's organisation of the category's kind takes it over (e.g. the street's three-party office)
+    changes = {**fields, "handler": handling_organisation(case.category.handler_kind, fields["handling_place"]),
+               "escalations": case.escalations + 1}
     for field, value in changes.items():
         setattr(case, field, value)
     case.stage = Stage.DISPATCH

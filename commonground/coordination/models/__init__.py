@@ -2,4 +2,5 @@
 
 from .evaluation import *  # noqa: F403
 from .fund import *  # noqa: F403
+from .network import *  # noqa: F403
 from .profile import *  # noqa: F403

@@ -19,6 +19,7 @@ class MeetingKind(models.TextChoices):
     BUILDING = "building", _("building meeting (三和楼事会)")
     COURIERS = "couriers", _("couriers face to face (小哥面对面)")
     ASSEMBLY = "assembly", _("owners' assembly")
+    JOINT = "joint", _("three-party joint meeting (联席会议)")
     OTHER = "other", _("other meeting")
 
 

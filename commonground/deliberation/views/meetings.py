@@ -29,7 +29,7 @@ from ..meeting_selectors import (
     case_progress,
     meeting_list,
 )
-from ..models import Meeting, MeetingStatus
+from ..models import Meeting, MeetingKind, MeetingStatus
 from ..pdf import render_pdf
 from ..services import meetings as services
 from ..services.meetings import agenda_lines, meeting_detail_lines
@@ -74,7 +74,9 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def meeting_create(request: HttpRequest) -> HttpResponse:
     """Plan a meeting: place, convener, kind, time, venue, agenda lines and (optionally) invitees."""
     require(request.user, "meeting.add")
-    form = MeetingForm(request.POST or None, user=request.user)
+    kind = request.GET.get("kind", "")  # a link may preselect the kind (coordination's joint-meeting register)
+    form = MeetingForm(request.POST or None, user=request.user,
+                       initial={"kind": kind} if kind in MeetingKind.values else None)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, **form.service_fields(),
