@@ -231,7 +231,11 @@ def floor_sql(scope: Place) -> tuple[str, dict[str, Any]]:
 
 def floor(scope: Place) -> list[tuple]:
     sql, params = floor_sql(scope)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the CTEs' row estimates multiply into billions, which sets PostgreSQL's JIT compiling the plan for
+            # seconds; a hand-tuned floor turns it off
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
@@ -290,7 +294,8 @@ def report(city: City, results: dict[str, tuple[float, int]]) -> bool:
         print(f"  {name:<44} {seconds * 1000:9.1f} ms  {queries:3d} queries   x{seconds / base:5.2f} of the floor")
     page = results["district list page (district officer)"][0]
     met = page <= 0.150 and page <= 2 * floor_district
-    print(f"  goal at 621: district page <= 150 ms and <= 2x the floor: {'met' if met else 'NOT MET'}")
+    if city.estates <= 1_000:
+        print(f"  goal at 621: district page <= 150 ms and <= 2x the floor: {'met' if met else 'NOT MET'}")
     return met
 
 

@@ -239,10 +239,11 @@ def estates_by_warning(actor: Any, scope: Place | None, filters: EstateFilters =
     paths = _prefixes(actor, scope)
     for code, segments in ((filters.street, 2), (filters.community, 3)):
         if code:
-            # narrowed to a place by its code: its path must lie under the paths read so far
+            # narrowed to a place by its code: the paths read so far that lie under it, or it under them
             narrowed = Place.objects.filter(code=code, kind=PlaceKind.STREET if segments == 2 else
                                             PlaceKind.COMMUNITY).values_list("path", flat=True).first()
-            paths = [narrowed] if narrowed and any(narrowed.startswith(p) for p in paths) else []
+            paths = sorted({narrowed if narrowed.startswith(p) else p for p in paths
+                            if narrowed.startswith(p) or p.startswith(narrowed)}) if narrowed else []
     estates = visible_estates(actor).filter(within_q("path", paths)) if paths else Place.objects.none()
     rules = limits()
     rows = _rows(estate_facts(estates, paths, rules.today), rules) if paths else []

@@ -170,3 +170,25 @@ def test_api_filing_post__manager__201(client, estates):
                                                          "filed_on": "2023-08-20", "members": 7},
                                                    content_type="application/json")
     assert response.status_code == 201 and response.json()["members"] == 7
+
+
+def test_estate_page__more_members_and_branches__same_queries(client, estates):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from commonground.core.models import Organisation, OrganisationKind, OrganisationMembership, Person
+
+    url = reverse("coordination:estate", args=[estates.tree.estate.pk])
+    login(client, estates.manager)
+    client.get(url)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(url).status_code == 200
+    for i in range(4):
+        person = Person.objects.create(name=f"委员{i}")
+        OrganisationMembership.objects.create(organisation=estates.committee, person=person, position="委员")
+        Organisation.objects.create(name=f"{i}单元楼道党支部", kind=OrganisationKind.PARTY_ORGANISATION,
+                                    place=estates.tree.corridor)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert len(second) == len(first)
+    assert "委员3" in page and "4 corridor branches" in page

@@ -89,3 +89,15 @@ def test_estate_profile__term_from_members_when_not_filed(estates):
     estates.filing.delete()
     row = estate_profile(estates.tree.estate, estates.manager)["row"]
     assert row.facts.term_to == datetime.date(2026, 2, 28) and row.warnings == []
+
+
+def test_estates_by_warning__member_filters_own_community__own_estate(estates):
+    own = EstateFilters(community=estates.tree.community.code, street=estates.tree.street.code)
+    assert [row.name for row in estates_by_warning(estates.member, None, own).rows] == ["竹竿巷小区"]
+    other = EstateFilters(community=estates.tree.neighbour.code)
+    assert estates_by_warning(estates.member, None, other).rows == []
+
+
+def test_estates_by_warning__street_filter_outside_reach__nothing(estates):
+    found = estates_by_warning(estates.street, None, EstateFilters(street=estates.tree.other_street.code))
+    assert (found.rows, found.estates) == ([], 0)
