@@ -85,6 +85,10 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
             CategorySeed("property-fee-dispute", "物业费纠纷", "Property fee dispute", Decimal(80), Level.ESTATE,
                          is_dispute=True, handler_kind=K.THREE_PARTY_OFFICE, open_to=(R, E, S),
                          keywords="物业费 收费 欠费"),
+            # opened by coordination when a property-service evaluation round closes with a low score
+            CategorySeed("property-supervision", "物业服务监督", "Property-service supervision", Decimal(80),
+                         Level.COMMUNITY, handler_kind=K.THREE_PARTY_OFFICE, open_to=STAFF_ONLY,
+                         keywords="物业 满意度 评价 监督"),
         )),
     CategorySeed(
         ENTERPRISE, "企业诉求", "Enterprise demands", Decimal(40), Level.BUILDING, handler_kind="商务社区服务站",

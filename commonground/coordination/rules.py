@@ -36,3 +36,9 @@ def warning_months() -> int:
     """A committee term or a property contract ending within this many months shows as a warning (Hangzhou asks
     for the committee's report to the street office 3 months before its term ends)."""
     return setting("CG_COORDINATION_WARNING_MONTHS", 3)
+
+
+def low_score() -> int:
+    """A property-service evaluation round closing with an estate's overall score (out of 100) below this opens a
+    supervision case for the estate."""
+    return setting("CG_COORDINATION_LOW_SCORE", 60)
