@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -338,11 +338,15 @@ def estate_evaluation(estate: Place, actor: Any = None) -> dict[str, Any]:
             "may_view": actor is None or can(actor, "evaluation.view", estate)}
 
 
-def open_round_for(user: User) -> tuple[EvaluationRound, Any] | None:
+def household_to_answer(user: User, round_pk: int) -> tuple[EvaluationRound, Any] | None:
+    """The open round `round_pk` and the user's household still to answer it; None otherwise."""
+    found = open_round_for(user, round_pk)
+    return found
+
+
+def open_round_for(user: User, round_pk: int | None = None) -> tuple[EvaluationRound, Any] | None:
     """The open round over the user's household with no answer from it yet, and that household (for the home's
     card and the answer form); None otherwise."""
-    from commonground.core.models import HouseholdMember
-
     person_id = getattr(user, "person_id", None)
     if not person_id or not can(user, "evaluation.respond"):
         return None
@@ -350,11 +354,12 @@ def open_round_for(user: User) -> tuple[EvaluationRound, Any] | None:
         Q(memberships__person_id=person_id) | Q(flat__ownerships__person_id=person_id,
                                                 flat__ownerships__ended_on__isnull=True))
         .select_related("flat").distinct().order_by("pk")[:5])
-    del HouseholdMember
     if not households:
         return None
-    rounds = list(EvaluationRound.objects.filter(status=RoundStatus.OPEN).select_related("questionnaire")
-                  .order_by("-year", "pk")[:10])
+    rounds = EvaluationRound.objects.filter(status=RoundStatus.OPEN).select_related("questionnaire")
+    if round_pk is not None:
+        rounds = rounds.filter(pk=round_pk)
+    rounds = list(rounds.order_by("-year", "pk")[:10])
     answered = set(Response.objects.filter(round__in=rounds, household__in=households)
                    .values_list("round_id", "household_id"))
     for round in rounds:

@@ -14,3 +14,7 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+# Property-service evaluation: its fixture lives in evaluation_fixtures.py.
+from .evaluation_fixtures import evaluation  # noqa: E402, F401

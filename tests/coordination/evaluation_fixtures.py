@@ -12,11 +12,6 @@ import pytest
 from django.utils import timezone
 
 from commonground.cases.services.categories import category_seed
-from commonground.core.clock import frozen_at
-from commonground.core.models import Household, Organisation, OrganisationKind, Person, Place, PlaceKind, RoleKind, User
-from commonground.core.services.organisations import organisation_create
-from commonground.core.services.people import household_create, ownership_create, person_create
-from commonground.core.services.places import place_create
 from commonground.coordination.models import EvaluationRound, Questionnaire
 from commonground.coordination.services.evaluation import (
     QuestionSpec,
@@ -24,6 +19,20 @@ from commonground.coordination.services.evaluation import (
     round_create,
     round_open,
 )
+from commonground.core.clock import frozen_at
+from commonground.core.models import (
+    Household,
+    Organisation,
+    OrganisationKind,
+    Person,
+    Place,
+    PlaceKind,
+    RoleKind,
+    User,
+)
+from commonground.core.services.organisations import organisation_create
+from commonground.core.services.people import household_create, ownership_create, person_create
+from commonground.core.services.places import place_create
 from tests.conftest import make_id_number
 
 OPEN_DAY = timezone.make_aware(datetime.datetime(2023, 6, 15, 10, 0))

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from commonground.cases.models import Case, Category, Channel, Stage
 from commonground.cases.services.intake import case_report
-from commonground.core.clock import frozen_at
 from commonground.coordination.evaluation_selectors import (
     estate_evaluation,
     latest_scores,
@@ -19,9 +18,15 @@ from commonground.coordination.evaluation_selectors import (
     rounds_for,
     trend,
 )
-from commonground.coordination.services.evaluation import response_submit, round_close, round_create, round_open
+from commonground.coordination.services.evaluation import (
+    response_submit,
+    round_close,
+    round_create,
+    round_open,
+)
+from commonground.core.clock import frozen_at
 
-from .evaluation_fixtures import OPEN_DAY, answers, evaluation  # noqa: F401
+from .evaluation_fixtures import OPEN_DAY, answers
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commonground.cases.models import Case
-from commonground.core.clock import frozen_at
 from commonground.coordination.models import Answer, EvaluationSupervision, Response, RoundStatus
 from commonground.coordination.services import evaluation as services
 from commonground.coordination.services.evaluation import (
@@ -21,8 +20,9 @@ from commonground.coordination.services.evaluation import (
     responses_record,
     round_close,
 )
+from commonground.core.clock import frozen_at
 
-from .evaluation_fixtures import OPEN_DAY, answers, evaluation  # noqa: F401
+from .evaluation_fixtures import OPEN_DAY, answers
 
 pytestmark = pytest.mark.django_db
 
@@ -91,37 +91,33 @@ def test_response_submit__closed_round__refused(evaluation, nothing_written):
 
 @pytest.mark.parametrize("score", [0, 6, -1, "4.5", "", None, "x"])
 def test_response_submit__score_out_of_range__refused(evaluation, nothing_written, score):
-    with nothing_written(), pytest.raises(ValidationError) as error:
-        with frozen_at(OPEN_DAY):
-            response_submit(actor=evaluation.residents[0], round=evaluation.round,
-                            household=evaluation.households[0], answers={"cleaning": score, "repairs": 3})
+    with nothing_written(), pytest.raises(ValidationError) as error, frozen_at(OPEN_DAY):
+        response_submit(actor=evaluation.residents[0], round=evaluation.round,
+                        household=evaluation.households[0], answers={"cleaning": score, "repairs": 3})
 
     assert error.value.message_dict == {"cleaning": ["Give a score from 1 to 5."]}
 
 
 def test_response_submit__missing_question__refused(evaluation, nothing_written):
-    with nothing_written(), pytest.raises(ValidationError) as error:
-        with frozen_at(OPEN_DAY):
-            response_submit(actor=evaluation.residents[0], round=evaluation.round,
-                            household=evaluation.households[0], answers={"cleaning": 3})
+    with nothing_written(), pytest.raises(ValidationError) as error, frozen_at(OPEN_DAY):
+        response_submit(actor=evaluation.residents[0], round=evaluation.round,
+                        household=evaluation.households[0], answers={"cleaning": 3})
 
     assert error.value.message_dict == {"repairs": ["Give a score from 1 to 5."]}
 
 
 def test_response_submit__not_a_member_of_household__refused(evaluation, nothing_written):
-    with nothing_written(), pytest.raises(ValidationError) as error:
-        with frozen_at(OPEN_DAY):
-            response_submit(actor=evaluation.residents[1], round=evaluation.round,
-                            household=evaluation.households[0], answers=answers(5, 5))
+    with nothing_written(), pytest.raises(ValidationError) as error, frozen_at(OPEN_DAY):
+        response_submit(actor=evaluation.residents[1], round=evaluation.round,
+                        household=evaluation.households[0], answers=answers(5, 5))
 
     assert error.value.message_dict == {"household": ["Only a member or an owner of the household may answer for it."]}
 
 
 def test_response_submit__resident_of_other_estate__permission_denied(evaluation, nothing_written):
-    with nothing_written(), pytest.raises(PermissionDenied):
-        with frozen_at(OPEN_DAY):
-            response_submit(actor=evaluation.residents[4], round=evaluation.round,
-                            household=evaluation.households[0], answers=answers(5, 5))
+    with nothing_written(), pytest.raises(PermissionDenied), frozen_at(OPEN_DAY):
+        response_submit(actor=evaluation.residents[4], round=evaluation.round,
+                        household=evaluation.households[0], answers=answers(5, 5))
 
 
 def test_responses_record__batch__all_written_one_per_household(evaluation, nothing_written):
