@@ -109,8 +109,10 @@ class EvaluationRound(TimeStampedModel):
             models.CheckConstraint(condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
                                    name="evaluationround_quarter_range"),
             models.CheckConstraint(condition=Q(closes_on__gte=F("opens_on")), name="evaluationround_dates_ordered"),
-            models.UniqueConstraint(fields=["place", "year", "quarter"], name="evaluationround_once_per_period",
-                                    nulls_distinct=False),
+            models.UniqueConstraint(fields=["place", "year", "quarter"], condition=Q(quarter__isnull=False),
+                                    name="evaluationround_once_per_quarter"),
+            models.UniqueConstraint(fields=["place", "year"], condition=Q(quarter__isnull=True),
+                                    name="evaluationround_once_per_year"),
         ]
 
     def __str__(self) -> str:
