@@ -50,7 +50,7 @@ ASPECTS = [(value, label) for value, label in Aspect.choices]
 def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"labels": [row["label"] for row in rows],
             "scores": [float(row["score"]) if row["score"] is not None else None for row in rows],
-            "name": _("Overall score")}
+            "name": _("Overall score"), "low": low_score()}
 
 
 @login_required

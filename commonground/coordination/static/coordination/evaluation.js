@@ -17,7 +17,7 @@
       yAxis: { type: "value", min: 0, max: 100 },
       series: [{ name: data.name, type: "line", data: data.scores, connectNulls: true, symbolSize: 8,
                  label: { show: true }, itemStyle: { color: "#1565c0" },
-                 markLine: { symbol: "none", silent: true, data: [{ yAxis: 60, lineStyle: { color: "#b71c1c", type: "dashed" } }] } }]
+                 markLine: { symbol: "none", silent: true, data: [{ yAxis: data.low, label: { show: false }, lineStyle: { color: "#b71c1c", type: "dashed" } }] } }]
     });
     charts.push(chart);
   });
