@@ -154,7 +154,7 @@ class Response(TimeStampedModel):
     parent_company = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
                                        verbose_name=_("property company rated"))
     respondent = models.ForeignKey("core.Person", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("respondent"))
+                                   verbose_name=_("evaluation respondent"))
     submitted_at = models.DateTimeField(_("submitted at"))
     estate_path = models.CharField(max_length=255, editable=False)
     street_path = models.CharField(max_length=255, editable=False)
@@ -179,7 +179,7 @@ class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     score = models.PositiveSmallIntegerField(_("score (1–5)"))
-    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    comment = models.CharField(_("answer comment"), max_length=300, blank=True)
 
     scope_path = "response__estate_path"
 
