@@ -9,9 +9,9 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from commonground.cases.models import Case
-from commonground.core.clock import frozen_at
 from commonground.coordination.models import Response, RoundStatus
 from commonground.coordination.services.evaluation import response_submit
+from commonground.core.clock import frozen_at
 from tests.browser import ARTIFACTS, VIEWPORTS
 
 from .evaluation_fixtures import OPEN_DAY, answers

@@ -12,13 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commonground.coordination.models import Response
+from commonground.coordination.services.evaluation import PaperResponse, response_submit, responses_record
 from commonground.core.clock import frozen_at
 from commonground.core.models import OrganisationKind, PlaceKind
 from commonground.core.services.organisations import organisation_create
 from commonground.core.services.people import household_create, person_create
 from commonground.core.services.places import place_create
-from commonground.coordination.models import Response
-from commonground.coordination.services.evaluation import PaperResponse, response_submit, responses_record
 from tests.conftest import make_id_number
 
 from .evaluation_fixtures import OPEN_DAY, answers
@@ -182,3 +182,32 @@ def test_query_count__one_or_many_estates__same(client, answered, tree, path):
     _more_estates(ev, tree, 6)
 
     assert _count(client, url) == few
+
+
+def test_clerk_pages__questionnaire_then_round__created_and_opened(client, evaluation, tree):
+    from commonground.coordination.models import EvaluationRound, Questionnaire
+
+    login(client, evaluation.clerk)
+    made = client.post(reverse("coordination:evaluation-questionnaire-new"), {
+        "name": "简版问卷", "questions": "保洁是否干净？ | cleaning | 2\n维修是否及时？ | repairs and maintenance | 1"})
+    assert made.status_code == 302
+    questionnaire = Questionnaire.objects.get(name="简版问卷")
+    assert list(questionnaire.questions.values_list("key", "aspect", "weight")) == [
+        ("q1", "cleaning", 2), ("q2", "repairs", 1)]
+    created = client.post(reverse("coordination:evaluation-new"), {
+        "questionnaire": questionnaire.pk, "place": tree.street.pk, "year": 2023, "quarter": 3,
+        "opens_on": "2023-09-01", "closes_on": "2023-09-30"})
+    round = EvaluationRound.objects.get(year=2023, quarter=3)
+    assert created.url == reverse("coordination:evaluation-round", args=[round.pk])
+    client.post(reverse("coordination:evaluation-open", args=[round.pk]))
+    round.refresh_from_db()
+    assert round.status == "open"
+
+
+def test_clerk_pages__committee_member__no_new_round_and_no_close(client, evaluation):
+    login(client, evaluation.committee)
+
+    assert client.get(reverse("coordination:evaluation-new")).status_code == 403
+    assert client.post(reverse("coordination:evaluation-close", args=[evaluation.round.pk])).status_code == 403
+    evaluation.round.refresh_from_db()
+    assert evaluation.round.status == "open"
