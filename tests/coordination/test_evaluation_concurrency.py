@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from commonground.core.clock import frozen_at
 from commonground.coordination.models import Answer, Response
 from commonground.coordination.services.evaluation import response_submit
+from commonground.core.clock import frozen_at
 from tests.deliberation.test_ballot_concurrency import race
 
 from .evaluation_fixtures import OPEN_DAY, answers
