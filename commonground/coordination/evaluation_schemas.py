@@ -48,7 +48,6 @@ class EvaluationAnswersIn(Schema):
     """Scores 1–5 by question key, for the caller's household."""
 
     answers: dict[str, conint(ge=1, le=5)] = Field(..., max_length=50)
-    household_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class EvaluationResponseOut(Schema):
