@@ -90,6 +90,10 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
             CategorySeed("three-party-dispute", "三方纠纷", "Three-party dispute", Decimal(80), Level.COMMUNITY,
                          is_dispute=True, handler_kind=K.THREE_PARTY_OFFICE, open_to=(R, S),
                          keywords="业委会 物业公司 三方 矛盾 维修基金 选聘"),
+            # opened by coordination when a property-service evaluation round closes with a low score
+            CategorySeed("property-supervision", "物业服务监督", "Property-service supervision", Decimal(80),
+                         Level.COMMUNITY, handler_kind=K.THREE_PARTY_OFFICE, open_to=STAFF_ONLY,
+                         keywords="物业 满意度 评价 监督"),
         )),
     CategorySeed(
         ENTERPRISE, "企业诉求", "Enterprise demands", Decimal(40), Level.BUILDING, handler_kind="商务社区服务站",

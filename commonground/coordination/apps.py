@@ -14,3 +14,9 @@ class CoordinationConfig(AppConfig):
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)
+
+        from commonground.web.registry import register_work_cards
+
+        from .evaluation_home import evaluation_cards
+
+        register_work_cards(evaluation_cards)

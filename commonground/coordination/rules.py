@@ -48,3 +48,9 @@ def low_rating_threshold() -> Decimal:
 
 def min_ratings() -> int:
     return setting("CG_COORDINATION_MIN_RATINGS", 5)
+
+
+def low_score() -> int:
+    """A property-service evaluation round closing with an estate's overall score (out of 100) below this opens a
+    supervision case for the estate."""
+    return setting("CG_COORDINATION_LOW_SCORE", 60)

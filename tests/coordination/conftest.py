@@ -18,3 +18,5 @@ def _english(settings):
 
 # Estate profiles: the `estates` fixture (tests/coordination/profile_fixtures.py).
 from .profile_fixtures import estates  # noqa: E402, F401
+# Property-service evaluation: its fixture lives in evaluation_fixtures.py.
+from .evaluation_fixtures import evaluation  # noqa: E402, F401
