@@ -9,8 +9,9 @@
   included (medium);
 - open cases of the estate that are overdue: one or more (high);
 - low satisfaction (medium): the mean revisit rating of the estate's cases closed in the last 12 months below
-  `low_rating_threshold()` with at least `min_ratings()` ratings, or the property-service evaluation's score
-  (of 5) below the same threshold.
+  `low_rating_threshold()` with at least `min_ratings()` ratings;
+- a low property-service evaluation (medium): the residents' score (of 100) in the estate's latest closed round
+  below `low_score()`, the score under which closing the round opens a supervision case.
 
 "Where to act first": estates by their most severe warning, then by how many warnings, then by overdue cases.
 """
@@ -38,11 +39,12 @@ class Kind:
     CONTRACT_ENDING = "contract_ending"
     OVERDUE_CASES = "overdue_cases"
     LOW_SATISFACTION = "low_satisfaction"
+    LOW_EVALUATION = "low_evaluation"
 
 
 SEVERITY = {Kind.NO_COMMITTEE: HIGH, Kind.TERM_ENDED: HIGH, Kind.TERM_ENDING: MEDIUM, Kind.TERM_UNKNOWN: LOW,
             Kind.NO_CONTRACT: HIGH, Kind.CONTRACT_ENDED: HIGH, Kind.CONTRACT_ENDING: MEDIUM,
-            Kind.OVERDUE_CASES: HIGH, Kind.LOW_SATISFACTION: MEDIUM}
+            Kind.OVERDUE_CASES: HIGH, Kind.LOW_SATISFACTION: MEDIUM, Kind.LOW_EVALUATION: MEDIUM}
 LABELS = {
     Kind.NO_COMMITTEE: _("No owners' committee"),
     Kind.TERM_ENDED: _("Committee term has ended"),
@@ -53,6 +55,7 @@ LABELS = {
     Kind.CONTRACT_ENDING: _("Property contract ends soon"),
     Kind.OVERDUE_CASES: _("Overdue cases"),
     Kind.LOW_SATISFACTION: _("Low satisfaction"),
+    Kind.LOW_EVALUATION: _("Low property-service evaluation"),
 }
 KINDS = list(LABELS)
 
@@ -75,7 +78,7 @@ class EstateFacts:
     overdue: int = 0  # open overdue cases
     rated: int = 0  # ratings of cases closed in the last 12 months
     rating_sum: int = 0
-    evaluation_score: Decimal | None = None  # the property-service evaluation's score of 5, where there is one
+    evaluation_score: Decimal | None = None  # the latest property-service evaluation's score of 100, if any
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class Limits:
     months: int = 3
     low_rating: Decimal = Decimal("3.5")
     min_ratings: int = 5
+    low_score: Decimal = Decimal(60)
     horizon: datetime.date = field(init=False)
 
     def __post_init__(self) -> None:
@@ -136,8 +140,8 @@ def warnings_of(facts: EstateFacts, limits: Limits) -> list[Warning]:
     if mean is not None and facts.rated >= limits.min_ratings and \
             Decimal(facts.rating_sum) < limits.low_rating * facts.rated:  # exact: no rounding at the threshold
         add(Kind.LOW_SATISFACTION, mean)
-    elif facts.evaluation_score is not None and facts.evaluation_score < limits.low_rating:
-        add(Kind.LOW_SATISFACTION, facts.evaluation_score)
+    if facts.evaluation_score is not None and facts.evaluation_score < limits.low_score:
+        add(Kind.LOW_EVALUATION, facts.evaluation_score)
     found.sort(key=lambda w: -w.severity)
     return found
 

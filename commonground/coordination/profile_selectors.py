@@ -39,9 +39,10 @@ from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import can, scope_paths, visible_to
 from commonground.deliberation.models import Meeting, Vote
 
+from .evaluation_selectors import latest_scores
 from .models import CommitteeFiling, PropertyContract
 from .profile_rules import KINDS, EstateFacts, Limits, Warning, add_months, urgency, warnings_of
-from .rules import low_rating_threshold, min_ratings, warning_months
+from .rules import low_rating_threshold, low_score, min_ratings, warning_months
 
 VIEW = "coordination.view"
 ESTATE_PATH_LENGTH = 4 * SEGMENT_WIDTH  # district, street, community, estate
@@ -49,16 +50,14 @@ RATING_MONTHS = 12
 
 
 def evaluation_scores(estate_ids: Iterable[int]) -> dict[int, Decimal]:
-    """The property-service evaluation's latest score (of 5) per estate, for the low-satisfaction warning.
-
-    HOOK: the evaluation part of this app connects here at merge (one grouped query for all `estate_ids`); until
-    then no estate has a score and only the case ratings count."""
-    return {}
+    """The residents' score (of 100) per estate in its latest closed property-service evaluation round (one
+    query), for the low-evaluation warning."""
+    return latest_scores(list(estate_ids))
 
 
 def limits() -> Limits:
     return Limits(today=clock.today(), months=warning_months(), low_rating=low_rating_threshold(),
-                  min_ratings=min_ratings())
+                  min_ratings=min_ratings(), low_score=Decimal(low_score()))
 
 
 @dataclass(frozen=True)

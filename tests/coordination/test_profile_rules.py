@@ -82,9 +82,9 @@ def test_low_satisfaction__threshold_and_minimum(rated, rating_sum, expected):
     assert kinds(rated=rated, rating_sum=rating_sum) == expected
 
 
-def test_low_satisfaction__evaluation_score_below__warns():
-    assert kinds(evaluation_score=Decimal("3.49")) == [Kind.LOW_SATISFACTION]
-    assert kinds(evaluation_score=Decimal("3.50")) == []
+def test_low_evaluation__residents_score_below_the_supervision_threshold__warns():
+    assert kinds(evaluation_score=Decimal("59.9")) == [Kind.LOW_EVALUATION]
+    assert kinds(evaluation_score=Decimal("60.0")) == []
 
 
 def test_warnings__most_severe_first_and_severities():

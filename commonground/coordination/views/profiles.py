@@ -16,6 +16,7 @@ from commonground.core.models import PlaceKind
 from commonground.core.permissions import can, require
 from commonground.core.tables import table_response
 
+from ..evaluation_selectors import estate_evaluation
 from ..profile_forms import ContractForm, FilingForm
 from ..profile_rules import LABELS
 from ..profile_selectors import (
@@ -62,7 +63,10 @@ def estates_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def estate(request: HttpRequest, pk: int) -> HttpResponse:
     """An estate's governance profile."""
     place = access_estate_profile(request.user, pk)
-    return render(request, "coordination/estate.html", estate_profile(place, request.user))
+    context = estate_profile(place, request.user)
+    if can(request.user, "evaluation.view", place):
+        context["evaluation"] = estate_evaluation(place, request.user)
+    return render(request, "coordination/estate.html", context)
 
 
 def _record(request: HttpRequest, pk: int, form_class, template: str, save) -> HttpResponse:
