@@ -19,10 +19,12 @@ from commonground.core.rules import grant
 # coordination.manage: property contracts, office staff, corridor branches' buildings.
 # fund.view / fund.apply / fund.review_community / fund.review_street / fund.approve (approve, pay, open funds).
 # evaluation.view (results) / evaluation.manage (questionnaires and rounds) / evaluation.respond (a household).
+# Staff hold evaluation.respond too (answering still needs membership of the household), so that their roles
+# carry every permission of the residents and committee members they appoint or reset passwords for.
 grant(RoleKind.STREET_STAFF, {"coordination.*", "fund.view", "fund.apply", "fund.review_street", "fund.approve",
-                              "evaluation.view", "evaluation.manage"})
+                              "evaluation.*"})
 grant(RoleKind.COMMUNITY_WORKER, {"coordination.*", "fund.view", "fund.apply", "fund.review_community",
-                                  "evaluation.view", "evaluation.manage"})
+                                  "evaluation.*"})
 grant(RoleKind.GRID_WORKER, {"coordination.view", "fund.view", "evaluation.view"})
 grant(RoleKind.OWNERS_COMMITTEE_MEMBER, {"coordination.view", "fund.view", "fund.apply", "evaluation.view",
                                          "evaluation.respond"})
