@@ -119,10 +119,11 @@ DISPUTES = (
 
 def _disputes(actor: User, category: Category, estates: list[Place], *, escalate: tuple[bool, ...],
               offset: int = 0) -> None:
-    """Three-party disputes reported in August: each goes to the community office; some could not be settled there
+    """Three-party disputes reported late in August: each goes to the community office; some could not be settled there
     and went up to the street office."""
     for n, (estate, up) in enumerate(zip(estates, escalate, strict=True)):
-        day = datetime.date(2023, 8, 7 + 7 * n)
+        # late August: still within their time limits (and before the deadline warning) on the demo's today
+        day = datetime.date(2023, 8, 24 + n)
         with frozen_at(at(day, 9, 30)):
             case = case_report(actor=actor, category=category, description=DISPUTES[(offset + n) % len(DISPUTES)],
                                place=estate, channel=Channel.STAFF)
@@ -133,7 +134,7 @@ def _disputes(actor: User, category: Category, estates: list[Place], *, escalate
         with frozen_at(at(day + datetime.timedelta(days=1), 15, 0)):
             case = case_note(case=case, actor=actor, note="三方办约谈业委会和物业，双方各执一词")
         if up:
-            with frozen_at(at(day + datetime.timedelta(days=2), 11, 0)):
+            with frozen_at(at(datetime.date(2023, 8, 28), 11, 0)):
                 case_escalate(case=case, actor=actor, reason="涉及街道层面协调物业企业，社区三方办无法解决")
 
 
