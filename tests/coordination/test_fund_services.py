@@ -219,7 +219,7 @@ def test_fund_project_allowed_actions__by_role_and_stage(fund_world):
     assert fund_project_allowed_actions(fund_world.street, project) == ["withdraw", "photo"]
     project = fund_world.approved(title="第二个")
     assert fund_project_allowed_actions(fund_world.office, project) == ["disburse", "photo", "complete"]
-    assert fund_project_allowed_actions(fund_world.street, project) == ["photo"]
+    assert fund_project_allowed_actions(fund_world.street, project) == ["photo", "complete"]
 
 
 def test_database_guard__over_commit_written_directly__check_constraint_refuses(fund_world):
