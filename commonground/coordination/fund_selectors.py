@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, User
@@ -179,3 +180,35 @@ def reviewable_count(actor: User) -> int:
         else:
             condition |= Q(pk__in=visible_to(actor, permission, FundProject.objects.filter(stage=stage)).values("pk"))
     return FundProject.objects.filter(condition).count()
+
+
+def apply_estates(actor: User, fund: Fund) -> QuerySet[Place]:
+    """The estates inside the fund's area for which `actor` may apply."""
+    from commonground.core.models import PlaceKind
+    from commonground.core.models.places import within_q
+
+    return visible_to(actor, "fund.apply", Place.objects.filter(kind=PlaceKind.ESTATE)).filter(
+        within_q("path", [fund.place.path])).order_by("path")
+
+
+def decision_choices(estates: QuerySet[Place]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(resolutions, votes) a project of one of `estates` may name: resolutions of held meetings at the estates or
+    their communities, and the estates' passed owners' decisions; newest first, a bounded number of each."""
+    from commonground.deliberation.models import (
+        MeetingStatus,
+        Outcome,
+        Resolution,
+        Vote,
+        VoteKind,
+        VoteStatus,
+    )
+
+    ids = estates.values("pk")
+    communities = estates.values("parent_id")
+    resolutions = (Resolution.objects.filter(meeting__status=MeetingStatus.HELD)
+                   .filter(Q(meeting__place_id__in=ids) | Q(meeting__place_id__in=communities))
+                   .select_related("meeting__place").order_by("-meeting__starts_at", "position")[:200])
+    votes = (Vote.objects.filter(estate_id__in=ids, kind=VoteKind.DECISION, status=VoteStatus.CLOSED,
+                                 outcome=Outcome.PASSED).select_related("estate").order_by("-closes_at")[:100])
+    return ([(r.pk, f"{r.meeting.place.name} · {localtime(r.meeting.starts_at):%Y-%m-%d} · {r.text[:40]}") for r in resolutions],
+            [(v.pk, f"{v.estate.name} · {v.title}") for v in votes])

@@ -14,3 +14,7 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+# The micro-governance fund's fixtures (fund part).
+from tests.coordination.fund_fixtures import fund_world  # noqa: E402, F401

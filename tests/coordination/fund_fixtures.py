@@ -66,7 +66,7 @@ class FundWorld:
         estate = estate or self.tree.estate
         with clock.frozen_at(at(DAY)):
             return fund_project_create(
-                actor=actor or self.committee, fund=self.fund, estate=estate, title=title, description="十个充电接口",
+                actor=actor or (self.committee if estate == self.tree.estate else self.neighbour_committee), fund=self.fund, estate=estate, title=title, description="十个充电接口",
                 resolution=resolution or (self.resolution if estate == self.tree.estate else self.neighbour_resolution),
                 lines=lines)
 

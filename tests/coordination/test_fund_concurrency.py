@@ -14,7 +14,7 @@ from django.db.models import Sum
 from commonground.coordination.models import Disbursement, Fund, FundProject, FundStage, ProjectReview
 from commonground.coordination.services.fund import disbursement_record, fund_project_review
 from commonground.core import clock
-from tests.coordination.fund_fixtures import DAY, at, fund_world, pdf  # noqa: F401  (fixture)
+from tests.coordination.fund_fixtures import DAY, at, pdf
 from tests.deliberation.test_ballot_concurrency import race
 
 pytestmark = [

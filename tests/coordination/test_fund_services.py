@@ -31,7 +31,7 @@ from commonground.coordination.services.fund import (
     project_photo_add,
 )
 from commonground.core import clock
-from tests.coordination.fund_fixtures import DAY, at, fund_world, pdf, png  # noqa: F401  (fixture)
+from tests.coordination.fund_fixtures import DAY, at, pdf, png
 
 pytestmark = pytest.mark.django_db
 

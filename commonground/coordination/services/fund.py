@@ -28,9 +28,8 @@ from commonground.core.models import Place, PlaceKind, User
 from commonground.core.models.places import scope_columns
 from commonground.core.permissions import can, require
 from commonground.core.uploads import IMAGES, validate_upload
-from commonground.deliberation.models import MeetingStatus, Resolution, Vote
+from commonground.deliberation.models import MeetingStatus, Resolution, Vote, VoteStatus
 from commonground.deliberation.models import Outcome as VoteOutcome
-from commonground.deliberation.models import VoteStatus
 
 from ..models import (
     ZERO,
