@@ -44,9 +44,9 @@ class FundProjectForm(FundForm):
         self.fields["vote"].choices = [("", "—"), *votes]
 
 
-class BudgetLineForm(forms.Form):
+class BudgetLineForm(FundForm):
     item = forms.CharField(label=_("Budget item"), max_length=200)
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=10, decimal_places=2, min_value=0,
+    quantity = forms.DecimalField(label=_("Quantity bought"), max_digits=10, decimal_places=2, min_value=0,
                                   widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
     unit = forms.CharField(label=_("Unit of measure"), max_length=20)
     unit_price = money_field(_("Unit price (yuan)"))
@@ -72,7 +72,7 @@ class DisbursementForm(FundForm):
 
 class PhotoForm(FundForm):
     kind = forms.ChoiceField(label=_("Photo taken"), choices=PhotoKind.choices)
-    image = forms.FileField(label=_("Photo"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    image = forms.FileField(label=_("Photo file"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
     caption = forms.CharField(label=_("Photo caption"), max_length=200, required=False)
 
 

@@ -45,11 +45,14 @@ class ProjectFilters:
     fund: int | None = None
     stage: str = ""
     estate: int | None = None
+    awaiting: bool = False  # only those waiting for the actor's review
 
 
 def fund_project_list(actor: User, filters: ProjectFilters) -> QuerySet[FundProject]:
     """The projects of the lists (newest first), filtered by fund, stage and estate, in the database."""
     rows = fund_projects_for(actor)
+    if filters.awaiting:
+        rows = rows.filter(pk__in=awaiting_review(actor).values("pk"))
     if filters.fund:
         rows = rows.filter(fund_id=filters.fund)
     if filters.stage:
@@ -142,7 +145,7 @@ LEDGER_HEADERS = ("project", "estate", "street", "stage", "requested", "approved
 
 
 def ledger_headers() -> list[str]:
-    return [_("Project"), _("Estate"), _("Street"), _("Stage"), _("Requested (yuan)"), _("Approved (yuan)"),
+    return [_("Fund project"), _("Estate"), _("Street"), _("Stage"), _("Requested (yuan)"), _("Approved (yuan)"),
             _("Disbursed (yuan)"), _("Submitted on"), _("Approved on"), _("Completed on"),
             _("Accepted by residents on"), _("Paid on"), _("Payment (yuan)"), _("Payment note")]
 
@@ -168,18 +171,25 @@ def ledger_rows(actor: User, fund: Fund) -> Iterator[list[object]]:
                    payment.paid_on.isoformat(), payment.amount, payment.note]
 
 
-def reviewable_count(actor: User) -> int:
-    """How many projects wait for a review `actor` may give (for their home)."""
+def awaiting_review(actor: User) -> QuerySet[FundProject]:
+    """The projects waiting for a review `actor` may give: at the community or street level where they hold that
+    review's permission, at the fund office where they may approve on the fund's place."""
     from .services.fund import REVIEWS
 
     condition = Q(pk__in=[])
     for stage, (_level, permission, _next) in REVIEWS.items():
         if permission == "fund.approve":
-            funds = funds_for(actor, "fund.approve").values("pk")
-            condition |= Q(stage=stage, fund__in=funds)
+            condition |= Q(stage=stage, fund__in=funds_for(actor, "fund.approve").values("pk"))
         else:
             condition |= Q(pk__in=visible_to(actor, permission, FundProject.objects.filter(stage=stage)).values("pk"))
-    return FundProject.objects.filter(condition).count()
+    return FundProject.objects.filter(condition).select_related("fund", "estate")
+
+
+def may_review_somewhere(actor: User) -> bool:
+    from commonground.core.permissions import can
+
+    return any(can(actor, permission) for permission in ("fund.review_community", "fund.review_street",
+                                                          "fund.approve"))
 
 
 def apply_estates(actor: User, fund: Fund) -> QuerySet[Place]:

@@ -92,9 +92,9 @@ class FundStage(models.TextChoices):
     COMMUNITY_APPROVED = "community_approved", _("passed the community, awaiting the street")
     STREET_APPROVED = "street_approved", _("passed the street, awaiting the fund office")
     APPROVED = "approved", _("approved, money committed")
-    COMPLETED = "completed", _("completed")
-    REJECTED = "rejected", _("rejected")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    COMPLETED = "completed", pgettext_lazy("fund project stage", "completed")
+    REJECTED = "rejected", pgettext_lazy("fund project stage", "rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("fund project stage", "withdrawn")
 
 
 class AcceptanceResult(models.TextChoices):
@@ -106,7 +106,7 @@ class FundProject(TimeStampedModel):
     """An estate's project on a fund. Stores its estate's path and its street's and community's (kept by the
     services), so lists filter in the database; `requested_amount` is the sum of its budget lines."""
 
-    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="projects")
+    fund = models.ForeignKey(Fund, verbose_name=_("micro-governance fund"), on_delete=models.PROTECT, related_name="projects")
     estate = models.ForeignKey("core.Place", verbose_name=_("estate"), on_delete=models.PROTECT,
                                related_name="fund_projects")
     place_path = models.CharField(max_length=255, editable=False)
@@ -123,7 +123,7 @@ class FundProject(TimeStampedModel):
                                    null=True, blank=True, on_delete=models.PROTECT, related_name="fund_projects")
     vote = models.ForeignKey("deliberation.Vote", verbose_name=_("supporting owners' vote"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="fund_projects")
-    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT,
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("applying user"), on_delete=models.PROTECT,
                                   related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
@@ -172,7 +172,7 @@ class BudgetLine(models.Model):
     project = models.ForeignKey(FundProject, on_delete=models.CASCADE, related_name="budget_lines")
     position = models.PositiveSmallIntegerField(_("line number"), default=0)
     item = models.CharField(_("budget item"), max_length=200)
-    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    quantity = models.DecimalField(_("quantity bought"), max_digits=10, decimal_places=2)
     unit = models.CharField(_("unit of measure"), max_length=20)
     unit_price = money(_("unit price (yuan)"))
     amount = money(_("line amount (yuan)"))
@@ -199,9 +199,9 @@ class ReviewLevel(models.TextChoices):
 
 
 class ReviewDecision(models.TextChoices):
-    APPROVE = "approve", _("approve")
+    APPROVE = "approve", pgettext_lazy("review decision", "approve")
     RETURN = "return", _("return for changes")
-    REJECT = "reject", _("reject")
+    REJECT = "reject", pgettext_lazy("review decision", "reject")
 
 
 class ProjectReview(TimeStampedModel):
@@ -231,7 +231,7 @@ class Disbursement(TimeStampedModel):
     project = models.ForeignKey(FundProject, on_delete=models.PROTECT, related_name="disbursements")
     amount = money(_("amount paid (yuan)"))
     paid_on = models.DateField(_("paid on"))
-    receipt = models.FileField(_("receipt"), upload_to="fund/receipts/%Y/%m/")
+    receipt = models.FileField(_("payment receipt"), upload_to="fund/receipts/%Y/%m/")
     receipt_type = models.CharField(max_length=100, editable=False)
     note = models.CharField(_("payment note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
@@ -260,7 +260,7 @@ class ProjectPhoto(TimeStampedModel):
 
     project = models.ForeignKey(FundProject, on_delete=models.PROTECT, related_name="photos")
     kind = models.CharField(_("photo taken"), max_length=8, choices=PhotoKind.choices)
-    image = models.FileField(_("photo"), upload_to="fund/photos/%Y/%m/")
+    image = models.FileField(_("project photo"), upload_to="fund/photos/%Y/%m/")
     image_type = models.CharField(max_length=100, editable=False)
     caption = models.CharField(_("photo caption"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),

@@ -68,10 +68,12 @@ def funds(request: HttpRequest) -> HttpResponse:
     """The funds the user sees, with their money, and the projects the user sees across them."""
     stage = request.GET.get("stage", "")
     stage = stage if stage in FundStage.values else ""
-    rows = fund_project_list(request.user, ProjectFilters(stage=stage))
+    awaiting = request.GET.get("awaiting") == "1"
+    rows = fund_project_list(request.user, ProjectFilters(stage=stage, awaiting=awaiting))
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coordination/fund_list.html", {
-        "funds": list(funds_for(request.user)[:20]), "page": page, "stage": stage, "stages": FundStage.choices})
+        "funds": list(funds_for(request.user)[:20]), "page": page, "stage": stage, "stages": FundStage.choices,
+        "awaiting": awaiting})
 
 
 @login_required
