@@ -195,3 +195,16 @@ def test_fund_api__create_submit_review__same_services(fund_world):
     assert denied.status_code == 403
     detail = client_of(fund_world.office).get(f"/api/coordination/funds/{fund_world.fund.pk}").json()
     assert detail["left"] == "100000.00"
+
+
+def test_fund_review_cards__each_level__counts_what_waits_for_them(fund_world):
+    from commonground.coordination.fund_home import fund_review_cards
+
+    fund_world.submitted(title="待社区")
+    fund_world.street_approved(title="待区三方办")
+    counts = {name: [card.count for card in fund_review_cards(getattr(fund_world, name))]
+              for name in ("community", "street", "office", "committee")}
+    # the district administrator holds every permission: the community review of the first counts for them too
+    assert counts == {"community": [1], "street": [0], "office": [2], "committee": []}
+    page = client_of(fund_world.community).get("/coordination/funds/?awaiting=1")
+    assert "待社区" in page.content.decode() and "待区三方办" not in page.content.decode()
