@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from commonground.coordination.models import Fund, FundProject, FundStage
 from commonground.core import clock
-from tests.coordination.fund_fixtures import DAY, at, pdf
+from tests.coordination.fund_fixtures import DAY, at, pdf, png
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +208,42 @@ def test_fund_review_cards__each_level__counts_what_waits_for_them(fund_world):
     assert counts == {"community": [1], "street": [0], "office": [2], "committee": []}
     page = client_of(fund_world.community).get("/coordination/funds/?awaiting=1")
     assert "待社区" in page.content.decode() and "待区三方办" not in page.content.decode()
+
+
+def test_fund_public_photo__completed_after_photo_only__others_404(fund_world):
+    from commonground.coordination.services.fund import fund_project_complete, project_photo_add
+
+    project = fund_world.approved()
+    with clock.frozen_at(at(DAY, 18)):
+        before = project_photo_add(actor=fund_world.committee, project=project, kind="before", image=png())
+        after = project_photo_add(actor=fund_world.committee, project=project, kind="after", image=png())
+    url = f"/coordination/funds/{fund_world.fund.pk}/public/photos/{after.pk}/"
+    assert Client().get(url).status_code == 404  # not completed yet
+    with clock.frozen_at(at(DAY, 19)):
+        fund_project_complete(actor=fund_world.committee, project=project)
+    served = Client().get(url)
+    assert (served.status_code, served["Content-Type"]) == (200, "image/png")
+    assert Client().get(f"/coordination/funds/{fund_world.fund.pk}/public/photos/{before.pk}/").status_code == 404
+    assert f"/public/photos/{after.pk}/" in Client().get(f"/coordination/funds/{fund_world.fund.pk}/public/").content.decode()
+
+
+def test_fund_projects_of_estate__profile_partial__lists_the_estates_projects(fund_world):
+    from django.template.loader import render_to_string
+
+    from commonground.coordination.fund_selectors import fund_projects_of_estate
+
+    own = fund_world.submitted()
+    fund_world.submitted(estate=fund_world.tree.neighbour_estate, title="楼道灯改造")
+    rows = fund_projects_of_estate(fund_world.tree.estate)
+    assert list(rows) == [own]
+    html = render_to_string("coordination/_fund_projects_profile.html", {"fund_projects": rows})
+    assert own.title in html and "楼道灯改造" not in html and "20,000.50" in html
+
+
+def test_fund_page__committee_member__sees_the_district_fund_not_its_ledger_of_others(fund_world):
+    fund_world.submitted(estate=fund_world.tree.neighbour_estate, title="楼道灯改造")
+    page = client_of(fund_world.committee).get(f"/coordination/funds/{fund_world.fund.pk}/")
+    assert page.status_code == 200 and "楼道灯改造" not in page.content.decode()
+    ledger = client_of(fund_world.committee).get(f"/coordination/funds/{fund_world.fund.pk}/ledger.csv")
+    assert "楼道灯改造" not in b"".join(ledger.streaming_content).decode("utf-8-sig")
+    assert Client().get(f"/coordination/funds/{fund_world.fund.pk}/").status_code == 302  # login first

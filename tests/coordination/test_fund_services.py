@@ -231,3 +231,14 @@ def test_database_guard__over_commit_written_directly__check_constraint_refuses(
     with pytest.raises(IntegrityError), transaction.atomic():
         FundProject.objects.filter(pk=project.pk).update(disbursed_amount=project.approved_amount + 1)
     assert BudgetLine.objects.count() == 2 and Disbursement.objects.count() == 0
+
+
+def test_place_move__estate_to_other_community__project_scope_columns_follow(fund_world):
+    from commonground.core.services.places import place_move
+
+    project = fund_world.project()
+    place_move(place=fund_world.tree.estate, new_parent=fund_world.tree.far_community)
+    project.refresh_from_db()
+    estate = fund_world.tree.estate.__class__.objects.get(pk=fund_world.tree.estate.pk)
+    assert (project.place_path, project.street_path, project.community_path) == (
+        estate.path, fund_world.tree.other_street.path, fund_world.tree.far_community.path)
