@@ -247,3 +247,17 @@ def test_fund_page__committee_member__sees_the_district_fund_not_its_ledger_of_o
     ledger = client_of(fund_world.committee).get(f"/coordination/funds/{fund_world.fund.pk}/ledger.csv")
     assert "楼道灯改造" not in b"".join(ledger.streaming_content).decode("utf-8-sig")
     assert Client().get(f"/coordination/funds/{fund_world.fund.pk}/").status_code == 302  # login first
+
+
+def test_fund_api__disbursement_multipart__paid_and_beyond_refused(fund_world):
+    project = fund_world.approved()
+    client = client_of(fund_world.office)
+    url = f"/api/coordination/fund-projects/{project.pk}/disbursements"
+    with clock.frozen_at(at(DAY, 18)):
+        paid = client.post(url, {"amount": "20000.50", "paid_on": DAY.isoformat(), "note": "尾款", "receipt": pdf()})
+        again = client.post(url, {"amount": "1", "paid_on": DAY.isoformat(), "receipt": pdf()})
+    assert paid.status_code == 200, paid.content
+    assert paid.json()["amount"] == "20000.50"
+    assert again.status_code == 400 and "amount" in again.json()["detail"]
+    denied = client_of(fund_world.street).post(url, {"amount": "1", "paid_on": DAY.isoformat(), "receipt": pdf()})
+    assert denied.status_code == 403
