@@ -88,7 +88,6 @@ def fund(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coordination/fund_detail.html", {
         "fund": item, "figures": fund_figures(item, visible), "money": fund_figures(item, visible.none()),
         "page": page, "stage": stage, "may_apply": apply_estates(request.user, item).exists(),
-        "may_export": True,
     })
 
 
