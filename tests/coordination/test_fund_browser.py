@@ -91,7 +91,7 @@ def test_fund_project__applied_reviewed_three_levels__public_page_shows_it(brows
     assert Fund.objects.get(pk=fund.pk).committed == Decimal("4600.00")
 
     page = page_as(None)
-    page.goto(f"{live_server.url}/coordination/funds/{fund.pk}/public/")
+    page.goto(f"{live_server.url}/coordination/public/funds/{fund.pk}/")
     row = page.locator(f"[data-project='{project.pk}']")
     expect(row).to_contain_text("楼道声控灯改造")
     expect(row).to_contain_text("4,600.00")

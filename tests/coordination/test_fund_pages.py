@@ -114,7 +114,7 @@ def test_fund_public__anonymous__submitted_projects_no_personal_data_no_drafts(f
 
         fund_project_review(actor=fund_world.community, project=submitted, decision="approve", comment="陈社工同意")
 
-    page = Client().get(f"/coordination/funds/{fund_world.fund.pk}/public/")
+    page = Client().get(f"/coordination/public/funds/{fund_world.fund.pk}/")
 
     text = page.content.decode()
     assert page.status_code == 200
@@ -146,7 +146,7 @@ def _queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", ["/coordination/funds/", "/coordination/funds/{fund}/",
-                                 "/coordination/funds/{fund}/public/", "/api/coordination/fund-projects",
+                                 "/coordination/public/funds/{fund}/", "/api/coordination/fund-projects",
                                  "/api/coordination/funds"])
 def test_fund_lists__one_and_many_projects__same_query_count(fund_world, url):
     client = client_of(fund_world.office)
@@ -217,14 +217,14 @@ def test_fund_public_photo__completed_after_photo_only__others_404(fund_world):
     with clock.frozen_at(at(DAY, 18)):
         before = project_photo_add(actor=fund_world.committee, project=project, kind="before", image=png())
         after = project_photo_add(actor=fund_world.committee, project=project, kind="after", image=png())
-    url = f"/coordination/funds/{fund_world.fund.pk}/public/photos/{after.pk}/"
+    url = f"/coordination/public/funds/{fund_world.fund.pk}/photos/{after.pk}/"
     assert Client().get(url).status_code == 404  # not completed yet
     with clock.frozen_at(at(DAY, 19)):
         fund_project_complete(actor=fund_world.committee, project=project)
     served = Client().get(url)
     assert (served.status_code, served["Content-Type"]) == (200, "image/png")
-    assert Client().get(f"/coordination/funds/{fund_world.fund.pk}/public/photos/{before.pk}/").status_code == 404
-    assert f"/public/photos/{after.pk}/" in Client().get(f"/coordination/funds/{fund_world.fund.pk}/public/").content.decode()
+    assert Client().get(f"/coordination/public/funds/{fund_world.fund.pk}/photos/{before.pk}/").status_code == 404
+    assert f"/photos/{after.pk}/" in Client().get(f"/coordination/public/funds/{fund_world.fund.pk}/").content.decode()
 
 
 def test_fund_projects_of_estate__profile_partial__lists_the_estates_projects(fund_world):

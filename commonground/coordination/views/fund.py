@@ -300,8 +300,9 @@ urlpatterns = [
     path("funds/<int:pk>/", fund, name="fund"),
     path("funds/<int:pk>/ledger.<str:fmt>", ledger, name="fund-ledger"),
     path("funds/<int:pk>/projects/new/", project_new, name="fund-project-new"),
-    path("funds/<int:pk>/public/", public, name="fund-public"),
-    path("funds/<int:pk>/public/photos/<int:photo>/", public_photo_view, name="fund-public-photo"),
+    # published for everyone, no login (公开透明): under /coordination/public/, which the crawl knows as public
+    path("public/funds/<int:pk>/", public, name="fund-public"),
+    path("public/funds/<int:pk>/photos/<int:photo>/", public_photo_view, name="fund-public-photo"),
     path("fund-projects/<int:pk>/", project, name="fund-project"),
     path("fund-projects/<int:pk>/edit/", project_edit, name="fund-project-edit"),
     path("fund-projects/<int:pk>/photos/<int:photo>/", project_photo, name="fund-project-photo"),
