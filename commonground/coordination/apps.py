@@ -8,15 +8,12 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Three-party coordination")
 
     def ready(self) -> None:
-        from commonground.web.registry import register_home_cards, register_nav
+        from commonground.web.registry import register_home_cards, register_nav, register_work_cards
 
-        from . import home, report, rules  # noqa: F401  (permissions, the report's keys)
+        from . import fund_report, home, report, rules  # noqa: F401  (permissions, the report's keys)
+        from .evaluation_home import evaluation_cards
+        from .fund_home import fund_review_cards
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)
-
-        from commonground.web.registry import register_work_cards
-
-        from .evaluation_home import evaluation_cards
-
-        register_work_cards(evaluation_cards)
+        register_work_cards(evaluation_cards, fund_review_cards)

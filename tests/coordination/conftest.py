@@ -20,3 +20,5 @@ def _english(settings):
 from .profile_fixtures import estates  # noqa: E402, F401
 # Property-service evaluation: its fixture lives in evaluation_fixtures.py.
 from .evaluation_fixtures import evaluation  # noqa: E402, F401
+# The micro-governance fund's fixtures (fund part).
+from tests.coordination.fund_fixtures import fund_world  # noqa: E402, F401

@@ -37,7 +37,7 @@ MUST_REACH = {
     "deliberation:representatives", "admin:index",
 }
 # Pages published for everyone (the public notice board): any place may be named there, whoever looks.
-PUBLIC_PREFIXES = ("/gongshi/",)
+PUBLIC_PREFIXES = ("/gongshi/", "/coordination/public/")  # and the micro-governance funds' public pages
 VISITS: dict[str, list[Visit]] = {}
 
 
