@@ -16,9 +16,7 @@ def _english(settings):
         yield
 
 
-# Estate profiles: the `estates` fixture (tests/coordination/profile_fixtures.py).
-from .profile_fixtures import estates  # noqa: E402, F401
-# Property-service evaluation: its fixture lives in evaluation_fixtures.py.
+# Each part's fixtures live in its own module.
 from .evaluation_fixtures import evaluation  # noqa: E402, F401
-# The micro-governance fund's fixtures (fund part).
-from tests.coordination.fund_fixtures import fund_world  # noqa: E402, F401
+from .fund_fixtures import fund_world  # noqa: E402, F401
+from .profile_fixtures import estates  # noqa: E402, F401

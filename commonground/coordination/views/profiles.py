@@ -17,6 +17,7 @@ from commonground.core.permissions import can, require
 from commonground.core.tables import table_response
 
 from ..evaluation_selectors import estate_evaluation
+from ..fund_selectors import fund_projects_of_estate
 from ..profile_forms import ContractForm, FilingForm
 from ..profile_rules import LABELS
 from ..profile_selectors import (
@@ -66,6 +67,8 @@ def estate(request: HttpRequest, pk: int) -> HttpResponse:
     context = estate_profile(place, request.user)
     if can(request.user, "evaluation.view", place):
         context["evaluation"] = estate_evaluation(place, request.user)
+    if can(request.user, "fund.view", place):
+        context["fund_projects"] = fund_projects_of_estate(place)
     return render(request, "coordination/estate.html", context)
 
 
