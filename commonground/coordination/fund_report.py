@@ -31,12 +31,15 @@ def _yuan(value: Decimal | None) -> float:
 
 
 def fund_summary(section: Mapping[str, Any]) -> list[str]:
-    if "micro_fund_total" not in section:
+    keys = ("micro_fund_total", "micro_fund_approved", "micro_fund_disbursed")
+    if not any(section.get(key) for key in keys):  # no fund here and nothing granted: nothing to state
         return []
+    figures = {key.removeprefix("micro_fund_"): f"{section[key]:,.2f}" for key in keys}
+    if not section["micro_fund_total"]:  # a street's estates drawing on the district's fund
+        return [gettext("Estates here were granted ¥%(approved)s from the micro-governance fund in the period and "
+                        "¥%(disbursed)s was paid out against receipts.") % figures]
     return [gettext("The micro-governance fund held here is ¥%(total)s; ¥%(approved)s was approved for estate projects "
-                    "and ¥%(disbursed)s paid out against receipts in the period.") % {
-        "total": f"{section['micro_fund_total']:,.2f}", "approved": f"{section['micro_fund_approved']:,.2f}",
-        "disbursed": f"{section['micro_fund_disbursed']:,.2f}"}]
+                    "and ¥%(disbursed)s paid out against receipts in the period.") % figures]
 
 
 @report_section("coordination", summary=fund_summary, labels={

@@ -49,3 +49,13 @@ def test_fund_summary__figures__one_sentence():
     assert fund_summary({"micro_fund_total": 2000000.0, "micro_fund_approved": 1.5, "micro_fund_disbursed": 0.0}) == [
         "The micro-governance fund held here is ¥2,000,000.00; ¥1.50 was approved for estate projects and ¥0.00 "
         "paid out against receipts in the period."]
+
+
+def test_fund_summary__street_drawing_on_the_district_fund__what_its_estates_got():
+    assert fund_summary({"micro_fund_total": 0.0, "micro_fund_approved": 20000.5, "micro_fund_disbursed": 5000.0}) == [
+        "Estates here were granted ¥20,000.50 from the micro-governance fund in the period and ¥5,000.00 was paid "
+        "out against receipts."]
+
+
+def test_fund_summary__no_fund_and_nothing_granted__no_sentence():
+    assert fund_summary({"micro_fund_total": 0.0, "micro_fund_approved": 0.0, "micro_fund_disbursed": 0.0}) == []

@@ -55,7 +55,7 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
         more.click()
         panel = nav.locator(".nav-more .menu-panel")
         expect(panel).to_be_visible()
-        assert panel.locator("a").all_inner_texts() == ["报表", "居民", "名册", "后台管理"]
+        assert panel.locator("a").all_inner_texts() == ["报表", "居民", "名册", "三方协同", "后台管理"]
         boxes = [link.bounding_box() for link in panel.locator("a").all()]
         assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes) and boxes[0]["y"] < boxes[1]["y"]
         assert all(box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["phone"]["width"] for box in boxes)
