@@ -79,19 +79,25 @@ def property_contract_record(*, actor: User, estate: Place, company: Organisatio
     return contract
 
 
+def _locked_with(actor: User, record: Any, fields: dict[str, Any], *, allowed: tuple[str, ...], related: str) -> Any:
+    """`record` locked for an update by `actor` (coordination.manage at its estate), with `fields` set on it."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"not updatable: {sorted(unknown)}")
+    require(actor, MANAGE, record)
+    locked = type(record).objects.select_for_update().select_related(related).get(pk=record.pk)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    return locked
+
+
 CONTRACT_FIELDS = ("company", "starts_on", "ends_on", "fee_per_m2", "service_level", "decided_by", "note")
 
 
 @transaction.atomic
 def property_contract_update(*, actor: User, contract: PropertyContract, **fields: Any) -> PropertyContract:
     """Correct a recorded contract (any of CONTRACT_FIELDS). `actor` may "coordination.manage" at its estate."""
-    unknown = set(fields) - set(CONTRACT_FIELDS)
-    if unknown:
-        raise TypeError(f"not updatable: {sorted(unknown)}")
-    require(actor, MANAGE, contract)
-    locked = PropertyContract.objects.select_for_update().select_related("company").get(pk=contract.pk)
-    for name, value in fields.items():
-        setattr(locked, name, value)
+    locked = _locked_with(actor, contract, fields, allowed=CONTRACT_FIELDS, related="company")
     validate_contract(locked)
     locked.save(update_fields=[*fields, "updated_at"])
     return locked
@@ -146,13 +152,7 @@ FILING_FIELDS = ("term_from", "term_to", "filed_on", "members")
 @transaction.atomic
 def committee_filing_update(*, actor: User, filing: CommitteeFiling, **fields: Any) -> CommitteeFiling:
     """Correct a filing (any of FILING_FIELDS). `actor` may "coordination.manage" at its estate."""
-    unknown = set(fields) - set(FILING_FIELDS)
-    if unknown:
-        raise TypeError(f"not updatable: {sorted(unknown)}")
-    require(actor, MANAGE, filing)
-    locked = CommitteeFiling.objects.select_for_update().select_related("committee").get(pk=filing.pk)
-    for name, value in fields.items():
-        setattr(locked, name, value)
+    locked = _locked_with(actor, filing, fields, allowed=FILING_FIELDS, related="committee")
     validate_filing(locked)
     if "term_from" in fields and CommitteeFiling.objects.filter(
             committee_id=locked.committee_id, term_from=locked.term_from).exclude(pk=locked.pk).exists():
