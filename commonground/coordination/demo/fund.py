@@ -24,7 +24,13 @@ from PIL import Image
 from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, Place, User
 from commonground.deliberation.models import MeetingKind, MeetingStatus, Resolution
-from commonground.deliberation.services.meetings import meeting_create, meeting_record_minutes, resolution_add
+from commonground.deliberation.services.meetings import (
+    attendee_sign_in,
+    meeting_create,
+    meeting_publish_notice,
+    meeting_record_minutes,
+    resolution_add,
+)
 
 from ..models import FundStage
 from ..services.fund import (
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 D = datetime.date
 FUND_NAME = "拱墅区2023年小区微治理专项资金"
+MEETING_WALK_INS = (("王建国", "居民代表"), ("李秀英", "业主委员会"), ("陈志强", "物业服务企业"))
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -187,6 +194,10 @@ class Builder:
             meeting = meeting_create(actor=self.district, place=estate, convener=convener, kind=MeetingKind.COUNCIL,
                                      title=f"居民议事会：{plan.title}", starts_at=start,
                                      ends_at=start + datetime.timedelta(hours=2), venue=f"{estate.name}议事点")
+            meeting_publish_notice(actor=self.district, meeting=meeting)
+        with clock.frozen_at(start):  # who came: a residents' representative, the committee, the property company
+            for name, affiliation in MEETING_WALK_INS:
+                attendee_sign_in(actor=self.district, meeting=meeting, name=name, affiliation=affiliation)
         with clock.frozen_at(start + datetime.timedelta(hours=2)):
             meeting_record_minutes(actor=self.district, meeting=meeting,
                                    minutes="居民代表、业委会、物业参加，讨论项目必要性、预算和实施方式，一致同意申报。")

@@ -19,7 +19,9 @@ from commonground.core.models import Organisation, OrganisationKind, Place, Plac
 from commonground.core.models.places import ancestor_ids
 from commonground.deliberation.models import MeetingKind
 from commonground.deliberation.services.meetings import (
+    attendee_sign_in,
     meeting_create,
+    meeting_publish_notice,
     meeting_record_minutes,
     resolution_add,
     resolution_open_case,
@@ -148,6 +150,10 @@ def _joint_meeting(actor: User, office: Organisation, place: Place, follow_up: C
             title=f"{subject}三方联席会议", starts_at=at(day, 14, 0), ends_at=at(day, 16, 0),
             venue=f"{place.name}党群服务中心会议室",
             agenda=["物业服务问题通报", "停车管理方案协商", "下阶段三方协同工作安排"])
+        meeting_publish_notice(actor=actor, meeting=meeting)
+    with frozen_at(at(day, 13, 55)):  # the three parties at the table
+        for name, affiliation in (("张海燕", "居民委员会"), ("刘国平", "业主委员会"), ("赵伟", "物业服务企业")):
+            attendee_sign_in(actor=actor, meeting=meeting, name=name, affiliation=affiliation)
     with frozen_at(at(day, 16, 30)):
         meeting_record_minutes(actor=actor, meeting=meeting, minutes=(
             "社区三方办召集居委会、业委会、物业公司参加。物业通报近期服务问题整改情况；"
