@@ -22,6 +22,23 @@ def money_field(label: Any, **kwargs: Any) -> forms.DecimalField:
                               widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}), **kwargs)
 
 
+class NewFundForm(FundForm):
+    """A fund the fund office opens: where it is held, its name, year, total and application period."""
+
+    place = forms.ChoiceField(label=_("Held by"))
+    name = forms.CharField(label=_("Fund name"), max_length=200)
+    year = forms.IntegerField(label=_("Fund year"), min_value=2000, max_value=2100)
+    total = money_field(_("Fund total (yuan)"))
+    opens_on = forms.DateField(label=_("Applications open on"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Applications close on"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, places: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [(str(place.pk), place.name) for place in places]
+
+
 class FundProjectForm(FundForm):
     """A project: its estate (when new), title, description and the supporting decision."""
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place, User
-from commonground.core.permissions import access_object, visible_to
+from commonground.core.permissions import access_object, scope_paths, visible_to
+from commonground.core.place_cache import top_place
 
 from .models import ZERO, Disbursement, Fund, FundProject, FundStage, PhotoKind, ProjectPhoto, ProjectReview
 
@@ -222,3 +224,11 @@ def decision_choices(estates: QuerySet[Place]) -> tuple[list[tuple[int, str]], l
                                  outcome=Outcome.PASSED).select_related("estate").order_by("-closes_at")[:100])
     return ([(r.pk, f"{r.meeting.place.name} · {localtime(r.meeting.starts_at):%Y-%m-%d} · {r.text[:40]}") for r in resolutions],
             [(v.pk, f"{v.estate.name} · {v.title}") for v in votes])
+
+
+def fund_places(actor: Any) -> list[Place]:
+    """The places where `actor` may open a fund ("fund.approve" there): the district for its fund office."""
+    paths = scope_paths(actor, "fund.approve")
+    if paths is None:
+        return [top_place()]
+    return list(Place.objects.filter(path__in=paths).order_by("path"))

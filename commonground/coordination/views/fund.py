@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonground.core import clock
 from commonground.core.forms import apply_service_errors
 from commonground.core.models import Place
 from commonground.core.pagination import CappedPaginator
@@ -26,6 +27,7 @@ from ..fund_forms import (
     BudgetLineFormSet,
     DisbursementForm,
     FundProjectForm,
+    NewFundForm,
     PhotoForm,
     ReviewForm,
 )
@@ -36,6 +38,7 @@ from ..fund_selectors import (
     apply_estates,
     decision_choices,
     fund_figures,
+    fund_places,
     fund_project_detail,
     fund_project_list,
     fund_projects_for,
@@ -48,6 +51,7 @@ from ..fund_selectors import (
 from ..models import Fund, FundStage, ReviewLevel
 from ..services.fund import (
     disbursement_record,
+    fund_create,
     fund_project_accept,
     fund_project_allowed_actions,
     fund_project_complete,
@@ -73,7 +77,29 @@ def funds(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coordination/fund_list.html", {
         "funds": list(funds_for(request.user)[:20]), "page": page, "stage": stage, "stages": FundStage.choices,
-        "awaiting": awaiting})
+        "awaiting": awaiting, "may_open": bool(fund_places(request.user))})
+
+
+@login_required
+def fund_new(request: HttpRequest) -> HttpResponse:
+    """The fund office opens a fund (a year's money) at a place where it holds "fund.approve"."""
+    places = fund_places(request.user)
+    if not places:
+        raise PermissionDenied
+    form = NewFundForm(request.POST or None, places=places,
+                       initial={"year": clock.today().year, "place": str(places[0].pk)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        place = next(place for place in places if str(place.pk) == data["place"])
+        try:
+            created = fund_create(actor=request.user, place=place, name=data["name"], year=data["year"],
+                                  total=data["total"], opens_on=data["opens_on"], closes_on=data["closes_on"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            return redirect("coordination:fund", pk=created.pk)
+    return render(request, "coordination/fund_new.html", {"form": form},
+                  status=400 if form.is_bound and form.errors else 200)
 
 
 @login_required
@@ -297,6 +323,7 @@ def public_photo_view(request: HttpRequest, pk: int, photo: int) -> HttpResponse
 
 urlpatterns = [
     path("funds/", funds, name="funds"),
+    path("funds/new/", fund_new, name="fund-new"),
     path("funds/<int:pk>/", fund, name="fund"),
     path("funds/<int:pk>/ledger.<str:fmt>", ledger, name="fund-ledger"),
     path("funds/<int:pk>/projects/new/", project_new, name="fund-project-new"),
