@@ -28,6 +28,7 @@ from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
 from commonground.core.text import clean_text
 from commonground.deliberation.api import router as deliberation_router
+from commonground.programs.api import router as programs_router
 from commonground.renewal.api import router as renewal_router
 
 ERROR_SCHEMA = "ErrorOut"
@@ -90,6 +91,7 @@ api.add_router("/", cases_router)
 api.add_router("/", deliberation_router)
 api.add_router("/renewal/", renewal_router)
 api.add_router("/coordination/", coordination_router)
+api.add_router("/programs/", programs_router)
 
 
 @api.exception_handler(ValidationError)

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "commonground.deliberation",
     "commonground.renewal",
     "commonground.coordination",
+    "commonground.programs",
     "commonground.demo",
 ]
 

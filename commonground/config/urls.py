@@ -16,6 +16,7 @@ urlpatterns = [
     path("deliberation/", include("commonground.deliberation.urls")),
     path("renewal/", include("commonground.renewal.urls")),
     path("coordination/", include("commonground.coordination.urls")),
+    path("programs/", include("commonground.programs.urls")),
     path("gongshi/", include("commonground.deliberation.views.urls_public")),  # the public board, no login
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),

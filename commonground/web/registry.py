@@ -56,10 +56,11 @@ class NavEntry:
 
 @dataclass(frozen=True)
 class HomeCard:
-    """A line of the home page's "what you can do here": shown to users holding `permission` somewhere, linked
-    to the first of `url_names` that resolves (admin pages only for staff who may use the admin)."""
+    """A line of the home page's "what you can do here": shown to users holding `permission` somewhere (None:
+    everyone signed in), linked to the first of `url_names` that resolves (admin pages only for staff who may use
+    the admin)."""
 
-    permission: str
+    permission: str | None
     label: Any
     url_names: tuple[str, ...] = ()
     order: int = 100
@@ -246,7 +247,7 @@ def capabilities_for(user: Any) -> list[Capability]:
     admin_ok = may_use_admin(user)
     result = []
     for card in HOME_CARDS:
-        if not can(user, card.permission):
+        if card.permission is not None and not can(user, card.permission):
             continue
         names = usable(card.url_names, admin_ok)
         if card.url_names and not names:

@@ -1,0 +1,7 @@
+"""Placeholder: the jobs part's API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""Placeholder: the attendance part's models."""
+
+__all__: list[str] = []

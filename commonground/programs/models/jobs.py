@@ -1,0 +1,3 @@
+"""Placeholder: the jobs part's models."""
+
+__all__: list[str] = []
