@@ -35,6 +35,7 @@ def nav_tabs(user: Any, path: str) -> list[Tab]:
 
 NAV = NavEntry("programs", _("Programmes"), order=55, active_prefix="/programs/", tabs=nav_tabs, icon="calendar")
 
+# Everyone with a role holds place.view: the noticeboard is for all of them (sign-up checks the audience).
 HOME_CARDS = (
-    HomeCard(None, _("Sign up for activities, courses and camps near you"), ("programs:activities",), order=230),
+    HomeCard("place.view", _("Sign up for activities, courses and camps near you"), ("programs:activities",), order=270),
 )

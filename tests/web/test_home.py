@@ -114,7 +114,8 @@ def test_abilities__resident__what_residents_do_no_place_counts(client, tree, ma
     response = client.get(reverse("abilities"))
     assert counts(response) == []
     assert capability_labels(response) == ["View the places in your area", "Report a matter and follow your cases",
-                                           "Read the public notices", "See the deliberation meetings"]
+                                           "Read the public notices", "See the deliberation meetings",
+                                           "Sign up for activities, courses and camps near you"]
 
 
 def test_home__resident_with_nothing_to_do__friendly_empty_state_with_next_steps(client, tree, make_user):
