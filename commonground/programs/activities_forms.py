@@ -29,7 +29,7 @@ class NoticeboardFilterForm(ActivitiesForm):
     kind = forms.ChoiceField(label=_("Activity kind"), required=False,
                              choices=[("", _("All kinds")), *ActivityKind.choices])
     audience = forms.ChoiceField(label=_("Who may sign up"), required=False,
-                                 choices=[("", _("Everyone's and special ones")), *Audience.choices])
+                                 choices=[("", _("Any audience")), *Audience.choices])
     place = forms.ChoiceField(label=_("Held at"), required=False)
     open_now = forms.BooleanField(label=_("Open for sign-up now"), required=False)
     status = forms.ChoiceField(label=_("Activity status"), required=False,
@@ -44,7 +44,7 @@ class NoticeboardFilterForm(ActivitiesForm):
 
 class ActivityForm(ActivitiesForm):
     place = forms.ChoiceField(label=_("Held by (place)"))
-    organiser = forms.ChoiceField(label=_("Organiser"))
+    organiser = forms.ChoiceField(label=_("Organised by"))
     title = forms.CharField(label=_("Activity title"), max_length=200)
     kind = forms.ChoiceField(label=_("Activity kind"), choices=ActivityKind.choices)
     description = forms.CharField(label=_("Activity description"), required=False,
@@ -52,7 +52,7 @@ class ActivityForm(ActivitiesForm):
     audience = forms.ChoiceField(label=_("Who may sign up"), choices=Audience.choices)
     min_age = forms.IntegerField(label=_("Youngest age"), required=False, min_value=0, max_value=120)
     max_age = forms.IntegerField(label=_("Oldest age"), required=False, min_value=0, max_value=120)
-    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000)
+    capacity = forms.IntegerField(label=_("Number of places"), min_value=1, max_value=100_000)
     signup_opens_at = moment_field(_("Sign-up opens"))
     signup_closes_at = moment_field(_("Sign-up closes"))
     fee = forms.DecimalField(label=_("Fee (yuan)"), max_digits=10, decimal_places=2, min_value=0, initial=0,

@@ -221,7 +221,7 @@ def enrolment_rows(enrolments: list[Enrolment]) -> list[EnrolmentRow]:
 
 
 def enrolment_headers() -> list[str]:
-    return [_("Participant"), _("Phone"), _("Sign-up status"), _("Place on the waiting list"), _("Signed up at"),
+    return [_("Participant's name"), _("Phone"), _("Sign-up status"), _("Place on the waiting list"), _("Signed up at"),
             _("Place confirmed at"), _("Cancelled at"), _("Check-in code")]
 
 

@@ -218,7 +218,7 @@ class Enrolment(TimeStampedModel):
 class ActivityCalendarToken(TimeStampedModel):
     """The secret in the address of a user's own calendar feed (their and their children's confirmed sessions)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE,
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account of the calendar link"), on_delete=models.CASCADE,
                                 related_name="activity_calendar_token")
     token = models.CharField(_("calendar link secret"), max_length=64, unique=True, editable=False)
 
