@@ -114,6 +114,7 @@ def test_abilities__resident__what_residents_do_no_place_counts(client, tree, ma
     response = client.get(reverse("abilities"))
     assert counts(response) == []
     assert capability_labels(response) == ["View the places in your area", "Report a matter and follow your cases",
+                                           "Sign up for activities, courses and camps near you",
                                            "Read the public notices", "See the deliberation meetings"]
 
 
@@ -136,7 +137,9 @@ def test_home__no_role__told_to_ask_for_one_on_the_abilities_page(client, make_u
     assert "When something needs you, it will show here." in response.content.decode()
     response = client.get(reverse("abilities"))
     assert response.context["roles"] == []
-    assert response.context["capabilities"] == []
+    # What everyone signed in may do: the programmes' noticeboard.
+    assert [str(c.label) for c in response.context["capabilities"]] == [
+        "Sign up for activities, courses and camps near you"]
     assert response.context["counts"] == []
     assert "You hold no role at the moment." in response.content.decode()
 
