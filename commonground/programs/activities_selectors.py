@@ -96,6 +96,16 @@ def noticeboard(actor: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     return _filtered(rows, filters).order_by("first_starts_at", "pk")
 
 
+def noticeboard_places(actor: Any) -> list[Place]:
+    """The streets and communities (and the places themselves) holding activities on the user's noticeboard: the
+    choices of its place filter."""
+    rows = noticeboard(actor, ActivityFilters()).order_by()
+    paths = set()
+    for place_path, street, community in rows.values_list("place_path", "street_path", "community_path").distinct():
+        paths.update(p for p in (place_path, street, community) if p)
+    return list(Place.objects.filter(path__in=sorted(paths)[:500]).order_by("path"))
+
+
 def staff_activities(actor: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     """The activities the user runs (drafts too), latest first by their first session; drafts without a session
     first of all."""

@@ -230,3 +230,20 @@ def test_lists__one_and_many_rows__same_query_count(programme, family, make_user
         enrolment_create(actor=make_user(RoleKind.RESIDENT, programme.tree.estate, person=person), activity=big)
     enrolment_create(actor=family.courier, activity=programme.activity)
     assert _queries(client, url) == one
+
+
+def test_noticeboard__place_filter__choices_from_the_board_and_filtered(programme, family, make_user):
+    from commonground.core.models import Organisation, OrganisationKind
+    from commonground.core.services.organisations import organisation_create
+
+    far_worker = make_user(RoleKind.COMMUNITY_WORKER, programme.tree.far_community)
+    far = organisation_create(name="武林路社区居委会", kind=OrganisationKind.RESIDENTS_COMMITTEE,
+                              place=programme.tree.far_community)
+    assert isinstance(far, Organisation)
+    far_activity = make_activity(far_worker, far, title="武林路读书会")
+    client = client_of(family.courier)
+    page = client.get("/programs/activities/")
+    options = [code for code, _label in page.context["form"].fields["place"].choices]
+    assert programme.tree.street.code in options and programme.tree.far_community.code in options
+    text = client.get(f"/programs/activities/?place={programme.tree.other_street.code}").content.decode()
+    assert far_activity.title in text and programme.activity.title not in text

@@ -45,6 +45,7 @@ from ..activities_selectors import (
     enrolment_table,
     my_enrolments,
     noticeboard,
+    noticeboard_places,
     person_sessions,
     place_sessions,
     staff_activities,
@@ -72,7 +73,7 @@ ORGANISERS_MAX = 300
 
 
 def _filters(request: HttpRequest, *, staff: bool) -> tuple[NoticeboardFilterForm, ActivityFilters]:
-    places = list(filter_places(request.user, "activity.manage" if staff else "place.view"))
+    places = list(filter_places(request.user, "activity.manage")) if staff else noticeboard_places(request.user)
     form = NoticeboardFilterForm(request.GET or None, places=places, staff=staff)
     if not form.is_valid():
         return NoticeboardFilterForm(places=places, staff=staff), ActivityFilters()
@@ -229,7 +230,13 @@ def _organisers(request: HttpRequest) -> list[Organisation]:
     if paths is not None:
         above = {path[:n] for path in paths for n in range(1, len(path) + 1)}
         rows = rows.filter(within_q("place__path", paths) | Q(place__path__in=above))
-    return list(rows.order_by("place__path", "name")[:ORGANISERS_MAX])
+    found = list(rows.order_by("place__path", "name")[:ORGANISERS_MAX])
+    if paths is None:
+        return found
+    # The organisations at the places the user runs first (the residents' committee of their community), then
+    # those below them, then those above.
+    return sorted(found, key=lambda o: (0 if o.place.path in paths else 2 if o.place.path in above else 1,
+                                        o.place.path, o.name))
 
 
 def _activity_values(data: dict[str, Any], organisers: list[Organisation]) -> dict[str, Any]:
