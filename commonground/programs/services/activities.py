@@ -1,9 +1,11 @@
-"""Activities and their sign-ups: create, add sessions, publish, cancel; sign up (a place or the waiting list),
-cancel a sign-up (the first on the waiting list takes the freed place).
+"""Activities and their sign-ups: create, edit (more places promote the waiting list), add, move or remove sessions
+not started, publish, cancel; sign up oneself, a child of one's household, or (staff at the desk) a person they see
+(a place or the waiting list); cancel a sign-up (the first on the waiting list takes the freed place); what the
+pages may offer (`activity_allowed_actions`, `enrolment_allowed_actions`); the secret of a user's calendar feed.
 
-Capacity under a rush: a place is taken with one conditional UPDATE of the activity's `confirmed_count` (the
-database checks it never passes `capacity`), which also serialises concurrent sign-ups on the activity's row, so
-the waiting list keeps the order in which people signed up (their enrolments' `pk`).
+Capacity under a rush: a sign-up locks the activity's row first, so concurrent sign-ups queue on it and the waiting
+list keeps the order in which people signed up (their enrolments' `pk`); a place is taken with one conditional
+UPDATE of the activity's `confirmed_count`, which the database checks never passes `capacity`.
 """
 
 from __future__ import annotations
