@@ -17,4 +17,5 @@ def _english(settings):
 
 
 # Each part's fixtures live in its own module.
+from .activities_fixtures import family  # noqa: E402, F401
 from .activity_fixtures import programme  # noqa: E402, F401

@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 from playwright.sync_api import expect
 
 from commonground.core.models import RoleKind
+from commonground.programs.home import NAV as PROGRAMMES_NAV
 from tests.browser import ARTIFACTS, VIEWPORTS
 
 pytestmark = pytest.mark.browser
@@ -33,7 +35,7 @@ def signed_in(browser, live_server, user, viewport: str):
 
 @pytest.fixture
 def worker(tree, make_user):
-    """A community worker who may use the admin: nine nav items, more than a phone's bar holds."""
+    """A community worker who may use the admin: ten nav items, more than a phone's bar holds."""
     return make_user(RoleKind.COMMUNITY_WORKER, tree.community, is_staff=True)
 
 
@@ -45,7 +47,7 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
     nav = page.get_by_role("navigation", name="主导航")
     box = nav.bounding_box()
     links = nav.locator(":scope > ul > li:not(.nav-more) > a")
-    assert links.count() == 9
+    assert links.count() == 10
     more = nav.locator(".nav-more summary")
     if viewport == "phone":
         assert box["y"] + box["height"] == pytest.approx(VIEWPORTS["phone"]["height"], abs=1)  # at the bottom
@@ -55,7 +57,9 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
         more.click()
         panel = nav.locator(".nav-more .menu-panel")
         expect(panel).to_be_visible()
-        assert panel.locator("a").all_inner_texts() == ["报表", "居民", "名册", "三方协同", "后台管理"]
+        with translation.override("zh-hans"):
+            programmes = str(PROGRAMMES_NAV.label)
+        assert panel.locator("a").all_inner_texts() == ["报表", "居民", "名册", "三方协同", programmes, "后台管理"]
         boxes = [link.bounding_box() for link in panel.locator("a").all()]
         assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes) and boxes[0]["y"] < boxes[1]["y"]
         assert all(box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["phone"]["width"] for box in boxes)

@@ -5,6 +5,9 @@ Capacity is a database invariant: `confirmed_count` is kept by the services with
 (`activity_confirmed_within_capacity`), so a rush of sign-ups can never confirm more people than there are places.
 Each row carries its scope (the place's path, and its street's and community's) so that lists and figures by scope
 read an index, not the place tree.
+
+A person's calendar of their sign-ups is read by calendar apps, which cannot log in: each user who asks for it has a
+secret token (`ActivityCalendarToken`) in the feed's address, which they can reset to a new one.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
-__all__ = ["Activity", "ActivityKind", "ActivitySession", "ActivityStatus", "Audience", "Enrolment",
+__all__ = ["Activity", "ActivityCalendarToken", "ActivityKind", "ActivitySession", "ActivityStatus", "Audience", "Enrolment",
            "EnrolmentStatus"]
 
 
@@ -210,3 +213,18 @@ class Enrolment(TimeStampedModel):
     def is_own(self, user, action: str) -> bool:
         return action == "enrolment.view" and getattr(user, "is_authenticated", False) and (
             self.enrolled_by_id == user.pk or (bool(user.person_id) and self.participant_id == user.person_id))
+
+
+class ActivityCalendarToken(TimeStampedModel):
+    """The secret in the address of a user's own calendar feed (their and their children's confirmed sessions)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("account of the calendar link"), on_delete=models.CASCADE,
+                                related_name="activity_calendar_token")
+    token = models.CharField(_("calendar link secret"), max_length=64, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("sign-up calendar link")
+        verbose_name_plural = _("sign-up calendar links")
+
+    def __str__(self) -> str:
+        return str(self.user)
