@@ -180,7 +180,7 @@ def interested_flags(actor: User, rows: QuerySet[JobPosting]) -> QuerySet[JobPos
 
 
 def counts_headers() -> list[str]:
-    return [_("Employer"), _("Unified social credit code"), _("Job title"), _("Positions offered"),
+    return [_("Employer's name"), _("Unified social credit code"), _("Job title"), _("Positions offered"),
             _("Lowest monthly pay (yuan)"), _("Highest monthly pay (yuan)"), _("Posting open to"),
             _("Posting status"), _("Job fair"), _("Published at"), _("Applications close on"),
             _("People interested")]
