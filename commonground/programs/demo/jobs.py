@@ -21,7 +21,6 @@ from django.db.models import Q
 from commonground.core import clock
 from commonground.core.models import Organisation, OrganisationKind, Person, Place, PlaceKind, User
 from commonground.core.validators import credit_code_check_char
-from commonground.demo import names
 
 from ..models import ActivityKind, Audience, JobPosting, PostingAudience
 from ..services.activities import activity_create, activity_publish, session_add
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
 
 ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")
 FAIR_DAY = datetime.date(2023, 6, 17)
+HOME_SUFFIX = "小哥党群之家"
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 # (employer, [(title, positions, pay_min, pay_max, requirements, audience)]) — 小哥家属: couriers' families
@@ -128,8 +128,8 @@ def _people(street: Place, limit: int) -> list[Person]:
 
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng("programs.jobs")
-    home_name, community_name = names.COURIERS_HOME
-    home = Place.objects.filter(name=home_name, kind=PlaceKind.FACILITY).first()
+    # The couriers' home the core demo builds (demo/names.py COURIERS_HOME; an app imports nothing of the demo).
+    home = Place.objects.filter(kind=PlaceKind.FACILITY, name__endswith=HOME_SUFFIX).order_by("path").first()
     users = {u.username: u for u in User.objects.filter(username__in=("district", "enterprise", "owner"))}
     if home is None or "district" not in users:
         return
@@ -151,7 +151,7 @@ def build(ctx: DemoContext) -> None:
             description="康桥街道联合辖区物流、餐饮、物业、商贸企业，为快递小哥家属提供家门口的就业岗位。"
                         "现场提供岗位咨询、简历指导和技能培训报名。")
         session_add(actor=office, activity=fair, starts_at=_at(FAIR_DAY, 9), ends_at=_at(FAIR_DAY, 12),
-                    venue=f"{home_name}一楼活动大厅")
+                    venue=f"{home.name}一楼活动大厅")
         fair = activity_publish(actor=office, activity=fair)
     with clock.frozen_at(_at(datetime.date(2023, 6, 12), 15)):
         postings = postings_import(actor=office, fair=fair, rows=_fair_rows(rng))
