@@ -248,3 +248,33 @@ def test_programs_jobs__positions_published_in_period_within_scope(jobs):
     assert jobs_summary({"job_positions": 1320}) == [
         "Employers posted 1,320 positions here in the period (counted by posting, job fairs included)."]
     assert jobs_summary({"job_positions": 0}) == []
+
+
+def test_posting_form__enterprise_posts_edits_publishes_at_their_building(jobs):
+    client = client_of(jobs.enterprise)
+    form = client.get("/programs/postings/new/")
+    assert form.status_code == 200 and f'value="{jobs.office.pk}"' in form.content.decode()
+    assert f'value="{jobs.other_office.pk}"' not in form.content.decode()
+    data = {"place": jobs.office.pk, "employer_name": "杭州云栖科技有限公司", "title": "行政助理", "positions": "2",
+            "pay_min": "5000", "pay_max": "4000", "audience": "everyone"}
+    refused = client.post("/programs/postings/new/", data)
+    assert refused.status_code == 400 and not JobPosting.objects.exists()
+    assert "The highest pay cannot be below the lowest." in refused.content.decode()
+    answer = client.post("/programs/postings/new/", {**data, "pay_max": "6500", "employer_credit_code": credit_code(9)})
+    posting = JobPosting.objects.get()
+    assert answer.status_code == 302 and (posting.place_id, posting.status) == (jobs.office.pk, "draft")
+    assert client.post(f"/programs/postings/{posting.pk}/edit/", {**data, "pay_max": "7000", "positions": "4"}
+                       ).status_code == 302
+    client.post(f"/programs/postings/{posting.pk}/publish/")
+    posting.refresh_from_db()
+    assert (posting.positions, posting.pay_max, posting.status) == (4, 7000, "published")
+    assert client_of(jobs.resident).get("/programs/postings/new/").status_code == 403
+
+
+def test_posting_fair_page__staff_attach_and_detach(jobs):
+    posting = make_posting(jobs.worker, jobs.tree.community)
+    client = client_of(jobs.worker)
+    client.post(f"/programs/postings/{posting.pk}/fair/", {"fair": jobs.fair.pk})
+    assert JobPosting.objects.get(pk=posting.pk).fair_id == jobs.fair.pk
+    client.post(f"/programs/postings/{posting.pk}/fair/", {"fair": ""})
+    assert JobPosting.objects.get(pk=posting.pk).fair_id is None
