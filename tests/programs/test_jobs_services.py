@@ -184,6 +184,7 @@ def test_postings_import__valid__all_published_in_the_fair(jobs):
         ("快递分拣员", 12, "published", jobs.fair.pk, jobs.tree.community.pk),
         ("仓库管理员", 3, "published", jobs.fair.pk, jobs.tree.community.pk)]
     assert fair_figures(jobs.fair).positions == 15
+    assert sorted(JobPosting.history.values_list("id", flat=True)) == sorted(p.pk for p in added)
 
 
 def test_postings_import__errors__nothing_imported_each_told_by_row_and_column(jobs, nothing_written):

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from commonground.core import clock
 from commonground.core.models import Organisation, Person, Place, User
@@ -390,9 +391,11 @@ def postings_import(*, actor: User, fair: Activity, rows: list[dict[str, Any]],
     now = clock.now()
     scope = scope_columns(JobPosting, fair.place.path)
     status = PostingStatus.PUBLISHED if publish else PostingStatus.DRAFT
-    return JobPosting.objects.bulk_create([
+    # One insert for the file, with the history rows the one-by-one saves would write (dated by the one clock).
+    return bulk_create_with_history([
         JobPosting(**row.values, fair=fair, place=fair.place, created_by=actor, status=status,
-                   published_at=now if publish else None, **scope) for row in parsed])
+                   published_at=now if publish else None, **scope) for row in parsed],
+        JobPosting, default_user=actor, default_date=now)
 
 
 def posting_rows(upload: Any) -> list[dict[str, Any]]:
