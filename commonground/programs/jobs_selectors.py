@@ -147,6 +147,13 @@ def managed_postings(actor: User, *, fair: int | None = None, status: str = "") 
     return rows.order_by("-created_at", "-pk")
 
 
+def managed_totals(rows: QuerySet[JobPosting]) -> dict[str, int]:
+    """The positions and the active interests of the organiser's postings (`rows`, as filtered), summed."""
+    positions = rows.order_by().aggregate(n=Coalesce(Sum("positions"), 0))["n"]
+    interests = JobInterest.objects.filter(posting__in=rows.order_by().values("pk"), withdrawn_at__isnull=True).count()
+    return {"positions": positions, "interests": interests}
+
+
 def posting_interests(actor: User, posting: JobPosting) -> list[dict[str, Any]]:
     """The people interested in a posting the actor manages: name (masked unless the actor may see personal data
     there), phone only when the person agreed the employer may call (then in full), note, when."""

@@ -77,6 +77,7 @@ def test_posting_page__resident_expresses_interest__staff_count_rises(jobs):
     assert again.status_code == 400 and "already said" in again.content.decode()
     manage = client_of(jobs.worker).get("/programs/postings/manage/").content.decode()
     assert f'data-posting="{posting.pk}"' in manage and 'data-figure="interests">1<' in manage
+    assert 'data-figure="positions-total"><strong>5<' in manage and 'data-figure="interests-total"><strong>1<' in manage
     page = client_of(jobs.worker).get(f"/programs/postings/{posting.pk}/").content.decode()
     assert tuple(jobs.tree.owner.phone) and jobs.tree.owner.phone in page  # consented: the employer may call
     client_of(jobs.resident).post(f"/programs/postings/{posting.pk}/withdraw/")

@@ -32,6 +32,7 @@ from ..jobs_selectors import (
     fairs_for,
     interested_flags,
     managed_postings,
+    managed_totals,
     manages_postings,
     my_interest,
     my_interests,
@@ -231,7 +232,8 @@ def postings_manage(request: HttpRequest) -> HttpResponse:
     page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "programs/jobs_manage.html", {
         "page": page, "fair": fair, "status": status if status in PostingStatus.values else "",
-        "statuses": PostingStatus.choices, "fairs": list(fairs_for(request.user)[:50])})
+        "statuses": PostingStatus.choices, "fairs": list(fairs_for(request.user)[:50]),
+        "totals": managed_totals(rows)})
 
 
 @login_required
