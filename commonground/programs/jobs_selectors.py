@@ -53,13 +53,20 @@ def manages_postings(actor: User) -> bool:
     return paths is None or bool(paths)
 
 
+POSTING_KINDS = (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY, PlaceKind.BUSINESS_COMMUNITY,
+                 PlaceKind.OFFICE_BUILDING, PlaceKind.FACILITY)
+
+
 def posting_places(actor: User) -> QuerySet[Place]:
-    """The places where `actor` may post: their roles' scopes holding "posting.manage"."""
+    """The places where `actor` may post, in tree order: their roles' places holding "posting.manage" and the
+    communities, business communities, office buildings and facilities (a couriers' home) under them."""
     paths = scope_paths(actor, "posting.manage")
-    places = Place.objects.all()
+    places = Place.objects.filter(kind__in=POSTING_KINDS).order_by("path")
     if paths is None:
-        return places.filter(kind__in=(PlaceKind.DISTRICT, PlaceKind.STREET)).order_by("path")
-    return places.filter(path__in=paths).order_by("path")
+        return places
+    if not paths:
+        return places.none()
+    return places.filter(within_q("path", paths))
 
 
 @dataclass

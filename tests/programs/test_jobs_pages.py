@@ -279,3 +279,12 @@ def test_posting_fair_page__staff_attach_and_detach(jobs):
     assert JobPosting.objects.get(pk=posting.pk).fair_id == jobs.fair.pk
     client.post(f"/programs/postings/{posting.pk}/fair/", {"fair": ""})
     assert JobPosting.objects.get(pk=posting.pk).fair_id is None
+
+
+def test_posting_places__street_staff__street_and_what_lies_under_it(jobs):
+    from commonground.programs.jobs_selectors import posting_places
+
+    assert list(posting_places(jobs.street).values_list("name", flat=True)) == [
+        "武林街道", "竹竿巷社区", "龙游社区", "武林商务社区", "武林1号楼", "武林2号楼"]
+    assert list(posting_places(jobs.enterprise)) == [jobs.office]
+    assert list(posting_places(jobs.resident)) == []
