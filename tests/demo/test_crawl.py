@@ -38,6 +38,8 @@ MUST_REACH = {
 }
 # Pages published for everyone (the public notice board): any place may be named there, whoever looks.
 PUBLIC_PREFIXES = ("/gongshi/", "/coordination/public/")  # and the micro-governance funds' public pages
+# The job board is the district's noticeboard (programs/rules.py): a posting names where the job is, anywhere.
+PUBLIC_PREFIXES += ("/programs/postings/",)
 VISITS: dict[str, list[Visit]] = {}
 
 
