@@ -114,9 +114,9 @@ def attendance_by_code(*, actor: User, code: str, session: ActivitySession | Non
     code = (code or "").strip()
     enrolment = Enrolment.objects.select_related("participant", "activity").filter(code=code).first() \
         if code else None
-    if enrolment is None:
+    # A code of an activity the actor does not run is no code to them (a guess learns nothing).
+    if enrolment is None or not can(actor, "attendance.record", enrolment.activity):
         raise ValidationError({"code": _("No sign-up has this check-in code.")})
-    require(actor, "attendance.record", enrolment.activity)
     if session is None:
         session = running_session(enrolment.activity)
         if session is None:
