@@ -1,9 +1,10 @@
 """A year of programmes (2022-09-01 to the demo's today, 2023-08-31 16:00), as the services write them:
 
 - the communities' activities (those with residents on record, and a few others whose participants come from the
-  populated estates of their street), two or three a month each;
+  populated estates of their street), one or two a month each;
 - 新天地商务社区 from the start of its first year (the cases step's `xintiandi_first_year` setting, 2022-06-01):
-  over 370 activities in that first year, and over 370 as well in the report's default period 2023-01-01..08-31;
+  376 activities in that first year (to 2023-05-31), and 376 as well in the report's default period 2023-01-01..08-31
+  (a busy spring: 316 from January to May);
 - the couriers' family academy (小哥家庭学堂) at the couriers' home: 12 ten-session courses in 2023 with their
   certificates, over 4,000 attendances;
 - the 40-day summer camp for couriers' children aged 6–12 (every working day from 3 July to 25 August 2023);
@@ -62,10 +63,10 @@ NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=TZ)
 XINTIANDI = "新天地商务社区"
 # 新天地's activities per stretch: its first year (from the cases step's setting) and the report's default period
 # 2023-01-01..08-31 each hold 376 of them.
-XINTIANDI_STRETCHES = ((datetime.date(2022, 6, 1), datetime.date(2022, 12, 31), 150),
-                       (datetime.date(2023, 1, 1), datetime.date(2023, 5, 31), 226),
-                       (datetime.date(2023, 6, 1), datetime.date(2023, 8, 30), 150))
-COMMUNITY_ACTIVITIES_PER_MONTH = (2, 3)
+XINTIANDI_STRETCHES = ((datetime.date(2022, 6, 1), datetime.date(2022, 12, 31), 60),
+                       (datetime.date(2023, 1, 1), datetime.date(2023, 5, 31), 316),
+                       (datetime.date(2023, 6, 1), datetime.date(2023, 8, 30), 60))
+COMMUNITY_ACTIVITIES_PER_MONTH = (1, 2)
 OTHER_COMMUNITIES = 8  # communities without residents on record that still run a few activities
 ACADEMY_COURSES = ("育儿与家庭教育", "电动自行车安全骑行", "急救与应急避险", "智能手机与网上办事", "劳动权益与法律常识",
                    "家庭理财入门", "亲子阅读", "普通话与写作", "健康饮食与营养", "心理健康与情绪管理", "摄影与短视频",
@@ -222,13 +223,13 @@ def community_activities(p: Programmes) -> int:
         month = YEAR[0]
         while month <= YEAR[1]:
             low, high = COMMUNITY_ACTIVITIES_PER_MONTH
-            n = p.rng.randint(low, high) if community.pk in populated else p.rng.randint(0, 1)
+            n = p.rng.randint(low, high) if community.pk in populated else int(p.rng.random() < 0.4)
             for day in sorted(p.rng.sample(range(1, 28), n)):
                 when = month.replace(day=day)
                 title = p.rng.choice(COMMUNITY_TITLES)
                 activity = p.activity(place=community, organiser=organiser, title=f"{community.name}{title}",
                                       sessions=[_evening_or_weekend(p.rng, when)], venue="社区党群服务中心")
-                p.attend(activity, walk_ins=p.rng.sample(pool, min(len(pool), p.rng.randint(8, 30))))
+                p.attend(activity, walk_ins=p.rng.sample(pool, min(len(pool), p.rng.randint(8, 24))))
                 count += 1
             month = (month + datetime.timedelta(days=32)).replace(day=1)
     p.ctx.add_count("programs_communities", len(communities))
@@ -250,7 +251,7 @@ def xintiandi_activities(p: Programmes) -> int:
             activity = p.activity(place=building, organiser=organiser, title=p.rng.choice(BUSINESS_TITLES),
                                   sessions=[(starts_at, starts_at + datetime.timedelta(hours=1, minutes=30))],
                                   venue=f"{building.name}一楼共享空间", capacity=80)
-            p.attend(activity, walk_ins=p.rng.sample(pool, min(len(pool), p.rng.randint(10, 30))))
+            p.attend(activity, walk_ins=p.rng.sample(pool, min(len(pool), p.rng.randint(8, 20))))
             count += 1
     return count
 

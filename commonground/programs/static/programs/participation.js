@@ -13,8 +13,8 @@
     var chart = echarts.init(holder, null, { renderer: "svg" });
     chart.setOption({
       animation: false,
-      legend: { top: 0 },
-      grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+      legend: { type: "scroll", top: 0 },
+      grid: { left: 8, right: 8, top: 44, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", renderMode: "richText" },
       xAxis: { type: "category", data: data.months, axisLabel: { hideOverlap: true } },
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1, splitLine: { show: false } }],
