@@ -37,4 +37,8 @@ NAV = NavEntry("programs", _("Programmes"), order=55, active_prefix="/programs/"
 
 HOME_CARDS = (
     HomeCard(None, _("Sign up for activities, courses and camps near you"), ("programs:activities",), order=230),
+    HomeCard(None, _("See the activities you attended, the courses you completed and your certificates"),
+             ("programs:my_record",), order=231),
+    HomeCard("attendance.record", _("Take attendance at activities and courses"), ("programs:attendance_sessions",),
+             order=232),
 )

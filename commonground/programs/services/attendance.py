@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -209,11 +209,11 @@ def _issue(*, actor: User, enrolment: Enrolment, attended: int, total: int, now:
         issued_at=now, issued_by=actor, place_path=enrolment.place_path)
 
 
-def _lock_numbering() -> None:
-    """Serialise certificate numbering: the activity rows are locked per course, the numbers are per year, so
-    concurrent issuers of two courses would draw the same serial; the unique constraint catches it and the
-    caller retries — here the year's last certificate row is locked instead, which orders them."""
-    Certificate.objects.select_for_update().order_by("-pk")[:1].exists()
+def _lock_numbering(year: int) -> None:
+    """Serialise the year's numbering: lock its last certificate, so a second issuer (of another course) waits and
+    then reads the new last serial. The year's very first number has no row to lock; two issuers racing for it
+    meet the `certificate_serial_per_year` constraint and the second fails instead of duplicating a number."""
+    list(Certificate.objects.select_for_update().filter(year=year).order_by("-serial")[:1])
 
 
 @transaction.atomic
@@ -236,7 +236,7 @@ def certificate_issue(*, actor: User, enrolment: Enrolment) -> Certificate:
                                               "needs %(share)s%%.") % {
             "name": enrolment.participant.name, "count": count, "total": total,
             "share": int(certificate_attendance() * 100)}})
-    _lock_numbering()
+    _lock_numbering(localtime(clock.now()).year)
     return _issue(actor=actor, enrolment=enrolment, attended=count, total=total, now=clock.now())
 
 
@@ -248,10 +248,11 @@ def certificates_issue_all(*, actor: User, activity: Activity) -> list[Certifica
     if refusal := certificate_refusal(activity):
         raise ValidationError({"activity": refusal})
     enrolments = list(Enrolment.objects.select_for_update().filter(
-        activity=activity, status=EnrolmentStatus.CONFIRMED, certificate__isnull=True).order_by("pk"))
+        ~Exists(Certificate.objects.filter(enrolment=OuterRef("pk"))), activity=activity,
+        status=EnrolmentStatus.CONFIRMED).order_by("pk"))
     total, attended = attendance_share(activity, [e.participant_id for e in enrolments])
-    _lock_numbering()
     now = clock.now()
+    _lock_numbering(localtime(now).year)
     return [_issue(actor=actor, enrolment=e, attended=attended.get(e.participant_id, 0), total=total, now=now)
             for e in enrolments if meets_threshold(attended.get(e.participant_id, 0), total)]
 

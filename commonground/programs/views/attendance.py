@@ -206,7 +206,7 @@ def _filters(request: HttpRequest) -> tuple[FiguresForm, FigureFilters]:
 def _chart(figures: dict[str, Any]) -> dict[str, Any]:
     return {"months": [row["month"].strftime("%Y-%m") for row in figures["by_month"]],
             "series": [{"name": _("Activities held"), "data": [row["activities"] for row in figures["by_month"]]},
-                       {"name": _("Attendances"), "data": [row["attendances"] for row in figures["by_month"]]},
+                       {"name": _("Attendances recorded"), "data": [row["attendances"] for row in figures["by_month"]]},
                        {"name": _("Distinct participants"),
                         "data": [row["participants"] for row in figures["by_month"]]}]}
 
@@ -241,8 +241,8 @@ def participation_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
     table = ([name(r["street_path"]), name(r["community_path"]), month(r["month"]), r["activities"],
               r["attendances"], r["participants"]] for r in rows)
-    headers = [_("Street"), _("Community or business community"), _("Month"), _("Activities held"),
-               _("Attendances"), _("Distinct participants")]
+    headers = [_("Street of the activities"), _("Community or business community"), _("Month of the sessions"), _("Activities held"),
+               _("Attendances recorded"), _("Distinct participants")]
     return table_response(fmt, headers, table, filename=f"participation-{filters.start}-{filters.end}",
                           title=_("Participation figures"), widths=[16, 24, 10, 12, 12, 14])
 
