@@ -145,9 +145,9 @@ def resolve_period(start: datetime.date | None, end: datetime.date | None) -> Pe
 
 
 def merge_contribution(section: dict[str, Any], part: Mapping[str, Any]) -> None:
-    """Add one app's keys to a section. Two apps may fill one list of named rows (the business communities: the
-    business app their buildings and enterprises, programmes their activities): rows with the same "name" are
-    merged, in the order the first contributor gave them, new names after."""
+    """Add one contribution's keys to a section. Two contributors may fill one list of named rows (one gives a
+    row's figures, another more figures of the same row): rows with the same "name" are merged, in the order the
+    first contributor gave them, new names after."""
     for key, value in part.items():
         mine = section.get(key)
         if isinstance(mine, list) and isinstance(value, list) and all(

@@ -38,7 +38,6 @@ from commonground.core.models import (
     RoleKind,
     User,
 )
-from commonground.demo import names
 
 from ..models import (
     Activity,
@@ -58,6 +57,9 @@ if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+# As the demo's core step names them (commonground/demo/names.py: an app's demo does not import the core demo).
+COURIERS_HOME = ("吴家墩小哥党群之家", "吴家墩社区")
+COURIERS_APARTMENTS = "吴家墩新人公寓"
 YEAR = (datetime.date(2022, 9, 1), datetime.date(2023, 8, 31))
 NOW = datetime.datetime(2023, 8, 31, 16, 0, tzinfo=TZ)
 XINTIANDI = "新天地商务社区"
@@ -257,7 +259,7 @@ def xintiandi_activities(p: Programmes) -> int:
 
 
 def couriers_home(p: Programmes) -> tuple[Place, dict[str, FacilityZone]]:
-    home_name, community_name = names.COURIERS_HOME
+    home_name, community_name = COURIERS_HOME
     home = Place.objects.get(name=home_name, parent__name=community_name)
     if not FacilityZone.objects.filter(facility=home).exists():  # the groups step makes them when it runs
         FacilityZone.objects.bulk_create([FacilityZone(facility=home, name=name, purpose=purpose, area_m2=area)
@@ -268,7 +270,7 @@ def couriers_home(p: Programmes) -> tuple[Place, dict[str, FacilityZone]]:
 def couriers_families(p: Programmes, home: Place) -> list[tuple[int, datetime.date | None]]:
     """The people at 吴家墩新人公寓 (the couriers and their families, where the groups step put them), else the
     residents of the populated estates nearest the home (its community, then its street, then the district)."""
-    apartment = Place.objects.filter(name="吴家墩新人公寓").first()
+    apartment = Place.objects.filter(name=COURIERS_APARTMENTS).first()
     for path in ([apartment.path] if apartment else []) + [home.path[:30], home.path[:20], home.path[:10]]:
         if people := p.people_under(path):
             return people
