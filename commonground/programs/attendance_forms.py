@@ -23,8 +23,10 @@ class WalkInForm(forms.Form):
 
 
 class FiguresForm(forms.Form):
-    start = forms.DateField(label=_("From (date)"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    end = forms.DateField(label=_("To (date)"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    start = forms.DateField(label=_("From (date)"), required=False,
+                            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    end = forms.DateField(label=_("To (date)"), required=False,
+                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     place = forms.ModelChoiceField(label=_("Street, community or business community"), required=False,
                                    queryset=Place.objects.none(), empty_label=_("All of my area"))
 

@@ -2,7 +2,7 @@
 
 - the communities' activities (those with residents on record, and a few others whose participants come from the
   populated estates of their street), one or two a month each;
-- 新天地商务社区 from the start of its first year (the cases step's `xintiandi_first_year` setting, 2022-06-01):
+- 新天地商务社区 from the start of its first year (2022-06-01, as the cases step dates it):
   376 activities in that first year (to 2023-05-31), and 376 as well in the report's default period 2023-01-01..08-31
   (a busy spring: 316 from January to May);
 - the couriers' family academy (小哥家庭学堂) at the couriers' home: 12 ten-session courses in 2023 with their
@@ -12,8 +12,10 @@
 
 Activities, sessions, publication, sign-ups and certificates go through the services at their own moment on the one
 clock (`clock.frozen_at`). Attendance rows are bulk-inserted exactly as the attendance services write them (the
-same `_row` builds them: person, sign-up or walk-in, taker, time, the session's day and the activity's scope paths);
-taking them one by one through the services would add ~25,000 transactions to the build for the same rows.
+same `attendance_row` builds them: person, sign-up or walk-in, taker, time, the session's day and the activity's
+scope paths);
+taking them one by one through the services would add ~17,000 transactions to the build for the same rows.
+The step takes about 10 s of the build (measured on SQLite: 807 activities, 16,700 attendance rows).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from ..models import (
     FacilityZone,
 )
 from ..services.activities import activity_create, activity_publish, enrolment_create, session_add
-from ..services.attendance import _row, certificates_issue_all
+from ..services.attendance import attendance_row, certificates_issue_all
 
 if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
@@ -198,9 +200,10 @@ class Programmes:
         for held in self.held:
             moment = held.session.starts_at + datetime.timedelta(minutes=5)
             for n, (person, enrolment) in enumerate(held.present):
-                rows.append(_row(actor=held.actor, session=held.session, person_id=person, enrolment_id=enrolment,
-                                 method=AttendanceMethod.LIST if enrolment else AttendanceMethod.WALK_IN,
-                                 now=moment + datetime.timedelta(seconds=20 * n)))
+                rows.append(attendance_row(
+                    actor=held.actor, session=held.session, person_id=person, enrolment_id=enrolment,
+                    method=AttendanceMethod.LIST if enrolment else AttendanceMethod.WALK_IN,
+                    now=moment + datetime.timedelta(seconds=20 * n)))
         Attendance.objects.bulk_create(rows, batch_size=2000)
         return len(rows)
 
@@ -288,7 +291,8 @@ def academy(p: Programmes, home: Place, zones: dict[str, FacilityZone], families
         weekend = n % 2 == 1
         first += datetime.timedelta(days=(5 - first.weekday()) % 7 if weekend else 0)
         sessions = [(at(first + datetime.timedelta(days=7 * k), 9 if weekend else 19),
-                     at(first + datetime.timedelta(days=7 * k), 11 if weekend else 21)) for k in range(ACADEMY_SESSIONS)]
+                     at(first + datetime.timedelta(days=7 * k), 11 if weekend else 21))
+                    for k in range(ACADEMY_SESSIONS)]
         participants = p.rng.sample(adults, min(len(adults), ACADEMY_PLACES))
         audience = Audience.NEW_EMPLOYMENT if declared and set(participants) <= declared else Audience.EVERYONE
         created = at(first - datetime.timedelta(days=21), 10)

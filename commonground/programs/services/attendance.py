@@ -54,8 +54,8 @@ def _locked_session(session: ActivitySession) -> ActivitySession:
     return ActivitySession.objects.select_for_update().select_related("activity").get(pk=session.pk)
 
 
-def _row(*, actor: User, session: ActivitySession, person_id: int, enrolment_id: int | None, method: str,
-         now: datetime.datetime) -> Attendance:
+def attendance_row(*, actor: User, session: ActivitySession, person_id: int, enrolment_id: int | None,
+                   method: str, now: datetime.datetime) -> Attendance:
     """The attendance row as every way in writes it (the demo bulk-inserts exactly these)."""
     activity = session.activity
     return Attendance(session=session, activity_id=activity.pk, person_id=person_id, enrolment_id=enrolment_id,
@@ -92,8 +92,8 @@ def attendance_record(*, actor: User, session: ActivitySession, enrolment_ids: I
         raise ValidationError({"enrolments": errors})
     present = set(Attendance.objects.filter(session=session).values_list("person_id", flat=True))
     now = clock.now()
-    rows = [_row(actor=actor, session=session, person_id=e.participant_id, enrolment_id=e.pk,
-                 method=AttendanceMethod.LIST, now=now)
+    rows = [attendance_row(actor=actor, session=session, person_id=e.participant_id, enrolment_id=e.pk,
+                           method=AttendanceMethod.LIST, now=now)
             for e in sorted(enrolments.values(), key=lambda e: e.pk) if e.participant_id not in present]
     return Attendance.objects.bulk_create(rows)
 
@@ -130,8 +130,8 @@ def attendance_by_code(*, actor: User, code: str, session: ActivitySession | Non
     if refusal := _signed_up_refusal(enrolment, enrolment.participant.name):
         raise ValidationError({"code": refusal})
     _not_yet_present(session, enrolment.participant, "code")
-    row = _row(actor=actor, session=session, person_id=enrolment.participant_id, enrolment_id=enrolment.pk,
-               method=AttendanceMethod.CODE, now=clock.now())
+    row = attendance_row(actor=actor, session=session, person_id=enrolment.participant_id,
+                         enrolment_id=enrolment.pk, method=AttendanceMethod.CODE, now=clock.now())
     row.save()
     return row
 
@@ -157,9 +157,9 @@ def attendance_walk_in(*, actor: User, session: ActivitySession, person: Person)
         raise ValidationError({"person": _("%(name)s is not signed up for this activity, and it does not take "
                                            "walk-ins.") % {"name": person.name}})
     _not_yet_present(session, person, "person")
-    row = _row(actor=actor, session=session, person_id=person.pk,
-               enrolment_id=enrolment.pk if enrolment else None,
-               method=AttendanceMethod.LIST if enrolment else AttendanceMethod.WALK_IN, now=clock.now())
+    row = attendance_row(actor=actor, session=session, person_id=person.pk,
+                         enrolment_id=enrolment.pk if enrolment else None,
+                         method=AttendanceMethod.LIST if enrolment else AttendanceMethod.WALK_IN, now=clock.now())
     row.save()
     return row
 

@@ -241,7 +241,8 @@ def participation_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
     table = ([name(r["street_path"]), name(r["community_path"]), month(r["month"]), r["activities"],
               r["attendances"], r["participants"]] for r in rows)
-    headers = [_("Street of the activities"), _("Community or business community"), _("Month of the sessions"), _("Activities held"),
+    headers = [_("Street of the activities"), _("Community or business community"), _("Month of the sessions"),
+               _("Activities held"),
                _("Attendances recorded"), _("Distinct participants")]
     return table_response(fmt, headers, table, filename=f"participation-{filters.start}-{filters.end}",
                           title=_("Participation figures"), widths=[16, 24, 10, 12, 12, 14])
