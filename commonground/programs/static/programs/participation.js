@@ -20,7 +20,7 @@
       yAxis: [{ type: "value", minInterval: 1 }, { type: "value", minInterval: 1, splitLine: { show: false } }],
       series: data.series.map(function (item, i) {
         return { name: item.name, type: i === 0 ? "bar" : "line", yAxisIndex: i === 0 ? 0 : 1, data: item.data,
-                 itemStyle: { color: colours[i % colours.length] }, symbolSize: 6 };
+                 itemStyle: { color: colours[i % colours.length] }, symbolSize: 6, barMaxWidth: 40 };
       })
     });
     charts.push(chart);
