@@ -14,7 +14,7 @@ from commonground.core.api_types import Day, Id, LocalDateTime
 CheckInCode = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_\- ]+$")]
 
 
-class AttendanceOut(Schema):
+class ActivityAttendanceOut(Schema):
     id: int
     session: int = Field(alias="session_id")
     activity: int = Field(alias="activity_id")
@@ -26,20 +26,20 @@ class AttendanceOut(Schema):
     day: datetime.date
 
 
-class AttendanceListIn(Schema):
+class ActivityAttendanceListIn(Schema):
     enrolments: list[Id] = Field(max_length=1000)
 
 
-class AttendanceCodeIn(Schema):
+class ActivityAttendanceCodeIn(Schema):
     code: CheckInCode
     session: Id | None = None
 
 
-class AttendanceWalkInIn(Schema):
+class ActivityWalkInIn(Schema):
     person: Id
 
 
-class CertificateOut(Schema):
+class CourseCertificateOut(Schema):
     id: int
     number: str
     activity: int = Field(alias="activity_id")
@@ -51,7 +51,7 @@ class CertificateOut(Schema):
     issued_at: LocalDateTime
 
 
-class CertificateIn(Schema):
+class CourseCertificateIn(Schema):
     enrolment: Id | None = None  # one participant; without it, all who qualify
 
 

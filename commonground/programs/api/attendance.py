@@ -16,12 +16,12 @@ from commonground.core.models import Person, Place
 from commonground.core.permissions import can, scope_paths, visible_to
 
 from ..attendance_schemas import (
-    AttendanceCodeIn,
-    AttendanceListIn,
-    AttendanceOut,
-    AttendanceWalkInIn,
-    CertificateIn,
-    CertificateOut,
+    ActivityAttendanceCodeIn,
+    ActivityAttendanceListIn,
+    ActivityAttendanceOut,
+    ActivityWalkInIn,
+    CourseCertificateIn,
+    CourseCertificateOut,
     ParticipationOut,
     ParticipationQuery,
 )
@@ -45,7 +45,7 @@ router = Router()
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.get("/sessions/{int:session_id}/attendance", response={200: Page[AttendanceOut], **ERRORS})
+@router.get("/sessions/{int:session_id}/attendance", response={200: Page[ActivityAttendanceOut], **ERRORS})
 def session_attendance(request: HttpRequest, session_id: Id, pages: PageQuery = Query(...)) -> Any:
     """Who is present at a session (for those who take its attendance)."""
     session = access_session(request.user, session_id)
@@ -53,23 +53,23 @@ def session_attendance(request: HttpRequest, session_id: Id, pages: PageQuery = 
         "recorded_at", "pk"), pages)
 
 
-@router.post("/sessions/{int:session_id}/attendance", response={200: list[AttendanceOut], **ERRORS})
-def session_attendance_record(request: HttpRequest, session_id: Id, payload: AttendanceListIn) -> Any:
+@router.post("/sessions/{int:session_id}/attendance", response={200: list[ActivityAttendanceOut], **ERRORS})
+def session_attendance_record(request: HttpRequest, session_id: Id, payload: ActivityAttendanceListIn) -> Any:
     """The ticked confirmed sign-ups are present (all or nothing); returns the new records."""
     session = access_session(request.user, session_id)
     rows = attendance_record(actor=request.user, session=session, enrolment_ids=payload.enrolments)
     return list(Attendance.objects.filter(pk__in=[r.pk for r in rows]).select_related("person").order_by("pk"))
 
 
-@router.post("/attendance/code", response={200: AttendanceOut, **ERRORS})
-def attendance_code(request: HttpRequest, payload: AttendanceCodeIn) -> Any:
+@router.post("/attendance/code", response={200: ActivityAttendanceOut, **ERRORS})
+def attendance_code(request: HttpRequest, payload: ActivityAttendanceCodeIn) -> Any:
     """A scanned check-in code: present at the given session, or at its activity's session running now."""
     session = access_session(request.user, payload.session) if payload.session else None
     return attendance_by_code(actor=request.user, code=payload.code, session=session)
 
 
-@router.post("/sessions/{int:session_id}/walk-ins", response={200: AttendanceOut, **ERRORS})
-def session_walk_in(request: HttpRequest, session_id: Id, payload: AttendanceWalkInIn) -> Any:
+@router.post("/sessions/{int:session_id}/walk-ins", response={200: ActivityAttendanceOut, **ERRORS})
+def session_walk_in(request: HttpRequest, session_id: Id, payload: ActivityWalkInIn) -> Any:
     session = access_session(request.user, session_id)
     person = visible_to(request.user, "person.view", Person.objects.all()).filter(pk=payload.person).first()
     if person is None:
@@ -77,15 +77,15 @@ def session_walk_in(request: HttpRequest, session_id: Id, payload: AttendanceWal
     return attendance_walk_in(actor=request.user, session=session, person=person)
 
 
-@router.get("/certificates", response=Page[CertificateOut])
+@router.get("/certificates", response=Page[CourseCertificateOut])
 def certificate_list(request: HttpRequest, pages: PageQuery = Query(...)) -> dict[str, Any]:
     """Certificates the caller sees: their own, and those of courses in their scope; newest first."""
     rows = visible_to(request.user, "participation.view", Certificate.objects.select_related("activity", "person"))
     return paginate(rows.order_by("-issued_at", "-pk"), pages)
 
 
-@router.post("/activities/{int:activity_id}/certificates", response={200: list[CertificateOut], **ERRORS})
-def certificate_new(request: HttpRequest, activity_id: Id, payload: CertificateIn) -> Any:
+@router.post("/activities/{int:activity_id}/certificates", response={200: list[CourseCertificateOut], **ERRORS})
+def certificate_new(request: HttpRequest, activity_id: Id, payload: CourseCertificateIn) -> Any:
     """Issue the certificate of one participant, or of all who qualify, for an ended course."""
     activity = access_activity(request.user, activity_id, "activity.manage")
     if payload.enrolment is None:
