@@ -144,6 +144,25 @@ def resolve_period(start: datetime.date | None, end: datetime.date | None) -> Pe
     return Period(start, end)
 
 
+def merge_contribution(section: dict[str, Any], part: Mapping[str, Any]) -> None:
+    """Add one contribution's keys to a section. Two contributors may fill one list of named rows (one gives a
+    row's figures, another more figures of the same row): rows with the same "name" are merged, in the order the
+    first contributor gave them, new names after."""
+    for key, value in part.items():
+        mine = section.get(key)
+        if isinstance(mine, list) and isinstance(value, list) and all(
+                isinstance(row, dict) and "name" in row for row in [*mine, *value]):
+            rows = {row["name"]: row for row in mine}
+            for row in value:
+                if row["name"] in rows:
+                    rows[row["name"]].update(row)
+                else:
+                    mine.append(row)
+                    rows[row["name"]] = row
+        else:
+            section[key] = value
+
+
 def build_report(*, scope: Place | None = None, start: datetime.date | None = None,
                  end: datetime.date | None = None) -> dict[str, Any]:
     """The whole report for `scope` (default: the top place) over the period."""
@@ -156,6 +175,6 @@ def build_report(*, scope: Place | None = None, start: datetime.date | None = No
     for name, builders in SECTIONS.items():
         section: dict[str, Any] = {}
         for builder in builders:
-            section.update(builder(scope, period))
+            merge_contribution(section, builder(scope, period))
         report[name] = section
     return report

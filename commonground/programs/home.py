@@ -14,6 +14,7 @@ from commonground.web.registry import HomeCard, NavEntry, Tab
 TABS: list[tuple[Any, str, str | None]] = [
     (_("Activities and courses"), "programs:activities", None),
     (_("My sign-ups"), "programs:my_activities", None),
+    (_("My participation record"), "programs:my_record", None),
     (_("Couriers' home"), "programs:couriers_home", None),
     (_("Job postings"), "programs:postings", None),
     (_("Participation figures"), "programs:participation", "participation.view"),
@@ -38,4 +39,6 @@ NAV = NavEntry("programs", _("Programmes"), order=55, active_prefix="/programs/"
 # Everyone with a role holds place.view: the noticeboard is for all of them (sign-up checks the audience).
 HOME_CARDS = (
     HomeCard("place.view", _("Sign up for activities, courses and camps near you"), ("programs:activities",), order=270),
+    HomeCard("attendance.record", _("Take attendance at activities and courses"), ("programs:attendance_sessions",),
+             order=271),
 )
