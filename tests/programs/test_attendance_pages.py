@@ -166,7 +166,8 @@ def test_participation_export__xlsx__rows_per_community_and_month(course):
 def _more_people(course, n):
     users = []
     for k in range(n):
-        person = person_create(name=f"居民{k}", id_number=make_id_number(seq=100 + k), phone=f"139000000{k:02d}")
+        person = person_create(name=f"居民{k}", id_number=make_id_number(seq=100 + k), phone=f"139000000{k:02d}",
+                               registered_place=course.programme.tree.community)  # desk sign-ups: people in scope
         users.append(person)
     return users
 
