@@ -37,9 +37,11 @@ MUST_REACH = {
     "deliberation:representatives", "admin:index",
 }
 # Pages published for everyone (the public notice board): any place may be named there, whoever looks.
-PUBLIC_PREFIXES = ("/gongshi/", "/coordination/public/")  # and the micro-governance funds' public pages
-# The job board is the district's noticeboard (programs/rules.py): a posting names where the job is, anywhere.
-PUBLIC_PREFIXES += ("/programs/postings/",)
+# The micro-governance funds' public pages too; and the district's noticeboards of activities and job postings
+# (programs/rules.py): a published activity or posting names its place, anywhere, for everyone signed in. Their
+# staff pages (manage, sign-up lists, desk, import) stay scoped and are checked.
+PUBLIC_PAGES = re.compile(r"^/gongshi/|^/coordination/public/"
+                          r"|^/programs/(activities|postings)/((\d+|fairs/\d+)/)?(\?.*)?$")
 VISITS: dict[str, list[Visit]] = {}
 
 
@@ -89,7 +91,7 @@ def checker(allowed: list[str], forbidden: list[str], msgids: set[str]):
 
     def check(url: str, texts: list[str]) -> list[str]:
         problems = [f"untranslated: {text!r}" for text in {squeeze(t) for t in texts} if text in msgids]
-        if forbidden_re and not url.startswith(PUBLIC_PREFIXES):
+        if forbidden_re and not PUBLIC_PAGES.match(url):
             joined = " ".join(texts)
             if allowed_re:
                 joined = allowed_re.sub(" ", joined)
