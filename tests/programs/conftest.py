@@ -18,3 +18,4 @@ def _english(settings):
 
 # Each part's fixtures live in its own module.
 from .activity_fixtures import programme  # noqa: E402, F401
+from .groups_fixtures import couriers  # noqa: E402, F401
