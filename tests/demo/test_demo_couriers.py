@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from commonground.core.models import (
     HouseholdMember,
     Place,
@@ -21,6 +23,13 @@ from commonground.programs.models import EmploymentDeclaration, FacilityZone
 from commonground.programs.services.groups import current_members
 
 END = datetime.date(2023, 8, 31)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def demo(demo_built):
+    return demo_built[0]
 
 
 def test_demo_couriers__report_figures_over_the_seed(demo, db):
