@@ -30,3 +30,12 @@ class ZoneForm(forms.Form):
 class CouncilItemForm(forms.Form):
     description = forms.CharField(label=_("The matter to bring to the council"), widget=forms.Textarea(attrs={
         "rows": 4, "placeholder": _("For example: not enough e-bike chargers in the basement at night")}))
+
+
+class DeskDeclarationForm(forms.Form):
+    """Staff at the desk record a resident's declaration, found by their ID number."""
+
+    id_number = forms.CharField(label=_("The resident's ID number"), max_length=18)
+    group = forms.ChoiceField(label=_("Works as"), choices=EmploymentGroup.choices)
+    platform = forms.CharField(label=_("Platform or company"), max_length=100,
+                               widget=forms.TextInput(attrs={"list": "platforms", "autocomplete": "off"}))

@@ -311,3 +311,29 @@ def test_query_count__same_for_one_and_many_rows(couriers, client, url):
     many = _count(client, url)
 
     assert many == one
+
+
+def test_declarations_desk__worker_records_for_a_resident(couriers, client):
+    response = login(client, couriers.worker).post("/programs/couriers/declarations/", {
+        "id_number": couriers.tree.owner.id_number, "group": EmploymentGroup.DRIVER, "platform": "滴滴"})
+
+    assert response.status_code == 302
+    item = EmploymentDeclaration.objects.get()
+    assert (item.person, item.place, item.declared_by, item.platform) == (
+        couriers.tree.owner, couriers.tree.estate, couriers.worker, "滴滴")
+
+
+def test_declarations_desk__resident_of_another_street__not_found_nothing_saved(couriers, client):
+    response = login(client, couriers.outsider).post("/programs/couriers/declarations/", {
+        "id_number": couriers.tree.owner.id_number, "group": EmploymentGroup.DRIVER, "platform": "滴滴"})
+
+    assert response.status_code == 400
+    assert EmploymentDeclaration.objects.count() == 0
+
+
+def test_declarations_desk__grid_worker__403(couriers, client):
+    response = login(client, couriers.grid).post("/programs/couriers/declarations/", {
+        "id_number": couriers.tree.owner.id_number, "group": EmploymentGroup.DRIVER, "platform": "滴滴"})
+
+    assert response.status_code == 403
+    assert EmploymentDeclaration.objects.count() == 0

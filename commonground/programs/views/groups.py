@@ -15,12 +15,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core.forms import apply_service_errors
-from commonground.core.models import Place
+from commonground.core.models import Person, Place
 from commonground.core.pagination import CappedPaginator
-from commonground.core.permissions import can, require
+from commonground.core.permissions import can, require, visible_to
 from commonground.core.tables import table_response
 
-from ..groups_forms import PLATFORM_SUGGESTIONS, CouncilItemForm, DeclarationForm, ZoneForm
+from ..groups_forms import (
+    PLATFORM_SUGGESTIONS,
+    CouncilItemForm,
+    DeclarationForm,
+    DeskDeclarationForm,
+    ZoneForm,
+)
 from ..groups_selectors import (
     MANAGE,
     VIEW,
@@ -134,16 +140,46 @@ def _filters(request: HttpRequest) -> dict[str, str]:
             "platform": request.GET.get("platform", "").strip()[:100]}
 
 
+def _desk(request: HttpRequest, form: DeskDeclarationForm) -> bool:
+    """Record a resident's declaration at the desk: the resident found by ID number among the people the user sees,
+    declared at the first place of theirs (their estate, or a couriers' home) the user manages."""
+    if not form.is_valid():
+        return False
+    person = visible_to(request.user, "person.view", Person.objects.filter(
+        id_number=form.cleaned_data["id_number"].strip().upper())).first()
+    if person is None:
+        form.add_error("id_number", _("No resident with this ID number in your area."))
+        return False
+    place = next((p for p in declaration_places(person) if can(request.user, MANAGE, p)), None)
+    try:
+        declaration_create(actor=request.user, person=person, group=form.cleaned_data["group"],
+                           platform=form.cleaned_data["platform"], place=place)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return False
+    messages.success(request, _("The declaration of %(name)s is recorded.") % {"name": person.name})
+    return True
+
+
 @login_required
 def declarations(request: HttpRequest) -> HttpResponse:
-    """Staff: the active declarations in scope, counts by group and platform, masked as the role requires."""
+    """Staff: the active declarations in scope, counts by group and platform, masked as the role requires; staff who
+    manage declarations record one for a resident at the desk."""
     require(request.user, VIEW)
+    may_record = can(request.user, MANAGE)
+    desk = DeskDeclarationForm(request.POST or None) if may_record else None
+    if request.method == "POST":
+        if desk is None:
+            require(request.user, MANAGE)
+        if _desk(request, desk):
+            return redirect("programs:couriers_declarations")
     filters = _filters(request)
     page = CappedPaginator(declarations_for(request.user, **filters), LIST_PAGE).get_page(request.GET.get("page"))
     return render(request, "programs/groups_declarations.html", {
         "page": page, "lines": declaration_lines(page.object_list), "counts": declaration_counts(request.user),
         "filters": filters, "groups": EmploymentGroup.choices, "platforms": platforms_in(request.user),
-        "query": request.GET.urlencode()})
+        "query": request.GET.urlencode(), "desk": desk, "suggestions": PLATFORM_SUGGESTIONS},
+        status=400 if desk is not None and desk.errors else 200)
 
 
 @login_required
