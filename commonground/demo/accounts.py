@@ -30,7 +30,7 @@ class DemoAccount:
     scope: Callable[[DemoContext], Place]
     display_name: str
     person: str | None = None  # a key of DemoContext.people
-    step: str = "accounts"  # the demo step that opens it: an app's step when its person is that app's
+    step: str = "accounts"  # "accounts", or the app whose demo step makes its person (opened after the apps)
 
 
 def _property_estate(ctx: DemoContext) -> Place:
@@ -77,11 +77,13 @@ def build_accounts(ctx: DemoContext) -> None:
         _open(ctx, account, password, hashed)
 
 
-def open_late_account(ctx: DemoContext, username: str) -> User:
-    """Open a demo login whose person an app's demo step makes (`DemoAccount.step`), as `build_accounts` does."""
-    account = next(account for account in ACCOUNTS if account.username == username)
-    password = password_for(username)
-    return _open(ctx, account, password, make_password(password))
+def build_late_accounts(ctx: DemoContext) -> None:
+    """The demo logins whose person an app's demo step makes (`DemoAccount.step`), opened after the apps' steps as
+    `build_accounts` opens the others."""
+    for account in ACCOUNTS:
+        if account.step != "accounts" and (account.person is None or account.person in ctx.people):
+            password = password_for(account.username)
+            _open(ctx, account, password, make_password(password))
 
 
 def _open(ctx: DemoContext, account: DemoAccount, password: str, hashed: str) -> User:
