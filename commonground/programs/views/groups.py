@@ -80,8 +80,8 @@ def _home(request: HttpRequest, home: Place) -> HttpResponse:
     page = home_page(request.user, home)
     items = [(case, can(request.user, "case.view", case)) for case in page.items.latest]
     return render(request, "programs/groups_home.html", {
-        "page": page, "home": home, "items": items, "declared": bool(own_declarations(request.user) and any(
-            d.active for d in own_declarations(request.user))),
+        "page": page, "home": home, "items": items,
+        "declared": any(d.active for d in own_declarations(request.user)),
         "may_file": page.council is not None and may_file_item(request.user, page.council)})
 
 
