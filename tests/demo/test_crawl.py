@@ -37,7 +37,9 @@ MUST_REACH = {
     "deliberation:representatives", "admin:index",
 }
 # Pages published for everyone (the public notice board): any place may be named there, whoever looks.
-PUBLIC_PREFIXES = ("/gongshi/", "/coordination/public/")  # and the micro-governance funds' public pages
+# The micro-governance funds' public pages, and the couriers' homes' pages (programmes: a noticeboard for every
+# signed-in user) too.
+PUBLIC_PREFIXES = ("/gongshi/", "/coordination/public/", "/programs/couriers/homes/")
 VISITS: dict[str, list[Visit]] = {}
 
 

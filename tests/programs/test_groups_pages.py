@@ -27,18 +27,18 @@ def login(client, user):
 
 
 def test_couriers_home__resident_of_the_community__sees_the_home(couriers, client):
-    response = login(client, couriers.courier).get("/programs/couriers/")
+    response = login(client, couriers.courier).get("/programs/couriers/", follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [(f"/programs/couriers/homes/{couriers.home.pk}/", 302)]
     text = response.content.decode()
     assert "竹竿巷小哥之家" in text and "竹竿巷小哥治家会" in text
     assert "/programs/couriers/declarations/" not in text  # declared people: staff only
 
 
 def test_couriers_home__user_of_another_street__chooser_lists_the_homes(couriers, client):
-    response = login(client, couriers.outsider).get("/programs/couriers/")
+    response = login(client, couriers.outsider).get("/programs/couriers/", follow=True)
 
-    assert response.status_code == 200
+    assert response.redirect_chain == [("/programs/couriers/homes/", 302)]
     assert f"/programs/couriers/homes/{couriers.home.pk}/" in response.content.decode()
 
 
@@ -291,7 +291,7 @@ def _count(client, url: str) -> int:
 
 
 @pytest.mark.parametrize("url", ["/programs/couriers/declarations/", "/programs/couriers/declarations/export.csv",
-                                 "/api/programs/couriers/declarations", "/programs/couriers/",
+                                 "/api/programs/couriers/declarations", "/programs/couriers/homes/{home}/",
                                  "/api/programs/couriers/homes/{home}", "/programs/couriers/homes/{home}/council/"])
 def test_query_count__same_for_one_and_many_rows(couriers, client, url):
     from commonground.programs.services.groups import council_item_file, zone_create

@@ -63,11 +63,18 @@ ITEMS_PAGE = 20
 
 @login_required
 def couriers_home(request: HttpRequest) -> HttpResponse:
-    """The couriers' home of the user's scope; a chooser when there are several (or none of theirs)."""
-    every = list(homes())
-    mine = homes_of(request.user, every)
+    """The couriers' home of the user's scope; the chooser of every home when there are several or none of theirs.
+    The homes' pages are a noticeboard under /programs/couriers/homes/ (every signed-in user sees them)."""
+    mine = homes_of(request.user, list(homes()))
     if len(mine) == 1:
-        return _home(request, mine[0])
+        return redirect("programs:couriers_home_detail", pk=mine[0].pk)
+    return redirect(reverse("programs:couriers_homes") + ("?mine=1" if mine else ""))
+
+
+@login_required
+def couriers_homes(request: HttpRequest) -> HttpResponse:
+    every = list(homes())
+    mine = homes_of(request.user, every) if request.GET.get("mine") else []
     return render(request, "programs/groups_homes.html", {"homes": mine or every, "mine": bool(mine)})
 
 
@@ -276,6 +283,7 @@ def zone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("couriers/", couriers_home, name="couriers_home"),
+    path("couriers/homes/", couriers_homes, name="couriers_homes"),
     path("couriers/homes/<int:pk>/", couriers_home_detail, name="couriers_home_detail"),
     path("couriers/homes/<int:pk>/council/", council, name="couriers_council"),
     path("couriers/homes/<int:pk>/zones/", zones, name="couriers_zones"),
