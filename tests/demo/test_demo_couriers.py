@@ -68,6 +68,8 @@ def test_demo_couriers__courier_login__declared_with_a_child_of_8_to_10(demo, db
     assert any(8 <= age_on(child.birth_date, datetime.date(2023, 7, 10)) <= 10 for child in children)
     assert is_new_employment_family(children[0])
     assert client.post("/login/", {"username": "courier", "password": "demo-courier-2023"}).status_code == 302
-    assert client.get("/programs/couriers/").status_code == 200
+    home = homes().get()
+    assert client.get("/programs/couriers/")["Location"] == f"/programs/couriers/homes/{home.pk}/"
+    assert client.get(f"/programs/couriers/homes/{home.pk}/").status_code == 200
     assignment = RoleAssignment.objects.get(user=user)
     assert (assignment.role, assignment.scope.name) == (RoleKind.RESIDENT, "吴家墩新人公寓")
