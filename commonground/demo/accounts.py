@@ -30,6 +30,7 @@ class DemoAccount:
     scope: Callable[[DemoContext], Place]
     display_name: str
     person: str | None = None  # a key of DemoContext.people
+    step: str = "accounts"  # "accounts", or the app whose demo step makes its person (opened after the apps)
 
 
 def _property_estate(ctx: DemoContext) -> Place:
@@ -54,6 +55,9 @@ ACCOUNTS = (
                 person="committee_chair"),
     DemoAccount("owner", RoleKind.RESIDENT, lambda c: c.estates[names.ZHEGONG], "浙工新村业主", person="zhegong_owner"),
     DemoAccount("enterprise", RoleKind.ENTERPRISE_CONTACT, lambda c: c.office_buildings[0], "新天地1号楼企业联系人"),
+    # A declared courier of 吴家墩新人公寓 with a son of nine: the programmes' demo step makes the household.
+    DemoAccount("courier", RoleKind.RESIDENT, lambda c: c.estates["吴家墩新人公寓"], "吴家墩快递小哥", person="courier",
+                step="programs"),
 )
 USERNAMES = tuple(account.username for account in ACCOUNTS)
 
@@ -64,19 +68,34 @@ def password_for(username: str) -> str:
 
 
 def build_accounts(ctx: DemoContext) -> None:
-    passwords = [password_for(account.username) for account in ACCOUNTS]
+    accounts = [account for account in ACCOUNTS if account.step == "accounts"]
+    passwords = [password_for(account.username) for account in accounts]
     # Password hashing is slow on purpose; hashlib releases the GIL, so hash on every core.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         hashes = list(pool.map(make_password, passwords))
-    for account, password, hashed in zip(ACCOUNTS, passwords, hashes, strict=True):
-        person = ctx.people.get(account.person) if account.person else None
-        user = User(username=account.username, display_name=account.display_name, person=person,
-                    is_superuser=account.role is None, password=hashed,
-                    is_staff=account.role is None or role_permits(account.role, "admin.access"))
-        validate_password(password, user)
-        user.save()
-        if account.role:
-            role_assign(user=user, role=account.role, scope=account.scope(ctx), valid_from=VALID_FROM)
+    for account, password, hashed in zip(accounts, passwords, hashes, strict=True):
+        _open(ctx, account, password, hashed)
+
+
+def build_late_accounts(ctx: DemoContext) -> None:
+    """The demo logins whose person an app's demo step makes (`DemoAccount.step`), opened after the apps' steps as
+    `build_accounts` opens the others."""
+    for account in ACCOUNTS:
+        if account.step != "accounts" and (account.person is None or account.person in ctx.people):
+            password = password_for(account.username)
+            _open(ctx, account, password, make_password(password))
+
+
+def _open(ctx: DemoContext, account: DemoAccount, password: str, hashed: str) -> User:
+    person = ctx.people.get(account.person) if account.person else None
+    user = User(username=account.username, display_name=account.display_name, person=person,
+                is_superuser=account.role is None, password=hashed,
+                is_staff=account.role is None or role_permits(account.role, "admin.access"))
+    validate_password(password, user)
+    user.save()
+    if account.role:
+        role_assign(user=user, role=account.role, scope=account.scope(ctx), valid_from=VALID_FROM)
+    return user
 
 
 DEMO_API_KEY_PREFIX = "demo-"  # the demo's Open311 clients (commonground/cases/demo/__init__.py)

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from commonground.core.services.accounts import clock_set
 
-from .accounts import build_accounts
+from .accounts import build_accounts, build_late_accounts
 from .business import build_business
 from .context import DemoContext
 from .district import build_buildings, build_district, build_estates
@@ -81,8 +81,8 @@ def build_demo(*, seed: int = DEFAULT_SEED, progress: bool = True) -> DemoContex
     # Statistics after the core district too, so the apps' steps query it with sane plans (PostgreSQL
     # otherwise plans over empty-table estimates: one demo query took minutes on a fresh cluster).
     # The clock is set again at the end: the demo opens at 16:00 however long the build took.
-    steps = [*CORE_STEPS, ("statistics", refresh_statistics), *extension_steps(), ("statistics", refresh_statistics),
-             ("clock", start_clock)]
+    steps = [*CORE_STEPS, ("statistics", refresh_statistics), *extension_steps(),
+             ("late accounts", build_late_accounts), ("statistics", refresh_statistics), ("clock", start_clock)]
     # Stored texts (event notes, notices) are written in the district's language, whoever calls the build.
     with translation.override(settings.LANGUAGE_CODE), \
             tqdm(steps, desc=_("Building the demo district"), unit=_("step"), disable=not progress) as bar:

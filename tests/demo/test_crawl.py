@@ -37,10 +37,10 @@ MUST_REACH = {
     "deliberation:representatives", "admin:index",
 }
 # Pages published for everyone (the public notice board): any place may be named there, whoever looks.
-# The micro-governance funds' public pages too; and the district's noticeboards of activities and job postings
-# (programs/rules.py): a published activity or posting names its place, anywhere, for everyone signed in. Their
-# staff pages (manage, sign-up lists, desk, import) stay scoped and are checked.
-PUBLIC_PAGES = re.compile(r"^/gongshi/|^/coordination/public/"
+# The micro-governance funds' public pages too; and the district's noticeboards (programs/rules.py): a published
+# activity or job posting names its place, anywhere, and so does a couriers' home (its council and zones included)
+# for every signed-in user. Their staff pages (manage, sign-up lists, desk, import) stay scoped and are checked.
+PUBLIC_PAGES = re.compile(r"^/gongshi/|^/coordination/public/|^/programs/couriers/homes/"
                           r"|^/programs/(activities|postings)/((\d+|fairs/\d+)/)?(\?.*)?$")
 VISITS: dict[str, list[Visit]] = {}
 

@@ -20,4 +20,5 @@ def _english(settings):
 from .activities_fixtures import family  # noqa: E402, F401
 from .activity_fixtures import programme  # noqa: E402, F401
 from .attendance_fixtures import course  # noqa: E402, F401
+from .groups_fixtures import couriers  # noqa: E402, F401
 from .jobs_fixtures import jobs  # noqa: E402, F401
