@@ -35,7 +35,9 @@ from commonground.core.models import (
 )
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import access_object, active_roles, can, scope_paths, visible_to
+from commonground.deliberation.models import Meeting, MeetingKind, MeetingStatus
 
+from .jobs_selectors import postings_for_home
 from .models import Activity, ActivityStatus, EmploymentDeclaration, EmploymentGroup, FacilityZone
 from .services.groups import COUNCIL_CATEGORY, couriers_homes, current_members
 
@@ -45,6 +47,8 @@ COMMUNITY_PATH_LENGTH = 3 * SEGMENT_WIDTH
 STREET_PATH_LENGTH = 2 * SEGMENT_WIDTH
 UPCOMING_SHOWN = 8
 LATEST_ITEMS_SHOWN = 8
+POSTINGS_SHOWN = 5
+MEETINGS_SHOWN = 4
 NEARBY_SHOWN = 12
 # Organisations whose offices serve couriers near a home.
 SERVICE_KINDS = (OrganisationKind.RESIDENTS_COMMITTEE, OrganisationKind.PARTY_ORGANISATION,
@@ -196,6 +200,8 @@ class HomePage:
     organisations: list[Organisation]
     may_manage: bool
     may_view_declared: bool
+    postings: list[Any]
+    meetings: list[Any]
 
 
 def council_of(home: Place) -> Organisation | None:
@@ -262,7 +268,18 @@ def home_page(user: Any, home: Place) -> HomePage:
         council=council, zones=zones, zones_area=sum((z.area_m2 or Decimal(0) for z in zones), Decimal(0)),
         activities=list(upcoming_activities(home)), items=council_items(home),
         members=member_lines(user, council), facilities=facilities, organisations=organisations,
-        may_manage=can(user, MANAGE, home), may_view_declared=can(user, VIEW, home))
+        may_manage=can(user, MANAGE, home), may_view_declared=can(user, VIEW, home),
+        postings=postings_for_home(home, limit=POSTINGS_SHOWN), meetings=couriers_meetings(home))
+
+
+def couriers_meetings(home: Place, limit: int = MEETINGS_SHOWN) -> list[Meeting]:
+    """小哥面对面: the home's couriers' meetings (deliberation's), the next planned first, then the latest held, each
+    with its resolutions counted. Titles and dates only: the meetings' pages keep their own access rule."""
+    meetings = Meeting.objects.filter(place=home, kind=MeetingKind.COURIERS).exclude(
+        status=MeetingStatus.CANCELLED).annotate(resolutions_count=Count("resolutions"))
+    now = clock.now()
+    upcoming = list(meetings.filter(starts_at__gte=now).order_by("starts_at", "pk")[:1])
+    return upcoming + list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-pk")[:limit - len(upcoming)])
 
 
 def access_zone(user: Any, pk: int, action: str = MANAGE) -> FacilityZone:
