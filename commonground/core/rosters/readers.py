@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -104,6 +105,26 @@ def check_roster_file(upload: Any) -> None:
         raise ValidationError({"file": _(
             "The file is %(size)s; files up to %(limit)s can be imported. Split it into smaller files.")
             % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}})
+
+
+def read_upload(upload: Any, aliases: Mapping[str, Collection[str]]) -> tuple[Table, dict[str, int]]:
+    """An uploaded table checked as a roster upload and read (ValidationError({"file": …}) when it cannot be), with
+    the position of each known column: `aliases` maps a column to the lower-case headers that name it; the first
+    matching header wins."""
+    from django.core.exceptions import ValidationError
+
+    check_roster_file(upload)
+    try:
+        table = read_table(upload.read(), upload.name)
+    except RosterFileError as error:
+        raise ValidationError({"file": str(error)}) from None
+    index: dict[str, int] = {}
+    for position, header in enumerate(table.headers):
+        name = header.strip().lower()
+        for column, names in aliases.items():
+            if name in names and column not in index:
+                index[column] = position
+    return table, index
 
 
 def read_table(source: bytes | IO[bytes] | Path | str, filename: str | None = None) -> Table:

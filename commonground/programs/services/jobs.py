@@ -25,7 +25,7 @@ from commonground.core import clock
 from commonground.core.models import Organisation, Person, Place, User
 from commonground.core.models.places import scope_columns
 from commonground.core.permissions import can, require
-from commonground.core.rosters.readers import RosterFileError, check_roster_file, read_table
+from commonground.core.rosters.readers import read_upload
 from commonground.core.validators import validate_credit_code
 
 from ..models import (
@@ -401,17 +401,7 @@ def postings_import(*, actor: User, fair: Activity, rows: list[dict[str, Any]],
 def posting_rows(upload: Any) -> list[dict[str, Any]]:
     """The rows of a fair's postings file (CSV or XLSX, read as rosters are) for `postings_import`, with each
     row's number in the file; headers in English or Chinese (用人单位, 岗位, 招聘人数, …)."""
-    check_roster_file(upload)
-    try:
-        table = read_table(upload.read(), upload.name)
-    except RosterFileError as error:
-        raise ValidationError({"file": str(error)}) from None
-    index: dict[str, int] = {}
-    for position, header in enumerate(table.headers):
-        name = header.strip().lower()
-        for column, names in IMPORT_HEADERS.items():
-            if name in names and column not in index:
-                index[column] = position
+    table, index = read_upload(upload, IMPORT_HEADERS)
     labels = import_column_labels()
     missing = [labels[column] for column in REQUIRED_COLUMNS if column not in index]
     if missing:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core import clock
 from commonground.core.models import User
-from commonground.core.rosters.readers import RosterFileError, check_roster_file, read_table
+from commonground.core.rosters.readers import read_upload
 from commonground.core.services import permit
 
 from ..models import Agreement, Household, NewFlat, OptionKind, Project
@@ -125,17 +125,7 @@ def new_flats_import(*, actor: User | None, project: Project, rows: list[dict[st
 def new_flat_rows(upload: Any) -> list[dict[str, Any]]:
     """The rows of an inventory file (CSV or XLSX, read as rosters are) as dicts for `new_flats_import`, with
     each row's number in the file; headers in English or Chinese (楼幢, 楼层, 房号, 面积, 朝向)."""
-    check_roster_file(upload)
-    try:
-        table = read_table(upload.read(), upload.name)
-    except RosterFileError as error:
-        raise ValidationError({"file": str(error)}) from None
-    index: dict[str, int] = {}
-    for position, header in enumerate(table.headers):
-        name = header.strip().lower()
-        for column, names in HEADERS.items():
-            if name in names and column not in index:
-                index[column] = position
+    table, index = read_upload(upload, HEADERS)
     missing = [column for column in COLUMNS if column not in index and column != "orientation"]
     if missing:
         raise ValidationError({"file": _("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)}})
