@@ -149,6 +149,9 @@ def test_attendance_remove__same_day__removed_next_day__refused(course):
             pytest.raises(ValidationError, match="on the day"):
         attendance_remove(actor=course.programme.worker, attendance=second)
     assert list(Attendance.objects.values_list("pk", flat=True)) == [second.pk]
+    # The removed mark stays in the audit history.
+    assert list(Attendance.history.filter(id=first.pk, history_type="-").values_list("person_id", flat=True)) == [
+        first.person_id]
 
 
 def test_attendance_record__database__one_row_per_person_and_session(course):

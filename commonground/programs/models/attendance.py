@@ -44,6 +44,7 @@ class Attendance(TimeStampedModel):
     street_path = models.CharField(max_length=255, editable=False, default="")
     community_path = models.CharField(max_length=255, editable=False, default="")
 
+    history = AuditHistory()  # a removed mark (a mistake at the door) stays on record, with who removed it
     scope_path = "place_path"
     place_path_fields = ("place_path",)
     scope_prefixes = {"street_path": 2, "community_path": 3}
