@@ -35,6 +35,25 @@ def test_couriers_home__resident_of_the_community__sees_the_home(couriers, clien
     assert "/programs/couriers/declarations/" not in text  # declared people: staff only
 
 
+def test_couriers_home__postings_for_couriers_families_in_the_street__shown_others_not(couriers, client):
+    from commonground.programs.models import PostingAudience
+
+    from .jobs_fixtures import make_posting
+
+    make_posting(couriers.worker, couriers.tree.community, title="小哥家属分拣岗",
+                 audience=PostingAudience.COURIER_FAMILIES)
+    make_posting(couriers.worker, couriers.tree.community, title="面向所有人的前台岗",
+                 audience=PostingAudience.EVERYONE)
+    make_posting(couriers.worker, couriers.tree.community, title="草稿岗位", publish=False,
+                 audience=PostingAudience.NEW_EMPLOYMENT)
+
+    text = login(client, couriers.courier).get(f"/programs/couriers/homes/{couriers.home.pk}/").content.decode()
+
+    assert "小哥家属分拣岗" in text
+    assert "面向所有人的前台岗" not in text and "草稿岗位" not in text
+    assert "No couriers' meeting at the home yet." in text
+
+
 def test_couriers_home__user_of_another_street__chooser_lists_the_homes(couriers, client):
     response = login(client, couriers.outsider).get("/programs/couriers/", follow=True)
 
