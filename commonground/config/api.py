@@ -28,6 +28,7 @@ from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
 from commonground.core.text import clean_text
 from commonground.deliberation.api import router as deliberation_router
+from commonground.business.api import router as business_router
 from commonground.programs.api import router as programs_router
 from commonground.renewal.api import router as renewal_router
 
@@ -92,6 +93,7 @@ api.add_router("/", deliberation_router)
 api.add_router("/renewal/", renewal_router)
 api.add_router("/coordination/", coordination_router)
 api.add_router("/programs/", programs_router)
+api.add_router("/business/", business_router)
 
 
 @api.exception_handler(ValidationError)

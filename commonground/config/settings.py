@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "commonground.renewal",
     "commonground.coordination",
     "commonground.programs",
+    "commonground.business",
     "commonground.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("renewal/", include("commonground.renewal.urls")),
     path("coordination/", include("commonground.coordination.urls")),
     path("programs/", include("commonground.programs.urls")),
+    path("business/", include("commonground.business.urls")),
     path("gongshi/", include("commonground.deliberation.views.urls_public")),  # the public board, no login
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),

@@ -1,4 +1,5 @@
-"""Business communities (17) with their 206 office buildings, and the couriers' home at 吴家墩."""
+"""Business communities (17) with their 206 office buildings, 新天地's 29 serviced-apartment buildings (its 56
+buildings have 1.8m m² of floor area), and the couriers' home at 吴家墩."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def build_business(ctx: DemoContext) -> None:
                 year_built=rng.randint(2000, 2021), floor_area_m2=Decimal(rng.randrange(12_000, 80_000, 10)),
                 **within(community.parent, near(rng, *centre(community), 0.002), 30),
             ))
+    _size_xintiandi(ctx.rng("business-xintiandi"), buildings)
     ctx.office_buildings = insert_places(buildings)
+    ctx.apartment_buildings = insert_places(_xintiandi_apartments(ctx, buildings))
 
     home_name, community_name = names.COURIERS_HOME
     community = ctx.communities[community_name]
@@ -52,10 +55,29 @@ def build_business(ctx: DemoContext) -> None:
                              **within(community, near(rng, *centre(community), 0.001), 30))])
 
 
+def _size_xintiandi(rng: random.Random, buildings: list) -> None:
+    """新天地's office buildings take their share of its floor area (the apartments the rest)."""
+    offices = [b for b in buildings if b.parent.name == names.XINTIANDI]
+    areas = split_exact(rng, names.XINTIANDI_OFFICE_AREA_M2 // 100, len(offices), low=250, high=650)
+    for building, area in zip(offices, areas, strict=True):
+        building.floor_area_m2 = Decimal(area * 100)
+
+
+def _xintiandi_apartments(ctx: DemoContext, offices: list) -> list:
+    rng = ctx.rng("business-xintiandi-apartments")
+    community = ctx.business_communities[names.XINTIANDI]
+    area = names.XINTIANDI_FLOOR_AREA_M2 - names.XINTIANDI_OFFICE_AREA_M2
+    areas = split_exact(rng, area // 100, names.XINTIANDI_APARTMENT_BUILDINGS, low=80, high=200)
+    return [new_place(parent=community, code=f"{community.code}-AB{n:02d}", name=f"新天地公寓{n}幢",
+                      kind=PlaceKind.BUILDING, year_built=rng.randint(2012, 2020), floor_area_m2=Decimal(a * 100),
+                      **within(community.parent, near(rng, *centre(community), 0.002), 30))
+            for n, a in enumerate(areas, start=1)]
+
+
 def _office_name(rng: random.Random, community: str, n: int, used: set[str]) -> str:
     if community == "汇金国际商务社区":
         name = names.HUIJIN_BUILDINGS[n - 1]
-    elif community == "新天地商务社区":
+    elif community == names.XINTIANDI:
         name = f"新天地{n}号楼"
     else:
         name = ""

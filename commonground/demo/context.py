@@ -25,6 +25,7 @@ class DemoContext:
     populated_estates: list[Place] = field(default_factory=list)  # estates whose flats are built
     business_communities: dict[str, Place] = field(default_factory=dict)
     office_buildings: list[Place] = field(default_factory=list)
+    apartment_buildings: list[Place] = field(default_factory=list)  # 新天地's serviced apartments
     organisations: dict[str, Organisation] = field(default_factory=dict)  # notable ones, by name
     people: dict[str, Person] = field(default_factory=dict)  # notable ones, by role in the demo
     counts: dict[str, int] = field(default_factory=dict)

@@ -89,6 +89,10 @@ OTHER_BUSINESS_COMMUNITIES = (
     ("朝晖商务社区", "朝晖"), ("拱宸桥商务社区", "拱宸桥"),
 )
 OFFICE_BUILDINGS_TOTAL = 206
+XINTIANDI = "新天地商务社区"
+XINTIANDI_APARTMENT_BUILDINGS = 29  # serviced apartments (kind building, under the business community)
+XINTIANDI_FLOOR_AREA_M2 = 1_800_000  # its 27 office and 29 apartment buildings
+XINTIANDI_OFFICE_AREA_M2 = 1_260_000
 OFFICE_WORDS = ("大厦", "中心", "广场", "国际", "商务楼", "金融大厦", "科技园", "创意园")
 HUIJIN_BUILDINGS = ("汇金国际大厦", "汇金广场", "长庆商务大厦", "金融港A座", "金融港B座", "众创大厦")
 

@@ -1,0 +1,7 @@
+"""The visits part's API under /api/business/."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["business"])

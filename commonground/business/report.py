@@ -1,0 +1,3 @@
+"""The report's `business` section: each part registers its keys in its own `<part>_report.py`, imported here."""
+
+from __future__ import annotations

@@ -1,0 +1,5 @@
+"""Pages of the planner part."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

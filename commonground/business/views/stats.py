@@ -1,0 +1,5 @@
+"""Pages of the stats part."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
