@@ -220,14 +220,14 @@ def violations(instance: Instance, visits: list[Visit]) -> list[str]:
     commissioners = {c.id: c for c in instance.commissioners}
     firms = {f.id: f for f in instance.firms}
     count: dict[tuple[int, Day], int] = defaultdict(int)
-    per_firm: dict[int, list[Day]] = defaultdict(list)
+    per_firm: dict[int, list[Visit]] = defaultdict(list)
     for visit in visits:
         c = commissioners.get(visit.commissioner)
         if c is None:
             problems.append(f"unknown commissioner {visit.commissioner}")
             continue
         count[(c.id, visit.day)] += 1
-        per_firm[visit.firm].append(visit.day)
+        per_firm[visit.firm].append(visit)
         if visit.day not in instance.days:
             problems.append(f"{visit} not on a working day")
         if visit.day in c.leave:
@@ -245,12 +245,14 @@ def violations(instance: Instance, visits: list[Visit]) -> list[str]:
     for (cid, day), n in count.items():
         if n > commissioners[cid].capacity:
             problems.append(f"commissioner {cid} has {n} visits on {day}")
-    for firm_id, days in per_firm.items():
+    for firm_id, firm_visits in per_firm.items():
         others = list(firms[firm_id].contacts) if firm_id in firms else []
-        days = sorted(days)
-        for i, day in enumerate(days):
-            if not _clear(day, others + days[:i], instance.min_gap):
-                problems.append(f"firm {firm_id} contacted twice within {instance.min_gap} days ({day})")
+        for visit in firm_visits:  # a locked visit stays where the manager put it; the planner's must keep clear
+            if visit.locked:
+                continue
+            days = [v.day for v in firm_visits if v is not visit]
+            if not _clear(visit.day, others + days, instance.min_gap):
+                problems.append(f"firm {firm_id} contacted twice within {instance.min_gap} days ({visit.day})")
     kept = set(visits)
     for visit in instance.locked:
         if visit not in kept:
