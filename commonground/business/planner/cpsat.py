@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from . import greedy
-from .instance import Instance, Solution, Visit, base_capacity, domains, is_repeat, weights
+from .instance import Instance, Solution, Visit, base_capacity, domains, evaluate, is_repeat, weights
 
 STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
@@ -36,6 +36,7 @@ class _Model:
     constant_building_days: int
     buildings: dict[int, int]
     y: dict[tuple[int, int, object], cp_model.IntVar]
+    bounds: list[tuple[cp_model.IntVar, cp_model.IntVar, list[int]]]
 
 
 def _build(instance: Instance) -> _Model:
@@ -66,7 +67,7 @@ def _build(instance: Instance) -> _Model:
         model.add_at_most_one(vars_)
     for slot, vars_ in per_slot.items():
         if len(vars_) > cap[slot]:
-            model.add(sum(vars_) <= cap[slot])
+            model.add(cp_model.LinearExpr.sum(vars_) <= cap[slot])
     locked_triples = {(v.commissioner, v.building, v.day) for v in instance.locked}
     y_terms = []
     ys = {}
@@ -83,6 +84,7 @@ def _build(instance: Instance) -> _Model:
     for v in instance.locked:
         locked_load[v.commissioner] += 1
     range_terms = []
+    bounds = []
     for part in instance.split():
         ids = [c.id for c in part.commissioners if c.buildings and any(d not in c.leave for d in instance.days)]
         if len(ids) < 2:
@@ -90,16 +92,19 @@ def _build(instance: Instance) -> _Model:
         top = len(instance.firms) + len(instance.locked)
         high = model.new_int_var(0, top, f"max_{part.commissioners[0].community}")
         low = model.new_int_var(0, top, f"min_{part.commissioners[0].community}")
+        bounds.append((high, low, ids))
         for cid in ids:
-            load = sum(per_commissioner[cid]) + locked_load[cid]
+            load = cp_model.LinearExpr.sum(per_commissioner[cid]) + locked_load[cid]
             model.add(high >= load)
             model.add(low <= load)
         range_terms.append(high - low)
-    covered = sum(x.values()) if x else 0
+    covered = cp_model.LinearExpr.sum(list(x.values())) if x else 0
     return _Model(model=model, x=x, uncovered=len(instance.firms) - covered - len(
-        {v.firm for v in instance.locked if v.firm in firms}), repeats=sum(repeat_terms) if repeat_terms else 0,
-        load_range=sum(range_terms) if range_terms else 0, building_days=sum(y_terms) if y_terms else 0,
-        constant_building_days=len(locked_triples), buildings={f.id: f.building for f in instance.firms}, y=ys)
+        {v.firm for v in instance.locked if v.firm in firms}), repeats=cp_model.LinearExpr.sum(repeat_terms) if repeat_terms else 0,
+        load_range=cp_model.LinearExpr.sum(range_terms) if range_terms else 0,
+        building_days=cp_model.LinearExpr.sum(y_terms) if y_terms else 0,
+        constant_building_days=len(locked_triples), buildings={f.id: f.building for f in instance.firms}, y=ys,
+        bounds=bounds)
 
 
 def _objective(instance: Instance, built: _Model):
@@ -123,6 +128,7 @@ def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
+    solver.parameters.symmetry_level = 0  # the symmetry search costs seconds on a month and finds little here
     return solver
 
 
@@ -130,6 +136,11 @@ def _visits(instance: Instance, built: _Model, solver: cp_model.CpSolver) -> lis
     chosen = [Visit(fid, cid, day, built.buildings[fid]) for (fid, cid, day), var in built.x.items()
               if solver.boolean_value(var)]
     return list(instance.locked) + sorted(chosen, key=lambda v: (v.day, v.commissioner, v.building, v.firm))
+
+
+def _lexicographic_key(instance: Instance, visits: list[Visit]) -> tuple[int, ...]:
+    terms = evaluate(instance, visits)
+    return terms["uncovered"], terms["repeats"], terms["load_range"], terms["building_days"]
 
 
 def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint: bool) -> Solution:
@@ -147,6 +158,12 @@ def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint
         triples = {(v.commissioner, v.building, v.day) for v in base.visits}
         for key, var in built.y.items():
             built.model.add_hint(var, key in triples)
+        load: dict[int, int] = defaultdict(int)
+        for v in base.visits:
+            load[v.commissioner] += 1
+        for high, low, ids in built.bounds:
+            built.model.add_hint(high, max(load[c] for c in ids))
+            built.model.add_hint(low, min(load[c] for c in ids))
     solver = _solver(seconds - (time.perf_counter() - started), workers, seed)
     callback = _FirstSolution(started)
     status = solver.solve(built.model, callback)
@@ -156,7 +173,10 @@ def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint
         base.method = "greedy"
         base.seconds = elapsed
         return base
-    return Solution(visits=_visits(part, built, solver), method="cpsat", status=STATUS[status],
+    visits = _visits(part, built, solver)
+    if _lexicographic_key(part, base.visits) < _lexicographic_key(part, visits):  # never worse than the hint
+        visits = base.visits
+    return Solution(visits=visits, method="cpsat", status=STATUS[status],
                     objective=solver.objective_value, bound=solver.best_objective_bound, seconds=elapsed,
                     first_solution_seconds=callback.first if callback.first is not None else elapsed)
 

@@ -305,3 +305,16 @@ def weights(instance: Instance) -> tuple[int, int, int, int]:
 def weighted_remainder(instance: Instance, terms: dict) -> int:
     _, w2, w3, w4 = weights(instance)
     return w2 * terms["repeats"] + w3 * terms["load_range"] + w4 * terms["building_days"]
+
+
+def building_days_floor(instance: Instance, visits: list[Visit]) -> int:
+    """A lower bound of the commissioner-building-days of any plan making the same visits: per building, its
+    visits over the largest daily capacity of its commissioners, rounded up."""
+    count: dict[int, int] = defaultdict(int)
+    for v in visits:
+        count[v.building] += 1
+    capacity: dict[int, int] = defaultdict(int)
+    for c in instance.commissioners:
+        for b in c.buildings:
+            capacity[b] = max(capacity[b], c.capacity)
+    return sum(-(-n // max(1, capacity[b])) for b, n in count.items())
