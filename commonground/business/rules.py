@@ -77,3 +77,9 @@ def repeat_contact_days() -> int:
     """A planned visit within this many days of another contact of the firm counts as a repeat contact (the
     planner keeps these fewest); twice the hard minimum by default."""
     return int(getattr(settings, "CG_BUSINESS_REPEAT_CONTACT_DAYS", 2 * min_days_between_visits()))
+
+
+def planner_demo_seconds() -> float:
+    """CP-SAT's time per business community when the demo builds its plans (0: the greedy plan, to keep the
+    demo build fast)."""
+    return float(getattr(settings, "CG_BUSINESS_PLANNER_DEMO_SECONDS", 0))

@@ -162,9 +162,10 @@ def _write(plan: VisitPlan, instance: inst.Instance, solution: inst.Solution, fa
     PlannedVisit.objects.bulk_create(rows)
 
 
-def _make(actor: User, business_community: Place, starts_on, ends_on, kept: list[PlannedVisit]) -> VisitPlan:
+def _make(actor: User, business_community: Place, starts_on, ends_on, kept: list[PlannedVisit],
+          seconds: float | None = None) -> VisitPlan:
     instance, facts = plan_instance(business_community, starts_on, ends_on, kept=kept)
-    solution = solve(instance)
+    solution = solve(instance, seconds=seconds)
     plan = VisitPlan.objects.create(business_community=business_community, starts_on=starts_on, ends_on=ends_on,
                                     status=VisitPlanStatus.DRAFT, solver_report=_report(instance, solution),
                                     created_by=actor, **scope_columns(VisitPlan, business_community.path))
@@ -174,11 +175,12 @@ def _make(actor: User, business_community: Place, starts_on, ends_on, kept: list
 
 @transaction.atomic
 def plan_create(*, actor: User, business_community: Place, starts_on: datetime.date,
-                ends_on: datetime.date) -> VisitPlan:
-    """A draft plan of the business community's required visits from `starts_on` to `ends_on`."""
+                ends_on: datetime.date, seconds: float | None = None) -> VisitPlan:
+    """A draft plan of the business community's required visits from `starts_on` to `ends_on` (CP-SAT within
+    `seconds`, by default `rules.planner_seconds()`; 0 for the greedy plan alone)."""
     require(actor, "visitplan.manage", business_community)
     _period_check(business_community, starts_on, ends_on)
-    return _make(actor, business_community, starts_on, ends_on, kept=[])
+    return _make(actor, business_community, starts_on, ends_on, kept=[], seconds=seconds)
 
 
 def _locked_plan(plan: VisitPlan) -> VisitPlan:
