@@ -57,8 +57,8 @@ def report_lines(report: dict) -> list[str]:
     elif status == "OPTIMAL":
         lines.append(_("The optimiser proved this plan the best possible, in %(seconds)s s.") % report)
     elif status == "FEASIBLE":
-        lines.append(_("The optimiser improved the plan within its time limit (%(seconds)s s); the plan is "
-                       "within %(gap)s%% of the best possible.") % {
+        lines.append(_("The optimiser searched for a better plan within its time limit (%(seconds)s s); the plan "
+                       "is within %(gap)s%% of the best bound it proved.") % {
             "seconds": report.get("seconds"), "gap": round(100 * float(report.get("gap") or 0), 2)})
     else:
         lines.append(_("The optimiser found no plan in time; the quick method's plan is used."))
