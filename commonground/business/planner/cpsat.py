@@ -25,6 +25,9 @@ STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.I
           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
 
 
+LARGE = 3000  # boolean visit variables from which a model is solved without presolve
+
+
 @dataclass
 class _Model:
     model: cp_model.CpModel
@@ -123,12 +126,15 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.first = time.perf_counter() - self.started
 
 
-def _solver(seconds: float, workers: int, seed: int) -> cp_model.CpSolver:
+def _solver(seconds: float, workers: int, seed: int, large: bool = False) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.num_workers = max(1, workers)
     solver.parameters.random_seed = seed
     solver.parameters.symmetry_level = 0  # the symmetry search costs seconds on a month and finds little here
+    if large:  # a month of a community: presolve and the LP cost seconds before the first solution
+        solver.parameters.cp_model_presolve = False
+        solver.parameters.linearization_level = 0
     return solver
 
 
@@ -164,7 +170,7 @@ def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint
         for high, low, ids in built.bounds:
             built.model.add_hint(high, max(load[c] for c in ids))
             built.model.add_hint(low, min(load[c] for c in ids))
-    solver = _solver(seconds - (time.perf_counter() - started), workers, seed)
+    solver = _solver(seconds - (time.perf_counter() - started), workers, seed, large=len(built.x) > LARGE)
     callback = _FirstSolution(started)
     status = solver.solve(built.model, callback)
     elapsed = time.perf_counter() - started
