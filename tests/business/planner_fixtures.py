@@ -1,7 +1,7 @@
 """The planner's fixtures: the `business` world with more firms at 武林大厦 (the commissioner's building) and a
 week to plan.
 
-    武林大厦 (office, commissioner 赵专员, 4 visits a day): 星河科技 (key firm) and 新firms 1..n (ordinary, never
+    武林大厦 (office, commissioner 赵专员, 4 visits a day): 星河科技 (key firm) and 3 more firms (ordinary, never
     contacted: due now)
     武林广场 (other_office, no commissioner): 云帆贸易, a newcomer that nobody can visit (the floor)
 """
