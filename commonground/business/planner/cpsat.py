@@ -149,6 +149,68 @@ def _lexicographic_key(instance: Instance, visits: list[Visit]) -> tuple[int, ..
     return terms["uncovered"], terms["repeats"], terms["load_range"], terms["building_days"]
 
 
+def _polish(instance: Instance, visits: list[Visit]) -> list[Visit]:
+    """Local search after a time-limited solve (which may stop with coverage won but visits scattered): close a
+    commissioner-building-day by moving all its visits into other open days of the same building, when each
+    visit's new (commissioner, day) is allowed, has room, is no repeat contact where it was none, and the
+    community's load range does not grow. Coverage and repeats never worsen; building-days only fall."""
+    doms = {fid: set(pairs) for fid, pairs in domains(instance).items()}
+    firms = {f.id: f for f in instance.firms}
+    cap = base_capacity(instance)
+    load: dict[int, int] = defaultdict(int)
+    triples: dict[tuple, list[Visit]] = defaultdict(list)
+    free = [v for v in visits if not v.locked]
+    for v in visits:
+        load[v.commissioner] += 1
+        triples[(v.commissioner, v.building, v.day)].append(v)
+    for v in free:
+        cap[(v.commissioner, v.day)] -= 1
+    eligible = {c.id for c in instance.commissioners if c.buildings and any(d not in c.leave for d in instance.days)}
+
+    def spread() -> int:
+        values = [load[c] for c in eligible]
+        return max(values) - min(values) if values else 0
+
+    locked_triples = {(v.commissioner, v.building, v.day) for v in visits if v.locked}
+    for triple in sorted(triples, key=lambda t: (len(triples[t]), t[0], t[1], t[2])):
+        group = triples.get(triple)
+        if not group or triple in locked_triples:
+            continue
+        targets = [t for t in triples if t != triple and t[1] == triple[1] and triples[t]]
+        moves = []
+        taken: dict[tuple, int] = defaultdict(int)
+        before = spread()
+        for v in group:
+            firm = firms[v.firm]
+            was_repeat = is_repeat(v.day, firm.contacts, instance.repeat_window)
+            for t in sorted(targets, key=lambda t: (-len(triples[t]), t[0], t[2])):
+                slot = (t[0], t[2])
+                if slot in doms.get(v.firm, ()) and cap[slot] - taken[slot] > 0 and (
+                        was_repeat or not is_repeat(t[2], firm.contacts, instance.repeat_window)):
+                    moves.append((v, t))
+                    taken[slot] += 1
+                    break
+            else:
+                break
+        if len(moves) != len(group):
+            continue
+        for v, t in moves:
+            load[v.commissioner] -= 1
+            load[t[0]] += 1
+        if spread() > before:
+            for v, t in moves:
+                load[v.commissioner] += 1
+                load[t[0]] -= 1
+            continue
+        del triples[triple]
+        for v, t in moves:
+            cap[(v.commissioner, v.day)] += 1
+            cap[(t[0], t[2])] -= 1
+            triples[t].append(Visit(v.firm, t[0], t[2], v.building))
+    out = [v for group in triples.values() for v in group]
+    return sorted(out, key=lambda v: (not v.locked, v.day, v.commissioner, v.building, v.firm))
+
+
 def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint: bool) -> Solution:
     started = time.perf_counter()
     base = greedy.solve(part)
@@ -179,7 +241,7 @@ def _solve_part(part: Instance, *, seconds: float, workers: int, seed: int, hint
         base.method = "greedy"
         base.seconds = elapsed
         return base
-    visits = _visits(part, built, solver)
+    visits = _polish(part, _visits(part, built, solver))
     if _lexicographic_key(part, base.visits) < _lexicographic_key(part, visits):  # never worse than the hint
         visits = base.visits
     return Solution(visits=visits, method="cpsat", status=STATUS[status],
