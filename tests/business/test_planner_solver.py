@@ -146,3 +146,15 @@ def test_cpsat__tiny_instance__coverage_optimal_and_remainder_within_2_percent(n
     assert inst.violations(instance, ours.visits) == []
     assert got["covered"] == best["covered"]
     assert inst.weighted_remainder(instance, got) <= 1.02 * inst.weighted_remainder(instance, best)
+
+
+def test_polish__scattered_plan__building_days_closed_and_rules_kept():
+    days = inst.working_days(START, END)
+    person = inst.Commissioner(1, frozenset({10}), 4)
+    firms = tuple(inst.Firm(i, 10, (inst.Reason(inst.QUARTERLY),), START, END, END) for i in range(1, 5))
+    instance = inst.Instance(days, (person,), firms)
+    scattered = [inst.Visit(i, 1, days[i], 10) for i in range(1, 5)]
+    polished = cpsat._polish(instance, scattered)
+    assert inst.violations(instance, polished) == []
+    assert {v.firm for v in polished} == {1, 2, 3, 4}
+    assert inst.evaluate(instance, polished)["building_days"] == 1
