@@ -60,3 +60,26 @@ def newcomer_days() -> int:
 def min_days_between_visits() -> int:
     """No firm is visited twice within this many days, by anyone (other departments' planned visits count)."""
     return int(getattr(settings, "CG_BUSINESS_MIN_DAYS_BETWEEN_VISITS", 14))
+
+
+def planner_seconds() -> float:
+    """How long CP-SAT may search for one plan (all its business communities together); the greedy plan is the
+    fallback when it finds none in time."""
+    return float(getattr(settings, "CG_BUSINESS_PLANNER_SECONDS", 10))
+
+
+def planner_workers() -> int:
+    """CP-SAT's parallel workers for one plan."""
+    return int(getattr(settings, "CG_BUSINESS_PLANNER_WORKERS", 2))
+
+
+def repeat_contact_days() -> int:
+    """A planned visit within this many days of another contact of the firm counts as a repeat contact (the
+    planner keeps these fewest); twice the hard minimum by default."""
+    return int(getattr(settings, "CG_BUSINESS_REPEAT_CONTACT_DAYS", 2 * min_days_between_visits()))
+
+
+def planner_demo_seconds() -> float:
+    """CP-SAT's time per business community when the demo builds its plans (0: the greedy plan, to keep the
+    demo build fast)."""
+    return float(getattr(settings, "CG_BUSINESS_PLANNER_DEMO_SECONDS", 0))

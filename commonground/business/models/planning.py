@@ -16,7 +16,7 @@ from commonground.core.models.base import AuditHistory
 
 from .. import rules
 
-__all__ = ["PlannedVisit", "VisitPlan", "VisitPlanStatus"]
+__all__ = ["DoNotDisturb", "LeaveDay", "PlannedVisit", "VisitPlan", "VisitPlanStatus"]
 
 
 class VisitPlanStatus(models.TextChoices):
@@ -97,3 +97,52 @@ class PlannedVisit(TimeStampedModel):
 
     def is_own(self, user, action: str) -> bool:
         return action in rules.COMMISSIONER_ACTIONS and self.commissioner.user_id == getattr(user, "pk", None)
+
+
+class LeaveDay(TimeStampedModel):
+    """A day a commissioner is on leave: the planner gives them no visit that day."""
+
+    commissioner = models.ForeignKey("business.Commissioner", verbose_name=_("building commissioner"),
+                                     on_delete=models.CASCADE, related_name="leave_days")
+    day = models.DateField(_("day of leave"))
+
+    history = AuditHistory()
+    scope_path = "commissioner__business_community__path"
+
+    class Meta:
+        verbose_name = _("commissioner's leave day")
+        verbose_name_plural = _("commissioners' leave days")
+        ordering = ["commissioner", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["commissioner", "day"], name="leaveday_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commissioner} {self.day}"
+
+
+class DoNotDisturb(TimeStampedModel):
+    """Days on which a firm asks not to be visited (a single day, or a range of days)."""
+
+    enterprise = models.ForeignKey("business.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="do_not_disturb")
+    starts_on = models.DateField(_("undisturbed from"))
+    ends_on = models.DateField(_("undisturbed until"))
+    note = models.CharField(_("why not disturb"), max_length=200, blank=True)
+    place_path = models.CharField(max_length=255, editable=False)  # the enterprise's
+
+    history = AuditHistory()
+    scope_path = "place_path"
+    place_path_fields = ("place_path",)
+
+    class Meta:
+        verbose_name = _("do-not-disturb days")
+        verbose_name_plural = _("do-not-disturb days of firms")
+        ordering = ["enterprise", "starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="donotdisturb_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["place_path", "starts_on"], name="donotdisturb_place_start")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.starts_on}–{self.ends_on}"
