@@ -3,6 +3,8 @@
 Firms are taken by (deadline, priority, building, id). Each goes to the feasible commissioner-day that already
 visits its building, else to the earliest free day of the least loaded commissioner; then the other unplanned firms
 of the same building that this commissioner may visit that day fill the day up to capacity. Deterministic.
+With `group_buildings=False` it is plain earliest-deadline-first (each firm to its earliest free day with the least
+loaded commissioner), the baseline a planner that knows nothing of buildings would give.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections import defaultdict
 from .instance import Instance, Solution, Visit, base_capacity, domains
 
 
-def solve(instance: Instance) -> Solution:
+def solve(instance: Instance, *, group_buildings: bool = True) -> Solution:
     started = time.perf_counter()
     cap = base_capacity(instance)
     doms = domains(instance)
@@ -42,6 +44,9 @@ def solve(instance: Instance) -> Solution:
         options = [(cid, day) for cid, day in doms[firm.id] if cap[(cid, day)] > 0]
         if not options:
             continue
+        if not group_buildings:
+            place(firm, *min(options, key=lambda o: (o[1], load[o[0]], o[0])))
+            continue
         cid, day = min(options, key=lambda o: ((o[0], firm.building, o[1]) not in open_days, o[1], load[o[0]], o[0]))
         place(firm, cid, day)
         for other in by_building[firm.building]:
@@ -52,5 +57,5 @@ def solve(instance: Instance) -> Solution:
     visits = list(instance.locked) + sorted(placed.values(), key=lambda v: (v.day, v.commissioner, v.building,
                                                                               v.firm))
     seconds = time.perf_counter() - started
-    return Solution(visits=visits, method="greedy", status="FEASIBLE", seconds=seconds,
+    return Solution(visits=visits, method="greedy" if group_buildings else "edf", status="FEASIBLE", seconds=seconds,
                     first_solution_seconds=seconds)
