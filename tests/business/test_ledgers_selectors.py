@@ -100,3 +100,12 @@ def test_enterprise_list__personal_flag__staff_full_commissioner_masked(business
     assert set(rows) == {"杭州星河科技有限公司", "杭州远航咨询有限公司"}
     assert rows["杭州星河科技有限公司"].personal_in_full is False
     assert [c.name for c in rows["杭州星河科技有限公司"].primary_contacts] == ["陈经理"]
+
+
+def test_enterprise_list__firm_with_many_contacts__listed_once(business):
+    from commonground.business.models import EnterpriseContact
+
+    EnterpriseContact.objects.create(enterprise=business.star, name="王总", phone="13900000002")
+    EnterpriseContact.objects.create(enterprise=business.star, name="李助理", phone="13900000003")
+    assert [row.name for row in enterprise_list(business.staff)].count("杭州星河科技有限公司") == 1
+    assert [row.name for row in enterprise_list(business.contact)] == ["杭州星河科技有限公司"]
