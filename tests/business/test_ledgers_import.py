@@ -10,7 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from commonground.business.models import BuildingLedger, Enterprise, EnterpriseStatus, EnterpriseTier, TaxRecord
+from commonground.business.models import (
+    BuildingLedger,
+    Enterprise,
+    EnterpriseStatus,
+    EnterpriseTier,
+    TaxRecord,
+)
 from commonground.business.services.ledgers_import import (
     ENTERPRISE_COLUMNS,
     building_columns,

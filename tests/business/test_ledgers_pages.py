@@ -150,7 +150,7 @@ def test_buildings__subtotals_and_scope(client, business, django_assert_max_num_
     page = text(client.get(reverse("business:buildings")))
     assert "武林大厦" in page and "武林广场" not in page
     rows = csv_rows(client.get(reverse("business:buildings_export", args=["csv"]), {"year": "2024"}))
-    assert [row[2] for row in rows[1:]] == ["武林大厦", "subtotal"]
+    assert [row[2] for row in rows[1:]] == ["武林大厦", "subtotal of the business community"]
     assert rows[1][6:9] == ["1", "0", "1"]
 
 

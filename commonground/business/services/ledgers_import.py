@@ -336,7 +336,7 @@ def building_ledgers_import(*, actor: User, rows: Rows) -> ImportSummary:
         if len(rows.errors) == before and place is not None:
             parsed.append((row, place, vacant, indicators or None))
     _duplicates(rows, [(row, place.pk) for row, place, _vacant, _indicators in parsed], "building",
-                _("building"))
+                _("building code"))
     _check(rows)
     summary = ImportSummary(rows=len(parsed))
     existing = set(Place.objects.filter(pk__in=[place.pk for _r, place, _v, _i in parsed],

@@ -254,7 +254,7 @@ def buildings_export(request: HttpRequest, fmt: str) -> HttpResponse:
         for group in groups:
             for place, counts in group.rows:
                 yield line(group.community.name, place.code, place.name, counts)
-            yield line(group.community.name, "", _("subtotal"), group.total)
+            yield line(group.community.name, "", _("subtotal of the business community"), group.total)
     if fmt not in ("csv", "xlsx"):
         raise Http404
     return table_response(fmt, headers, rows(), filename="building-ledger", title=_("Building ledger"))
