@@ -83,3 +83,64 @@ def planner_demo_seconds() -> float:
     """CP-SAT's time per business community when the demo builds its plans (0: the greedy plan, to keep the
     demo build fast)."""
     return float(getattr(settings, "CG_BUSINESS_PLANNER_DEMO_SECONDS", 0))
+# The building grade (after DB3301/T 0307-2020, 商务楼宇等级划分与评定): indicators in six dimensions, each with the
+# points it weighs and the highest value a clerk enters for it (0 … max). Override with CG_BUSINESS_GRADE_INDICATORS
+# (a list of (code, label, dimension, weight, max)); `grading.py` turns the entered values into a score and grade.
+GRADE_DIMENSIONS = {
+    "location": "区位交通", "building": "建筑品质", "facilities": "设施设备", "property": "物业管理服务",
+    "smart_green": "智慧与绿色", "economy": "经济贡献与企业服务",
+}
+DEFAULT_GRADE_INDICATORS: tuple[tuple[str, str, str, int, int], ...] = (
+    ("L1", "轨道交通可达性", "location", 3, 5),
+    ("L2", "公交线路与站点", "location", 2, 5),
+    ("L3", "停车位配比", "location", 3, 5),
+    ("L4", "周边商业与生活配套", "location", 2, 5),
+    ("L5", "楼宇形象与标识", "location", 2, 5),
+    ("B1", "建筑年代与完好程度", "building", 3, 5),
+    ("B2", "标准层净高", "building", 3, 5),
+    ("B3", "大堂与公共区域", "building", 3, 5),
+    ("B4", "电梯配置与候梯时间", "building", 3, 5),
+    ("B5", "外立面与幕墙", "building", 2, 5),
+    ("B6", "得房率", "building", 2, 5),
+    ("B7", "无障碍设施", "building", 2, 5),
+    ("B8", "公共卫生间", "building", 2, 5),
+    ("F1", "中央空调系统", "facilities", 3, 5),
+    ("F2", "双路供电与备用电源", "facilities", 3, 5),
+    ("F3", "消防设施与系统", "facilities", 3, 5),
+    ("F4", "通信网络与光纤入户", "facilities", 2, 5),
+    ("F5", "安防监控与门禁", "facilities", 3, 5),
+    ("F6", "给排水系统", "facilities", 2, 5),
+    ("F7", "设备维护保养记录", "facilities", 2, 5),
+    ("P1", "物业服务企业资质与信誉", "property", 3, 5),
+    ("P2", "管理体系认证", "property", 2, 5),
+    ("P3", "服务人员配备", "property", 3, 5),
+    ("P4", "保洁服务", "property", 2, 5),
+    ("P5", "秩序维护服务", "property", 2, 5),
+    ("P6", "租户满意度", "property", 3, 5),
+    ("P7", "应急预案与演练", "property", 2, 5),
+    ("P8", "投诉处理及时率", "property", 3, 5),
+    ("S1", "智慧楼宇管理平台", "smart_green", 3, 5),
+    ("S2", "节能措施与能耗计量", "smart_green", 2, 5),
+    ("S3", "绿色建筑认证", "smart_green", 3, 5),
+    ("S4", "垃圾分类", "smart_green", 2, 5),
+    ("S5", "新能源汽车充电桩", "smart_green", 2, 5),
+    ("E1", "入驻率", "economy", 4, 5),
+    ("E2", "属地注册率", "economy", 3, 5),
+    ("E3", "单位面积税收", "economy", 4, 5),
+    ("E4", "重点企业与总部企业", "economy", 2, 5),
+    ("E5", "楼宇党建", "economy", 2, 5),
+    ("E6", "企业服务站", "economy", 2, 5),
+    ("E7", "共享会议室、餐饮等配套服务", "economy", 1, 5),
+)
+DEFAULT_GRADE_THRESHOLDS = {"A": 85, "B": 70}
+
+
+def grade_indicators() -> list[tuple[str, str, str, int, int]]:
+    """The grading indicators in force: (code, Chinese label, dimension, weight, max)."""
+    return [tuple(row) for row in getattr(settings, "CG_BUSINESS_GRADE_INDICATORS", DEFAULT_GRADE_INDICATORS)]
+
+
+def grade_thresholds() -> dict[str, Decimal]:
+    """The lowest score of grade A and of grade B (out of 100); below B's a building is grade C."""
+    thresholds = getattr(settings, "CG_BUSINESS_GRADE_THRESHOLDS", DEFAULT_GRADE_THRESHOLDS)
+    return {grade: Decimal(str(value)) for grade, value in thresholds.items()}

@@ -20,6 +20,17 @@ ID_CHECK_CHARS = "10X98765432"
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# GB 32100-2015 table 1 (with its later additions): the registration authority (character 1) and the kinds of
+# organisation it registers (character 2). 1 机构编制: 1 机关, 2 事业单位, 3 中央编办直接管理机构编制的群众团体,
+# 9 其他; 2 外交: 1 外国常驻新闻机构, 9 其他; 3 司法行政: 1 律师执业机构, 2 公证处, 3 基层法律服务所, 4 司法鉴定机构,
+# 5 仲裁委员会, 9 其他; 4 文化: 1 外国在华文化中心, 9 其他; 5 民政: 1 社会团体, 2 民办非企业单位, 3 基金会, 9 其他;
+# 6 旅游: 1 外国旅游部门常驻代表机构, 2 港澳台地区旅游部门常驻内地（大陆）代表机构, 9 其他; 7 宗教: 1 宗教活动场所,
+# 2 宗教院校, 9 其他; 8 工会: 1 基层工会, 9 其他; 9 工商: 1 企业, 2 个体工商户, 3 农民专业合作社;
+# A 中央军委改革和编制办公室: 1 军队事业单位, 9 其他; N 农业: 1 组级、2 村级、3 乡镇级集体经济组织, 9 其他; Y 其他: 1.
+USCC_AUTHORITY_TYPES = {
+    "1": "1239", "2": "19", "3": "123459", "4": "19", "5": "1239", "6": "129", "7": "129", "8": "19",
+    "9": "123", "A": "19", "N": "1239", "Y": "1",
+}
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -75,7 +86,10 @@ def credit_code_check_char(first17: str) -> str:
 
 
 def validate_credit_code(value: str) -> None:
-    """Raise ValidationError unless `value` is a valid unified social credit code."""
+    """Raise ValidationError unless `value` is a valid unified social credit code (GB 32100-2015): 18 characters
+    of the code's charset, a registration authority (character 1) and a kind of organisation it registers
+    (character 2), a region code (characters 3-8, digits), and the MOD 31 check character. The error's code says
+    which rule failed (uscc_length, uscc_chars, uscc_authority, uscc_type, uscc_region, uscc_checksum)."""
     code = (value or "").strip().upper()
     if len(code) != 18:
         raise ValidationError(_("A unified social credit code has 18 characters."), code="uscc_length")
@@ -85,6 +99,20 @@ def validate_credit_code(value: str) -> None:
             _("A unified social credit code may not contain %(chars)s (I, O, S, V and Z are never used).")
             % {"chars": "".join(sorted(set(bad)))},
             code="uscc_chars",
+        )
+    kinds = USCC_AUTHORITY_TYPES.get(code[0])
+    if kinds is None:
+        raise ValidationError(
+            _("The first character of a credit code names the registration authority (1 机构编制, 5 民政, 9 工商, "
+              "Y 其他 …); “%(char)s” is none of them.") % {"char": code[0]},
+            code="uscc_authority",
+        )
+    if code[1] not in kinds:
+        raise ValidationError(
+            _("The second character of a credit code is the kind of organisation; with registration authority "
+              "“%(authority)s” it is one of %(kinds)s, not “%(char)s”.")
+            % {"authority": code[0], "kinds": ", ".join(kinds), "char": code[1]},
+            code="uscc_type",
         )
     if not code[2:8].isdigit():
         raise ValidationError(_("Characters 3 to 8 of a credit code are the region code (digits)."), code="uscc_region")

@@ -24,8 +24,9 @@ from commonground.core.models import Place
 from commonground.core.models.places import scope_columns
 from commonground.core.validators import credit_code_check_char
 
+from .. import rules
+from ..grading import grade
 from ..models import (
-    BuildingGrade,
     BuildingLedger,
     Enterprise,
     EnterpriseContact,
@@ -33,6 +34,7 @@ from ..models import (
     EnterpriseTier,
     TaxRecord,
 )
+from ..services.ledgers import grading_indicators
 
 if TYPE_CHECKING:
     from commonground.demo.context import DemoContext
@@ -93,14 +95,20 @@ def build(ctx: DemoContext) -> None:
 
 
 def _insert_building_ledgers(rng: random.Random, buildings: list[Place]) -> None:
+    """Each building graded in March 2023 on the grading indicators in force (grading.grade, as the service does)."""
+    indicators = grading_indicators()
+    thresholds = rules.grade_thresholds()
     ledgers = []
     for building in buildings:
         floor = building.floor_area_m2 or Decimal(0)
-        score = Decimal(rng.randint(600, 960)) / 10
-        grade = BuildingGrade.A if score >= 85 else BuildingGrade.B if score >= 70 else BuildingGrade.C
+        quality = rng.uniform(0.55, 0.98)  # how well the building does across the indicators
+        values = {i.code: Decimal(round(i.max * min(1.0, max(0.0, rng.gauss(quality, 0.12))), 1))
+                  for i in indicators}
+        result = grade(indicators, values, thresholds)
         ledgers.append(BuildingLedger(
             building=building, vacant_area_m2=(floor * Decimal(rng.randint(2, 22)) / 100).quantize(Decimal("1")),
-            grade=grade, grade_score=score, graded_on=datetime.date(2023, 3, 15),
+            indicators={code: str(value) for code, value in values.items()}, grade=result.grade,
+            grade_score=result.score, graded_on=datetime.date(2023, 3, 15),
             **scope_columns(BuildingLedger, building.path)))
     BuildingLedger.objects.bulk_create(ledgers, batch_size=BATCH)
 

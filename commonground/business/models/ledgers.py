@@ -155,7 +155,8 @@ class Enterprise(TimeStampedModel):
         if action in rules.COMMISSIONER_ACTIONS:
             condition |= Q(place_path__in=assigned_buildings_q(user).values("path"))
         if action in rules.CONTACT_ACTIONS and getattr(user, "pk", None):
-            condition |= Q(contacts__user=user)
+            # a subquery, not a join: a join repeats the firm once per contact person in every list
+            condition |= Q(pk__in=EnterpriseContact.objects.filter(user=user).values("enterprise"))
         return condition
 
     def is_own(self, user, action: str) -> bool:

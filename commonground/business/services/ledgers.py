@@ -16,6 +16,8 @@ from commonground.core.models.places import scope_columns
 from commonground.core.permissions import require
 from commonground.core.validators import validate_credit_code
 
+from .. import rules
+from ..grading import Indicator, clean_values, grade, indicators_from
 from ..models import BuildingLedger, Enterprise, EnterpriseStatus, TaxRecord
 
 BUILDING_KINDS = (PlaceKind.OFFICE_BUILDING, PlaceKind.BUILDING)
@@ -113,18 +115,40 @@ def tax_record_set(*, actor: User, enterprise: Enterprise, year: int, month: int
     return record
 
 
+def grading_indicators() -> list[Indicator]:
+    """The building grade's indicators in force (settings CG_BUSINESS_GRADE_INDICATORS)."""
+    return indicators_from(rules.grade_indicators())
+
+
 @transaction.atomic
-def building_ledger_set(*, actor: User, building: Place, **facts: Any) -> BuildingLedger:
-    """Set a building's ledger facts (vacant area, grade); the vacant area is within the floor area."""
+def building_ledger_set(*, actor: User, building: Place, vacant_area_m2: Decimal | None = None,
+                        indicators: dict[str, Any] | None = None) -> BuildingLedger:
+    """Set a building's ledger facts: its vacant area (within the floor area) and, when `indicators` is given,
+    the grading indicators' values as entered ({code: value}); the score and grade follow from them
+    (`grading.grade`, graded today). An empty `indicators` clears the grade."""
     business_building_check(building, "building")
     require(actor, "buildingledger.manage", building)
     ledger, _created = BuildingLedger.objects.select_for_update().get_or_create(
         building=building, defaults=scope_columns(BuildingLedger, building.path))
-    for field, value in facts.items():
-        setattr(ledger, field, value)
+    if vacant_area_m2 is not None:
+        ledger.vacant_area_m2 = vacant_area_m2
     if ledger.vacant_area_m2 < 0:
         raise ValidationError({"vacant_area_m2": _("The vacant area cannot be negative.")})
     if building.floor_area_m2 is not None and ledger.vacant_area_m2 > building.floor_area_m2:
         raise ValidationError({"vacant_area_m2": _("The vacant area cannot exceed the building's floor area.")})
+    if indicators is not None:
+        known = grading_indicators()
+        values, errors = clean_values(known, indicators)
+        if errors:
+            raise ValidationError({"indicators": [
+                _("Indicator %(code)s: enter a number from 0 to %(max)s.") % {"code": code, "max": top} if top
+                else _("Indicator %(code)s is not one of the grading indicators.") % {"code": code}
+                for code, top in sorted(errors.items())]})
+        if values:
+            result = grade(known, values, rules.grade_thresholds())
+            ledger.indicators = {code: str(value) for code, value in values.items()}
+            ledger.grade_score, ledger.grade, ledger.graded_on = result.score, result.grade, clock.today()
+        else:
+            ledger.indicators, ledger.grade_score, ledger.grade, ledger.graded_on = {}, None, "", None
     ledger.save()
     return ledger
