@@ -47,19 +47,24 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from commonground.cases.categories import ENTERPRISE
 from commonground.cases.models import CLOSED_STAGES, Case
 from commonground.cases.selectors import in_days
 from commonground.core.models import OrganisationKind, Place, PlaceKind, Setting
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
+from commonground.core.permissions import can, scope_paths
+from commonground.core.place_cache import top_place
 from commonground.core.reporting import Period
 
 from . import rules
-from .models import BuildingGrade, BuildingLedger, Enterprise, EnterpriseStatus, TaxRecord, VisitDemand
+from .models import BuildingGrade, Enterprise, EnterpriseStatus, TaxRecord, VisitDemand
 
 __all__ = ["FIRST_YEAR_SETTING", "BUILDING_KINDS", "BusinessStats", "CommunityStats", "business_stats",
-           "first_year_window", "monthly_series", "scope_q", "tax_months", "tax_q", "yoy"]
+           "access_stats_scope", "business_scopes", "default_stats_scope", "first_year_window", "monthly_series",
+           "scope_q", "stats_scopes", "tax_months", "tax_q", "yoy"]
 
 FIRST_YEAR_SETTING = "xintiandi_first_year"  # {place: code, name, from, to}: the case demo writes it
 BUILDING_KINDS = (PlaceKind.OFFICE_BUILDING, PlaceKind.BUILDING)
@@ -360,5 +365,27 @@ def business_scopes(paths: list[str] | None) -> QuerySet[Place]:
     return places
 
 
-def ledger_of(scope: Place) -> QuerySet[BuildingLedger]:
-    return BuildingLedger.objects.filter(scope_q(scope.path))
+def stats_scopes(user: Any) -> QuerySet[Place]:
+    """The places `user` may take statistics of (businessstats.view): within their scope, none without it."""
+    return business_scopes(scope_paths(user, "businessstats.view"))
+
+
+def default_stats_scope(user: Any) -> Place | None:
+    """The highest place `user` may take statistics of (the district for district-wide roles)."""
+    paths = scope_paths(user, "businessstats.view")
+    if paths is None:
+        return top_place()
+    if not paths:
+        return None
+    return Place.objects.filter(path=min(paths, key=lambda path: (len(path), path))).first()
+
+
+def access_stats_scope(user: Any, code: str | None) -> Place:
+    """The place of `code` (default: the user's highest) if the user may take its statistics; 404 otherwise, the
+    same for a place that does not exist as for one outside the user's scope."""
+    if not can(user, "businessstats.view"):
+        raise Http404(_("No building-economy statistics here."))
+    place = default_stats_scope(user) if not code else stats_scopes(user).filter(code=code.strip()).first()
+    if place is None:
+        raise Http404(_("No such place in your area."))
+    return place
