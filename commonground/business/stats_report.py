@@ -121,7 +121,7 @@ def business_summary(section: Mapping[str, Any]) -> list[str]:
                 labels={
                     "business_communities": _("Business communities"),
                     "buildings": _("Buildings"),  # the office buildings (renewal labels the key too)
-                    "enterprises": _("Operating enterprises covered"),
+                    "enterprises": _("Operating enterprises"),
                     "new_enterprises_1m": _("New enterprises with registered capital of ¥1m or more"),
                     "new_enterprises_1m_yoy": _("New ¥1m+ enterprises, change on the year before"),
                     "new_enterprises_1m_registered_capital": _("Registered capital of the new ¥1m+ enterprises"),

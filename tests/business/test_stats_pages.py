@@ -83,7 +83,7 @@ def test_statistics_export__csv__the_communities_and_the_total(client, stats_dat
     assert [row[0] for row in rows[1:]] == ["武林商务社区", "Total: 武林街道"]
     community = dict(zip(rows[0], rows[1], strict=True))
     assert (community["New ¥1m+ enterprises"], community["Building-economy tax (yuan)"],
-            community["Occupancy"], community["Disputes resolved"]) == ("2", "46000.00", "0.875", "1")
+            community["Occupancy rate"], community["Disputes resolved"]) == ("2", "46000.00", "0.875", "1")
     assert "天水" not in "".join(",".join(row) for row in rows)
 
 

@@ -120,7 +120,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 def export_headers() -> list[str]:
     return [_("Business community"), _("Office buildings"), _("Serviced-apartment buildings"),
-            _("Floor area (m²)"), _("Occupancy"), _("Operating enterprises"), _("Working population"),
+            _("Floor area (m²)"), _("Occupancy rate"), _("Operating enterprises"), _("Working population"),
             _("New ¥1m+ enterprises"), _("A year earlier"), _("Their registered capital (yuan)"),
             _("Building-economy tax (yuan)"), _("Tax a year earlier (yuan)"), _("Registered where present"),
             _("Tax per m² in use (yuan)"), _("Grade A"), _("Grade B"), _("Grade C"), _("Not graded"),
