@@ -9,7 +9,7 @@ counts. Periods:
 - building_tax (and yoy), tax_per_m2: the months the period covers whole, whole-year records only for a year it
   covers whole (yoy: the same months a year earlier);
 - communities[].disputes_resolved and needs_met: closed in the report period, except for the community named by the
-  setting `xintiandi_first_year` (新天地): its first year; each row states its window in cases_from / cases_to;
+  setting `xintiandi_first_year` (新天地): its first year, which its row states in cases_from / cases_to;
 - communities[].problems_collected and matters_solved: since records began, up to the period's end.
 
 The communities' `activities` come from the programmes app (merged into the same rows by name).
@@ -17,7 +17,6 @@ The communities' `activities` come from the programmes app (merged into the same
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,9 +37,10 @@ UNIT_MATTERS = pgettext_lazy("report unit", "matters")  # 件
 UNIT_YUAN_PER_M2 = pgettext_lazy("report unit", "yuan per square metre")  # 元/平方米
 
 
-def community_row(stats: CommunityStats) -> dict[str, Any]:
-    """A business community's row of the report (the seed's counts, then its rates)."""
-    return {
+def community_row(stats: CommunityStats, period: Period) -> dict[str, Any]:
+    """A business community's row of the report (the seed's counts, then its rates); the window of its disputes
+    and needs (cases_from, cases_to) only where it is not the report period."""
+    row = {
         "name": stats.name,
         "office_buildings": stats.office_buildings,
         "apartment_buildings": stats.apartment_buildings,
@@ -49,14 +49,15 @@ def community_row(stats: CommunityStats) -> dict[str, Any]:
         "enterprises": stats.enterprises,
         "disputes_resolved": stats.disputes_resolved,
         "needs_met": stats.needs_met,
-        "cases_from": stats.cases_from.isoformat() if stats.cases_from else None,
-        "cases_to": stats.cases_to.isoformat() if stats.cases_to else None,
         "problems_collected": stats.problems_collected,
         "matters_solved": stats.matters_solved,
         "occupancy_rate": stats.occupancy_rate,
         "registered_here_rate": stats.registered_here_rate,
         "tax_per_m2": stats.tax_per_m2,
     }
+    if stats.cases_from and (stats.cases_from, stats.cases_to) != (period.start, period.end):
+        row["cases_from"], row["cases_to"] = stats.cases_from.isoformat(), stats.cases_to.isoformat()
+    return row
 
 
 def business_section(stats: BusinessStats) -> dict[str, Any]:
@@ -75,7 +76,7 @@ def business_section(stats: BusinessStats) -> dict[str, Any]:
         "tax_per_m2": total.tax_per_m2,
         "grades": dict(total.grades),
         "enterprises_by_status": dict(total.by_status),
-        "communities": [community_row(community) for community in stats.communities],
+        "communities": [community_row(community, stats.period) for community in stats.communities],
     }
 
 
@@ -105,11 +106,8 @@ def business_summary(section: Mapping[str, Any]) -> list[str]:
         "tax": f"{section['building_tax'] / 1e8:,.2f}",
         "change": "—" if tax_change is None else f"{tax_change * 100:+.2f}%",
         "occupancy": rate_text(section["occupancy_rate"]), "here": rate_text(section["registered_here_rate"])})
-    rows = [row for row in section.get("communities", []) if row.get("cases_from")]
-    windows = Counter((row["cases_from"], row["cases_to"]) for row in rows)
-    usual = windows.most_common(1)[0][0] if len(rows) > 1 else None
-    for row in rows:
-        if (row["cases_from"], row["cases_to"]) != usual and (row["disputes_resolved"] or row["needs_met"]):
+    for row in section.get("communities", []):
+        if row.get("cases_from"):  # a community whose disputes and needs cover another window
             sentences.append(gettext("%(name)s resolved %(disputes)s disputes and met %(needs)s enterprise needs "
                                      "from %(start)s to %(end)s.") % {
                 "name": row["name"], "disputes": count_text(row["disputes_resolved"]),

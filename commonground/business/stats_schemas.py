@@ -40,8 +40,8 @@ class StatsCommunityOut(Schema):
     enterprises: int
     disputes_resolved: int
     needs_met: int
-    cases_from: datetime.date | None
-    cases_to: datetime.date | None
+    cases_from: datetime.date | None = None
+    cases_to: datetime.date | None = None
     problems_collected: int
     matters_solved: int
     occupancy_rate: float | None
