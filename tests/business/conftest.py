@@ -19,3 +19,4 @@ def _english(settings):
 # Each part's fixtures live in its own module.
 from .business_fixtures import business  # noqa: E402, F401
 from .planner_fixtures import planning  # noqa: E402, F401
+from .stats_fixtures import stats_data  # noqa: E402, F401
