@@ -11,7 +11,7 @@ from .services.visits import OTHER_DEPARTMENTS, demand_categories
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     topics = forms.CharField(label=_("Topics discussed"), max_length=500,
                              widget=forms.TextInput(attrs={"placeholder": _("e.g. business, hiring, premises")}))
     feedback = forms.CharField(label=_("The enterprise's feedback"), required=False,
@@ -75,7 +75,7 @@ class OtherVisitForm(forms.Form):
     credit_code = forms.CharField(label=_("Unified social credit code of the enterprise"), max_length=18)
     department = forms.ChoiceField(label=_("Visiting department"),
                                    choices=[(d.value, d.label) for d in OTHER_DEPARTMENTS])
-    visited_on = forms.DateField(label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"}),
+    visited_on = forms.DateField(label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  help_text=_("A later day records the visit as planned."))
     visitor_name = forms.CharField(label=_("Who visits"), max_length=100)
     topics = forms.CharField(label=_("Topics discussed"), max_length=500, required=False)
@@ -93,8 +93,8 @@ class VisitFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Visit status"), required=False,
                                choices=[("", _("Any status")), *VisitStatus.choices])
     date_from = forms.DateField(label=_("Visits from"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Visits until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label=_("Visits until"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, communities=(), buildings=(), commissioners=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +120,7 @@ class AppointForm(forms.Form):
 class AssignForm(forms.Form):
     building = forms.ModelChoiceField(label=_("Building to assign"), queryset=None)
     valid_from = forms.DateField(label=_("Assigned from"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, buildings, **kwargs):
         super().__init__(*args, **kwargs)
