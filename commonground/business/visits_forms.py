@@ -98,7 +98,7 @@ class VisitFilterForm(forms.Form):
 
     def __init__(self, *args, communities=(), buildings=(), commissioners=(), **kwargs):
         super().__init__(*args, **kwargs)
-        everything = ("", _("All"))
+        everything = ("", _("Any (all of them)"))
         self.fields["community"].choices = [everything, *[(p.pk, p.name) for p in communities]]
         self.fields["building"].choices = [everything, *[(p.pk, p.name) for p in buildings]]
         self.fields["commissioner"].choices = [everything, *[(c.pk, c.display_name) for c in commissioners]]
