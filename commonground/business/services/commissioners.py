@@ -50,3 +50,51 @@ def commissioner_assign(*, actor: User, commissioner: Commissioner, building: Pl
             Q(valid_to__isnull=True) | Q(valid_to__gte=day)).exists():
         raise ValidationError({"building": _("The commissioner is assigned this building already.")})
     return CommissionerAssignment.objects.create(commissioner=commissioner, building=building, valid_from=day)
+
+
+# Added by the visits part: the commissioner pages' other writes.
+
+@transaction.atomic
+def commissioner_unassign(*, actor: User, assignment: CommissionerAssignment,
+                          valid_to: datetime.date | None = None) -> CommissionerAssignment:
+    """End a commissioner's assignment of a building on a day (today by default; the day stays in the record)."""
+    assignment = CommissionerAssignment.objects.select_for_update().select_related("commissioner").get(
+        pk=assignment.pk)
+    require(actor, "commissioner.manage", assignment.commissioner)
+    day = valid_to or clock.today()
+    if assignment.valid_to is not None and assignment.valid_to < clock.today():
+        raise ValidationError({"valid_to": _("This assignment has ended already.")})
+    if day < assignment.valid_from:
+        raise ValidationError({"valid_to": _("An assignment cannot end before it began.")})
+    assignment.valid_to = day
+    assignment.save(update_fields=["valid_to", "updated_at"])
+    return assignment
+
+
+@transaction.atomic
+def commissioner_capacity_set(*, actor: User, commissioner: Commissioner, daily_capacity: int) -> Commissioner:
+    """How many visits the commissioner makes in a day (the planner's capacity)."""
+    commissioner = Commissioner.objects.select_for_update().get(pk=commissioner.pk)
+    require(actor, "commissioner.manage", commissioner)
+    if daily_capacity is None or not 1 <= daily_capacity <= 30:
+        raise ValidationError({"daily_capacity": _("A commissioner makes 1 to 30 visits a day.")})
+    commissioner.daily_capacity = daily_capacity
+    commissioner.save(update_fields=["daily_capacity", "updated_at"])
+    return commissioner
+
+
+@transaction.atomic
+def commissioner_deactivate(*, actor: User, commissioner: Commissioner) -> Commissioner:
+    """The commissioner stops serving: their open assignments end today (their visits stay)."""
+    commissioner = Commissioner.objects.select_for_update().get(pk=commissioner.pk)
+    require(actor, "commissioner.manage", commissioner)
+    if not commissioner.is_active:
+        raise ValidationError({"is_active": _("This commissioner is no longer serving.")})
+    day = clock.today()
+    for assignment in commissioner.assignments.select_for_update().filter(Q(valid_to__isnull=True)
+                                                                          | Q(valid_to__gt=day)):
+        assignment.valid_to = max(day, assignment.valid_from)
+        assignment.save(update_fields=["valid_to", "updated_at"])
+    commissioner.is_active = False
+    commissioner.save(update_fields=["is_active", "updated_at"])
+    return commissioner
