@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from commonground.cases.models import Case
 from commonground.core import clock
 from commonground.core.models import Place, User
-from commonground.core.models.places import within_q
+from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import access_object, can, visible_to
 
 from . import policy_rules
@@ -175,7 +175,8 @@ def enterprise_facts(enterprise: Enterprise, today: datetime.date | None = None)
 
 def policies_for_firm(actor: User, enterprise: Enterprise) -> QuerySet[Policy]:
     """Published policies of packages whose area holds the firm (and that the actor sees)."""
-    areas = [enterprise.place_path[:cut] for cut in range(4, len(enterprise.place_path) + 1, 4)]
+    areas = [enterprise.place_path[:cut]
+             for cut in range(SEGMENT_WIDTH, len(enterprise.place_path) + 1, SEGMENT_WIDTH)]
     return (policies_visible(actor).filter(package__status=PackageStatus.PUBLISHED, package__place_path__in=areas)
             .order_by("package__issued_on", "package_id", "number"))
 

@@ -18,3 +18,4 @@ def _english(settings):
 
 # Each part's fixtures live in its own module.
 from .business_fixtures import business  # noqa: E402, F401
+from .policies_fixtures import policies  # noqa: E402, F401
