@@ -277,7 +277,8 @@ def policy_application_withdraw(*, actor: User, application: PolicyApplication) 
 
 def demand_categories() -> list[Category]:
     """The categories a firm files its demands under: the active children of the enterprise parent."""
-    return list(Category.objects.filter(parent__code=ENTERPRISE, is_active=True).order_by("code"))
+    return list(Category.objects.filter(parent__code=ENTERPRISE, is_active=True).prefetch_related("questions")
+                .order_by("code"))
 
 
 @transaction.atomic
