@@ -17,7 +17,11 @@ import pytest
 
 from commonground.business.models import Policy, PolicyPackage
 from commonground.business.services.ledgers import tax_record_set
-from commonground.business.services.policies import policy_create, policy_package_create, policy_package_publish
+from commonground.business.services.policies import (
+    policy_create,
+    policy_package_create,
+    policy_package_publish,
+)
 from commonground.cases.services.categories import category_seed
 from commonground.core.models import RoleKind, User
 
