@@ -75,7 +75,7 @@ def rule_initial(rules: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 class DecisionForm(PoliciesForm):
-    status = forms.ChoiceField(label=_("Outcome"), choices=[(ApplicationStatus.APPROVED, _("application approved")),
+    status = forms.ChoiceField(label=_("Outcome of the application"), choices=[(ApplicationStatus.APPROVED, _("application approved")),
                                                             (ApplicationStatus.REJECTED, _("application rejected"))])
     granted_amount = forms.DecimalField(label=_("Granted amount (yuan)"), max_digits=14, decimal_places=2,
                                         min_value=0, required=False)

@@ -208,7 +208,7 @@ def policy_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise PermissionDenied
     firms = eligible_enterprises(request.user, item, with_tax=True).select_related("building", "registered_building")
     headers = [_("Unified social credit code"), _("Enterprise name"), _("Industry code"), _("Building"),
-               _("Registered capital (yuan)"), _("Last full year's tax (yuan)"), _("Headcount")]
+               _("Registered capital (yuan)"), _("Last full year's tax (yuan)"), _("Number of employees")]
     rows = ([firm.credit_code, firm.name, firm.industry_code, (firm.building or firm.registered_building).name,
              firm.registered_capital, firm.last_year_tax, firm.headcount] for firm in firms.iterator(chunk_size=2000))
     return table_response(fmt, headers, rows, filename=f"policy-{item.pk}-eligible",
