@@ -227,3 +227,20 @@ def test_enterprise_demand_file__not_the_firms_contact_or_wrong_category__refuse
                                    description="需要招聘三名软件工程师，希望推荐人才渠道。")
     assert "category" in error.value.message_dict
     assert PolicyApplication.objects.count() == 0
+
+
+def test_enterprise_demands__visit_demand__listed_with_filed_ones(business, policies):
+    from commonground.business.models import Visit, VisitDemand
+    from commonground.cases.services.intake import case_report
+
+    visit = Visit.objects.create(enterprise=business.star, visited_on=TODAY, commissioner=business.commissioner,
+                                 place_path=business.star.place_path, street_path=business.star.street_path,
+                                 community_path=business.star.community_path)
+    raised = case_report(actor=business.contact, category=Category.objects.get(code="enterprise-financing"),
+                         description="希望对接银行，申请流动资金贷款五百万元。", place=business.office)
+    VisitDemand.objects.create(visit=visit, case=raised)
+    filed = enterprise_demand_file(actor=business.contact, enterprise=business.star,
+                                   category=Category.objects.get(code="enterprise-registration"),
+                                   description="公司注册地址变更到本楼宇，需要办理变更登记。")
+    assert list(enterprise_demands(business.staff, business.star)) == [filed, raised]
+    assert list(enterprise_demands(business.staff, business.cloud)) == []
