@@ -109,6 +109,10 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
                          questions=(QuestionSeed("amount_wan", "融资金额（万元）", QuestionType.NUMBER),)),
             CategorySeed("policy-enquiry", "政策咨询", "Policy enquiry", Decimal(24), Level.BUILDING,
                          handler_kind="商务社区服务站", open_to=ENTERPRISES, keywords="政策 补贴 申报"),
+            CategorySeed("enterprise-registration", "登记注册", "Registration", Decimal(40), Level.COMMUNITY,
+                         handler_kind="区市场监管局", open_to=ENTERPRISES, keywords="注册 登记 变更 迁入 地址"),
+            CategorySeed("enterprise-property", "物业需求", "Property needs", Decimal(40), Level.ESTATE,
+                         handler_kind=K.PROPERTY_COMPANY, open_to=ENTERPRISES, keywords="物业 租赁 空调 保洁 办公"),
         )),
     CategorySeed(
         "safety", "安全隐患", "Safety hazards", Decimal(8), Level.COMMUNITY, handler_kind="综合行政执法队",

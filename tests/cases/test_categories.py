@@ -19,7 +19,7 @@ def test_category_seed__empty_database__the_whole_tree(db):
     result = category_seed()
 
     assert result == SeedResult(created=SEEDED, updated=0, unchanged=0)
-    assert Category.objects.count() == SEEDED == 28
+    assert Category.objects.count() == SEEDED == 30  # with enterprise-registration and enterprise-property
     assert set(Category.objects.filter(parent__isnull=True).values_list("code", flat=True)) == {
         seed.code for seed in CATEGORY_SEED}
     rubbish = Category.objects.get(code="exposed-rubbish")

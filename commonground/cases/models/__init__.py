@@ -395,6 +395,7 @@ class NotificationKind(models.TextChoices):
     REOPENED = "reopened", _("reopened")
     EXTENSION = "extension", _("extension request")
     TERM_ENDING = "term_ending", _("committee term ending")
+    POLICY = "policy", _("policy for your enterprise")
 
 
 class Notification(models.Model):
