@@ -22,13 +22,13 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from commonground.business.api import router as business_router
 from commonground.cases.api import router as cases_router
 from commonground.coordination.api import router as coordination_router
 from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
 from commonground.core.text import clean_text
 from commonground.deliberation.api import router as deliberation_router
-from commonground.business.api import router as business_router
 from commonground.programs.api import router as programs_router
 from commonground.renewal.api import router as renewal_router
 

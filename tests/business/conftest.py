@@ -19,6 +19,6 @@ def _english(settings):
 # Each part's fixtures live in its own module.
 from .business_fixtures import business  # noqa: E402, F401
 from .planner_fixtures import planning  # noqa: E402, F401
+from .policies_fixtures import policies  # noqa: E402, F401
 from .stats_fixtures import stats_data  # noqa: E402, F401
 from .visits_fixtures import demand_categories, visit_plan  # noqa: E402, F401
-from .policies_fixtures import policies  # noqa: E402, F401

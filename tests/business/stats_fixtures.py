@@ -37,7 +37,12 @@ from decimal import Decimal
 import pytest
 
 from commonground.business.models import EnterpriseStatus, Visit, VisitDemand
-from commonground.business.services.ledgers import building_ledger_set, enterprise_create, tax_record_set
+from commonground.business.services.ledgers import (
+    building_ledger_set,
+    enterprise_create,
+    grading_indicators,
+    tax_record_set,
+)
 from commonground.cases.models import Case, Category, Stage
 from commonground.core.models import Organisation, OrganisationKind, Place
 from commonground.core.models.places import scope_columns
@@ -54,6 +59,11 @@ class StatsData:
     b: Business
     council: Organisation
     cases: dict[str, Case]
+
+
+def scoring(share: float) -> dict[str, Decimal]:
+    """Every grading indicator at `share` of its maximum: a score of 100 × share (grade A from 85, B from 70)."""
+    return {i.code: Decimal(str(i.max)) * Decimal(str(share)) for i in grading_indicators()}
 
 
 def local(*args: int) -> datetime.datetime:
@@ -114,9 +124,11 @@ def stats_data(business) -> StatsData:
     tax(b.far, 2024, 1, "3000", far_staff)
     tax(f1, 2024, 2, "3000", far_staff)
 
-    building_ledger_set(actor=staff, building=b.office, vacant_area_m2=Decimal("2000"), grade="A")
-    building_ledger_set(actor=staff, building=b.other_office, vacant_area_m2=Decimal("4000"), grade="B")
-    building_ledger_set(actor=far_staff, building=b.far_office, vacant_area_m2=Decimal("5000"), grade="C")
+    building_ledger_set(actor=staff, building=b.office, vacant_area_m2=Decimal("2000"), indicators=scoring(0.9))
+    building_ledger_set(actor=staff, building=b.other_office, vacant_area_m2=Decimal("4000"),
+                        indicators=scoring(0.75))
+    building_ledger_set(actor=far_staff, building=b.far_office, vacant_area_m2=Decimal("5000"),
+                        indicators=scoring(0.5))
 
     enterprise = Category.objects.create(code="enterprise", name="企业诉求", sla_hours=40)
     parking = Category.objects.create(code="enterprise-parking", name="停车需求", sla_hours=40, parent=enterprise)
