@@ -60,3 +60,27 @@ def newcomer_days() -> int:
 def min_days_between_visits() -> int:
     """No firm is visited twice within this many days, by anyone (other departments' planned visits count)."""
     return int(getattr(settings, "CG_BUSINESS_MIN_DAYS_BETWEEN_VISITS", 14))
+
+
+# The retention signals' points and limits (business/risk.py); CG_BUSINESS_RISK_WEIGHTS overrides any of them.
+RISK_DEFAULTS: dict[str, int] = {
+    "tax_fall": 30, "tax_fall_percent": 20,  # tax this year to date at least 20% below the same months last year
+    "lease_ending": 20, "lease_days": 180,  # the lease ends within 180 days (or has ended)
+    "registration_move": 30,  # the firm announced it will move its registration away
+    "headcount_fall": 15, "headcount_fall_percent": 20,  # headcount at least 20% below a year ago
+    "demand_open": 5, "demand_overdue": 10, "demands_max": 25,  # per unresolved / overdue demand, capped
+    "complaints": 15, "complaints_min": 2, "complaints_days": 90,  # 2+ complaints by its people in 90 days
+    "registered_elsewhere": 10,  # present here but registered elsewhere
+}
+
+
+def risk_weights() -> dict[str, int]:
+    """The retention signals' points and limits: the defaults, with the setting's values over them."""
+    return {**RISK_DEFAULTS, **{key: int(value) for key, value in
+                                getattr(settings, "CG_BUSINESS_RISK_WEIGHTS", {}).items()}}
+
+
+def risk_account() -> str:
+    """The username under which the nightly assessment opens commissioner tasks (empty: the first active
+    superuser)."""
+    return str(getattr(settings, "CG_BUSINESS_RISK_ACCOUNT", ""))

@@ -109,6 +109,9 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
                          questions=(QuestionSeed("amount_wan", "融资金额（万元）", QuestionType.NUMBER),)),
             CategorySeed("policy-enquiry", "政策咨询", "Policy enquiry", Decimal(24), Level.BUILDING,
                          handler_kind="商务社区服务站", open_to=ENTERPRISES, keywords="政策 补贴 申报"),
+            # opened by business's retention warnings (安商稳商) when a firm's risk score reaches the threshold
+            CategorySeed("enterprise-retention", "安商稳商走访", "Retention visit", Decimal(40), Level.BUILDING,
+                         handler_kind="商务社区服务站", open_to=STAFF_ONLY, keywords="安商稳商 走访 外迁 风险"),
         )),
     CategorySeed(
         "safety", "安全隐患", "Safety hazards", Decimal(8), Level.COMMUNITY, handler_kind="综合行政执法队",

@@ -18,3 +18,4 @@ def _english(settings):
 
 # Each part's fixtures live in its own module.
 from .business_fixtures import business  # noqa: E402, F401
+from .profile_fixtures import seeded_categories  # noqa: E402, F401
