@@ -99,7 +99,7 @@ def risks_export(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404
     communities = _communities(request.user)
     rows = _rows(request, communities, _filters(request, communities))
-    headers = [_("Enterprise name"), _("Unified social credit code"), _("Building"), _("Retention risk score"),
+    headers = [_("Enterprise name"), _("Unified social credit code"), _("Building of the premises"), _("Retention risk score"),
                _("Risk reasons"), _("Assessed on"), _("Commissioner task"), _("Task stage")]
     lines = ([row.enterprise.name, row.enterprise.credit_code, str(row.enterprise.building or ""), row.score,
               "；".join(risk.reason_text(reason) for reason in row.reasons), row.assessed_on,
