@@ -172,3 +172,13 @@ def test_risk_assess_all__query_count__same_for_one_and_many_firms(business, see
                           registered_on=TODAY, building=business.office, registered_building=business.office,
                           headcount=seq)
     assert queries() == first
+
+
+def test_assess_risks_task__nightly__assesses_every_firm(business, seeded_categories, django_user_model):
+    from commonground.business.tasks import assess_risks_task
+    from commonground.config.celery import app
+
+    django_user_model.objects.create_superuser("root", password="pw-test-123")
+    at_risk(business, business.star)
+    assert assess_risks_task() == {"assessed": 4, "opened": 1, "updated": 0, "cleared": 0, "handled": 0, "tasks": 1}
+    assert app.conf.beat_schedule["business-assess-risks"]["task"] == "business.assess_risks"

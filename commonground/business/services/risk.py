@@ -74,7 +74,7 @@ def _run(actor: User | None, firms) -> RiskRun:
     weights = rules.risk_weights()
     threshold = rules.risk_threshold()
     run = RiskRun()
-    current = {row.enterprise_id: row for row in RiskAssessment.objects.select_for_update().filter(
+    current = {row.enterprise_id: row for row in RiskAssessment.objects.select_for_update(of=("self",)).filter(
         enterprise__in=firms.values("pk"), status__in=CURRENT).select_related("case")}
     operating = firms.filter(status=EnterpriseStatus.ACTIVE)
     signals = risk_signals(operating, today)
