@@ -23,7 +23,15 @@ from commonground.core.models import User
 from commonground.core.permissions import can
 
 from . import risk, rules
-from .models import Enterprise, EnterpriseContact, RiskAssessment, TaxRecord, Visit, VisitDemand
+from .models import (
+    Enterprise,
+    EnterpriseContact,
+    EnterpriseStatus,
+    RiskAssessment,
+    TaxRecord,
+    Visit,
+    VisitDemand,
+)
 from .risk_selectors import current_assessment, risk_signals
 
 VISITS_SHOWN = 50
@@ -143,7 +151,8 @@ def risk_of_enterprise(enterprise: Enterprise) -> RiskView:
     assessment = current_assessment(enterprise)
     if assessment is not None:
         return RiskView(assessment.score, assessment.reasons, rules.risk_threshold(), assessment)
-    signals = risk_signals(Enterprise.objects.filter(pk=enterprise.pk)).get(enterprise.pk)
+    signals = risk_signals(Enterprise.objects.filter(pk=enterprise.pk, status=EnterpriseStatus.ACTIVE)).get(
+        enterprise.pk)
     if signals is None:  # no longer operating
         return RiskView(0, [], rules.risk_threshold(), None)
     score, reasons = risk.assess(signals, rules.risk_weights())
