@@ -21,7 +21,7 @@ TABS: list[tuple[Any, str, tuple[str, ...]]] = [
     (_("Visit records"), "business:visits", ("visit.view", "commissioner.work")),
     (_("Visit plans"), "business:plans", ("visitplan.view",)),
     (_("Policies for enterprises"), "business:policies", ("policy.view", "enterprise.self")),
-    (_("Retention warnings"), "business:risks", ("risk.view",)),
+    (_("Retention warnings"), "business:risks", ("risk.view", "commissioner.work")),
     (_("Building-economy statistics"), "business:statistics", ("businessstats.view",)),
 ]
 

@@ -83,6 +83,8 @@ def planner_demo_seconds() -> float:
     """CP-SAT's time per business community when the demo builds its plans (0: the greedy plan, to keep the
     demo build fast)."""
     return float(getattr(settings, "CG_BUSINESS_PLANNER_DEMO_SECONDS", 0))
+
+
 # The building grade (after DB3301/T 0307-2020, 商务楼宇等级划分与评定): indicators in six dimensions, each with the
 # points it weighs and the highest value a clerk enters for it (0 … max). Override with CG_BUSINESS_GRADE_INDICATORS
 # (a list of (code, label, dimension, weight, max)); `grading.py` turns the entered values into a score and grade.
@@ -144,3 +146,25 @@ def grade_thresholds() -> dict[str, Decimal]:
     """The lowest score of grade A and of grade B (out of 100); below B's a building is grade C."""
     thresholds = getattr(settings, "CG_BUSINESS_GRADE_THRESHOLDS", DEFAULT_GRADE_THRESHOLDS)
     return {grade: Decimal(str(value)) for grade, value in thresholds.items()}
+# The retention signals' points and limits (business/risk.py); CG_BUSINESS_RISK_WEIGHTS overrides any of them.
+RISK_DEFAULTS: dict[str, int] = {
+    "tax_fall": 30, "tax_fall_percent": 20,  # tax this year to date at least 20% below the same months last year
+    "lease_ending": 20, "lease_days": 180,  # the lease ends within 180 days (or has ended)
+    "registration_move": 30,  # the firm announced it will move its registration away
+    "headcount_fall": 15, "headcount_fall_percent": 20,  # headcount at least 20% below a year ago
+    "demand_open": 5, "demand_overdue": 10, "demands_max": 25,  # per unresolved / overdue demand, capped
+    "complaints": 15, "complaints_min": 2, "complaints_days": 90,  # 2+ complaints by its people in 90 days
+    "registered_elsewhere": 10,  # present here but registered elsewhere
+}
+
+
+def risk_weights() -> dict[str, int]:
+    """The retention signals' points and limits: the defaults, with the setting's values over them."""
+    return {**RISK_DEFAULTS, **{key: int(value) for key, value in
+                                getattr(settings, "CG_BUSINESS_RISK_WEIGHTS", {}).items()}}
+
+
+def risk_account() -> str:
+    """The username under which the nightly assessment opens commissioner tasks (empty: the first active
+    superuser)."""
+    return str(getattr(settings, "CG_BUSINESS_RISK_ACCOUNT", ""))

@@ -113,6 +113,9 @@ CATEGORY_SEED: tuple[CategorySeed, ...] = (
                          handler_kind="区市场监管局", open_to=ENTERPRISES, keywords="注册 登记 变更 迁入 地址"),
             CategorySeed("enterprise-property", "物业需求", "Property needs", Decimal(40), Level.ESTATE,
                          handler_kind=K.PROPERTY_COMPANY, open_to=ENTERPRISES, keywords="物业 租赁 空调 保洁 办公"),
+            # opened by business's retention warnings (安商稳商) when a firm's risk score reaches the threshold
+            CategorySeed("enterprise-retention", "安商稳商走访", "Retention visit", Decimal(40), Level.BUILDING,
+                         handler_kind="商务社区服务站", open_to=STAFF_ONLY, keywords="安商稳商 走访 外迁 风险"),
         )),
     CategorySeed(
         "safety", "安全隐患", "Safety hazards", Decimal(8), Level.COMMUNITY, handler_kind="综合行政执法队",

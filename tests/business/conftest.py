@@ -20,5 +20,6 @@ def _english(settings):
 from .business_fixtures import business  # noqa: E402, F401
 from .planner_fixtures import planning  # noqa: E402, F401
 from .policies_fixtures import policies  # noqa: E402, F401
+from .profile_fixtures import seeded_categories  # noqa: E402, F401
 from .stats_fixtures import stats_data  # noqa: E402, F401
 from .visits_fixtures import demand_categories, visit_plan  # noqa: E402, F401

@@ -113,6 +113,11 @@ class Enterprise(TimeStampedModel):
     moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
     moved_out_on = models.DateField(_("moved out on"), null=True, blank=True)
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # Retention signals (the profile part): the lease's end, and the day a move of the registration was announced.
+    lease_ends_on = models.DateField(_("lease ends on"), null=True, blank=True)
+    registration_move_announced_on = models.DateField(
+        _("registration move announced on"), null=True, blank=True,
+        help_text=_("The day the firm told us it will move its registration elsewhere; empty when it has not."))
     # Scope: the premises' building, else the registration building (kept by the services).
     place_path = models.CharField(max_length=255, editable=False)
     street_path = models.CharField(max_length=255, editable=False, default="")

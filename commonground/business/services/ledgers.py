@@ -23,7 +23,8 @@ from ..models import BuildingLedger, Enterprise, EnterpriseStatus, TaxRecord
 BUILDING_KINDS = (PlaceKind.OFFICE_BUILDING, PlaceKind.BUILDING)
 ENTERPRISE_FIELDS = ("name", "industry_code", "registered_capital", "registered_on", "registered_address",
                      "registered_building", "building", "floor", "room", "headcount", "status", "tier",
-                     "moved_in_on", "moved_out_on", "tags")
+                     "moved_in_on", "moved_out_on", "tags", "lease_ends_on",
+                     "registration_move_announced_on")
 
 
 def business_building_check(place: Place | None, field: str) -> None:
