@@ -26,6 +26,7 @@ from . import risk, rules
 from .models import (
     Enterprise,
     EnterpriseContact,
+    EnterpriseDemand,
     EnterpriseStatus,
     RiskAssessment,
     TaxRecord,
@@ -33,6 +34,7 @@ from .models import (
     VisitDemand,
 )
 from .risk_selectors import current_assessment, risk_signals
+from .visits_selectors import visits_of_enterprise
 
 VISITS_SHOWN = 50
 CASES_SHOWN = 50
@@ -108,15 +110,14 @@ def tax_by_month(enterprise: Enterprise, year: int) -> tuple[dict[str, Any], lis
     return chart, rows, totals
 
 
-def visits_of_enterprise(actor: User, enterprise: Enterprise) -> list[Visit]:
-    """Every visit to the firm, all departments together, newest first (the visits part's selector replaces this
-    at merge)."""
-    return list(Visit.objects.filter(enterprise=enterprise).select_related("commissioner")
-                .order_by("-visited_on", "-pk")[:VISITS_SHOWN])
+def recent_visits(actor: User, enterprise: Enterprise) -> list[Visit]:
+    """The firm's latest visits, all departments together (visits_selectors.visits_of_enterprise)."""
+    return list(visits_of_enterprise(actor, enterprise)[:VISITS_SHOWN])
 
 
 def demands_of_enterprise(enterprise: Enterprise) -> list[DemandRow]:
-    """The cases raised in its visits and those its contacts filed, newest first, each once."""
+    """The cases raised in its visits, those it filed on its page and those its contacts reported, newest first,
+    each once."""
     from commonground.cases.models import Case
 
     from .services.risk import RETENTION_CATEGORY
@@ -124,6 +125,7 @@ def demands_of_enterprise(enterprise: Enterprise) -> list[DemandRow]:
     raised = {row.case_id: row for row in VisitDemand.objects.filter(visit__enterprise=enterprise)
               .select_related("visit")}
     cases = (Case.objects.filter(Q(pk__in=VisitDemand.objects.filter(visit__enterprise=enterprise).values("case"))
+                                 | Q(pk__in=EnterpriseDemand.objects.filter(enterprise=enterprise).values("case"))
                                  | Q(reporter__in=EnterpriseContact.objects.filter(
                                      enterprise=enterprise, user__isnull=False).values("user")))
              .exclude(category__code=RETENTION_CATEGORY).select_related("category")
@@ -162,7 +164,7 @@ def risk_of_enterprise(enterprise: Enterprise) -> RiskView:
 def enterprise_profile(actor: User, enterprise: Enterprise) -> Profile:
     internal = is_internal(actor, enterprise)
     chart, rows, totals = tax_by_month(enterprise, clock.today().year)
-    visits = visits_of_enterprise(actor, enterprise)
+    visits = recent_visits(actor, enterprise)
     profile_risk = risk_of_enterprise(enterprise) if internal else None
     if profile_risk is not None:
         profile_risk.reasons = [{**reason, "text": risk.reason_text(reason)} for reason in profile_risk.reasons]

@@ -91,6 +91,7 @@ def test_profile_assess__commissioner__403_nothing_written(client, business, not
 def test_profile__queries__same_for_a_short_and_a_long_history(client, business, seeded_categories):
     login(client, business.staff)
     url = profile_url(business.star)
+    make_visit(business.star, TODAY - datetime.timedelta(days=9), commissioner=business.commissioner)
     client.get(url)
 
     def count() -> int:

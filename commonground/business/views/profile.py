@@ -18,6 +18,7 @@ from commonground.core.tables import table_response
 
 from .. import risk
 from ..ledgers_selectors import access_enterprise
+from ..policies_selectors import enterprise_policies
 from ..profile_selectors import enterprise_profile
 from ..risk_selectors import risks_visible
 from ..services.risk import risk_assess, risk_assess_all
@@ -32,16 +33,7 @@ def enterprise(request: HttpRequest, credit_code: str) -> HttpResponse:
     profile = enterprise_profile(request.user, firm)
     return render(request, "business/profile_enterprise.html", {
         "firm": firm, "profile": profile, "may_assess": can(request.user, "risk.manage", firm),
-        **_policies(request, firm)})
-
-
-def _policies(request: HttpRequest, firm) -> dict:
-    """POLICIES (wired by the lead at merge): the policies part's section of the profile, when that part is in."""
-    try:
-        from ..policies_selectors import enterprise_policies  # type: ignore[attr-defined]
-    except ImportError:
-        return {"policies_section": False}
-    return {"policies_section": True, "policies": enterprise_policies(request.user, firm)}
+        "policies": enterprise_policies(request.user, firm)})
 
 
 @login_required
