@@ -40,8 +40,10 @@ MUST_REACH = {
 # The micro-governance funds' public pages too; and the district's noticeboards (programs/rules.py): a published
 # activity or job posting names its place, anywhere, and so does a couriers' home (its council and zones included)
 # for every signed-in user. Their staff pages (manage, sign-up lists, desk, import) stay scoped and are checked.
+# The district's published policy packages (business/rules.py) are a noticeboard too: a policy may name a place;
+# a policy's page (its eligible firms) stays scoped and is checked.
 PUBLIC_PAGES = re.compile(r"^/gongshi/|^/coordination/public/|^/programs/couriers/homes/"
-                          r"|^/programs/(activities|postings)/((\d+|fairs/\d+)/)?(\?.*)?$")
+                          r"|^/programs/(activities|postings)/((\d+|fairs/\d+)/)?(\?.*)?$|^/business/policies/(\?.*)?$")
 VISITS: dict[str, list[Visit]] = {}
 
 
