@@ -172,7 +172,7 @@ def build(ctx: DemoContext) -> None:
             for _ in range(max(1, commissioner.daily_capacity - rng.randint(0, 1))):
                 enterprise = pool[cursor % len(pool)]
                 cursor += 1
-                if commissioner.pk not in huijin_ids and rng.random() < 0.012:
+                if commissioner.pk not in huijin_ids and rng.random() < 0.004:
                     _demand_visit(commissioner, enterprise, day, rng, [rng.choice(DEMANDS)])
                     demand_visits += 1
                     continue
