@@ -22,6 +22,7 @@ from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
 from .. import rules
+from .scoping import BusinessScoped, firm_reach_q
 
 __all__ = ["BuildingGrade", "BuildingLedger", "Enterprise", "EnterpriseContact", "EnterpriseStatus", "EnterpriseTier",
            "TaxRecord"]
@@ -33,7 +34,7 @@ class BuildingGrade(models.TextChoices):
     C = "C", _("grade C building")
 
 
-class BuildingLedger(TimeStampedModel):
+class BuildingLedger(BusinessScoped):
     """A building's ledger facts; its floor area is the place's."""
 
     building = models.OneToOneField("core.Place", verbose_name=_("building"), on_delete=models.PROTECT,
@@ -44,14 +45,8 @@ class BuildingLedger(TimeStampedModel):
     graded_on = models.DateField(_("graded on"), null=True, blank=True)
     # The grading indicators' values as the clerk entered them ({indicator code: value}), kept beside the result.
     indicators = models.JSONField(_("grading indicators"), default=dict, blank=True)
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")  # the business community's
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("building ledger")
@@ -88,7 +83,7 @@ class EnterpriseTier(models.TextChoices):
     ORDINARY = "ordinary", _("ordinary enterprise")
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(BusinessScoped):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     name = models.CharField(_("enterprise name"), max_length=200)
     industry_code = models.CharField(_("industry (GB/T 4754 code)"), max_length=5, blank=True,
@@ -119,14 +114,8 @@ class Enterprise(TimeStampedModel):
         _("registration move announced on"), null=True, blank=True,
         help_text=_("The day the firm told us it will move its registration elsewhere; empty when it has not."))
     # Scope: the premises' building, else the registration building (kept by the services).
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")  # the business community's
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("enterprise of the ledger")
@@ -154,15 +143,7 @@ class Enterprise(TimeStampedModel):
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:
         """A commissioner reaches the firms of their assigned buildings; an enterprise contact their own firm."""
-        from .visits import assigned_buildings_q
-
-        condition = Q(pk__in=[])
-        if action in rules.COMMISSIONER_ACTIONS:
-            condition |= Q(place_path__in=assigned_buildings_q(user).values("path"))
-        if action in rules.CONTACT_ACTIONS and getattr(user, "pk", None):
-            # a subquery, not a join: a join repeats the firm once per contact person in every list
-            condition |= Q(pk__in=EnterpriseContact.objects.filter(user=user).values("enterprise"))
-        return condition
+        return firm_reach_q(user, action, firm="pk")
 
     def is_own(self, user, action: str) -> bool:
         return Enterprise.objects.filter(pk=self.pk).filter(self.own_q(user, action)).exists()
@@ -198,7 +179,7 @@ class EnterpriseContact(TimeStampedModel):
         return self.name
 
 
-class TaxRecord(TimeStampedModel):
+class TaxRecord(BusinessScoped):
     """Tax paid by an enterprise in a month (1–12), or in a whole year when only the year's total is known
     (month 0). Statistics over a period take the months inside it, and a year's total only when the period
     covers the whole year."""
@@ -208,14 +189,8 @@ class TaxRecord(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("tax year"))
     month = models.PositiveSmallIntegerField(_("tax month"), default=0, help_text=_("0 for the whole year."))
     amount = models.DecimalField(_("tax paid (yuan)"), max_digits=14, decimal_places=2)
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("tax record")

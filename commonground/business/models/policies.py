@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
-from .. import rules
+from .scoping import BusinessScoped, firm_reach_q
 
 __all__ = ["ApplicationStatus", "EnterpriseDemand", "PackageStatus", "Policy", "PolicyApplication", "PolicyDimension", "PolicyNotice",
            "PolicyPackage"]
@@ -139,7 +139,7 @@ class ApplicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("application withdrawn")
 
 
-class PolicyApplication(TimeStampedModel):
+class PolicyApplication(BusinessScoped):
     """A firm's application for a policy (once per firm and policy) and its outcome."""
 
     enterprise = models.ForeignKey("business.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
@@ -157,14 +157,8 @@ class PolicyApplication(TimeStampedModel):
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("policy application")
@@ -192,19 +186,15 @@ class PolicyApplication(TimeStampedModel):
     def own_q(cls, user, action: str) -> Q | None:
         """A commissioner sees their buildings' firms' applications; a contact their own firm's (only to see:
         deciding is the staff's)."""
-        from .visits import assigned_buildings_q
-
-        if action != "policyapplication.view" or not getattr(user, "pk", None):
-            return None
-        return (Q(place_path__in=assigned_buildings_q(user).values("path"))
-                | Q(enterprise__contacts__user=user))
+        only_seeing = {"policyapplication.view"}
+        return firm_reach_q(user, action, commissioner_actions=only_seeing, contact_actions=only_seeing)
 
     def is_own(self, user, action: str) -> bool:
         condition = self.own_q(user, action)
         return condition is not None and PolicyApplication.objects.filter(condition, pk=self.pk).exists()
 
 
-class PolicyNotice(TimeStampedModel):
+class PolicyNotice(BusinessScoped):
     """A firm was told about a policy it qualifies for (once per firm and policy)."""
 
     enterprise = models.ForeignKey("business.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
@@ -214,13 +204,7 @@ class PolicyNotice(TimeStampedModel):
     notified_at = models.DateTimeField(_("notified at"))
     notified_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("notified by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")
 
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("policy notice to a firm")
@@ -233,9 +217,7 @@ class PolicyNotice(TimeStampedModel):
 
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:
-        if action in rules.CONTACT_ACTIONS and getattr(user, "pk", None):
-            return Q(enterprise__contacts__user=user)
-        return None
+        return firm_reach_q(user, action, commissioner_actions=set())
 
 
 class EnterpriseDemand(TimeStampedModel):

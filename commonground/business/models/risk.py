@@ -12,10 +12,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
-from .. import rules
+from .scoping import BusinessScoped, firm_reach_q
 
 __all__ = ["RiskAssessment", "RiskStatus"]
 
@@ -26,7 +25,7 @@ class RiskStatus(models.TextChoices):
     CLEARED = "cleared", _("retention warning cleared")
 
 
-class RiskAssessment(TimeStampedModel):
+class RiskAssessment(BusinessScoped):
     enterprise = models.ForeignKey("business.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                    related_name="risk_assessments")
     assessed_on = models.DateField(_("assessed on"))
@@ -37,14 +36,8 @@ class RiskAssessment(TimeStampedModel):
                               default=RiskStatus.OPEN, db_index=True)
     case = models.ForeignKey("cases.Case", verbose_name=_("commissioner task"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="risk_assessments")
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("retention risk assessment")
@@ -67,11 +60,7 @@ class RiskAssessment(TimeStampedModel):
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:
         """A commissioner sees the warnings of their assigned buildings' firms."""
-        from .visits import assigned_buildings_q
-
-        if action in rules.COMMISSIONER_ACTIONS:
-            return Q(place_path__in=assigned_buildings_q(user).values("path"))
-        return None
+        return firm_reach_q(user, action, contact_actions=set())
 
     def is_own(self, user, action: str) -> bool:
         own = self.own_q(user, action)

@@ -15,6 +15,7 @@ from commonground.core.models import TimeStampedModel
 from commonground.core.models.base import AuditHistory
 
 from .. import rules
+from .scoping import BusinessScoped, firm_reach_q
 
 __all__ = ["Commissioner", "CommissionerAssignment", "Department", "Visit", "VisitDemand", "VisitStatus",
            "assigned_buildings_q"]
@@ -115,7 +116,7 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("visit cancelled")
 
 
-class Visit(TimeStampedModel):
+class Visit(BusinessScoped):
     """A contact with an enterprise on a day: done (recorded) or planned (another department announces it, so
     the planner keeps the firm undisturbed around it)."""
 
@@ -133,14 +134,8 @@ class Visit(TimeStampedModel):
     feedback = models.TextField(_("enterprise's feedback"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
-    place_path = models.CharField(max_length=255, editable=False)
-    street_path = models.CharField(max_length=255, editable=False, default="")
-    community_path = models.CharField(max_length=255, editable=False, default="")
 
     history = AuditHistory()
-    scope_path = "place_path"
-    place_path_fields = ("place_path",)
-    scope_prefixes = {"street_path": 2, "community_path": 3}
 
     class Meta:
         verbose_name = _("enterprise visit")
@@ -162,12 +157,7 @@ class Visit(TimeStampedModel):
 
     @classmethod
     def own_q(cls, user, action: str) -> Q | None:
-        condition = Q(pk__in=[])
-        if action in rules.COMMISSIONER_ACTIONS:
-            condition |= Q(place_path__in=assigned_buildings_q(user).values("path"))
-        if action in rules.CONTACT_ACTIONS and getattr(user, "pk", None):
-            condition |= Q(enterprise__contacts__user=user)
-        return condition
+        return firm_reach_q(user, action)
 
     def is_own(self, user, action: str) -> bool:
         return Visit.objects.filter(pk=self.pk).filter(self.own_q(user, action)).exists()
