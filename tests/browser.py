@@ -227,6 +227,19 @@ def browser():
         browser.close()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The browser tests click through the pages once per CI run, on SQLite: every page and API they use is also
+    tested through the test client on both databases, and on PostgreSQL each live-server test's table flush made
+    them the longest part of the run. CG_BROWSER_ON_POSTGRESQL=1 runs them on PostgreSQL too."""
+    on_postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if not on_postgresql or os.environ.get("CG_BROWSER_ON_POSTGRESQL") == "1":
+        return
+    skip = pytest.mark.skip(reason="browser tests run on SQLite (CG_BROWSER_ON_POSTGRESQL=1 runs them here)")
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """A browser test fails on what axe found on its pages, the ones still open at its end included."""
