@@ -19,7 +19,8 @@ def test_category_seed__empty_database__the_whole_tree(db):
     result = category_seed()
 
     assert result == SeedResult(created=SEEDED, updated=0, unchanged=0)
-    assert Category.objects.count() == SEEDED == 30  # with enterprise-registration and enterprise-property
+    # with enterprise-registration, enterprise-property and enterprise-retention (business)
+    assert Category.objects.count() == SEEDED == 31
     assert set(Category.objects.filter(parent__isnull=True).values_list("code", flat=True)) == {
         seed.code for seed in CATEGORY_SEED}
     rubbish = Category.objects.get(code="exposed-rubbish")
@@ -31,7 +32,8 @@ def test_category_seed__empty_database__the_whole_tree(db):
     assert set(Category.objects.filter(is_dispute=True).values_list("code", flat=True)) == {
         "noise-dispute", "neighbour-dispute", "property-fee-dispute", "three-party-dispute"}
     assert set(Category.objects.filter(parent__code=ENTERPRISE).values_list("code", flat=True)) == {
-        "enterprise-parking", "enterprise-talent", "enterprise-financing", "policy-enquiry"}
+        "enterprise-parking", "enterprise-talent", "enterprise-financing", "policy-enquiry", "enterprise-registration",
+        "enterprise-property", "enterprise-retention"}
     assert Category.objects.get(code="early-warning").open_to == [ReporterKind.STAFF]
     assert Category.objects.get(code="illegal-structure").default_level == Level.COMMUNITY
 

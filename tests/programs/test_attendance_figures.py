@@ -85,8 +85,9 @@ def test_report_business__activities_per_business_community_held_in_the_period(p
     make_course(Programme(tree, street_staff, in_building, programme.activity), kind="activity", sessions=3,
                 title="楼宇读书会")  # 18 and 25 May, 1 June
     report = build_report(scope=tree.street, start=datetime.date(2024, 5, 1), end=datetime.date(2024, 5, 31))
-    assert report["business"]["communities"] == [{"name": "新天地商务社区", "activities": 2},
-                                                 {"name": "运河商务社区", "activities": 0}]
+    # the business app adds its own keys to the same rows (merged by name)
+    assert [(row["name"], row["activities"]) for row in report["business"]["communities"]] == [
+        ("新天地商务社区", 2), ("运河商务社区", 0)]
     june = build_report(scope=tree.street, start=datetime.date(2024, 6, 1), end=datetime.date(2024, 6, 30))
     assert june["business"]["communities"][0]["activities"] == 1  # 楼宇读书会's sessions run into June
     assert other.name in [row["name"] for row in june["business"]["communities"]]
