@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,14 +50,19 @@ def enterprises_visible(actor: User, action: str = "enterprise.view") -> QuerySe
 def access_enterprise(actor: User, credit_code: str, action: str = "enterprise.view") -> Enterprise:
     """The enterprise with this credit code for `action`: 404 when the actor may not see it, 403 when they see it
     but may not do `action`."""
+    code = (credit_code or "").strip().upper()
+    if not CREDIT_CODE_SHAPE.fullmatch(code):  # never sent to the database (PostgreSQL refuses NUL bytes)
+        raise Http404(_("No such enterprise."))
     visible = enterprises_visible(actor).select_related("building", "registered_building")
     return access_object(actor, visible, action, view_action="enterprise.view",
-                         missing=_("No such enterprise."), credit_code=(credit_code or "").strip().upper())
+                         missing=_("No such enterprise."), credit_code=code)
 
 
 # The ledger lists -------------------------------------------------------------------------------------------------
 
 BUILDING_KINDS = (PlaceKind.OFFICE_BUILDING, PlaceKind.BUILDING)
+CREDIT_CODE_SHAPE = re.compile(r"[0-9A-Z]{1,18}")
+PLACE_CODE_SHAPE = re.compile(r"[^\x00-\x1f\x7f]{1,64}")  # no control characters (PostgreSQL refuses NUL)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,9 @@ def buildings_visible(actor: User) -> QuerySet[Place]:
 
 def access_building(actor: User, code: str, action: str = "buildingledger.view") -> Place:
     """A ledger building by its code: 404 unless the actor sees it, 403 when they see it but may not `action`."""
-    building = buildings_visible(actor).select_related("parent").filter(code=(code or "").strip()).first()
+    code = (code or "").strip()
+    building = (buildings_visible(actor).select_related("parent").filter(code=code).first()
+                if PLACE_CODE_SHAPE.fullmatch(code) else None)
     if building is None:
         raise Http404(_("No such building."))
     if action != "buildingledger.view" and not can(actor, action, building):

@@ -64,3 +64,16 @@ def test_tax_record_set__copies_scope_and_refuses_negative(business):
     assert record.community_path == business.community.path
     with pytest.raises(ValidationError):
         tax_record_set(actor=business.staff, enterprise=business.star, year=2024, month=4, amount=Decimal("-1"))
+
+
+def test_access_enterprise__nul_or_odd_characters__404_without_a_query(business, django_assert_num_queries):
+    for code in ("\x00", "91330105\x00", "a' OR 1=1", "9" * 19):
+        with django_assert_num_queries(0), pytest.raises(Http404):
+            access_enterprise(business.staff, code)
+
+
+def test_pages_and_api__nul_in_the_code__404(client, business):
+    client.force_login(business.staff)
+    for url in ("/business/enterprises/%00/", "/business/buildings/%00/", "/api/business/enterprises/%00/profile",
+                "/api/business/enterprises/%00"):
+        assert client.get(url).status_code in (404, 422), url

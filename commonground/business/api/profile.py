@@ -13,6 +13,7 @@ from commonground.core.models import Place, PlaceKind
 from commonground.core.permissions import can, require, visible_to
 
 from .. import risk
+from ..ledgers_schemas import CreditCode
 from ..ledgers_selectors import access_enterprise
 from ..models import RiskAssessment
 from ..profile_schemas import EnterpriseProfileOut, RiskListQuery, RiskRowOut
@@ -28,7 +29,7 @@ def _reasons(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.get("/enterprises/{credit_code}/profile", response={200: EnterpriseProfileOut, **ERRORS})
-def enterprise_profile_detail(request: HttpRequest, credit_code: str) -> dict[str, Any]:
+def enterprise_profile_detail(request: HttpRequest, credit_code: CreditCode) -> dict[str, Any]:
     """A firm's profile: facts, contacts (masked unless the caller sees personal data), tax by month this year and
     last, visits, demands with their cases, activities attended, and its retention risk (staff and commissioners
     only)."""
