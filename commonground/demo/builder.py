@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import importlib.util
+import time
 import zoneinfo
 from collections.abc import Callable
 
@@ -88,5 +89,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, progress: bool = True) -> DemoContex
             tqdm(steps, desc=_("Building the demo district"), unit=_("step"), disable=not progress) as bar:
         for name, step in bar:
             bar.set_postfix_str(name)
+            started = time.perf_counter()
             step(ctx)
+            ctx.seconds[name] = ctx.seconds.get(name, 0.0) + time.perf_counter() - started
     return ctx

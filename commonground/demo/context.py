@@ -29,6 +29,7 @@ class DemoContext:
     organisations: dict[str, Organisation] = field(default_factory=dict)  # notable ones, by name
     people: dict[str, Person] = field(default_factory=dict)  # notable ones, by role in the demo
     counts: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # each step's build time, to see which is slow
 
     def rng(self, step: str) -> random.Random:
         """A random source of its own for each step, so one step's changes leave the others alone."""

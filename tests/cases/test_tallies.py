@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from commonground.cases.models import Case, ReportedTally, Stage, StandingTally
 from commonground.cases.services.deadlines import tick
 from commonground.cases.services.intake import case_report
-from commonground.cases.services.tallies import tallies_compare
+from commonground.cases.services.tallies import tallies_compare, tallies_deferred
 from commonground.cases.services.workflow import (
     case_accept,
     case_dispatch,
@@ -80,6 +80,19 @@ def test_reject_merge_and_overdue__roll_ups_equal_a_recount(located, categories,
     with frozen(at(2024, 6, 1, 12)):  # long past the deadline: the tick escalates it or marks it overdue
         tick()
     assert agree()
+
+
+def test_deferred__nothing_written_inside__the_sum_written_at_the_end_equals_a_recount(located, categories,
+                                                                                       people):
+    p = people
+    with tallies_deferred():
+        first = report(p, categories, located.building, at(2024, 5, 1, 9))
+        report(p, categories, located.estate, at(2024, 5, 2, 9))
+        with frozen(at(2024, 5, 3, 9)):
+            case_accept(case=first, actor=p["worker"])
+            case_dispatch(case=first, actor=p["worker"])
+        assert not StandingTally.objects.filter(n__gt=0).exists()
+    assert agree() and StandingTally.objects.filter(n__gt=0).count() == 2
 
 
 def test_moving_an_estate_to_another_community__counts_move_with_it(located, categories, people):

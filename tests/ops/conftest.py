@@ -20,7 +20,7 @@ def demo_deployment(tmp_path_factory) -> Iterator[Deployment]:
     live = Deployment(tmp_path_factory.mktemp("ops"), "live")
     try:
         live.run("migrate", "-v", "0")
-        live.run("demo", timeout=900)
+        live.run("demo", timeout=1800)  # a hang guard: under a loaded CI the build takes minutes
         yield live
     finally:
         live.drop()

@@ -5,7 +5,9 @@ cases and `tallies_compare` says where stored and recounted differ."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 
@@ -16,6 +18,7 @@ from ..models.tallies import FACT_FIELDS, CaseFacts, Tally, facts_from, facts_of
 
 Key = tuple
 Deltas = dict[type[Tally], dict[Key, list[int]]]
+_deferred: ContextVar[Deltas | None] = ContextVar("tallies_deferred", default=None)
 
 
 def _add(deltas: Deltas, facts: CaseFacts, sign: int) -> None:
@@ -30,12 +33,31 @@ def tally_changed(before: CaseFacts | None, after: CaseFacts | None) -> None:
     roll-up, none when nothing counted changed."""
     if before == after:
         return
-    deltas: Deltas = defaultdict(dict)
+    pending = _deferred.get()
+    deltas: Deltas = pending if pending is not None else defaultdict(dict)
     if before is not None:
         _add(deltas, before, -1)
     if after is not None:
         _add(deltas, after, +1)
-    _write(deltas)
+    if pending is None:
+        _write(deltas)
+
+
+@contextmanager
+def tallies_deferred() -> Iterator[None]:
+    """Sum the roll-ups' changes in memory and write them once at the end, in the caller's transaction: for a
+    batch of many case writes that reads no roll-up meanwhile (the demo's year of cases updates the same few
+    keys hundreds of thousands of times, each a new row version in PostgreSQL's one long transaction)."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set(defaultdict(dict))
+    try:
+        yield
+        pending = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    _write(pending)
 
 
 def remember(case: Case) -> Case:

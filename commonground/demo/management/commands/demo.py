@@ -72,6 +72,7 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         self.stdout.write(_("demo built in %(seconds).1f s") % {"seconds": elapsed})
         self.stdout.write(", ".join(f"{name} {n}" for name, n in sorted(ctx.counts.items())))
+        self.stdout.write(", ".join(f"{name} {s:.1f} s" for name, s in ctx.seconds.items()))
         if cases:
             self.add_cases(cases, seed, show)
         self.print_accounts()
