@@ -24,6 +24,7 @@ from ninja.security import django_auth
 
 from commonground.business.api import router as business_router
 from commonground.cases.api import router as cases_router
+from commonground.cockpit.api import cockpit_router, signals_router
 from commonground.coordination.api import router as coordination_router
 from commonground.core.api import router as core_router
 from commonground.core.api_types import ErrorOut
@@ -94,6 +95,8 @@ api.add_router("/renewal/", renewal_router)
 api.add_router("/coordination/", coordination_router)
 api.add_router("/programs/", programs_router)
 api.add_router("/business/", business_router)
+api.add_router("/signals/", signals_router)
+api.add_router("/cockpit/", cockpit_router)
 
 
 @api.exception_handler(ValidationError)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "commonground.coordination",
     "commonground.programs",
     "commonground.business",
+    "commonground.cockpit",
     "commonground.demo",
 ]
 

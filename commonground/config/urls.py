@@ -18,6 +18,7 @@ urlpatterns = [
     path("coordination/", include("commonground.coordination.urls")),
     path("programs/", include("commonground.programs.urls")),
     path("business/", include("commonground.business.urls")),
+    path("cockpit/", include("commonground.cockpit.urls")),
     path("gongshi/", include("commonground.deliberation.views.urls_public")),  # the public board, no login
     path("", include("commonground.core.urls")),
     path("", include("commonground.web.urls")),

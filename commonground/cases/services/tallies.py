@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from commonground.core.models.places import within_q
+from commonground.core.rollups import rollup_add
 
 from ..models import TALLIES, Case
 from ..models.tallies import FACT_FIELDS, CaseFacts, Tally, facts_from, facts_of
@@ -83,28 +84,8 @@ def saved(case: Case, fields: Iterable[str]) -> None:
 
 
 def _write(deltas: Deltas) -> None:
-    """Add the measures of each key: one INSERT … ON CONFLICT per roll-up, which SQLite and PostgreSQL both run."""
-    quote = connection.ops.quote_name
     for tally, rows in deltas.items():
-        rows = {key: measures for key, measures in rows.items() if any(measures)}
-        if not rows:
-            continue
-        table = quote(tally._meta.db_table)
-        keys = [quote(tally._meta.get_field(name).column) for name in tally.key_fields]
-        measures = [quote(name) for name in tally.measure_fields]
-        width = len(keys) + len(measures)
-        for chunk in _chunks(list(rows.items()), 500):
-            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
-            assign = ", ".join(f"{m} = {table}.{m} + EXCLUDED.{m}" for m in measures)
-            params = [value for key, row in chunk for value in (*key, *row)]
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {table} ({', '.join(keys + measures)}) VALUES {values} "
-                               f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {assign}", params)
-
-
-def _chunks(items: list, size: int) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+        rollup_add(tally, rows)
 
 
 def recount(cases=None) -> Deltas:

@@ -1,0 +1,7 @@
+"""The signals part of the cockpit API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""The dashboards pages of the cockpit."""
+
+from __future__ import annotations
+
+urlpatterns: list = []

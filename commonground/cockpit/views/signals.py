@@ -1,0 +1,5 @@
+"""The signals pages of the cockpit."""
+
+from __future__ import annotations
+
+urlpatterns: list = []
