@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from commonground.cases.models import Category, Channel, StandingTally, Stage
+from commonground.cases.models import Category, Channel, Stage, StandingTally
 from commonground.cases.services.categories import category_seed
 from commonground.cases.services.intake import case_report
 from commonground.cockpit import rules, synthetic
@@ -198,7 +198,7 @@ def test_case_surge_findings__a_category_tripled_in_a_street__fires(signals):
                 case_report(actor=staff, category=category, description="人流异常，请核查现场情况。",
                             place=signals.tree.community, channel=Channel.STAFF)
     with clock.frozen_at(NOW.replace(hour=10)):
-        for n in range(6):
+        for _n in range(6):
             case_report(actor=staff, category=category, description="人流异常，请核查现场情况。",
                         place=signals.tree.community, channel=Channel.STAFF)
     found = case_surge.findings(NOW)
