@@ -23,11 +23,19 @@ MAD_SCALE = 1.4826
 
 
 @lru_cache(maxsize=4096)
-def is_rest_day(day: datetime.date) -> bool:
+def day_kind(day: datetime.date) -> str:
+    """"work", "rest" (a weekend) or "holiday" (a public holiday's day off), after the Chinese calendar with its
+    adjusted working days."""
     try:
-        return not chinese_calendar.is_workday(day)
+        if chinese_calendar.is_workday(day):
+            return "work"
+        return "holiday" if chinese_calendar.get_holiday_detail(day)[1] is not None else "rest"
     except NotImplementedError:
-        return day.weekday() >= 5
+        return "rest" if day.weekday() >= 5 else "work"
+
+
+def is_rest_day(day: datetime.date) -> bool:
+    return day_kind(day) != "work"
 
 
 @dataclass(frozen=True)
@@ -42,24 +50,28 @@ class Episode:
 
 
 def references(index: int, start: datetime.datetime, weeks: int) -> list[int]:
-    """Indexes of the hours the baseline of hour `index` is made of (series starting at local hour `start`)."""
+    """Indexes of the hours the baseline of hour `index` is made of (series starting at local hour `start`): the
+    same hour on the same weekday of the previous weeks that were days of the same kind; too few of those (a
+    holiday, a working Saturday), the same hour of the most recent days of that kind (a holiday: of the same
+    holiday, the last 10 days; its first day has no baseline and raises nothing)."""
     day = (start + datetime.timedelta(hours=index)).date()
-    rest = is_rest_day(day)
+    kind = day_kind(day)
     found = []
-    for k in range(1, 2 * weeks + 1):
-        other = index - k * HOURS_PER_WEEK
-        if other < 0 or len(found) == weeks:
-            break
-        if is_rest_day(day - datetime.timedelta(days=7 * k)) == rest:
-            found.append(other)
-    if len(found) >= max(2, weeks // 2 + 1):
-        return found
-    found = []
-    for k in range(1, 7 * weeks + 1):
+    if kind != "holiday":
+        for k in range(1, 2 * weeks + 1):
+            other = index - k * HOURS_PER_WEEK
+            if other < 0 or len(found) == weeks:
+                break
+            if day_kind(day - datetime.timedelta(days=7 * k)) == kind:
+                found.append(other)
+        if len(found) >= max(2, weeks // 2 + 1):
+            return found
+        found = []
+    for k in range(1, (10 if kind == "holiday" else 7 * weeks) + 1):
         other = index - 24 * k
         if other < 0 or len(found) == weeks:
             break
-        if is_rest_day(day - datetime.timedelta(days=k)) == rest:
+        if day_kind(day - datetime.timedelta(days=k)) == kind:
             found.append(other)
     return found
 
@@ -158,7 +170,10 @@ def findings(moment: datetime.datetime) -> list:
         if not known:
             continue
         values = [known.get(first_hour + datetime.timedelta(hours=i)) for i in range(hours)]
-        for episode in detect(values, local_start, first=hours - scan_hours, params=p):
+        # episodes whose alert hour lies in the scan window, found from a day before it (their true first hour)
+        for episode in detect(values, local_start, first=hours - scan_hours - 24, params=p):
+            if episode.alert_at < hours - scan_hours:
+                continue
             direction = _("more people than usual") if episode.direction > 0 else _("fewer people than usual")
             began = first_hour + datetime.timedelta(hours=episode.start)
             result.append(Finding(
