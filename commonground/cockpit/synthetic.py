@@ -148,3 +148,18 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
         product *= rng.random()
     return k
+
+
+def feed(seed: int, start: datetime.datetime, hours: int, *, level: float, counts: bool = True) -> list[float]:
+    """An hourly feed with the daily rhythm: counts (police incidents, enforcement events, yuan spent) around
+    `level` an hour, or an index (traffic congestion, 1 = free flow) around `level` with peaks at rush hours."""
+    rng = random.Random(seed * 31 + 7)
+    if counts:
+        return [float(_poisson(rng, mean)) if mean < 30 else float(_noisy(rng, mean))
+                for mean in baseline(seed, start, hours, level=level)]
+    values = []
+    for index in range(hours):
+        moment = start + datetime.timedelta(hours=index)
+        rush = moment.hour in (7, 8, 9, 17, 18, 19) and moment.weekday() < 5
+        values.append(round(max(1.0, rng.gauss(level * (1.6 if rush else 1.0), 0.15)), 2))
+    return values
