@@ -8,6 +8,7 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from django.db.models import Count
 
 from commonground.cases.services.categories import category_seed
 from commonground.cockpit.demo.signals import SETTING_KEY, build
@@ -37,7 +38,7 @@ def test_demo_build__small_tree__sensors_readings_truth_and_warnings(tree, make_
     assert SignalSource.objects.count() == 6
     codes = set(Sensor.objects.values_list("code", flat=True))
     assert {"KL-01-1", "KL-01-2", "KL-01-3", "KL-01-4", "DT-01", "XF-01", "JQ-01", "ZF-02", "JT-02"} <= codes
-    per_sensor = dict(Reading.objects.values_list("sensor__code").annotate(n=__import__("django").db.models.Count("pk")))
+    per_sensor = dict(Reading.objects.values_list("sensor__code").annotate(n=Count("pk")).order_by())
     assert per_sensor["KL-01-1"] == 70 * 24 and per_sensor["JQ-01"] == 14 * 24
     assert rollups_compare() == {"sensorday": 0, "unithour": 0, "unitday": 0}
     truth = Setting.objects.get(key=SETTING_KEY).value
