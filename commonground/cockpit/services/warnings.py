@@ -78,7 +78,7 @@ def alert_raise(*, finding: Finding) -> tuple[Alert | None, bool]:
 
 
 def _locked(alert: Alert) -> Alert:
-    return Alert.objects.select_for_update().select_related("place", "case").get(pk=alert.pk)
+    return Alert.objects.select_for_update(of=("self",)).select_related("place", "case").get(pk=alert.pk)
 
 
 def _must_be_open(alert: Alert) -> None:
