@@ -10,6 +10,8 @@ community's work: acknowledge, assign, turn into a case (`warning.*`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 
 from commonground.core.models import RoleKind
@@ -35,3 +37,54 @@ def late_days() -> int:
 def future_minutes() -> int:
     """How far ahead of the server's clock a reading's time may be (a counter's clock running fast)."""
     return int(getattr(settings, "CG_COCKPIT_FUTURE_MINUTES", 10))
+
+
+# Early warnings: thresholds, persistence and cool-downs per rule (CG_COCKPIT_WARNINGS = {"anomaly": {...}, ...}
+# overrides any of them).
+WARNING_DEFAULTS: dict[str, dict] = {
+    "crowding": {"cooldown_hours": 6, "ratio": 1.0, "serious_ratio": 1.3},
+    "anomaly": {"cooldown_hours": 24, "weeks": 4, "z": 4.0, "ratio": 0.3, "persistence": 2, "scan_hours": 6},
+    "case_surge": {"cooldown_hours": 72, "days": 28, "factor": 2.0, "min_cases": 4, "p_one": 0.0005,
+                   "p_two": 0.002},
+    "overdue_pileup": {"cooldown_hours": 72, "min_overdue": 10, "share": 0.2},
+    "enterprise_risk": {"cooldown_hours": 24 * 30, "score": 60},
+    "expiry": {"cooldown_hours": 24 * 30, "days": 90},
+}
+
+
+def warning_setting(rule: str, name: str):
+    overrides = getattr(settings, "CG_COCKPIT_WARNINGS", {}).get(rule, {})
+    return overrides.get(name, WARNING_DEFAULTS[rule][name])
+
+
+def cooldown(rule: str):
+    """How long after a warning of a key closed the engine raises no other of that key."""
+    import datetime
+
+    return datetime.timedelta(hours=warning_setting(rule, "cooldown_hours"))
+
+
+@dataclass(frozen=True)
+class AnomalyParams:
+    weeks: int = 4  # weeks of history the baseline reads
+    z: float = 4.0  # robust z an unusual hour is beyond
+    ratio: float = 0.3  # and its least difference from the median, as a share of it
+    persistence: int = 2  # consecutive unusual hours before an alert
+
+
+def anomaly_params() -> AnomalyParams:
+    return AnomalyParams(**{name: warning_setting("anomaly", name) for name in ("weeks", "z", "ratio", "persistence")})
+
+
+@dataclass(frozen=True)
+class SurgeParams:
+    days: int = 28  # days of history the baseline reads
+    factor: float = 2.0  # the least rise over the baseline
+    min_cases: int = 4  # and the least cases on a day
+    p_one: float = 0.0005  # a day this unlikely under the baseline (Poisson) is a surge at once
+    p_two: float = 0.002  # two days whose sum is this unlikely are
+
+
+def surge_params() -> SurgeParams:
+    return SurgeParams(**{name: warning_setting("case_surge", name)
+                          for name in ("days", "factor", "min_cases", "p_one", "p_two")})

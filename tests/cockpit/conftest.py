@@ -18,3 +18,4 @@ def _english(settings):
 
 # Each part's fixtures live in its own module.
 from .signals_fixtures import signals  # noqa: E402, F401
+from .warnings_fixtures import warnings  # noqa: E402, F401

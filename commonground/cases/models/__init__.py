@@ -396,6 +396,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION = "extension", _("extension request")
     TERM_ENDING = "term_ending", _("committee term ending")
     POLICY = "policy", _("policy for your enterprise")
+    WARNING = "warning", _("early warning")
 
 
 class Notification(models.Model):
