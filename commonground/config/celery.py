@@ -25,4 +25,5 @@ app.conf.beat_schedule = {
     "deliberation-remind-terms": {"task": "deliberation.remind_terms", "schedule": crontab(hour=7, minute=0)},
     "renewal-decide-agreements": {"task": "renewal.decide_agreements", "schedule": 5 * 60.0},
     "business-assess-risks": {"task": "business.assess_risks", "schedule": crontab(hour=2, minute=30)},
+    "cockpit-compute-vitality": {"task": "cockpit.compute_vitality", "schedule": crontab(hour=1, minute=15)},
 }

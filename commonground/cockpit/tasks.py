@@ -1,0 +1,19 @@
+"""Celery tasks of the cockpit: idempotent wrappers around the services, run by beat (commonground/config/celery.py)
+or inline when no broker is configured."""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+
+from commonground.core import clock
+
+from .services.vitality import vitality_compute
+
+
+@shared_task(name="cockpit.compute_vitality")
+def compute_vitality_task() -> int:
+    """The nightly vitality index: yesterday (complete now) and today so far. Rows written."""
+    today = clock.today()
+    return vitality_compute(first=today - datetime.timedelta(days=1), last=today)
