@@ -26,12 +26,16 @@ from commonground.cockpit.models import Alert, Sensor, Severity, WarningRule
 from commonground.cockpit.services.signals import readings_ingest, sensor_create
 from commonground.core.models import Place, RoleKind, User
 from commonground.core.models.places import scope_columns
-from tests.business.business_fixtures import Business, business  # noqa: F401  (the fixture, used below)
+from tests.business import business_fixtures
+from tests.business.business_fixtures import Business
 
 from .signals_fixtures import Signals, hour
 
 LOCATIONS = {"estate": ("30.280000", "120.160000"), "building": ("30.280100", "120.160100"),
              "far_community": ("30.300000", "120.150000"), "street": ("30.285000", "120.155000")}
+
+
+business = business_fixtures.business  # the business tests' fixture, offered to the cockpit's tests
 
 
 @dataclass
