@@ -71,7 +71,7 @@ LAYER_LABELS = {
     "cases": _l("Open cases"),
     "density": _l("Open cases per square (density)"),
     "warnings": _l("Open early warnings"),
-    "sensors": _l("Sensors"),
+    "sensors": _l("Sensors and counters"),
 }
 AREA_KINDS = (PlaceKind.ESTATE, PlaceKind.BUILDING)
 CAP = {"areas": 2000, "offices": 500, "cases": 500, "density": 2000, "warnings": 500, "sensors": 1000}

@@ -166,7 +166,7 @@ def _full_scans(sql: str, params: tuple) -> list[str]:
 
 
 @pytest.mark.parametrize("url", ["/cockpit/", "/cockpit/map/", "/api/cockpit/layers/cases",
-                                 "/api/cockpit/layers/density", "/cockpit/vitality/"])
+                                 "/api/cockpit/layers/density", "/cockpit/vitality/", "/cockpit/screen/"])
 def test_cockpit_pages__plan__no_full_scan_of_cases_or_readings(dash, client, url):
     """No panel reads the readings table at all; the cases come from the tallies, or (the map's layers) from an
     index range of the place's path."""
@@ -175,3 +175,29 @@ def test_cockpit_pages__plan__no_full_scan_of_cases_or_readings(dash, client, ur
     assert not any('"cockpit_reading"' in sql for sql, _params in statements)
     scans = {sql: found for sql, params in statements if (found := _full_scans(sql, params))}
     assert not scans, scans
+
+
+def test_big_screen__street_staff__figures_map_and_polled_fragment(dash, client):
+    client.force_login(dash.signals.staff)
+    response = client.get("/cockpit/screen/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'hx-trigger="every 60s"' in text and 'id="cockpit-map"' in text
+    fragment = client.get(f"/cockpit/screen/figures/?place={dash.signals.tree.street.code}")
+    assert fragment.status_code == 200
+    assert fragment.context["panels"]["warnings"]["total"] == 1
+    assert fragment.context["panels"]["cases"]["counts"]["open"] == 2
+
+
+def test_big_screen__other_streets_place__404(dash, client):
+    client.force_login(dash.signals.far_staff)
+    assert client.get(f"/cockpit/screen/?place={dash.signals.tree.street.code}").status_code == 404
+    assert client.get(f"/cockpit/screen/figures/?place={dash.signals.tree.street.code}").status_code == 404
+
+
+def test_big_screen_figures__one_and_many_rows__same_number_of_queries(dash, client):
+    client.force_login(dash.signals.staff)
+    _queries(client, "/cockpit/screen/figures/")
+    before = _queries(client, "/cockpit/screen/figures/")
+    report(dash.signals.worker, dash.category, dash.signals.tree.building, 3)
+    assert _queries(client, "/cockpit/screen/figures/") == before

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from commonground.core import clock
 from commonground.core.permissions import require
 
 from .. import panels
@@ -46,14 +49,38 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
 def cockpit_map(request: HttpRequest) -> HttpResponse:
     """The map of the viewer's scope (or a place in it) with its layers, read from /api/cockpit/layers/."""
     place = _place(request, request.GET.get("place") or None)
+    data = _map_data(place)
+    return render(request, "cockpit/dashboards_map.html", {
+        "place": place, "places": picker_places(request.user), "map": data, "layers": LAYER_LABELS.items()})
+
+
+def _map_data(place) -> dict:
     centre = (float(place.latitude), float(place.longitude)) if place.latitude is not None else FALLBACK_CENTRE
-    data = {"place": place.code, "centre": centre, "zoom": 14 if place.depth > 1 else 12,
+    return {"place": place.code, "centre": centre, "zoom": 14 if place.depth > 1 else 12,
             "basemap": getattr(settings, "CG_BASEMAP_URL", ""),
             "attribution": getattr(settings, "CG_BASEMAP_ATTRIBUTION", ""),
             "layers": reverse("api:cockpit_layer", kwargs={"layer": "LAYER"}),
-            "labels": {key: str(label) for key, label in LAYER_LABELS.items()}}
-    return render(request, "cockpit/dashboards_map.html", {
-        "place": place, "places": picker_places(request.user), "map": data, "layers": LAYER_LABELS.items()})
+            "areas": reverse("core:place-areas") + "?" + urlencode({"within": place.code})}
+
+
+@login_required
+def big_screen(request: HttpRequest) -> HttpResponse:
+    """The big screen (大屏) of the viewer's scope: key figures and live warnings (refreshed every minute by
+    htmx from `big_screen_figures`), the map and the foot-traffic trend, dark, for a command centre's wall."""
+    place = _place(request, request.GET.get("place") or None)
+    figures = panels.dashboard(request.user, place)
+    charts = {"signals": figures["signals"]["chart"]} if "signals" in figures else {}
+    return render(request, "cockpit/screen.html", {"place": place, "panels": figures, "charts": charts,
+                                                   "map": _map_data(place), "layers": LAYER_LABELS.items(),
+                                                   "updated": clock.now()})
+
+
+@login_required
+def big_screen_figures(request: HttpRequest) -> HttpResponse:
+    """The big screen's figures and warnings, the fragment htmx polls."""
+    place = _place(request, request.GET.get("place") or None)
+    return render(request, "cockpit/_screen_figures.html", {"panels": panels.dashboard(request.user, place),
+                                                            "updated": clock.now()})
 
 
 @login_required
@@ -67,5 +94,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("map/", cockpit_map, name="map"),
     path("vitality/", vitality, name="vitality"),
+    path("screen/", big_screen, name="big_screen"),
+    path("screen/figures/", big_screen_figures, name="big_screen_figures"),
     path("<str:code>/", dashboard, name="dashboard-place"),
 ]

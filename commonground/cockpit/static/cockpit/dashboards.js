@@ -24,7 +24,10 @@
       series: [{ type: "bar", barMaxWidth: 18, itemStyle: { color: "#1565c0" },
                  data: data.cases.stages.map(function (r) { return r[1]; }) }]
     });
-    draw("cases-levels", {
+    var closed = data.cases.levels.filter(function (r) { return r[1] > 0; });
+    var levels = document.querySelector('[data-chart="cases-levels"]');
+    if (!closed.length && levels) { levels.hidden = true; }
+    if (closed.length) draw("cases-levels", {
       color: ["#2e7d32", "#00796b", "#1565c0", "#ef6c00", "#b3261e", "#6d4c41"],
       series: [{ type: "pie", radius: ["35%", "65%"], label: { formatter: "{b}: {c}" },
                  data: data.cases.levels.filter(function (r) { return r[1] > 0; })

@@ -12,6 +12,7 @@
   var map = CGMap.create(holder, data);
   map.setView(data.centre, data.zoom);
   CGMap.showLabels(map);
+  CGMap.areas(map, data.areas, data.place);  // the streets and communities underneath, for orientation
   var STYLE = {
     areas: function (p) { return p.kind === "estate" ? { color: "#8d6e63", weight: 1, fillColor: "#d7ccc8", fillOpacity: 0.4 }
                                                       : { color: "#455a64", weight: 1, fillColor: "#90a4ae", fillOpacity: 0.5 }; },
@@ -48,7 +49,11 @@
       .then(function (response) { return response.ok ? response.json() : { features: [] }; })
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
-          style: function (feature) { return (STYLE[key] || STYLE.offices)(feature.properties); },
+          style: function (feature) {
+            // Leaflet styles points with this too: a dot keeps its own colours
+            if (feature.geometry.type === "Point") { return (DOT[key] || DOT.sensors)(feature.properties); }
+            return (STYLE[key] || STYLE.offices)(feature.properties);
+          },
           pointToLayer: function (feature, latlng) {
             return L.circleMarker(latlng, (DOT[key] || DOT.sensors)(feature.properties));
           },
