@@ -18,8 +18,15 @@ router = Router()
 Layer = Literal["areas", "offices", "cases", "density", "warnings", "sensors"]
 
 
+GEOJSON = {"type": "object", "properties": {"type": {"type": "string"}, "features": {"type": "array"},
+                                           "truncated": {"type": "boolean"}, "place": {"type": "string"}}}
+
+
 @router.get("/layers/{layer}", url_name="cockpit_layer", response={200: Any},
-            openapi_extra={"responses": {404: {"description": "No such place in the viewer's scope."}}})
+            openapi_extra={"responses": {
+                200: {"description": "A GeoJSON FeatureCollection.",
+                      "content": {"application/geo+json": {"schema": GEOJSON}}},
+                404: {"description": "No such place in the viewer's scope."}}})
 def layer(request: HttpRequest, layer: Layer, place: str = Query("", max_length=64)) -> JsonResponse:
     """A map layer as a GeoJSON FeatureCollection: the features under `place` (default: the viewer's own scope)
     that the viewer may see, capped (`truncated` says when the cap cut some off). Each feature's `url` opens its
