@@ -4,5 +4,5 @@ from .views import dashboards, signals, warnings
 
 app_name = "cockpit"
 
-# Each part of the app lists its own pages.
-urlpatterns = [*dashboards.urlpatterns, *signals.urlpatterns, *warnings.urlpatterns]
+# Each part of the app lists its own pages; the dashboards come last, as /cockpit/<place code>/ takes any word.
+urlpatterns = [*signals.urlpatterns, *warnings.urlpatterns, *dashboards.urlpatterns]

@@ -26,4 +26,5 @@ app.conf.beat_schedule = {
     "renewal-decide-agreements": {"task": "renewal.decide_agreements", "schedule": 5 * 60.0},
     "business-assess-risks": {"task": "business.assess_risks", "schedule": crontab(hour=2, minute=30)},
     "cockpit-scan-warnings": {"task": "cockpit.scan_warnings", "schedule": crontab(minute=5)},
+    "cockpit-compute-vitality": {"task": "cockpit.compute_vitality", "schedule": crontab(hour=1, minute=15)},
 }

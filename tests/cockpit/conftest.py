@@ -17,5 +17,6 @@ def _english(settings):
 
 
 # Each part's fixtures live in its own module.
+from .dashboards_fixtures import business, dash  # noqa: E402, F401
 from .signals_fixtures import signals  # noqa: E402, F401
 from .warnings_fixtures import warnings  # noqa: E402, F401

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 
 def build_demo_data(ctx: DemoContext) -> None:
-    from . import signals
+    from . import signals, vitality
 
     signals.build(ctx)
+    vitality.build(ctx)
