@@ -113,6 +113,14 @@ class IngestResult:
         return len({error.row for error in self.errors})
 
 
+class BatchRefused(ValidationError):
+    """The source refuses batches with bad rows and this one has some: nothing was written; `rows`: the bad rows."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__({f"row {error.row}: {error.field}": [error.message] for error in errors})
+        self.rows = errors
+
+
 @dataclass(frozen=True)
 class Good:
     row: int
@@ -223,7 +231,7 @@ def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]]) -> I
     good, errors = _check(rows, {code: info[0] for code, info in sensors.items()}, now)
     result = IngestResult(received=len(rows), errors=errors)
     if errors and source.bad_rows == BadRows.REJECT:
-        raise ValidationError({f"row {error.row}: {error.field}": [error.message] for error in errors})
+        raise BatchRefused(errors)
     stored = _stored(good)
     added, corrected = [], []
     deltas: list[tuple[Good, Decimal, int]] = []
@@ -320,3 +328,75 @@ def _sensors_moved(sender: Any, old_path: str, new_path: str, **kwargs: Any) -> 
         return
     if Sensor.objects.filter(within_q("place_path", [new_path])).exists():
         rollups_rebuild(units={old_path[:UNIT_PATH_LENGTH], new_path[:UNIT_PATH_LENGTH]})
+
+
+@transaction.atomic
+def source_update(*, actor: User, source: SignalSource, bad_rows: str | None = None,
+                  is_active: bool | None = None) -> SignalSource:
+    """Change a source's bad-row policy or switch it on or off (an inactive source's key is refused)."""
+    require(actor, "signalsource.manage")
+    source = SignalSource.objects.select_for_update().get(pk=source.pk)
+    if bad_rows is not None:
+        if bad_rows not in BadRows.values:
+            raise ValidationError({"bad_rows": _("Choose what a batch with bad rows does.")})
+        source.bad_rows = bad_rows
+    if is_active is not None:
+        source.is_active = is_active
+    source.save(update_fields=["bad_rows", "is_active", "updated_at"])
+    return source
+
+
+@transaction.atomic
+def sensor_update(*, actor: User, sensor: Sensor, name: str, place: Place, capacity: int | None = None,
+                  latitude: Decimal | None = None, longitude: Decimal | None = None,
+                  is_active: bool = True) -> Sensor:
+    """Change a sensor; moving it to a place of another unit moves its roll-ups (both units are recounted)."""
+    sensor = Sensor.objects.select_for_update().get(pk=sensor.pk)
+    require(actor, "sensor.manage", sensor)
+    require(actor, "sensor.manage", place)
+    name = clean_text(name).strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Name the sensor.")
+    if capacity is not None and capacity <= 0:
+        errors["capacity"] = _("A capacity is a number of people above zero.")
+    if errors:
+        raise ValidationError(errors)
+    old_unit = sensor.unit_path
+    sensor.name, sensor.capacity, sensor.latitude, sensor.longitude = name, capacity, latitude, longitude
+    sensor.is_active = is_active
+    if place.pk != sensor.place_id:
+        sensor.place = place
+        for column, value in scope_columns(Sensor, place.path).items():
+            setattr(sensor, column, value)
+    sensor.save()
+    if sensor.unit_path != old_unit:
+        rollups_rebuild(units={old_unit, sensor.unit_path})
+    return sensor
+
+
+READING_COLUMNS = {
+    "sensor": ("sensor", "sensor code", "传感器", "传感器编码", "编码"),
+    "at": ("at", "time", "hour", "时间", "时刻"),
+    "value": ("value", "读数", "数值"),
+}
+
+
+def rows_from_table(table: Any, index: dict[str, int]) -> list[tuple[int, Any, Any, Any]]:
+    """(row number, sensor, time, value) of a read table (core/rosters/readers.py) whose columns `index` found;
+    ValidationError({"file": …}) naming the columns it lacks."""
+    missing = [column for column in READING_COLUMNS if column not in index]
+    if missing:
+        raise ValidationError({"file": _("The file needs the columns sensor, at and value (or 传感器, 时间, 读数); "
+                                         "missing: %(columns)s.") % {"columns": ", ".join(missing)}})
+    s, a, v = index["sensor"], index["at"], index["value"]
+    width = max(s, a, v)
+    return [(number, cells[s], cells[a], cells[v]) if len(cells) > width else
+            (number, *(cells[i] if i < len(cells) else "" for i in (s, a, v)))
+            for number, cells in table.rows]
+
+
+def readings_import(*, actor: User, source: SignalSource, table: Any, index: dict[str, int]) -> IngestResult:
+    """Readings from a file, on `source`'s behalf (its policy on bad rows applies)."""
+    require(actor, "reading.import")
+    return readings_ingest(source=source, rows=rows_from_table(table, index))
