@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from commonground.core.api_types import Code, Day, Id
 
@@ -17,7 +17,7 @@ from .models import SignalKind
 Text = Annotated[str, StringConstraints(max_length=64)]
 
 
-class ReadingIn(Schema):
+class ReadingIn(BaseModel):
     """One reading: the sensor's code, the hour it counts (ISO 8601; without an offset, Shanghai time), the value.
     A value or time the service cannot read is reported as a bad row, not refused here."""
 

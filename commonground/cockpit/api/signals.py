@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
@@ -78,11 +78,11 @@ def _answer(source: SignalSource, rows: list) -> Any:
     try:
         result: IngestResult = readings_ingest(source=source, rows=rows)
     except BatchRefused as refused:
-        return 400, {"detail": _("This source refuses batches with bad rows; nothing was stored."),
-                     "errors": [vars(error) for error in refused.rows]}
-    return 200, {"received": result.received, "added": result.added, "unchanged": result.unchanged,
+        return Status(400, {"detail": _("This source refuses batches with bad rows; nothing was stored."),
+                     "errors": [vars(error) for error in refused.rows]})
+    return Status(200, {"received": result.received, "added": result.added, "unchanged": result.unchanged,
                  "corrected": result.corrected, "skipped": result.skipped,
-                 "errors": [vars(error) for error in result.errors]}
+                 "errors": [vars(error) for error in result.errors]})
 
 
 @router.post("/readings", auth=source_key, response=INGEST_RESPONSES)
@@ -100,9 +100,9 @@ def readings_push_csv(request: HttpRequest) -> Any:
     try:
         table = read_csv(request.body)
     except RosterFileError as error:
-        return 422, {"detail": str(error)}
+        return Status(422, {"detail": str(error)})
     if len(table.rows) > rules.MAX_BATCH:
-        return 422, {"detail": _("At most %(count)d readings in one request.") % {"count": rules.MAX_BATCH}}
+        return Status(422, {"detail": _("At most %(count)d readings in one request.") % {"count": rules.MAX_BATCH}})
     index: dict[str, int] = {}
     for position, header in enumerate(table.headers):
         for column, names in ALIASES.items():
@@ -113,7 +113,7 @@ def readings_push_csv(request: HttpRequest) -> Any:
     try:
         rows = rows_from_table(table, index)
     except ValidationError as error:
-        return 422, {"detail": " ".join(error.messages)}
+        return Status(422, {"detail": " ".join(error.messages)})
     return _answer(request.auth, rows)
 
 
