@@ -8,7 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from commonground.cockpit.models import BadRows, UnitDay
-from commonground.cockpit.services.signals import readings_ingest, rollups_compare, sensor_update, source_update
+from commonground.cockpit.services.signals import (
+    readings_ingest,
+    rollups_compare,
+    sensor_update,
+    source_update,
+)
 
 from .signals_fixtures import hour
 

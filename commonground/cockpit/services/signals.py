@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from commonground.core import clock
 from commonground.core.models import Place, User
 from commonground.core.models.places import place_moved, scope_columns, within_q
-from commonground.core.permissions import require
+from commonground.core.permissions import require, scope_paths
 from commonground.core.rollups import rollup_add
 from commonground.core.text import clean_text
 
@@ -238,12 +238,15 @@ def _stored(readings: Sequence[Good]) -> dict[tuple[int, datetime.datetime], tup
     return found
 
 
-def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any, Any]]) -> IngestResult:
+def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any, Any]],
+                    within: list[str] | None = None) -> IngestResult:
     """Store a batch of (row number, sensor code, time, value) for `source` and move the roll-ups. Raises a
-    ValidationError listing the bad rows when the source refuses batches with bad rows (nothing is written)."""
+    ValidationError listing the bad rows when the source refuses batches with bad rows (nothing is written).
+    `within`: only the sensors under these place paths count (a person importing on the source's behalf)."""
+    rows = list(rows)
     for attempt in range(2):
         try:
-            return _ingest(source=source, rows=list(rows) if attempt == 0 else rows)
+            return _ingest(source=source, rows=rows, within=within)
         except IntegrityError:  # another request stored the same sensor-hour meanwhile: read again, once
             if attempt:
                 raise
@@ -251,10 +254,14 @@ def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any,
 
 
 @transaction.atomic
-def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]]) -> IngestResult:
+def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]],
+            within: list[str] | None = None) -> IngestResult:
     now = clock.now()
+    found = Sensor.objects.filter(source=source, is_active=True)
+    if within is not None:
+        found = found.filter(within_q("place_path", within)) if within else found.none()
     sensors = {code: (pk, unit, kind) for pk, code, unit, kind in
-               Sensor.objects.filter(source=source, is_active=True).values_list("pk", "code", "unit_path", "kind")}
+               found.values_list("pk", "code", "unit_path", "kind")}
     good, errors = _check(rows, {code: info[0] for code, info in sensors.items()}, now)
     result = IngestResult(received=len(rows), errors=errors)
     if errors and source.bad_rows == BadRows.REJECT:
@@ -449,6 +456,8 @@ def rows_from_table(table: Any, index: dict[str, int]) -> list[tuple[int, Any, A
 
 
 def readings_import(*, actor: User, source: SignalSource, table: Any, index: dict[str, int]) -> IngestResult:
-    """Readings from a file, on `source`'s behalf (its policy on bad rows applies)."""
+    """Readings from a file, on `source`'s behalf (its policy on bad rows applies), for the sensors in the
+    actor's area only: another street's sensor is a bad row."""
     require(actor, "reading.import")
-    return readings_ingest(source=source, rows=rows_from_table(table, index))
+    return readings_ingest(source=source, rows=rows_from_table(table, index),
+                           within=scope_paths(actor, "reading.import"))
