@@ -80,7 +80,7 @@ def sensors_export(request: HttpRequest, fmt: str) -> HttpResponse:
     def rows():
         for sensor in found:
             yield [sensor.code, sensor.name, sensor.get_kind_display(), sensor.source.name, sensor.place.code,
-                   sensor.place.name, sensor.capacity, _("yes") if sensor.is_active else _("no")]
+                   sensor.place.name, sensor.capacity, _("in service") if sensor.is_active else _("switched off")]
     return table_response(fmt, headers, rows(), filename="sensors", title=_("Sensors and signals"))
 
 
