@@ -233,3 +233,23 @@ def test_place_series__other_street__404(filled, client):
 
 def test_staff_endpoints__anonymous__401(filled):
     assert Client().get("/api/signals/sensors").status_code == 401
+
+
+@pytest.mark.parametrize("url", [
+    "/api/signals/sensors/99999999999999999999/hours", "/api/signals/sensors/0/days",
+    "/api/signals/sensors/1/hours?start=1800-01-01", "/api/signals/series/days?place=x&kind=nope",
+    "/api/signals/series/hours?place=%00&kind=traffic", "/api/signals/sensors?page=0",
+])
+def test_staff_endpoints__out_of_range_parameters__422(signals, client, url):
+    client.force_login(signals.admin)
+    assert client.get(url).status_code == 422
+
+
+def test_push__odd_values__bad_rows_not_500(signals):
+    body = '{"readings": [{"sensor": "G-1", "at": "2024-05-05T08:00:00+08:00", "value": 1e999},' \
+           '{"sensor": "G-1", "at": "9999-99-99", "value": "NaN"}, {"sensor": "", "at": "", "value": ""}]}'
+    response = Client().post(URL, body, content_type="application/json", HTTP_X_API_KEY=signals.key)
+    assert response.status_code == 200
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(1, "value"), (2, "at"), (3, "sensor")]
+    assert push_csv(signals.key, "").status_code == 422
+    assert push_csv(signals.key, "sensor,at,value\n" + "G-1,x,1\n" * (rules.MAX_BATCH + 1)).status_code == 422

@@ -43,7 +43,7 @@ def test_nav__entry_of_an_app__in_its_order_for_whoever_may_see_it(own_registrie
     street = make_user(RoleKind.STREET_STAFF, tree.street)
     resident = make_user(RoleKind.RESIDENT, tree.estate)
 
-    assert labels(registry.nav_for(street, "/places/"))[:4] == ["Home", "Places", "Extra", "Report"]
+    assert labels(registry.nav_for(street, "/places/"))[:5] == ["Home", "Places", "Digital cockpit", "Extra", "Report"]
     assert "Extra" not in labels(registry.nav_for(resident, "/"))
     cards = {str(card.label): card.url for card in registry.capabilities_for(street)}
     assert cards["Extra work"] == "/report/"  # the first page name that resolves
