@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 CHUNK = 500
 
@@ -17,6 +17,7 @@ def rollup_add(model: type[models.Model], rows: Mapping[tuple, Sequence[Any]]) -
     rows = {key: measures for key, measures in rows.items() if any(measures)}
     if not rows:
         return
+    connection = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy looks it up on every use
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     fields = [model._meta.get_field(name) for name in (*model.key_fields, *model.measure_fields)]  # type: ignore

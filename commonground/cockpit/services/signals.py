@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from commonground.core import clock
 from commonground.core.models import Place, User
 from commonground.core.models.places import place_moved, scope_columns, within_q
-from commonground.core.permissions import require
+from commonground.core.permissions import require, scope_paths
 from commonground.core.rollups import rollup_add
 from commonground.core.text import clean_text
 
@@ -113,8 +113,15 @@ class IngestResult:
         return len({error.row for error in self.errors})
 
 
-@dataclass(frozen=True)
-class Good:
+class BatchRefused(ValidationError):
+    """The source refuses batches with bad rows and this one has some: nothing was written; `rows`: the bad rows."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__({f"row {error.row}: {error.field}": [error.message] for error in errors})
+        self.rows = errors
+
+
+class Good(NamedTuple):
     row: int
     sensor: int
     hour: datetime.datetime
@@ -151,38 +158,66 @@ def _check(rows: Iterable[tuple[int, Any, Any, Any]], sensors: dict[str, int],
     latest = now + datetime.timedelta(minutes=rules.future_minutes())
     good: dict[tuple[int, datetime.datetime], Good] = {}
     errors: list[RowError] = []
+    # A batch repeats a handful of times and many values: each is read once (by type too: True is not 1).
+    hours: dict[Any, tuple[datetime.datetime | None, str]] = {}
+    values: dict[Any, tuple[Decimal | None, str]] = {}
     for row, code, at, raw in rows:
-        sensor = sensors.get(str(code).strip()) if code is not None else None
+        sensor = sensors.get(code) if type(code) is str else None
+        if sensor is None and code is not None:
+            sensor = sensors.get(str(code).strip())
         if sensor is None:
             errors.append(RowError(row, "sensor", _("No sensor of this source has the code “%(code)s”.")
                                    % {"code": clean_text(str(code))[:64]}))
             continue
         try:
-            moment = _parse_time(at)
-        except (TypeError, ValueError, OverflowError):
-            errors.append(RowError(row, "at", _("Give the time as 2023-09-01T08:00:00+08:00.")))
-            continue
-        if not earliest <= moment <= latest:
-            errors.append(RowError(row, "at", _("The time is more than %(days)d days old or ahead of the clock.")
-                                   % {"days": rules.late_days()}))
+            hour, problem = hours[at]
+        except (KeyError, TypeError):
+            hour, problem = _read_time(at, earliest, latest)
+            if isinstance(at, str):
+                hours[at] = (hour, problem)
+        if hour is None:
+            errors.append(RowError(row, "at", problem))
             continue
         try:
-            value = _parse_value(raw)
-        except (InvalidOperation, TypeError, ValueError):
-            errors.append(RowError(row, "value", _("The value is not a number.")))
+            value, problem = values[(type(raw), raw)]
+        except (KeyError, TypeError):
+            value, problem = _read_value(raw)
+            if isinstance(raw, (str, int, float)):
+                values[(type(raw), raw)] = (value, problem)
+        if value is None:
+            errors.append(RowError(row, "value", problem))
             continue
-        if value < 0 or value >= MAX_VALUE:
-            errors.append(RowError(row, "value", _("A reading is a number from 0 up.")))
-            continue
-        value = value.quantize(Decimal("0.01"))
-        key = (sensor, hour_of(moment))
+        key = (sensor, hour)
         earlier = good.get(key)
-        if earlier is not None and earlier.value != value:
-            errors.append(RowError(row, "at", _("Row %(row)d gives this sensor's hour another value.")
-                                   % {"row": earlier.row}))
+        if earlier is not None:
+            if earlier.value != value:
+                errors.append(RowError(row, "at", _("Row %(row)d gives this sensor's hour another value.")
+                                       % {"row": earlier.row}))
             continue
-        good.setdefault(key, Good(row, sensor, key[1], value))
+        good[key] = Good(row, sensor, hour, value)
     return list(good.values()), errors
+
+
+def _read_time(at: Any, earliest: datetime.datetime, latest: datetime.datetime
+               ) -> tuple[datetime.datetime | None, str]:
+    """(the hour `at` lies in, "") or (None, why not)."""
+    try:
+        moment = _parse_time(at)
+    except (TypeError, ValueError, OverflowError):
+        return None, _("Give the time as 2023-09-01T08:00:00+08:00.")
+    if not earliest <= moment <= latest:
+        return None, _("The time is more than %(days)d days old or ahead of the clock.") % {"days": rules.late_days()}
+    return hour_of(moment), ""
+
+
+def _read_value(raw: Any) -> tuple[Decimal | None, str]:
+    try:
+        value = _parse_value(raw)
+    except (InvalidOperation, TypeError, ValueError):
+        return None, _("The value is not a number.")
+    if value < 0 or value >= MAX_VALUE:
+        return None, _("A reading is a number from 0 up.")
+    return value.quantize(Decimal("0.01")), ""
 
 
 def _stored(readings: Sequence[Good]) -> dict[tuple[int, datetime.datetime], tuple[int, Decimal]]:
@@ -203,12 +238,15 @@ def _stored(readings: Sequence[Good]) -> dict[tuple[int, datetime.datetime], tup
     return found
 
 
-def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any, Any]]) -> IngestResult:
+def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any, Any]],
+                    within: list[str] | None = None) -> IngestResult:
     """Store a batch of (row number, sensor code, time, value) for `source` and move the roll-ups. Raises a
-    ValidationError listing the bad rows when the source refuses batches with bad rows (nothing is written)."""
+    ValidationError listing the bad rows when the source refuses batches with bad rows (nothing is written).
+    `within`: only the sensors under these place paths count (a person importing on the source's behalf)."""
+    rows = list(rows)
     for attempt in range(2):
         try:
-            return _ingest(source=source, rows=list(rows) if attempt == 0 else rows)
+            return _ingest(source=source, rows=rows, within=within)
         except IntegrityError:  # another request stored the same sensor-hour meanwhile: read again, once
             if attempt:
                 raise
@@ -216,27 +254,32 @@ def readings_ingest(*, source: SignalSource, rows: Iterable[tuple[int, Any, Any,
 
 
 @transaction.atomic
-def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]]) -> IngestResult:
+def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]],
+            within: list[str] | None = None) -> IngestResult:
     now = clock.now()
+    found = Sensor.objects.filter(source=source, is_active=True)
+    if within is not None:
+        found = found.filter(within_q("place_path", within)) if within else found.none()
     sensors = {code: (pk, unit, kind) for pk, code, unit, kind in
-               Sensor.objects.filter(source=source, is_active=True).values_list("pk", "code", "unit_path", "kind")}
+               found.values_list("pk", "code", "unit_path", "kind")}
     good, errors = _check(rows, {code: info[0] for code, info in sensors.items()}, now)
     result = IngestResult(received=len(rows), errors=errors)
     if errors and source.bad_rows == BadRows.REJECT:
-        raise ValidationError({f"row {error.row}: {error.field}": [error.message] for error in errors})
+        raise BatchRefused(errors)
     stored = _stored(good)
-    added, corrected = [], []
+    added: list[Good] = []
+    corrected: list[Reading] = []
     deltas: list[tuple[Good, Decimal, int]] = []
     for reading in good:
         before = stored.get((reading.sensor, reading.hour))
         if before is None:
-            added.append(Reading(sensor_id=reading.sensor, hour=reading.hour, value=reading.value, received_at=now))
+            added.append(reading)
             deltas.append((reading, reading.value, 1))
         elif before[1] != reading.value:
             corrected.append(Reading(pk=before[0], value=reading.value, received_at=now))
             deltas.append((reading, reading.value - before[1], 0))
     with transaction.atomic():
-        Reading.objects.bulk_create(added, batch_size=1000)
+        _insert(added, now)
         Reading.objects.bulk_update(corrected, ["value", "received_at"], batch_size=500)
     _move_rollups(deltas, {pk: (unit, kind) for pk, unit, kind in sensors.values()})
     result.added, result.corrected = len(added), len(corrected)
@@ -244,13 +287,37 @@ def _ingest(*, source: SignalSource, rows: list[tuple[int, Any, Any, Any]]) -> I
     return result
 
 
+def _insert(readings: list[Good], now: datetime.datetime) -> None:
+    """The new readings in one executemany (what bulk_create would write, without a model object per row: an
+    aware time as the database stores it, prepared once per hour)."""
+    if not readings:
+        return
+    from django.db import connection
+
+    field = Reading._meta.get_field("hour")
+    hours: dict[datetime.datetime, Any] = {}
+    for reading in readings:
+        if reading.hour not in hours:
+            hours[reading.hour] = field.get_db_prep_save(reading.hour, connection)
+    received = field.get_db_prep_save(now, connection)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(Reading._meta.get_field(name).column) for name in ("sensor", "hour", "value",
+                                                                                 "received_at"))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(Reading._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)",
+                           [(r.sensor, hours[r.hour], r.value, received) for r in readings])
+
+
 def _move_rollups(deltas: Iterable[tuple[Good, Decimal, int]], units: dict[int, tuple[str, str]]) -> None:
     by_sensor_day: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
     by_unit_hour: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
     by_unit_day: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
+    days: dict[datetime.datetime, datetime.date] = {}
     for reading, value, count in deltas:
         unit, kind = units[reading.sensor]
-        day = timezone.localtime(reading.hour).date()
+        day = days.get(reading.hour)
+        if day is None:
+            day = days[reading.hour] = timezone.localtime(reading.hour).date()
         for table, key in ((by_sensor_day, (reading.sensor, day)), (by_unit_hour, (unit, kind, reading.hour)),
                            (by_unit_day, (unit, kind, day))):
             table[key][0] += value
@@ -320,3 +387,77 @@ def _sensors_moved(sender: Any, old_path: str, new_path: str, **kwargs: Any) -> 
         return
     if Sensor.objects.filter(within_q("place_path", [new_path])).exists():
         rollups_rebuild(units={old_path[:UNIT_PATH_LENGTH], new_path[:UNIT_PATH_LENGTH]})
+
+
+@transaction.atomic
+def source_update(*, actor: User, source: SignalSource, bad_rows: str | None = None,
+                  is_active: bool | None = None) -> SignalSource:
+    """Change a source's bad-row policy or switch it on or off (an inactive source's key is refused)."""
+    require(actor, "signalsource.manage")
+    source = SignalSource.objects.select_for_update().get(pk=source.pk)
+    if bad_rows is not None:
+        if bad_rows not in BadRows.values:
+            raise ValidationError({"bad_rows": _("Choose what a batch with bad rows does.")})
+        source.bad_rows = bad_rows
+    if is_active is not None:
+        source.is_active = is_active
+    source.save(update_fields=["bad_rows", "is_active", "updated_at"])
+    return source
+
+
+@transaction.atomic
+def sensor_update(*, actor: User, sensor: Sensor, name: str, place: Place, capacity: int | None = None,
+                  latitude: Decimal | None = None, longitude: Decimal | None = None,
+                  is_active: bool = True) -> Sensor:
+    """Change a sensor; moving it to a place of another unit moves its roll-ups (both units are recounted)."""
+    sensor = Sensor.objects.select_for_update().get(pk=sensor.pk)
+    require(actor, "sensor.manage", sensor)
+    require(actor, "sensor.manage", place)
+    name = clean_text(name).strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Name the sensor.")
+    if capacity is not None and capacity <= 0:
+        errors["capacity"] = _("A capacity is a number of people above zero.")
+    if errors:
+        raise ValidationError(errors)
+    old_unit = sensor.unit_path
+    sensor.name, sensor.capacity, sensor.latitude, sensor.longitude = name, capacity, latitude, longitude
+    sensor.is_active = is_active
+    if place.pk != sensor.place_id:
+        sensor.place = place
+        for column, value in scope_columns(Sensor, place.path).items():
+            setattr(sensor, column, value)
+    sensor.save()
+    if sensor.unit_path != old_unit:
+        rollups_rebuild(units={old_unit, sensor.unit_path})
+    return sensor
+
+
+READING_COLUMNS = {
+    "sensor": ("sensor", "sensor code", "传感器", "传感器编码", "编码"),
+    "at": ("at", "time", "hour", "时间", "时刻"),
+    "value": ("value", "读数", "数值"),
+}
+
+
+def rows_from_table(table: Any, index: dict[str, int]) -> list[tuple[int, Any, Any, Any]]:
+    """(row number, sensor, time, value) of a read table (core/rosters/readers.py) whose columns `index` found;
+    ValidationError({"file": …}) naming the columns it lacks."""
+    missing = [column for column in READING_COLUMNS if column not in index]
+    if missing:
+        raise ValidationError({"file": _("The file needs the columns sensor, at and value (or 传感器, 时间, 读数); "
+                                         "missing: %(columns)s.") % {"columns": ", ".join(missing)}})
+    s, a, v = index["sensor"], index["at"], index["value"]
+    width = max(s, a, v)
+    return [(number, cells[s], cells[a], cells[v]) if len(cells) > width else
+            (number, *(cells[i] if i < len(cells) else "" for i in (s, a, v)))
+            for number, cells in table.rows]
+
+
+def readings_import(*, actor: User, source: SignalSource, table: Any, index: dict[str, int]) -> IngestResult:
+    """Readings from a file, on `source`'s behalf (its policy on bad rows applies), for the sensors in the
+    actor's area only: another street's sensor is a bad row."""
+    require(actor, "reading.import")
+    return readings_ingest(source=source, rows=rows_from_table(table, index),
+                           within=scope_paths(actor, "reading.import"))
