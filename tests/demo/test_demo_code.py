@@ -48,4 +48,4 @@ def test_demo_modules__no_patching_of_modules_clock_or_timestamps():
 
 def test_extension_steps__every_app_demo_module_or_package_in_app_order(settings):
     assert [label for label, _step in extension_steps()] == ["cases", "deliberation", "renewal", "coordination", "programs",
-                                                                 "business"]
+                                                                 "business", "cockpit"]
