@@ -35,7 +35,7 @@ def nav_tabs(user: Any, path: str) -> list[Tab]:
     return tabs
 
 
-NAV = NavEntry("cockpit", _("Digital cockpit"), order=20, active_prefix="/cockpit/", tabs=nav_tabs, icon="chart")
+NAV = NavEntry("cockpit", _("Digital cockpit"), order=25, active_prefix="/cockpit/", tabs=nav_tabs, icon="chart")
 
 HOME_CARDS = (
     HomeCard("cockpit.view", _("Your area at a glance: cases, renewal, business and live signals"),

@@ -35,7 +35,7 @@ def signed_in(browser, live_server, user, viewport: str):
 
 @pytest.fixture
 def worker(tree, make_user):
-    """A community worker who may use the admin: ten nav items, more than a phone's bar holds."""
+    """A community worker who may use the admin: eleven nav items, more than a phone's bar holds."""
     return make_user(RoleKind.COMMUNITY_WORKER, tree.community, is_staff=True)
 
 
@@ -47,7 +47,7 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
     nav = page.get_by_role("navigation", name="主导航")
     box = nav.bounding_box()
     links = nav.locator(":scope > ul > li:not(.nav-more) > a")
-    assert links.count() == 10
+    assert links.count() == 11
     more = nav.locator(".nav-more summary")
     if viewport == "phone":
         assert box["y"] + box["height"] == pytest.approx(VIEWPORTS["phone"]["height"], abs=1)  # at the bottom
@@ -59,7 +59,8 @@ def test_main_nav__phone_bottom_bar_with_more__desktop_top_row(browser, live_ser
         expect(panel).to_be_visible()
         with translation.override("zh-hans"):
             programmes = str(PROGRAMMES_NAV.label)
-        assert panel.locator("a").all_inner_texts() == ["报表", "居民", "名册", "三方协同", programmes, "后台管理"]
+        assert panel.locator("a").all_inner_texts() == ["数字驾驶舱", "报表", "居民", "名册", "三方协同", programmes,
+                                                        "后台管理"]
         boxes = [link.bounding_box() for link in panel.locator("a").all()]
         assert [box["y"] for box in boxes] == sorted(box["y"] for box in boxes) and boxes[0]["y"] < boxes[1]["y"]
         assert all(box["x"] >= 0 and box["x"] + box["width"] <= VIEWPORTS["phone"]["width"] for box in boxes)
