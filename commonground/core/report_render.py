@@ -48,12 +48,54 @@ class Table:
 
 
 @dataclass
+class Chart:
+    """A bar chart of one figure of a table of records (the page draws it with ECharts, the PDF with ReportLab)."""
+
+    id: str
+    title: str
+    labels: list[str]
+    values: list[float]
+    percent: bool = False
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """What web/charts.js draws."""
+        return {"labels": self.labels, "horizontal": True, "percent": self.percent,
+                "series": [{"name": self.title, "values": self.values, "colour": CHART_COLOUR}]}
+
+
+CHART_COLOUR = "#2f6f9f"
+CHART_MOST_BARS = 30  # a longer table is charted by its largest values
+
+
+@dataclass
 class Section:
     key: str
     title: str
     tables: list[Table] = field(default_factory=list)
     number: int = 0
     sentences: list[str] = field(default_factory=list)
+
+    @property
+    def charts(self) -> list[Chart]:
+        """A chart for each table of two or more records: their first figure, labelled by their first column."""
+        charts = []
+        for index, table in enumerate(self.tables):
+            if table.figures or len(table.rows) < 2:
+                continue
+            column = next((i for i in range(1, len(table.columns)) if all(
+                row[i].numeric or row[i].value is None for row in table.rows)
+                and any(row[i].numeric for row in table.rows)), None)
+            if column is None:
+                continue
+            rows = table.rows
+            if len(rows) > CHART_MOST_BARS:
+                rows = sorted(rows, key=lambda row: -(row[column].value or 0))[:CHART_MOST_BARS]
+            percent = any(row[column].percent for row in rows)
+            values = [round((row[column].value or 0) * (100 if percent else 1), 2) for row in rows]
+            title = " · ".join(part for part in (table.title, table.columns[column]) if part)
+            charts.append(Chart(f"chart-{self.key}-{index}", title, [row[0].text for row in rows], values, percent))
+        return charts
 
     @property
     def heading(self) -> str:

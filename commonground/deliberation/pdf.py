@@ -1,39 +1,24 @@
 """PDF documents (notices, agendas, minutes) with ReportLab, laid out as official notices are: the title centred,
 the body with indented paragraphs, the issuer and the date at the bottom right over a place for the seal.
 
-The Chinese font is embedded (ReportLab subsets a TrueType font: only the glyphs used), so the document prints
-the same on every machine. ReportLab embeds TrueType outlines only, not the CFF outlines of Noto CJK; the font
-is found by `font_path()`: the file named by `CG_PDF_FONT`, or one of Debian's TrueType CJK fonts
-(fonts-wqy-microhei, installed by setup and CI).
+The Chinese font is core's (`core/pdf_fonts.py`: embedded, found by `CG_PDF_FONT` or among Debian's).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import segno
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "CommonGroundCJK"
-# TrueType-outline CJK fonts of Debian, in order of preference (the first is what setup and CI install).
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
+from commonground.core.pdf_fonts import FONT, ensure_font
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1, spaceAfter=7 * mm,
                        wordWrap="CJK")
@@ -46,38 +31,6 @@ SMALL = ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10, wordWra
 SEAL_DIAMETER = 40 * mm  # the round seal of a residents' committee or an owners' committee is 38-42 mm
 SIGN_WIDTH = 70 * mm
 QR_SIZE = 26 * mm
-
-
-def font_path() -> Path | None:
-    """The CJK TrueType font to embed: `CG_PDF_FONT` if set, else the first of Debian's that is installed."""
-    configured = getattr(settings, "CG_PDF_FONT", "")
-    if configured:
-        return Path(configured)
-    return next((Path(p) for p in FONT_CANDIDATES if Path(p).is_file()), None)
-
-
-@functools.cache
-def _register_font(path: Path) -> None:
-    if not path.is_file():
-        raise ImproperlyConfigured(
-            f"The CJK font for PDFs is missing: {path}. Install Debian's fonts-wqy-microhei, or set CG_PDF_FONT "
-            "to a TrueType (.ttf or .ttc) font with Chinese glyphs.")
-    try:
-        pdfmetrics.registerFont(TTFont(FONT, str(path), subfontIndex=0))
-    except Exception as error:  # ReportLab refuses CFF (PostScript-outline) OpenType fonts such as Noto CJK
-        raise ImproperlyConfigured(
-            f"{path} cannot be embedded in a PDF ({error}). Use a font with TrueType outlines, such as Debian's "
-            "fonts-wqy-microhei.") from error
-
-
-def ensure_font() -> None:
-    """Register the CJK font once, or raise ImproperlyConfigured saying what to install."""
-    path = font_path()
-    if path is None:
-        raise ImproperlyConfigured(
-            "No CJK font for PDFs: install Debian's fonts-wqy-microhei, or set CG_PDF_FONT to a TrueType "
-            "(.ttf or .ttc) font with Chinese glyphs.")
-    _register_font(path)
 
 
 class SignatureBlock(Flowable):

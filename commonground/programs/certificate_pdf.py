@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-from commonground.deliberation.pdf import FONT, ensure_font
+from commonground.core.pdf_fonts import FONT, ensure_font
 
 from .models import Certificate
 

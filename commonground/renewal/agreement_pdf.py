@@ -17,7 +17,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from commonground.deliberation.pdf import BODY, CELL, FONT, SMALL, TITLE, ensure_font
+from commonground.core.pdf_fonts import FONT, ensure_font
+from commonground.deliberation.pdf import BODY, CELL, SMALL, TITLE
 
 from .models import Agreement, AgreementStatus
 

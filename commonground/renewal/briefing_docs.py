@@ -14,8 +14,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from commonground.core.pdf_fonts import FONT, ensure_font
 from commonground.core.tables import Sheet, Styled, xlsx_book
-from commonground.deliberation.pdf import BODY, CELL, FONT, TITLE, SignatureBlock, ensure_font
+from commonground.deliberation.pdf import BODY, CELL, TITLE, SignatureBlock
 
 from .progress_selectors import Briefing
 from .progress_text import briefing_paragraphs

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ..models import Place, PlaceKind
 from ..permissions import require, visible_to
+from ..report_pdf import report_pdf
 from ..report_render import report_context, report_html, report_json, report_xlsx
 from ..reporting import build_report, default_report_scope, parse_day
 from ..selectors import access_place
@@ -48,7 +49,7 @@ def report_places(user: Any) -> list[Place]:
 
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
-    """The report on screen (?format=json|xlsx|html to download or print it)."""
+    """The report on screen (?format=json|xlsx|pdf|html to download or print it)."""
     place = report_scope(request.user, request.GET.get("scope"))
     context: dict[str, Any] = {
         "scope": place, "start": request.GET.get("from", ""), "end": request.GET.get("to", ""),
@@ -67,6 +68,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(report_json(report), content_type="application/json; charset=utf-8")
     elif output == "xlsx":
         response = HttpResponse(report_xlsx(report), content_type=XLSX_TYPE)
+    elif output == "pdf":
+        response = HttpResponse(report_pdf(report), content_type="application/pdf")
     elif output == "html":
         return HttpResponse(report_html(report, standalone=False))
     else:

@@ -1,4 +1,4 @@
-"""`commonground report`: the district report (shared/domain/REPORT.md) as JSON, HTML or XLSX."""
+"""`commonground report`: the district report (shared/domain/REPORT.md) as JSON, HTML, XLSX or PDF."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from commonground.core.models import Place
+from commonground.core.report_pdf import report_pdf
 from commonground.core.report_render import report_html, report_json, report_xlsx
 from commonground.core.reporting import build_report, parse_day
 
-FORMATS = ("json", "html", "xlsx")
+FORMATS = ("json", "html", "xlsx", "pdf")
 
 
 class Command(BaseCommand):
@@ -42,10 +43,10 @@ class Command(BaseCommand):
                 report = build_report(scope=place, start=first, end=last)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            if format == "xlsx":
+            if format in ("xlsx", "pdf"):
                 if not output:
-                    raise CommandError(_("An XLSX workbook needs a file: add -o FILE."))
-                Path(output).write_bytes(report_xlsx(report))
+                    raise CommandError(_("An XLSX workbook or a PDF needs a file: add -o FILE."))
+                Path(output).write_bytes(report_xlsx(report) if format == "xlsx" else report_pdf(report))
                 return
             text = report_json(report) if format == "json" else report_html(report)
         if output:

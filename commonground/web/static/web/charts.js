@@ -1,4 +1,4 @@
-/* The figures page's charts, drawn with ECharts from the JSON each chart names in data-chart:
+/* Charts drawn with ECharts from the JSON each chart names in data-chart (the figures page, the report, the cockpit):
    {labels: [...], series: [{name, values, colour, stack?}], kind?: "line", horizontal?: true, percent?: true}.
    The charts are pictures of the tables beside them (aria-hidden): the tables carry the numbers and links. */
 (function () {
