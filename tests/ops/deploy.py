@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -16,19 +17,24 @@ ROOT = Path(__file__).resolve().parents[2]
 class Deployment:
     """One deployment on disk: its var/ folder and its database (a SQLite file or a scratch PostgreSQL db)."""
 
-    def __init__(self, tmp: Path, name: str) -> None:
+    def __init__(self, tmp: Path, name: str, *, like: Deployment | None = None) -> None:
+        """An empty deployment, or a copy of the database of `like` (a migrated one: migrating takes a minute)."""
         self.var = tmp / name
         self.database_url = ""
         engine = settings.DATABASES["default"]["ENGINE"]
         if "postgresql" in engine:
             db = settings.DATABASES["default"]
             self.dbname = f"cg_backup_{name}_{uuid.uuid4().hex[:8]}"
-            self._admin(f'CREATE DATABASE "{self.dbname}"')
+            template = f' TEMPLATE "{like.dbname}"' if like else ""
+            self._admin(f'CREATE DATABASE "{self.dbname}"{template}')
             auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
             self.database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{self.dbname}"
         else:
             self.dbname = ""
             self.database_url = f"sqlite:///{self.var / 'commonground.sqlite3'}"
+            if like:  # its process has ended: the file holds everything (no write-ahead log left)
+                self.var.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(like.var / "commonground.sqlite3", self.var / "commonground.sqlite3")
 
     def _admin(self, sql: str) -> None:
         import psycopg

@@ -20,8 +20,9 @@ CHECK = ("import json; from commonground.cases.models import Case, CaseEvent; "
 
 
 @pytest.fixture
-def restored(tmp_path):
-    deployment = Deployment(tmp_path, "restored")
+def restored(tmp_path, migrated):
+    """An empty migrated deployment to restore into."""
+    deployment = Deployment(tmp_path, "restored", like=migrated)
     yield deployment
     deployment.drop()
 
@@ -44,7 +45,6 @@ def test_backup_restore__while_the_demo_is_written_to__acknowledged_cases_back_n
         filer.stop()
     acknowledged = [number for number, _seconds in filer.acknowledged]
 
-    restored.run("migrate", "-v", "0")
     message = restored.run("restore", str(tmp_path / "backup.tar.gz")).stdout
     state = json.loads(restored.run("shell", "-c", CHECK).stdout.strip().splitlines()[-1])
 
@@ -60,15 +60,13 @@ def test_backup_restore__while_the_demo_is_written_to__acknowledged_cases_back_n
 
 
 @pytest.mark.slow
-def test_restore__into_a_database_with_data__refused_without_replace(tmp_path, restored):
-    live = Deployment(tmp_path, "small")
+def test_restore__into_a_database_with_data__refused_without_replace(tmp_path, restored, migrated):
+    live = Deployment(tmp_path, "small", like=migrated)
     try:
-        live.run("migrate", "-v", "0")
         live.run("seed_categories")
         live.run("backup", "-o", str(tmp_path / "backup.tar.gz"))
     finally:
         live.drop()
-    restored.run("migrate", "-v", "0")
     restored.run("seed_categories")
 
     env = restored.env()

@@ -1,4 +1,4 @@
-/* Charts drawn with ECharts from the JSON each chart names in data-chart (the figures page, the report, the cockpit):
+/* Charts drawn with ECharts from the JSON each chart names in data-chart (every page that draws charts):
    {labels: [...], series: [{name, values, colour, stack?}], kind?: "line", horizontal?: true, percent?: true}.
    The charts are pictures of the tables beside them (aria-hidden): the tables carry the numbers and links. */
 (function () {
