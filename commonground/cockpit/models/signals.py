@@ -67,7 +67,8 @@ class Sensor(TimeStampedModel):
     code = models.CharField(_("sensor code"), max_length=64)
     name = models.CharField(_("sensor name"), max_length=100)
     kind = models.CharField(_("signal kind"), max_length=16, choices=SignalKind.choices)
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="sensors")
+    place = models.ForeignKey(Place, verbose_name=_("where the sensor is"), on_delete=models.PROTECT,
+                              related_name="sensors")
     place_path = models.CharField(max_length=255, editable=False)
     street_path = models.CharField(max_length=255, editable=False, default="")
     unit_path = models.CharField(max_length=UNIT_PATH_LENGTH, editable=False, default="")

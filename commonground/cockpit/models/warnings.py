@@ -45,7 +45,8 @@ class Alert(TimeStampedModel):
     key = models.CharField(max_length=200)
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
     title = models.CharField(_("warning title"), max_length=200)
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="alerts")
+    place = models.ForeignKey(Place, verbose_name=_("where the warning is"), on_delete=models.PROTECT,
+                              related_name="alerts")
     place_path = models.CharField(max_length=255, editable=False)
     street_path = models.CharField(max_length=255, editable=False, default="")
     sensor = models.ForeignKey("cockpit.Sensor", on_delete=models.SET_NULL, null=True, blank=True,

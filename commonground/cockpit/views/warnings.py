@@ -94,7 +94,7 @@ def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     alert = access_alert(request.user, pk)
     may_manage = can(request.user, MANAGE, alert) and alert.state in OPEN_STATES
     context = {"alert": alert, "may_manage": may_manage, "chart": _chart(alert),
-               "evidence_rows": _evidence_rows(alert),
+               "evidence_rows": _evidence_rows(alert), "evidence_figures": _evidence_figures(alert),
                "assign_form": AlertAssignForm(users=assignees(alert)) if may_manage else None,
                "case_form": AlertCaseForm(initial={"category": default_category(alert)}) if may_manage else None}
     return render(request, "cockpit/warning_detail.html", context)
@@ -105,6 +105,16 @@ def _evidence_rows(alert) -> list[tuple[str, object, bool]]:
     labels, values = evidence.get("labels") or [], evidence.get("values") or []
     marked = set(evidence.get("marked") or [])
     return [(label, value, label in marked) for label, value in zip(labels, values, strict=False)]
+
+
+def _evidence_figures(alert) -> list[tuple[str, object]]:
+    """The figures of a warning without a series (risk, expiry, pile-up), labelled for people."""
+    labels = {"enterprises": _("Enterprises at or above the risk threshold"), "top_score": _("Highest risk score"),
+              "ends_on": _("Ends on"), "overdue": _("Overdue cases"), "open": _("Open cases")}
+    evidence = alert.evidence or {}
+    if evidence.get("kind") != "figures":
+        return []
+    return [(labels.get(key, key), value) for key, value in evidence.items() if key != "kind"]
 
 
 def _act(request: HttpRequest, pk: int, act, done: str) -> HttpResponse:
