@@ -452,7 +452,8 @@ def test_get_request__merged__main_case_status_and_note(http, located, questions
     document = http.get(f"{BASE}/requests/{repeat.number}.json").json()[0]
     assert (document["status"], document["status_notes"], document["agency_responsible"],
             document["expected_datetime"]) == (
-        "open", f"merged into {main.number}", "竹竿巷社区", timezone.localtime(main.deadline).isoformat())
+        "open", f"merged into {main.number}", "竹竿巷社区",
+        timezone.localtime(main.deadline).isoformat(timespec="seconds"))
     assert repeat.number in numbers(http.get(f"{BASE}/requests.json", {"status": "open"}))
     case_feedback(case=main, actor=people["grid"], note="已清运")
     case_verify(case=main, actor=people["worker"], approved=True)
