@@ -38,12 +38,13 @@ $(VENV)/.installed: pyproject.toml
 # Front-end libraries come pinned from the npm registry and are copied into the static folder.
 $(VENDOR)/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster $(VENDOR)/pico $(VENDOR)/echarts $(VENDOR)/htmx
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/markercluster $(VENDOR)/pico $(VENDOR)/echarts $(VENDOR)/echarts-gl $(VENDOR)/htmx
 	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
 	cp -r node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/leaflet.markercluster.js.map node_modules/leaflet.markercluster/dist/MarkerCluster.css $(VENDOR)/markercluster/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/echarts-gl/dist/echarts-gl.min.js node_modules/echarts-gl/dist/echarts-gl.min.js.LICENSE.txt $(VENDOR)/echarts-gl/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	# axe-core only for the browser tests and screenshots: injected by tests/browser.py, never served to users
 	mkdir -p $(TEST_VENDOR)/axe-core

@@ -224,7 +224,7 @@ class PlaceAdmin(ScopedHistoryAdmin):
     search_fields = ("name", "code")
     autocomplete_fields = ("parent",)
     fields = ("code", "name", "kind", "parent", "address", "latitude", "longitude", "outline", "floor_area_m2",
-              "year_built", "households")
+              "year_built", "floors", "households")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return super().get_readonly_fields(request, obj) + (["code", "kind"] if obj else [])

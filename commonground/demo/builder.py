@@ -30,6 +30,7 @@ from .district import build_buildings, build_district, build_estates
 from .flats import build_flats
 from .organisations import build_organisations
 from .residents import build_residents
+from .shapes import shape_buildings
 
 DEFAULT_SEED = 20230831
 DEMO_TODAY = "2023-08-31"  # the default report period is then 2023-01-01 to 2023-08-31
@@ -56,6 +57,7 @@ CORE_STEPS: tuple[tuple[str, Step], ...] = (
     ("buildings", build_buildings),
     ("flats", build_flats),
     ("business", build_business),
+    ("building shapes", shape_buildings),
     ("organisations", build_organisations),
     ("residents", build_residents),
     ("clock", start_clock),

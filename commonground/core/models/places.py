@@ -127,6 +127,7 @@ class Place(TimeStampedModel):
     outline = models.JSONField(_("outline (GeoJSON)"), null=True, blank=True)
     floor_area_m2 = AreaField(_("floor area (m²)"), null=True, blank=True)
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("floors above ground"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
 
@@ -143,6 +144,8 @@ class Place(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(floor_area_m2__isnull=True) | Q(floor_area_m2__gt=0),
                                    name="place_floor_area_positive"),
+            models.CheckConstraint(condition=Q(floors__isnull=True) | Q(floors__gte=1, floors__lte=200),
+                                   name="place_floors_range"),
             models.CheckConstraint(condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
                                    name="place_latitude_range"),
             models.CheckConstraint(

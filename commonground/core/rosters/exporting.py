@@ -41,7 +41,7 @@ def _places(user: Any, scope: Place | None) -> Iterator[list[Any]]:
         queryset = queryset.within(scope)
     rows = queryset.order_by("path").values_list(
         "code", "name", "kind", "parent__code", "latitude", "longitude", "floor_area_m2", "year_built",
-        "households", "address",
+        "floors", "households", "address",
     )
     for code, name, kind, parent_code, *rest in rows.iterator(chunk_size=CHUNK):
         yield [code, name, KIND_LABELS_ZH[kind][0], parent_code or "", *rest]

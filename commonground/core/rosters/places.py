@@ -20,7 +20,7 @@ from . import cells
 from .context import INVALID, ImportContext, Parsed, Plan, Row, chunked
 from .specs import KIND_LABELS_ZH, choice_lookup
 
-ATTRIBUTES = ("latitude", "longitude", "floor_area_m2", "year_built", "households", "address")
+ATTRIBUTES = ("latitude", "longitude", "floor_area_m2", "year_built", "floors", "households", "address")
 
 
 @functools.cache
@@ -51,6 +51,7 @@ def _parse(ctx: ImportContext, row: Row) -> PlaceRow | None:
         "longitude": ctx.parse(row, "longitude", cells.decimal, places=6, low=Decimal(-180), high=Decimal(180)),
         "floor_area_m2": ctx.parse(row, "floor_area_m2", cells.area),
         "year_built": ctx.parse(row, "year_built", cells.integer, low=1000, high=2100),
+        "floors": ctx.parse(row, "floors", cells.integer, low=1, high=200),
         "households": ctx.parse(row, "households", cells.integer, low=0, high=10_000_000),
         "address": ctx.parse(row, "address", cells.text, max_length=255),
     }

@@ -58,6 +58,7 @@ PLACES = RosterSpec("places", _("places"), "place", (
     Column("longitude", "经度"),
     Column("floor_area_m2", "建筑面积(㎡)", False, ("建筑面积", "建筑面积(平方米)")),
     Column("year_built", "建成年份", False, ("建成年代",)),
+    Column("floors", "地上层数", False, ("层数", "楼层数")),
     Column("households", "户数"),
     Column("address", "地址"),
 ))

@@ -18,7 +18,8 @@ from ..models.places import ALLOWED_PARENT_KINDS, SEGMENT_WIDTH, path_segment, p
 from . import permit
 
 EDITABLE_FIELDS = (
-    "name", "latitude", "longitude", "outline", "floor_area_m2", "year_built", "households", "address",
+    "name", "latitude", "longitude", "outline", "floor_area_m2", "year_built", "floors", "households",
+    "address",
 )
 
 
@@ -43,7 +44,8 @@ def temporary_path() -> str:
 def place_create(
     *, code: str, name: str, kind: str, parent: Place | None = None, latitude: Decimal | None = None,
     longitude: Decimal | None = None, floor_area_m2: Decimal | None = None, year_built: int | None = None,
-    households: int | None = None, outline: dict | None = None, address: str = "", actor: User | None = None,
+    floors: int | None = None, households: int | None = None, outline: dict | None = None, address: str = "",
+    actor: User | None = None,
 ) -> Place:
     """Create a place under `parent`, with its path and depth; `actor` may "place.add" under `parent`."""
     permit(actor, "place.add", parent)
@@ -51,7 +53,7 @@ def place_create(
     place = Place(
         code=code.strip(), name=name.strip(), kind=kind, parent=parent, path=temporary_path(),
         depth=parent.depth + 1 if parent else 0, latitude=latitude, longitude=longitude,
-        floor_area_m2=floor_area_m2, year_built=year_built, households=households, outline=outline,
+        floor_area_m2=floor_area_m2, year_built=year_built, floors=floors, households=households, outline=outline,
         address=address,
     )
     place.full_clean(exclude=["path"])
