@@ -162,6 +162,14 @@ def access_building(actor: User, code: str, action: str = "buildingledger.view")
     return building
 
 
+def occupancy_by_building(actor: User, place: Place) -> dict[str, Decimal]:
+    """Occupancy (1 − vacant / floor area) of the ledger buildings under `place` that `actor` sees, by path."""
+    rows = (buildings_visible(actor).filter(within_q("path", [place.path]), business_ledger__isnull=False,
+                                            floor_area_m2__gt=0)
+            .values_list("path", "floor_area_m2", "business_ledger__vacant_area_m2"))
+    return {path: (1 - vacant / area).quantize(Decimal("0.0001")) for path, area, vacant in rows}
+
+
 def _count(rows: QuerySet, key: str) -> Coalesce:
     return Coalesce(Subquery(rows.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]), 0)
 

@@ -14,6 +14,7 @@ from commonground.web.registry import HomeCard, NavEntry, Tab
 TABS: list[tuple[Any, str, tuple[str, ...]]] = [
     (_("Overview"), "cockpit:dashboard", ("cockpit.view",)),
     (_("Cockpit map"), "cockpit:map", ("cockpit.view",)),
+    (_("3D view"), "cockpit:scene", ("cockpit.view",)),
     (_("Early warnings"), "cockpit:warnings", ("warning.view",)),
     (_("Commercial vitality"), "cockpit:vitality", ("cockpit.view",)),
     (_("Sensors and signals"), "cockpit:sensors", ("sensor.view",)),

@@ -248,7 +248,8 @@ CG_BASEMAP_URL = os.environ.get("CG_BASEMAP_URL", "")
 # style="…", no eval. Data for scripts goes in {{ …|json_script }} blocks; behaviour in static files
 # (web/static/web/behaviours.js). Leaflet and ECharts style elements through the CSSOM, which the policy allows.
 # img-src: data: for Pico's icons, blob: for images a page builds itself (a chart saved as a picture), and the
-# basemap's tile host. PDF responses go without the policy (web/csp.py says why).
+# basemap's tile host. PDF responses go without the policy (web/csp.py says why). One page adds 'unsafe-eval': the
+# cockpit's 3D view, for ECharts GL (cockpit/views/dashboards.py says why).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -72,3 +72,32 @@ def test_big_screen__1920_by_1080__figures_chart_and_map(browser, live_server, l
     expect(page.locator('[data-layer-count="cases"]')).to_have_text("2")
     page.screenshot(path=ARTIFACTS / "cockpit-screen-1920.png")
     context.close()
+
+
+def test_scene__street_officer__buildings_drawn_in_3d_and_opened(browser, live_server, live_static, dash):
+    """WebGL (SwiftShader in headless Chromium): ECharts GL draws the two buildings with a footprint, without a
+    script error; the table beside it opens the busiest building."""
+    from .test_scene import shaped
+
+    shaped(dash.signals.tree.building, 6)
+    shaped(dash.business.office, 30)
+    ARTIFACTS.mkdir(exist_ok=True)
+    client = Client()
+    client.force_login(dash.signals.staff)
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/cockpit/3d/")
+    expect(page.locator("#cockpit-scene[data-ready='2'] canvas").first).to_be_visible()
+    assert page.evaluate("window.cgScene.getOption().series[0].data.length") == 2
+    assert page.evaluate("!!document.createElement('canvas').getContext('webgl')")
+    page.wait_for_timeout(500)  # the first frames
+    page.screenshot(path=ARTIFACTS / "cockpit-3d-desktop.png", full_page=True)
+    with page.expect_navigation():
+        page.get_by_role("link", name=dash.signals.tree.building.name).first.click()
+    assert page.url.endswith(f"/places/{dash.signals.tree.building.code}/")
+    context.close()
+    assert not errors, errors

@@ -446,3 +446,14 @@ def test_import_command__user_without_permission__refused(tree, tmp_path, role_u
                      stdout=io.StringIO(), stderr=io.StringIO())
     assert not Person.objects.filter(name="杨八").exists()
 
+
+
+def test_roster_import__places_floors__read_and_checked(tree, nothing_written):
+    headers = [*PLACE_HEADERS, "地上层数"]
+    with nothing_written():
+        result = run("places", headers, [["F0", "0层楼", "楼幢", tree.estate.code, "", "", "", "", "", "", "0"],
+                                         ["F1", "楼", "楼幢", tree.estate.code, "", "", "", "", "", "", "六"]])
+        assert located(result) == [(2, "floors", "out_of_range"), (3, "floors", "integer")]
+    result = run("places", headers, [["F6", "6层楼", "楼幢", tree.estate.code, "", "", "", "", "", "", "6"]])
+    assert result.ok
+    assert Place.objects.get(code="F6").floors == 6

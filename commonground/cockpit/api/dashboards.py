@@ -12,10 +12,12 @@ from ninja import Query, Router
 from commonground.core.permissions import require
 
 from ..dashboards_selectors import access_cockpit_place, default_place, layer_features
+from ..scene_selectors import scene
 
 router = Router()
 
 Layer = Literal["areas", "offices", "cases", "density", "warnings", "sensors"]
+Metric = Literal["open_cases", "occupancy", "vitality"]
 
 
 GEOJSON = {"type": "object", "properties": {"type": {"type": "string"}, "features": {"type": "array"},
@@ -38,5 +40,24 @@ def layer(request: HttpRequest, layer: Layer, place: str = Query("", max_length=
     features, truncated = layer_features(request.user, layer, where)
     response = JsonResponse({"type": "FeatureCollection", "features": features, "truncated": truncated,
                              "place": where.code}, content_type="application/geo+json")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@router.get("/scene", url_name="cockpit_scene", response={200: Any},
+            openapi_extra={"responses": {
+                200: {"description": "A GeoJSON FeatureCollection of building footprints.",
+                      "content": {"application/geo+json": {"schema": GEOJSON}}},
+                404: {"description": "No such place in the viewer's scope."}}})
+def building_scene(request: HttpRequest, place: str = Query("", max_length=64),
+                   metric: Metric = "open_cases") -> JsonResponse:
+    """The 3D view's buildings under `place` (default: the viewer's own scope): each footprint with `height_m`
+    (floors × a storey's height; null without floors), the `metric`'s `value` (null where it does not apply) and
+    the `url` of the building's page; capped (`truncated` says when)."""
+    require(request.user, "cockpit.view")
+    where = access_cockpit_place(request.user, place) if place else default_place(request.user)
+    if where is None:
+        raise Http404(_("No place of yours has a cockpit."))
+    response = JsonResponse(scene(request.user, where, metric), content_type="application/geo+json")
     response["Cache-Control"] = "private, max-age=60"
     return response

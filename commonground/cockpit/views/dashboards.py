@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +18,10 @@ from commonground.core.permissions import require
 
 from .. import panels
 from ..dashboards_selectors import LAYER_LABELS, access_cockpit_place, default_place, picker_places
+from ..scene_selectors import METRICS, scene, storey_m
 from ..vitality_selectors import vitality_page
 
+SCENE_TOP = 10  # buildings in the table beside the 3D view
 FALLBACK_CENTRE = (30.319, 120.142)  # Gongshu district, where a map opens when nothing has coordinates
 
 
@@ -63,6 +66,26 @@ def _map_data(place) -> dict:
             "areas": reverse("core:place-areas") + "?" + urlencode({"within": place.code})}
 
 
+# ECharts GL (claygl) compiles its own compositor's size expressions ("expr(width * dpr)") with new Function when
+# a chart starts, so this one page allows eval; scripts still come only from our own static files.
+@csp_update({"script-src": ["'unsafe-eval'"]})
+@login_required
+def building_scene(request: HttpRequest) -> HttpResponse:
+    """The 3D view: the buildings of the viewer's scope (or a place in it) extruded by their height and coloured
+    by a metric (the same figures as /api/cockpit/scene)."""
+    place = _place(request, request.GET.get("place") or None)
+    metric = request.GET.get("metric", "")
+    metric = metric if metric in METRICS else "open_cases"
+    buildings = scene(request.user, place, metric)
+    buildings["storey_m"] = storey_m()
+    highest = sorted((feature["properties"] for feature in buildings["features"]
+                      if feature["properties"]["value"] is not None), key=lambda row: -row["value"])[:SCENE_TOP]
+    return render(request, "cockpit/dashboards_scene.html", {
+        "place": place, "places": picker_places(request.user), "metric": metric, "storey_m": storey_m(),
+        "metrics": [(key, label) for key, (label, _unit) in METRICS.items()], "scene": buildings,
+        "highest": highest})
+
+
 @login_required
 def big_screen(request: HttpRequest) -> HttpResponse:
     """The big screen (大屏) of the viewer's scope: key figures and live warnings (refreshed every minute by
@@ -93,6 +116,7 @@ def vitality(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("map/", cockpit_map, name="map"),
+    path("3d/", building_scene, name="scene"),
     path("vitality/", vitality, name="vitality"),
     path("screen/", big_screen, name="big_screen"),
     path("screen/figures/", big_screen_figures, name="big_screen_figures"),
