@@ -6,6 +6,7 @@ A cockpit is for a place of one of SCOPE_KINDS that the viewer reaches with `coc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -36,11 +37,28 @@ def cockpit_places(user: Any) -> QuerySet[Place]:
     return visible_to(user, VIEW, Place.objects.filter(kind__in=SCOPE_KINDS))
 
 
-def picker_places(user: Any) -> list[Place]:
+@dataclass(frozen=True)
+class PickerOption:
+    code: str
+    name: str
+    kind_label: str
+
+
+class Picker(list):
+    """The picker's options in tree order, with `codes`, the set of their codes."""
+
+    def __init__(self, options: list[PickerOption]) -> None:
+        super().__init__(options)
+        self.codes = {option.code for option in options}
+
+
+def picker_places(user: Any) -> Picker:
     """The places of the picker: the viewer's own and everything of a scope kind under them down to communities
-    (estates are opened from their community's map and lists), in tree order."""
-    places = cockpit_places(user).exclude(kind=PlaceKind.ESTATE).only("code", "name", "kind", "path", "depth")
-    return list(places.order_by("path")[:PICKER_LIMIT])
+    (estates are opened from their community's map and lists), in tree order. Labels from one lookup: a model's
+    get_kind_display per option cost more than the rest of the dashboard."""
+    labels = dict(PlaceKind.choices)
+    rows = cockpit_places(user).exclude(kind=PlaceKind.ESTATE).order_by("path").values_list("code", "name", "kind")
+    return Picker([PickerOption(code, name, str(labels[kind])) for code, name, kind in rows[:PICKER_LIMIT]])
 
 
 def default_place(user: Any) -> Place | None:

@@ -149,22 +149,18 @@ def signals_panel(user: Any, place: Place) -> dict[str, Any] | None:
         return None
     now = timezone.localtime(clock.now())
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ranges = Q()
-    for week in range(vitality.BASELINE_WEEKS + 1):
+    ranges, sums = Q(), {}
+    for week in range(vitality.BASELINE_WEEKS + 1):  # each week's same hours summed in SQL, one row back
         day = start - datetime.timedelta(weeks=week)
-        ranges |= Q(hour__gte=day, hour__lt=day + (now - start))
-    by_day: dict[datetime.date, Decimal] = {}
-    for hour, total in (UnitHour.objects.filter(_unit_q(place), ranges, kind=SignalKind.FOOT_TRAFFIC)
-                        .values_list("hour", "total")):
-        day = timezone.localtime(hour).date()
-        by_day[day] = by_day.get(day, Decimal(0)) + total
-    today_total = by_day.pop(start.date(), None)
-    usual = vitality.baseline(list(by_day.values()))
+        same_hours = Q(hour__gte=day, hour__lt=day + (now - start))
+        ranges |= same_hours
+        sums[f"week{week}"] = Sum("total", filter=same_hours)
+    weeks = UnitHour.objects.filter(_unit_q(place), ranges, kind=SignalKind.FOOT_TRAFFIC).aggregate(**sums)
+    today_total = weeks.pop("week0")
+    usual = vitality.baseline([total for total in weeks.values() if total is not None])
     first = start.date() - datetime.timedelta(days=TREND_DAYS - 1)
-    series: dict[datetime.date, Decimal] = {}
-    for day, total in (UnitDay.objects.filter(_unit_q(place), kind=SignalKind.FOOT_TRAFFIC, day__gte=first)
-                       .values_list("day", "total")):
-        series[day] = series.get(day, Decimal(0)) + total
+    series = dict(UnitDay.objects.filter(_unit_q(place), kind=SignalKind.FOOT_TRAFFIC, day__gte=first)
+                  .order_by().values("day").annotate(sum=Sum("total")).values_list("day", "sum"))
     if today_total is None and not series:
         return None
     days = [first + datetime.timedelta(days=n) for n in range(TREND_DAYS)]
