@@ -22,7 +22,7 @@
   var raise = Math.round(Math.min(8, Math.max(1, widthM / 2500)));
   var unitsPerM = BOX_WIDTH / widthM * raise;
   var scale = document.getElementById("cockpit-scene-scale");
-  if (scale && raise > 1) { scale.textContent = scale.dataset.text.replace("%s", raise); scale.hidden = false; }
+  if (scale && raise > 1) { scale.textContent = scale.dataset.text.replace("{n}", raise); scale.hidden = false; }
 
   var byCode = {};
   echarts.registerMap("cg-scene", {
