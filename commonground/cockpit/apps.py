@@ -15,3 +15,16 @@ class CockpitConfig(AppConfig):
 
         register_nav(home.NAV)
         register_home_cards(*home.HOME_CARDS)
+
+    def tick(self) -> str:
+        """`commonground tick`'s cockpit work without a broker (both idempotent): the early warnings' scan and
+        the vitality index of yesterday and today; a line when warnings were raised, else nothing."""
+        from django.utils.translation import gettext as _
+
+        from .tasks import compute_vitality_task, scan_warnings_task
+
+        compute_vitality_task()
+        run = scan_warnings_task()
+        if not run["raised"]:
+            return ""
+        return _("Early warnings: %(raised)d raised.") % {"raised": run["raised"]}

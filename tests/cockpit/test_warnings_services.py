@@ -7,9 +7,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import translation
 
 from commonground.cases.models import Notification, NotificationKind
-from commonground.cockpit.models import Alert, WarningState
+from commonground.cockpit.models import Alert, VitalityDay, WarningState
 from commonground.cockpit.services.warnings import (
     alert_acknowledge,
     alert_assign,
@@ -121,3 +123,15 @@ def test_scan_warnings_task__runs_every_rule__counts(signals):
     feed(signals, signals.gate, [300, 520, 480])
     assert scan_warnings_task() == {"found": 1, "raised": 1, "kept": 0, "quiet": 0}
     assert scan_warnings_task() == {"found": 1, "raised": 0, "kept": 1, "quiet": 0}
+
+
+def test_tick__without_a_broker__scans_once_and_computes_the_index(signals, capsys):
+    feed(signals, signals.gate, [300, 520, 480])
+    with translation.override("en"):
+        call_command("tick")
+        assert "Early warnings: 1 raised." in capsys.readouterr().out
+        assert Alert.objects.filter(rule="crowding").count() == 1
+        assert VitalityDay.objects.filter(day=clock.today()).exists()
+        call_command("tick")
+        assert "Early warnings" not in capsys.readouterr().out
+    assert Alert.objects.filter(rule="crowding").count() == 1
