@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BaseModel, Field, StringConstraints
 
-from commonground.core.api_types import Code, Day, Id
+from commonground.core.api_types import Code, Day, Id, RowError
 
 from . import rules
 from .models import SignalKind
@@ -30,10 +30,7 @@ class ReadingsIn(Schema):
     readings: list[ReadingIn] = Field(max_length=rules.MAX_BATCH)
 
 
-class RowErrorOut(Schema):
-    row: int
-    field: str
-    message: str
+RowErrorOut = RowError
 
 
 class IngestOut(Schema):
@@ -42,11 +39,6 @@ class IngestOut(Schema):
     unchanged: int
     corrected: int
     skipped: int
-    errors: list[RowErrorOut]
-
-
-class RefusedOut(Schema):
-    detail: str
     errors: list[RowErrorOut]
 
 
@@ -91,5 +83,5 @@ class SeriesOut(Schema):
     points: list[PointOut]
 
 
-__all__ = ["Id", "IngestOut", "PointOut", "RangeQuery", "ReadingsIn", "RefusedOut", "SensorOut", "SensorQuery",
+__all__ = ["Id", "IngestOut", "PointOut", "RangeQuery", "ReadingsIn", "SensorOut", "SensorQuery",
            "SeriesOut", "SeriesQuery"]

@@ -13,7 +13,14 @@ from typing import Annotated, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import BeforeValidator, Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+    model_serializer,
+)
 
 from .validators import calendar_range_message, in_calendar_range
 
@@ -33,10 +40,27 @@ LATITUDE_PATTERN = r"^-?(90(\.0{1,6})?|[1-8]?\d(\.\d{1,6})?)$"
 LONGITUDE_PATTERN = r"^-?(180(\.0{1,6})?|(1[0-7]\d|[1-9]?\d)(\.\d{1,6})?)$"
 
 
+class RowError(Schema):
+    """A row at fault in a batch or a file: its number (from 1, or as a spreadsheet shows it), field and why."""
+
+    row: int
+    field: str
+    message: str
+
+
 class ErrorOut(Schema):
-    """Every error the API answers: one message, or messages by field ("__all__" for the request as a whole)."""
+    """Every error the API answers: one message, or messages by field ("__all__" for the request as a whole); a
+    refused batch also lists its rows at fault in `errors` (absent otherwise)."""
 
     detail: str | dict[str, list[str]]
+    errors: list[RowError] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_rows(self, serialize: Any) -> dict[str, Any]:
+        data = serialize(self)
+        if data.get("errors") is None:
+            data.pop("errors", None)
+        return data
 
 
 def _day(value: Any) -> datetime.date:

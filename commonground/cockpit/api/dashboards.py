@@ -27,8 +27,7 @@ GEOJSON = {"type": "object", "properties": {"type": {"type": "string"}, "feature
 @router.get("/layers/{layer}", url_name="cockpit_layer", response={200: Any},
             openapi_extra={"responses": {
                 200: {"description": "A GeoJSON FeatureCollection.",
-                      "content": {"application/geo+json": {"schema": GEOJSON}}},
-                404: {"description": "No such place in the viewer's scope."}}})
+                      "content": {"application/geo+json": {"schema": GEOJSON}}}}})
 def layer(request: HttpRequest, layer: Layer, place: str = Query("", max_length=64)) -> JsonResponse:
     """A map layer as a GeoJSON FeatureCollection: the features under `place` (default: the viewer's own scope)
     that the viewer may see, capped (`truncated` says when the cap cut some off). Each feature's `url` opens its
@@ -47,8 +46,7 @@ def layer(request: HttpRequest, layer: Layer, place: str = Query("", max_length=
 @router.get("/scene", url_name="cockpit_scene", response={200: Any},
             openapi_extra={"responses": {
                 200: {"description": "A GeoJSON FeatureCollection of building footprints.",
-                      "content": {"application/geo+json": {"schema": GEOJSON}}},
-                404: {"description": "No such place in the viewer's scope."}}})
+                      "content": {"application/geo+json": {"schema": GEOJSON}}}}})
 def building_scene(request: HttpRequest, place: str = Query("", max_length=64),
                    metric: Metric = "open_cases") -> JsonResponse:
     """The 3D view's buildings under `place` (default: the viewer's own scope): each footprint with `height_m`

@@ -35,7 +35,6 @@ from ..signals_schemas import (
     IngestOut,
     RangeQuery,
     ReadingsIn,
-    RefusedOut,
     SensorOut,
     SensorQuery,
     SeriesOut,
@@ -71,7 +70,7 @@ class SourceKey(APIKeyHeader):
 
 
 source_key = SourceKey()
-INGEST_RESPONSES = {200: IngestOut, 400: RefusedOut, 401: ErrorOut, 429: ErrorOut}
+INGEST_RESPONSES = {200: IngestOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut}
 
 
 def _answer(source: SignalSource, rows: list) -> Any:
