@@ -166,7 +166,8 @@ def _full_scans(sql: str, params: tuple) -> list[str]:
 
 
 @pytest.mark.parametrize("url", ["/cockpit/", "/cockpit/map/", "/api/cockpit/layers/cases",
-                                 "/api/cockpit/layers/density", "/cockpit/vitality/", "/cockpit/screen/"])
+                                 "/api/cockpit/layers/density", "/cockpit/vitality/", "/cockpit/screen/",
+                                 "/cockpit/3d/", "/api/cockpit/scene"])
 def test_cockpit_pages__plan__no_full_scan_of_cases_or_readings(dash, client, url):
     """No panel reads the readings table at all; the cases come from the tallies, or (the map's layers) from an
     index range of the place's path."""
