@@ -22,6 +22,7 @@ from commonground.core.models import Place, PlaceKind
 from commonground.core.models.places import SEGMENT_WIDTH, within_q
 from commonground.core.permissions import visible_to
 
+from .dashboards_selectors import cockpit_places
 from .models import VitalityDay
 
 METRICS = {
@@ -82,8 +83,9 @@ def _occupancy(user: Any, place: Place, rows: list[dict[str, Any]]) -> dict[str,
 
 
 def _vitality(user: Any, place: Place, rows: list[dict[str, Any]]) -> dict[str, float]:
-    """A building's business community's latest index, or else its street's."""
-    units = Place.objects.filter(kind__in=(PlaceKind.BUSINESS_COMMUNITY, PlaceKind.STREET)).filter(
+    """A building's business community's latest index, or else its street's: of the units the viewer may open a
+    cockpit for, as on the vitality page."""
+    units = cockpit_places(user).filter(kind__in=(PlaceKind.BUSINESS_COMMUNITY, PlaceKind.STREET)).filter(
         within_q("path", [place.path]) | within_q("path", [place.path[:STREET_PATH_LENGTH]]))
     days = VitalityDay.objects.filter(unit_path__in=units.values("path"), day__lte=clock.today())
     latest = days.aggregate(day=Max("day"))["day"]

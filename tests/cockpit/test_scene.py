@@ -71,6 +71,13 @@ def test_scene__vitality__office_its_business_community_home_its_street(scene_wo
     assert found[scene_world.signals.tree.building.code]["value"] == float(index[scene_world.signals.tree.street.path])
 
 
+def test_scene__vitality__community_worker__not_the_streets_index(scene_world, client):
+    vitality_compute(first=TODAY)
+    client.force_login(scene_world.signals.worker)  # the community's worker: no cockpit of the street
+    found = buildings(client, "vitality")
+    assert found[scene_world.signals.tree.building.code]["value"] is None
+
+
 def test_scene__other_streets_staff__404_and_nothing_of_the_street(scene_world, client):
     client.force_login(scene_world.signals.far_staff)
     street = scene_world.signals.tree.street.code
