@@ -92,7 +92,7 @@ LAYER_LABELS = {
     "sensors": _l("Sensors and counters"),
 }
 AREA_KINDS = (PlaceKind.ESTATE, PlaceKind.BUILDING)
-CAP = {"areas": 2000, "offices": 500, "cases": 500, "density": 2000, "warnings": 500, "sensors": 1000}
+CAP = {"areas": 3000, "offices": 500, "cases": 500, "density": 2000, "warnings": 500, "sensors": 1000}
 DENSITY_DECIMALS = 3  # a square of 0.001° (about 100 m × 100 m here)
 
 
