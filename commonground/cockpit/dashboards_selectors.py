@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, Round
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from commonground.cases.models import OPEN_STAGES
 from commonground.cases.selectors import visible_cases
@@ -84,12 +84,12 @@ def access_cockpit_place(user: Any, code: str) -> Place:
 # ---- The map's layers: GeoJSON features under a place, each with the URL of its record's page -------------------
 
 LAYER_LABELS = {
-    "areas": _l("Estate and building outlines"),
-    "offices": _l("Office buildings"),
-    "cases": _l("Open cases"),
-    "density": _l("Open cases per square (density)"),
-    "warnings": _l("Open early warnings"),
-    "sensors": _l("Sensors and counters"),
+    "areas": gettext_lazy("Estate and building outlines"),
+    "offices": gettext_lazy("Office buildings"),
+    "cases": gettext_lazy("Open cases"),
+    "density": gettext_lazy("Open cases per square (density)"),
+    "warnings": gettext_lazy("Open early warnings"),
+    "sensors": gettext_lazy("Sensors and counters"),
 }
 AREA_KINDS = (PlaceKind.ESTATE, PlaceKind.BUILDING)
 CAP = {"areas": 3000, "offices": 500, "cases": 500, "density": 2000, "warnings": 500, "sensors": 1000}

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from commonground.business.ledgers_selectors import occupancy_by_building
 from commonground.cases.models import OPEN_STAGES
@@ -26,9 +26,9 @@ from .dashboards_selectors import cockpit_places
 from .models import VitalityDay
 
 METRICS = {
-    "open_cases": (_l("Open cases"), _l("cases")),
-    "occupancy": (_l("Occupancy of office buildings"), "%"),
-    "vitality": (_l("Commercial vitality index"), _l("points")),
+    "open_cases": (gettext_lazy("Open cases"), gettext_lazy("cases")),
+    "occupancy": (gettext_lazy("Occupancy of office buildings"), "%"),
+    "vitality": (gettext_lazy("Commercial vitality index"), gettext_lazy("points")),
 }
 SCENE_KINDS = (PlaceKind.BUILDING, PlaceKind.OFFICE_BUILDING)
 SCENE_CAP = 3000
