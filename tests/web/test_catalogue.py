@@ -38,3 +38,14 @@ def test_catalogue__every_marked_string__translated(tmp_path):
     missing = [line for line in compared.stderr.splitlines() if "used but not defined" in line or "untranslated" in line
                or "fuzzy" in line]
     assert compared.returncode == 0 and missing == [], compared.stderr[-4000:]
+
+
+def test_catalogue__gettext_imported_under_names_makemessages_knows():
+    """makemessages extracts `_`, `gettext`, `gettext_lazy`, `ngettext`, `pgettext`…; a string marked through any
+    other alias (`gettext_lazy as _l`) is never extracted, stays English, and the catalogue test cannot see it."""
+    import re
+
+    alias = re.compile(r"import [^\n]*\b(?:n|p|np)?gettext(?:_lazy|_noop)? as (?!_\b)\w+")
+    offenders = [str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*.py")
+                 if "migrations" not in path.parts and alias.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
