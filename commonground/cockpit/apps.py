@@ -17,14 +17,22 @@ class CockpitConfig(AppConfig):
         register_home_cards(*home.HOME_CARDS)
 
     def tick(self) -> str:
-        """`commonground tick`'s cockpit work without a broker (both idempotent): the early warnings' scan and
-        the vitality index of yesterday and today; a line when warnings were raised, else nothing."""
+        """`commonground tick`'s cockpit work without a broker: the early warnings' scan (idempotent); a line when
+        warnings were raised, else nothing."""
         from django.utils.translation import gettext as _
 
-        from .tasks import compute_vitality_task, scan_warnings_task
+        from .tasks import scan_warnings_task
 
-        compute_vitality_task()
         run = scan_warnings_task()
         if not run["raised"]:
             return ""
         return _("Early warnings: %(raised)d raised.") % {"raised": run["raised"]}
+
+    def daily(self) -> str:
+        """`commonground tick --digests`' cockpit work without a broker: the vitality index of yesterday (complete
+        now) and today so far, written where it changed."""
+        from django.utils.translation import gettext as _
+
+        from .tasks import compute_vitality_task
+
+        return _("Vitality index: %(rows)d unit-days computed.") % {"rows": compute_vitality_task()}

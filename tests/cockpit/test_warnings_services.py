@@ -125,13 +125,18 @@ def test_scan_warnings_task__runs_every_rule__counts(signals):
     assert scan_warnings_task() == {"found": 1, "raised": 0, "kept": 1, "quiet": 0}
 
 
-def test_tick__without_a_broker__scans_once_and_computes_the_index(signals, capsys):
+def test_tick__without_a_broker__scans_once_then_the_daily_run_computes_the_index(signals, capsys):
     feed(signals, signals.gate, [300, 520, 480])
     with translation.override("en"):
         call_command("tick")
         assert "Early warnings: 1 raised." in capsys.readouterr().out
         assert Alert.objects.filter(rule="crowding").count() == 1
+        assert not VitalityDay.objects.exists()
+        call_command("tick", "--digests")
+        assert "Vitality index:" in capsys.readouterr().out
         assert VitalityDay.objects.filter(day=clock.today()).exists()
-        call_command("tick")
+        computed = list(VitalityDay.objects.values_list("pk", "computed_at"))
+        call_command("tick", "--digests")
         assert "Early warnings" not in capsys.readouterr().out
+        assert list(VitalityDay.objects.values_list("pk", "computed_at")) == computed  # unchanged: not rewritten
     assert Alert.objects.filter(rule="crowding").count() == 1

@@ -136,9 +136,22 @@ def vitality_compute(*, first: datetime.date, last: datetime.date | None = None)
             if value is not None:
                 rows.append(VitalityDay(unit_path=path, day=day, index=value, parts=parts, computed_at=computed_at))
         day += DAY
-    VitalityDay.objects.filter(day__gte=first, day__lte=last).delete()
-    VitalityDay.objects.bulk_create(rows, batch_size=1000)
+    _store(rows, first, last)
     return len(rows)
+
+
+def _store(rows: list[VitalityDay], first: datetime.date, last: datetime.date) -> None:
+    """Replace the stored days first..last by `rows`, writing only what changed: run again on the same data (the
+    hourly tick), it writes nothing."""
+    stored = {(path, day): (pk, index, parts) for pk, path, day, index, parts in VitalityDay.objects.filter(
+        day__gte=first, day__lte=last).values_list("pk", "unit_path", "day", "index", "parts")}
+    fresh = [row for row in rows if stored.get((row.unit_path, row.day), (None, None, None))[1:] != (row.index,
+                                                                                                    row.parts)]
+    kept = {(row.unit_path, row.day) for row in rows} - {(row.unit_path, row.day) for row in fresh}
+    outdated = [pk for key, (pk, _index, _parts) in stored.items() if key not in kept]
+    if outdated:
+        VitalityDay.objects.filter(pk__in=outdated).delete()
+    VitalityDay.objects.bulk_create(fresh, batch_size=1000)
 
 
 def _against_usual(sums: dict[tuple[str, datetime.date], Decimal], reporting: set, kind: str, path: str,

@@ -1,6 +1,6 @@
 """`commonground tick`: the deadline job (warnings at 75% of the time limit, escalation of overdue
 cases), every app's periodic work (an AppConfig's `tick()`, returning a line to print when it did something) and, with --digests,
-the daily notification digests. Idempotent: run it from cron every few
+the daily notification digests and every app's once-a-day work (an AppConfig's `daily()`). Idempotent: run it from cron every few
 minutes (and with --digests once a day), or let Celery beat do both (commonground/config/celery.py)."""
 
 from __future__ import annotations
@@ -37,5 +37,10 @@ class Command(BaseCommand):
             if said:
                 self.stdout.write(str(said))
         if digests:
+            for config in apps.get_app_configs():  # the apps' once-a-day work: an AppConfig with a daily()
+                hook = getattr(config, "daily", None)
+                said = hook() if callable(hook) else ""
+                if said:
+                    self.stdout.write(str(said))
             sent = send_digests()
             self.stdout.write(_("Digests: %(sent)d sent.") % {"sent": sent})
