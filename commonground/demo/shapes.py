@@ -18,7 +18,7 @@ from commonground.core.models.places import within_q
 
 from . import names
 from . import outlines as geo
-from .bulk import centre
+from .bulk import LAT_RANGE, LNG_RANGE, centre
 from .context import DemoContext
 from .district import ZHEGONG_BUILDINGS
 
@@ -26,6 +26,8 @@ HOME_ROW_M = (70.0, 38.0)  # spacing of an estate's slabs: along a row, between 
 TOWER_GRID_M = (95.0, 95.0)
 HOME_ASPECT = 4.0  # a slab's length over its depth
 TOWER_ASPECT = 1.6
+EDGE_M = 0.5  # a footprint keeps this far inside its land, beyond the rounding of its corners
+FIT_ATTEMPTS = 8  # a footprint that does not fit its land shrinks to 0.6 of its area, this many times at most
 
 
 def home_floors(rng: random.Random, year_built: int | None) -> int:
@@ -36,19 +38,6 @@ def home_floors(rng: random.Random, year_built: int | None) -> int:
     if year < 2005:
         return rng.randint(6, 11)
     return rng.choice((11, 12, 16, 18, 18, 24, 26, 33))
-
-
-def footprint(lat: float, lng: float, area_m2: float, aspect: float, angle: float) -> dict:
-    """A rectangle of `area_m2` with sides in the ratio `aspect`, centred on (lat, lng), turned by `angle`."""
-    depth = math.sqrt(area_m2 / aspect)
-    half_x, half_y = depth * aspect / 2, depth / 2
-    cx, cy = geo.project(lat, lng)
-    cos, sin = math.cos(angle), math.sin(angle)
-    corners = []
-    for x, y in ((-half_x, -half_y), (half_x, -half_y), (half_x, half_y), (-half_x, half_y)):
-        corners.append((cx + (x * cos - y * sin) / geo.METRES_PER_DEGREE,
-                        cy + (x * sin + y * cos) / geo.METRES_PER_DEGREE))
-    return geo.geojson(corners)
 
 
 def grid_points(lat: float, lng: float, count: int, spacing_m: tuple[float, float],
@@ -67,12 +56,44 @@ def grid_points(lat: float, lng: float, count: int, spacing_m: tuple[float, floa
     return points
 
 
-def _set(building: Place, point: tuple[float, float], floors: int, aspect: float, angle: float) -> None:
-    lat, lng = point
-    building.latitude, building.longitude = Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
+def _box() -> geo.Polygon:
+    """The demo's box (bulk.LAT_RANGE × LNG_RANGE), counter-clockwise."""
+    (south, north), (west, east) = LAT_RANGE, LNG_RANGE
+    return [geo.project(south, west), geo.project(south, east), geo.project(north, east), geo.project(north, west)]
+
+
+def _middle(polygon: geo.Polygon) -> geo.Point:
+    """The mean of a convex polygon's corners: inside it, and further from its edges than most points."""
+    return sum(x for x, _y in polygon) / len(polygon), sum(y for _x, y in polygon) / len(polygon)
+
+
+def _footprint_corners(centre: geo.Point, area_m2: float, aspect: float, angle: float) -> geo.Polygon:
+    depth = math.sqrt(area_m2 / aspect)
+    half_x, half_y = depth * aspect / 2, depth / 2
+    cos, sin = math.cos(angle), math.sin(angle)
+    return [(centre[0] + (x * cos - y * sin) / geo.METRES_PER_DEGREE,
+             centre[1] + (x * sin + y * cos) / geo.METRES_PER_DEGREE)
+            for x, y in ((-half_x, -half_y), (half_x, -half_y), (half_x, half_y), (-half_x, half_y))]
+
+
+def _set(building: Place, point: tuple[float, float], floors: int, aspect: float, angle: float,
+         ground: geo.Polygon, seed: geo.Point) -> None:
+    """The building at `point` pulled towards `seed` until its footprint lies within `ground` (its estate's land
+    inside the demo's box); a footprint too large for the land shrinks; none when nothing fits."""
     building.floors = floors
     area = float(building.floor_area_m2) / floors if building.floor_area_m2 else 400.0
-    building.outline = footprint(lat, lng, area, aspect, angle)
+    centre = geo.project(*point)
+    building.outline = None
+    for _attempt in range(FIT_ATTEMPTS):
+        half_diagonal = math.sqrt(area / aspect * (aspect ** 2 + 1)) / 2
+        centre = geo.pull_inside(ground, seed, geo.project(*point), half_diagonal + 1)
+        corners = _footprint_corners(centre, area, aspect, angle)
+        if all(geo.inset(ground, corner) >= EDGE_M / geo.METRES_PER_DEGREE for corner in corners):
+            building.outline = geo.geojson(corners)
+            break
+        area *= 0.6
+    lat, lng = geo.unproject(centre)
+    building.latitude, building.longitude = Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
 
 
 def shape_buildings(ctx: DemoContext) -> None:
@@ -80,24 +101,29 @@ def shape_buildings(ctx: DemoContext) -> None:
     rng = ctx.rng("building-shapes")
     shaped: list[Place] = []
     zhegong = ctx.estates[names.ZHEGONG].pk
+    box = _box()
     for estate in ctx.estates.values():
         buildings = ctx.buildings.get(estate.pk, [])
         angle = rng.uniform(-0.5, 0.5)
+        ground = geo.clip_to(geo.from_geojson(estate.outline), box)
+        seed = _middle(ground)
         for i, (building, point) in enumerate(zip(buildings, grid_points(*centre(estate), len(buildings),
                                                                             HOME_ROW_M, angle), strict=True)):
             floors = ZHEGONG_BUILDINGS[i][1] if estate.pk == zhegong else home_floors(rng, building.year_built)
-            _set(building, point, floors, HOME_ASPECT, angle)
+            _set(building, point, floors, HOME_ASPECT, angle, ground, seed)
             shaped.append(building)
     by_community: dict[int, list[Place]] = {}
     for building in [*ctx.office_buildings, *ctx.apartment_buildings]:
         by_community.setdefault(building.parent_id, []).append(building)
     for buildings in by_community.values():
         angle = rng.uniform(-0.3, 0.3)
-        community = buildings[0].parent
+        community = buildings[0].parent  # no outline of its own: the street's land inside the box
+        ground = geo.clip_to(geo.from_geojson(community.parent.outline), box)
+        seed = geo.project(*centre(community))  # inside the street: the towers gather round their community
         for building, point in zip(buildings, grid_points(*centre(community), len(buildings), TOWER_GRID_M, angle),
                                    strict=True):
             floors = rng.randint(15, 40) if building.kind == "office_building" else rng.randint(12, 28)
-            _set(building, point, floors, TOWER_ASPECT, angle)
+            _set(building, point, floors, TOWER_ASPECT, angle, ground, seed)
             shaped.append(building)
     Place.objects.bulk_update(shaped, ["floors", "outline"], batch_size=500)
     for building in shaped:  # its corridors and flats stand at its point
