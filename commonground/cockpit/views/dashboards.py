@@ -21,7 +21,7 @@ from ..dashboards_selectors import LAYER_LABELS, access_cockpit_place, default_p
 from ..scene_selectors import METRICS, scene, storey_m
 from ..vitality_selectors import vitality_page
 
-SCENE_TOP = 10  # buildings in the table beside the 3D view
+SCENE_TOP = 10  # buildings in the table beside the 3D view (those with a figure above 0)
 FALLBACK_CENTRE = (30.319, 120.142)  # Gongshu district, where a map opens when nothing has coordinates
 
 
@@ -79,7 +79,7 @@ def building_scene(request: HttpRequest) -> HttpResponse:
     buildings = scene(request.user, place, metric)
     buildings["storey_m"] = storey_m()
     highest = sorted((feature["properties"] for feature in buildings["features"]
-                      if feature["properties"]["value"] is not None), key=lambda row: -row["value"])[:SCENE_TOP]
+                      if feature["properties"]["value"]), key=lambda row: -row["value"])[:SCENE_TOP]
     return render(request, "cockpit/dashboards_scene.html", {
         "place": place, "places": picker_places(request.user), "metric": metric, "storey_m": storey_m(),
         "metrics": [(key, label) for key, (label, _unit) in METRICS.items()], "scene": buildings,

@@ -34,8 +34,9 @@
   });
   var values = features.map(function (f) { return f.properties.value; })
     .filter(function (v) { return v !== null && v !== undefined; });
-  var top = values.length ? Math.max.apply(null, values) : 1;
-  var bottom = values.length ? Math.min.apply(null, values) : 0;
+  // every metric is ≥ 0: the scale starts at 0, so a building with nothing open is pale, not the top colour
+  var bottom = 0;
+  var top = Math.max(values.length ? Math.max.apply(null, values) : 0, 1);
   var data = features.map(function (f) {
     var p = f.properties;
     return { name: p.code, value: p.value === null ? "-" : p.value,
@@ -54,7 +55,7 @@
       }
     },
     visualMap: {
-      show: values.length > 0, min: Math.min(bottom, top - 1), max: top, calculable: true, left: 8, bottom: 8,
+      show: values.length > 0, min: bottom, max: top, calculable: true, left: 8, bottom: 8,
       inRange: { color: ["#c6dbef", "#fdd49e", "#fc8d59", "#d7301f"] }
     },
     series: [{
