@@ -144,6 +144,11 @@ def measure(label: str, client: Client, repeat: int) -> None:
         print(f"  {name:<22} {seconds * 1000:10.1f} {count:8d} {floor_seconds * 1000:10.1f} "
               f"{seconds / floor_seconds:7.1f}")
 
+    def plain() -> None:
+        client.get("/me/")
+    print(f"  {'a plain page, /me/':<22} {median_seconds(plain, repeat=repeat) * 1000:10.1f}   "
+          "(the fixed cost of a signed-in page: session, roles, the shell)")
+
 
 def grow_readings(sensors: int, years: int) -> None:
     """Foot-traffic sensors up to `sensors` (at office buildings and estates), each with `years` of hourly
