@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from django.db import connection
+from django.db.models import Min
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -151,35 +152,40 @@ def measure(label: str, client: Client, repeat: int) -> None:
 
 
 def grow_readings(sensors: int, years: int) -> None:
-    """Foot-traffic sensors up to `sensors` (at office buildings and estates), each with `years` of hourly
-    readings to the demo's now, written in bulk; their roll-ups summed from them in SQL."""
+    """Foot-traffic sensors up to `sensors` (at office buildings and estates) and, for every sensor, hourly
+    readings back to `years` before the demo's now where it has none yet (the demo's own year stays), written in
+    bulk; the roll-ups of the readings written summed in SQL (they are told apart by their received time)."""
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     source = SignalSource.objects.filter(kind=SignalKind.FOOT_TRAFFIC).order_by("pk").first()
     places = list(Place.objects.filter(kind__in=(PlaceKind.OFFICE_BUILDING, PlaceKind.ESTATE)).order_by("pk"))
-    added = []
     for n in range(sensors - Sensor.objects.count()):
-        added.append(sensor_create(actor=admin, source=source, code=f"BENCH-{n:04d}", name=f"计数器{n}",
-                                   place=places[n % len(places)]))
+        sensor_create(actor=admin, source=source, code=f"BENCH-{n:04d}", name=f"计数器{n}",
+                      place=places[n % len(places)])
     end = clock.now().replace(minute=0, second=0, microsecond=0)
-    hours = int(years * 365.25 * 24)
-    start = end - datetime.timedelta(hours=hours)
-    received = end.strftime("%Y-%m-%d %H:%M:%S")
+    start = end - datetime.timedelta(hours=int(years * 365.25 * 24))
+    first_of = dict(Reading.objects.order_by().values("sensor").annotate(first=Min("hour"))
+                    .values_list("sensor", "first"))
+    received = end + datetime.timedelta(microseconds=1)  # the bench's own readings
+    sqlite = connection.vendor == "sqlite"
     written = 0
     started = time.perf_counter()
-    for sensor in added:
-        level = 50 + (sensor.pk % 17) * 20
+    for sensor_id in Sensor.objects.order_by("pk").values_list("pk", flat=True):
+        level = 50 + (sensor_id % 17) * 20
+        until = first_of.get(sensor_id, end + datetime.timedelta(hours=1))
         rows = []
-        for h in range(hours):
-            moment = start + datetime.timedelta(hours=h)
+        moment = start
+        while moment < until:
             local_hour = (moment.hour + LOCAL_OFFSET_HOURS) % 24
-            value = round(level * (1.2 + math.sin((local_hour - 9) / 24 * 2 * math.pi)) + (h * 7919 % 13), 2)
-            rows.append((sensor.pk, moment.strftime("%Y-%m-%d %H:%M:%S") if connection.vendor == "sqlite"
-                         else moment, value, received if connection.vendor == "sqlite" else end))
+            value = round(level * (1.2 + math.sin((local_hour - 9) / 24 * 2 * math.pi)) + (written * 7919 % 13), 2)
+            rows.append((sensor_id, moment.strftime("%Y-%m-%d %H:%M:%S") if sqlite else moment, value,
+                         received.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else received))
+            moment += datetime.timedelta(hours=1)
+            written += 1
         _write_readings(rows)
-        written += len(rows)
-    print(f"(added {len(added)} sensors and {written:,} readings in {time.perf_counter() - started:.0f} s)")
+    print(f"(readings back to {start:%Y-%m-%d} for {Sensor.objects.count()} sensors: {written:,} written in "
+          f"{time.perf_counter() - started:.0f} s)")
     started = time.perf_counter()
-    _rollups_in_sql([sensor.pk for sensor in added])
+    _rollups_in_sql(received)
     print(f"(their roll-ups summed in SQL in {time.perf_counter() - started:.0f} s)")
 
 
@@ -195,10 +201,9 @@ def _write_readings(rows: list[tuple]) -> None:
                                    "VALUES (%s, %s, %s, %s)", rows[i:i + CHUNK])
 
 
-def _rollups_in_sql(sensor_ids: list[int]) -> None:
-    if not sensor_ids:
-        return
-    ids = ", ".join(str(pk) for pk in sensor_ids)
+def _rollups_in_sql(received: datetime.datetime) -> None:
+    """Add the readings received at `received` (the bench's) to the roll-ups."""
+    mark = received.strftime("%Y-%m-%d %H:%M:%S.%f") if connection.vendor == "sqlite" else received
     if connection.vendor == "sqlite":
         day = f"date(r.hour, '+{LOCAL_OFFSET_HOURS} hours')"
     else:
@@ -207,20 +212,20 @@ def _rollups_in_sql(sensor_ids: list[int]) -> None:
               "readings = {table}.readings + excluded.readings")
     statements = [
         (f"INSERT INTO cockpit_sensorday (sensor_id, day, total, readings) SELECT r.sensor_id, {day}, sum(r.value), "
-         f"count(*) FROM cockpit_reading r WHERE r.sensor_id IN ({ids}) GROUP BY 1, 2 "
+         "count(*) FROM cockpit_reading r WHERE r.received_at = %s GROUP BY 1, 2 "
          + upsert.format(key="sensor_id, day", table="cockpit_sensorday")),
         ("INSERT INTO cockpit_unithour (unit_path, kind, hour, total, readings) SELECT s.unit_path, s.kind, r.hour, "
          "sum(r.value), count(*) FROM cockpit_reading r JOIN cockpit_sensor s ON s.id = r.sensor_id "
-         f"WHERE r.sensor_id IN ({ids}) GROUP BY 1, 2, 3 "
+         "WHERE r.received_at = %s GROUP BY 1, 2, 3 "
          + upsert.format(key="unit_path, kind, hour", table="cockpit_unithour")),
         (f"INSERT INTO cockpit_unitday (unit_path, kind, day, total, readings) SELECT s.unit_path, s.kind, {day}, "
          "sum(r.value), count(*) FROM cockpit_reading r JOIN cockpit_sensor s ON s.id = r.sensor_id "
-         f"WHERE r.sensor_id IN ({ids}) GROUP BY 1, 2, 3 "
+         "WHERE r.received_at = %s GROUP BY 1, 2, 3 "
          + upsert.format(key="unit_path, kind, day", table="cockpit_unitday")),
     ]
     with connection.cursor() as cursor:
         for sql in statements:
-            cursor.execute(sql)
+            cursor.execute(sql, [mark])
         cursor.execute("ANALYZE" if connection.vendor == "sqlite" else
                        "ANALYZE cockpit_reading, cockpit_sensorday, cockpit_unithour, cockpit_unitday")
 
