@@ -29,6 +29,7 @@ from commonground.cases.demo.synthetic import add_cases
 from commonground.cases.models import Case
 from commonground.cockpit.models import OPEN_STATES, Reading, Sensor, SignalKind, SignalSource, UnitHour
 from commonground.cockpit.models.signals import UNIT_PATH_LENGTH
+from commonground.cockpit.panels import hour_buckets
 from commonground.cockpit.services.signals import sensor_create
 from commonground.core import clock
 from commonground.core.models import Place, PlaceKind, User
@@ -79,19 +80,18 @@ def floor(place: Place) -> Callable[[], None]:
     before = (first - datetime.timedelta(days=1)).replace(day=1)
     now = timezone.localtime(clock.now())
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ranges, range_params = [], []
+    hours = []
     for week in range(9):
         day = start - datetime.timedelta(weeks=week)
-        ranges.append("(hour >= %s AND hour < %s)")
-        range_params += [day, day + (now - start)]
+        hours += hour_buckets(day, day + (now - start))
     in_place = "place_path >= %s AND place_path < %s"
     statements: list[tuple[str, list]] = [
         ("SELECT stage, is_overdue, closed_level, sum(n), sum(rated), sum(rating_sum), sum(handled), "
          f"sum(handling_seconds) FROM cases_standingtally WHERE {tally} GROUP BY 1, 2, 3", tally_params),
         (f"SELECT sum(n) FROM cases_reportedtally WHERE month = %s AND {tally}", [first, *tally_params]),
         (f"SELECT sum(n) FROM cases_reportedtally WHERE month = %s AND {tally}", [before, *tally_params]),
-        (f"SELECT hour, total FROM cockpit_unithour WHERE kind = 'foot_traffic' AND ({' OR '.join(ranges)}) "
-         f"AND {tally}", [*range_params, *tally_params]),
+        (f"SELECT hour, total FROM cockpit_unithour WHERE kind = 'foot_traffic' AND hour IN "
+         f"({', '.join(['%s'] * len(hours))}) AND {tally}", [*hours, *tally_params]),
         (f"SELECT day, total FROM cockpit_unitday WHERE kind = 'foot_traffic' AND day >= %s AND {tally}",
          [today - datetime.timedelta(days=13), *tally_params]),
         (f"SELECT severity, count(*) FROM cockpit_alert WHERE {in_place} AND state IN "
@@ -117,9 +117,12 @@ def floor(place: Place) -> Callable[[], None]:
          "'community') ORDER BY path LIMIT 300", []),
     ]
 
+    ready = [(sql, [connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime.datetime)
+                    else value for value in params]) for sql, params in statements]  # as the ORM stores them
+
     def run() -> None:
         with connection.cursor() as cursor:
-            for sql, params in statements:
+            for sql, params in ready:
                 cursor.execute(sql, params)
                 cursor.fetchall()
     return run

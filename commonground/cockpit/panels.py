@@ -142,6 +142,18 @@ def _unit_q(place: Place) -> Q:
     return within_q("unit_path", [place.path])
 
 
+def hour_buckets(first: datetime.datetime, until: datetime.datetime) -> list[datetime.datetime]:
+    """The hour buckets (whole hours of UTC, as readings are kept) from `first` up to `until`."""
+    bucket = first.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
+    if bucket < first:
+        bucket += datetime.timedelta(hours=1)
+    buckets = []
+    while bucket < until:
+        buckets.append(bucket)
+        bucket += datetime.timedelta(hours=1)
+    return buckets
+
+
 def signals_panel(user: Any, place: Place) -> dict[str, Any] | None:
     """Foot traffic today so far against the same hours of the same weekday over the previous 8 weeks (their
     median), from UnitHour; the last 14 days from UnitDay (2 queries)."""
@@ -149,13 +161,14 @@ def signals_panel(user: Any, place: Place) -> dict[str, Any] | None:
         return None
     now = timezone.localtime(clock.now())
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    ranges, sums = Q(), {}
+    hours, sums = [], {}
     for week in range(vitality.BASELINE_WEEKS + 1):  # each week's same hours summed in SQL, one row back
         day = start - datetime.timedelta(weeks=week)
-        same_hours = Q(hour__gte=day, hour__lt=day + (now - start))
-        ranges |= same_hours
-        sums[f"week{week}"] = Sum("total", filter=same_hours)
-    weeks = UnitHour.objects.filter(_unit_q(place), ranges, kind=SignalKind.FOOT_TRAFFIC).aggregate(**sums)
+        hours += hour_buckets(day, day + (now - start))
+        sums[f"week{week}"] = Sum("total", filter=Q(hour__gte=day, hour__lt=day + (now - start)))
+    # The buckets by value, not as ranges: the planner then probes (kind, hour) for each, where OR-ed ranges made
+    # SQLite read a street's every unit-hour (at 2.5 million unit-hours, 284 ms against 33 ms).
+    weeks = UnitHour.objects.filter(_unit_q(place), kind=SignalKind.FOOT_TRAFFIC, hour__in=hours).aggregate(**sums)
     today_total = weeks.pop("week0")
     usual = vitality.baseline([total for total in weeks.values() if total is not None])
     first = start.date() - datetime.timedelta(days=TREND_DAYS - 1)
