@@ -1,6 +1,7 @@
 """Reads of the 3D view: the buildings under a place with a footprint, each with its height (floors × a storey)
-and the chosen metric, as GeoJSON. Four queries after the viewer's roles, whatever the metric: the buildings, the
-metric's figures, the vitality units' latest day where needed; capped like the map's layers."""
+and the chosen metric, as GeoJSON. At most three queries after the viewer's roles, whatever the data's size: the
+buildings, then the metric's (open cases: one grouped count per length of the buildings' paths, two in the tree;
+vitality: the latest day, then its rows); capped like the map's layers."""
 
 from __future__ import annotations
 
